@@ -1,0 +1,192 @@
+// The checked AST of a `.tx` file: what the user declared, with every default
+// filled in and a span kept wherever a later stage may need to point back.
+import type { Span } from './diagnostics.js';
+
+export interface Spec {
+  file: string;
+  source: string;
+  data?: DataDecl;
+  emulator?: EmulatorDecl;
+  reference?: StepperDecl;
+  residuum?: ResiduumDecl;
+  configs: ConfigDecl[];
+  train?: TrainDecl;
+}
+
+// ── data ────────────────────────────────────────────────────────────────────
+
+export type GeneratorName = 'advection1d' | 'diffusion1d' | 'burgers1d' | 'lorenz63';
+
+export interface GeneratorData {
+  kind: 'generator';
+  generator: GeneratorName;
+  /** Grid points (1D PDEs); Lorenz-63 has 3 channels and no space. */
+  points: number;
+  trajectories: number;
+  /** Time steps per trajectory; a trajectory holds steps + 1 snapshots. */
+  steps: number;
+  /** Held-out trajectories for evaluation after training. */
+  testTrajectories: number;
+  seed: number;
+  /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in. */
+  params: Record<string, number>;
+  span: Span;
+}
+
+export interface FileData {
+  kind: 'file';
+  path: string;
+  /** Trajectories held out for evaluation, taken from the end of the file. */
+  testTrajectories: number;
+  span: Span;
+}
+
+export type DataDecl = GeneratorData | FileData;
+
+// ── emulator ────────────────────────────────────────────────────────────────
+
+export type Activation = 'relu' | 'tanh' | 'gelu' | 'sigmoid' | 'none';
+export type Padding = 'circular' | 'zero';
+
+export interface ConvNet {
+  kind: 'conv1d';
+  /** Channel counts through the stack: [in, hidden..., out]. */
+  channels: number[];
+  kernel: number;
+  padding: Padding;
+  bias: boolean;
+  /** Applied between layers, never after the last. */
+  activation: Activation;
+  seed: number;
+  span: Span;
+}
+
+export interface Mlp {
+  kind: 'mlp';
+  width: number;
+  /** Hidden layers; depth 2 means in → width → width → out. */
+  depth: number;
+  activation: Activation;
+  bias: boolean;
+  seed: number;
+  span: Span;
+}
+
+export type Network = ConvNet | Mlp;
+
+/** A coarse differentiable solver combined with a network. */
+export interface Correction {
+  kind: 'correction';
+  /** sequential: net(coarse(u)); parallel: coarse(u) + net(u). */
+  mode: 'sequential' | 'parallel';
+  coarse: StepperDecl;
+  net: Network;
+  span: Span;
+}
+
+export type EmulatorDecl = Network | Correction;
+
+// ── reference stepper and residuum ─────────────────────────────────────────
+
+export type Expr =
+  | { kind: 'num'; value: number; span: Span }
+  | { kind: 'var'; name: string; span: Span }
+  | { kind: 'neg'; arg: Expr; span: Span }
+  | { kind: 'bin'; op: '+' | '-' | '*' | '/'; lhs: Expr; rhs: Expr; span: Span }
+  | { kind: 'call'; fn: string; args: Expr[]; span: Span };
+
+export interface BuiltinStepper {
+  kind: 'builtin';
+  name: GeneratorName;
+  /** Parameters with defaults filled in (cfl, gamma, nu, dt, substeps...). */
+  params: Record<string, number>;
+  method: string;
+  differentiable: boolean;
+  span: Span;
+}
+
+export interface ExprStepper {
+  kind: 'expr';
+  name: string;
+  /** State names: one for a stepper (u), two for a residuum (next, prev). */
+  params: string[];
+  body: Expr;
+  /** `where c = 0.5`: constants, already evaluated. */
+  constants: Record<string, number>;
+  differentiable: boolean;
+  span: Span;
+}
+
+export type StepperDecl = BuiltinStepper | ExprStepper;
+export type ResiduumDecl = BuiltinStepper | ExprStepper;
+
+// ── configurations ──────────────────────────────────────────────────────────
+
+export type LossName = 'mse' | 'mae' | 'nmse' | 'nmae';
+
+/** One step of a mix chain's main chain. */
+export type ChainStep = 'emulator' | 'reference';
+
+interface Common {
+  span: Span;
+  rollout: number;
+  cutBptt: boolean;
+  every: number;
+  /** Time-level weights, length `rollout` (for mix: the whole chain). */
+  weights: number[];
+  loss: LossName;
+}
+
+export interface Supervised extends Common {
+  kind: 'supervised';
+}
+export interface Diverted extends Common {
+  kind: 'diverted';
+  branch: number;
+  branchWeights: number[];
+  cutDivChain: boolean;
+  /** Trainax's DivertedChainBranchOne formulation (`diverted_one`). */
+  branchOne: boolean;
+}
+export interface Mix extends Common {
+  kind: 'mix';
+  /** The main chain, one entry per time level; `rollout` = its length. */
+  chain: ChainStep[];
+}
+export interface Residuum extends Common {
+  kind: 'residuum';
+  cutPrev: boolean;
+  cutNext: boolean;
+}
+export interface TeacherForcing extends Common {
+  kind: 'teacher_forcing';
+  resetEvery: number;
+}
+export interface Composite {
+  kind: 'composite';
+  span: Span;
+  parts: { weight: number; config: ConfigBody }[];
+}
+
+export type ConfigBody = Supervised | Diverted | Mix | Residuum | TeacherForcing | Composite;
+
+export interface ConfigDecl {
+  name: string;
+  /** The configuration's text as written, for headers and drawings. */
+  text: string;
+  body: ConfigBody;
+  span: Span;
+}
+
+// ── training run ────────────────────────────────────────────────────────────
+
+export interface TrainDecl {
+  optimizer: 'adam' | 'sgd';
+  lr: number;
+  schedule: 'constant' | 'cosine' | 'exponential';
+  steps: number;
+  batch: number;
+  seed: number;
+  substack: boolean;
+  span: Span;
+}

@@ -1,0 +1,23 @@
+// A call of the emulator, the reference stepper or the residuum on states. It
+// lives only in chain graphs: the inline pass replaces it with primitives.
+// Steppers map a state to a state of the same shape; a residuum R(next, prev)
+// returns a residual of the state's shape.
+import { sameShape, shapeText } from '../ir/graph.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+
+export const call: OpDef = {
+  name: 'call',
+  shape(inputs, attrs) {
+    const fn = attrs['fn'];
+    if (fn === 'residuum') {
+      expectArity(inputs, 2, 'call residuum');
+      if (!sameShape(inputs[0]!, inputs[1]!))
+        throw new ShapeError(`residuum states differ: ${shapeText(inputs[0]!)} vs ${shapeText(inputs[1]!)}`);
+      return inputs[0]!;
+    }
+    if (fn !== 'emulator' && fn !== 'reference') throw new ShapeError(`unknown function ${String(fn)}`);
+    expectArity(inputs, 1, `call ${fn}`);
+    return inputs[0]!;
+  },
+};

@@ -1,0 +1,17 @@
+// Identity forward, zero cotangent backward: how every cut is expressed.
+import type { OpDef } from './op.js';
+import { expectArity } from './op.js';
+
+export const stop_gradient: OpDef = {
+  name: 'stop_gradient',
+  shape(inputs) {
+    expectArity(inputs, 1, 'stop_gradient');
+    return inputs[0]!;
+  },
+  eval([x]) {
+    return x!;
+  },
+  vjp() {
+    return [null];
+  },
+};
