@@ -23,8 +23,8 @@ export interface GeneratorData {
   /** Grid points (1D PDEs); Lorenz-63 has 3 channels and no space. */
   points: number;
   trajectories: number;
-  /** Time steps per trajectory; a trajectory holds steps + 1 snapshots. */
-  steps: number;
+  /** Snapshots per trajectory, the initial state included (Trainax's temporal_horizon). */
+  snapshots: number;
   /** Held-out trajectories for evaluation after training. */
   testTrajectories: number;
   seed: number;

@@ -1,0 +1,105 @@
+// Synthetic training data as Trainax's sample_data makes it: random initial
+// states rolled out by the system's default stepper. The draws follow Trainax's
+// distributions but not its JAX random streams (see rng.ts).
+import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
+import { UserError } from '../dsl/diagnostics.js';
+import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, withDefaults } from './params.js';
+import { Rng } from './rng.js';
+import { builtinStepper, stateShape } from './steppers.js';
+import type { Trajectories } from './trajectories.js';
+
+/** Streams of one seed: held-out data never reuses a training draw. */
+const TRAIN_STREAM = 0;
+const TEST_STREAM = 1;
+
+/**
+ * `trajectories` training and `testTrajectories` held-out trajectories, each
+ * `[count, snapshots, ...stateShape]`. Snapshot 0 is the initial state (after
+ * the warm-up for Lorenz-63), so there are `snapshots - 1` steps: Trainax's
+ * `temporal_horizon` counts the same way.
+ */
+export function generateData(decl: GeneratorData): { train: Trajectories; test: Trajectories } {
+  const params = withDefaults(GENERATOR_PARAMS, decl.generator, decl.params);
+  checkSizes(decl, params);
+  return {
+    train: rollOut(decl, params, decl.trajectories, new Rng(decl.seed, TRAIN_STREAM)),
+    test: rollOut(decl, params, decl.testTrajectories, new Rng(decl.seed, TEST_STREAM)),
+  };
+}
+
+/**
+ * A random truncated Fourier series `sum_{k=1..modes} a_k sin(k x) + b_k cos(k x)`
+ * on x_j = 2 pi j / N, a_k, b_k ~ U(-1, 1), drawn a_1..a_modes then b_1..b_modes,
+ * no offset: Trainax's `_random_truncated_fourier_series_1d` with its default
+ * `no_offset=True`.
+ */
+export function fourierSeries(n: number, modes: number, rng: Rng): Float64Array {
+  const a = Array.from({ length: modes }, () => rng.uniform(-1, 1));
+  const b = Array.from({ length: modes }, () => rng.uniform(-1, 1));
+  const u = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    for (let k = 1; k <= modes; k++) {
+      // k x_j reduced modulo 2 pi exactly, so a profile shifted by whole cells
+      // is the same numbers as the series sampled on the shifted grid.
+      const theta = (2 * Math.PI * ((k * j) % n)) / n;
+      u[j] += a[k - 1] * Math.sin(theta) + b[k - 1] * Math.cos(theta);
+    }
+  }
+  return u;
+}
+
+/** One initial state for the system, drawn from `rng`. */
+export function initialState(
+  name: GeneratorName,
+  points: number,
+  params: Readonly<Record<string, number>>,
+  rng: Rng,
+): Float64Array {
+  if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.init_std * rng.normal());
+  return fourierSeries(points, params.modes, rng);
+}
+
+function rollOut(decl: GeneratorData, params: Record<string, number>, count: number, rng: Rng): Trajectories {
+  const name = decl.generator;
+  const shape = stateShape(name, decl.points);
+  const size = shape.reduce((x, y) => x * y, 1);
+  const stepperParams = Object.fromEntries(Object.keys(STEPPER_PARAMS[name]).map((k) => [k, params[k]]));
+  const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points);
+  const warmup = params.warmup ?? 0;
+  const data = new Float64Array(count * decl.snapshots * size);
+  // All initial states first, as Trainax draws them in one vmapped call.
+  const initial = Array.from({ length: count }, () => initialState(name, decl.points, params, rng));
+  initial.forEach((u0, i) => {
+    let u = u0;
+    for (let s = 0; s < warmup; s++) u = step(u);
+    const base = i * decl.snapshots * size;
+    for (let t = 0; t < decl.snapshots; t++) {
+      if (t > 0) u = step(u);
+      data.set(u, base + t * size);
+    }
+  });
+  return { shape: [count, decl.snapshots, ...shape], data };
+}
+
+function checkSizes(decl: GeneratorData, params: Record<string, number>): void {
+  const positive = { trajectories: decl.trajectories, snapshots: decl.snapshots };
+  for (const [key, value] of Object.entries(positive)) {
+    if (!Number.isInteger(value) || value < 1) throw new UserError(`${decl.generator}: ${key} must be an integer >= 1, got ${value}`);
+  }
+  if (!Number.isInteger(decl.testTrajectories) || decl.testTrajectories < 0) {
+    throw new UserError(`${decl.generator}: test_trajectories must be an integer >= 0, got ${decl.testTrajectories}`);
+  }
+  if (!Number.isSafeInteger(decl.seed)) throw new UserError(`${decl.generator}: seed must be an integer, got ${decl.seed}`);
+  if (decl.generator === 'lorenz63') return;
+  if (!Number.isInteger(decl.points) || decl.points < 2) {
+    throw new UserError(`${decl.generator}: points must be an integer >= 2, got ${decl.points}`);
+  }
+  // Trainax's precondition: with a mode at or above N/2 the grid aliases it and
+  // the spectral step is no longer exact.
+  if (2 * params.modes >= decl.points) {
+    throw new UserError(
+      `${decl.generator}: modes ${params.modes} needs more than ${2 * params.modes} points, got ${decl.points}`,
+      `use at most ${Math.floor((decl.points - 1) / 2)} modes, or more points`,
+    );
+  }
+}

@@ -1,0 +1,344 @@
+// The checker: syntax tree → checked AST. Every judgement about meaning lives
+// here or in `settings.ts`, each with its own message, so that a user learns
+// all of a file's mistakes at once.
+import type * as A from './ast.js';
+import type { Diagnostic, Span } from './diagnostics.js';
+import { diagnosticAt } from './diagnostics.js';
+import * as S from './schema.js';
+import { Settings, type Report } from './settings.js';
+import { didYouMean } from './suggest.js';
+import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
+import { checkExpr } from './expr.js';
+
+const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
+
+export class Checker implements Report {
+  readonly diagnostics: Diagnostic[] = [];
+  constructor(
+    readonly file: string,
+    readonly source: string,
+  ) {}
+
+  error(span: Span, message: string, hint?: string): void {
+    this.diagnostics.push(diagnosticAt(this.file, span, message, hint));
+  }
+
+  check(statements: RawStatement[]): A.Spec {
+    const spec: A.Spec = { file: this.file, source: this.source, configs: [] };
+    const seen = new Map<string, Span>();
+    const once = (kind: string, span: Span): boolean => {
+      const prev = seen.get(kind);
+      if (prev) {
+        this.error(span, `a second '${kind}' declaration`, `the first is on line ${prev.line}; a file declares one ${kind}`);
+        return false;
+      }
+      seen.set(kind, span);
+      return true;
+    };
+    for (const st of statements) {
+      switch (st.kind) {
+        case 'data': {
+          const d = this.data(st.what, st.path, st.block, st.span);
+          if (once('data', st.span) && d) spec.data = d;
+          break;
+        }
+        case 'emulator': {
+          const e = this.emulator(st.what, st.block, st.span);
+          if (once('emulator', st.span) && e) spec.emulator = e;
+          break;
+        }
+        case 'reference':
+        case 'residuum': {
+          const s = this.stepper(st.stepper, st.kind);
+          if (once(st.kind, st.span) && s) spec[st.kind] = s;
+          break;
+        }
+        case 'config': {
+          const body = this.configBody(st.body);
+          if (body) spec.configs.push({ name: st.name?.word ?? '', text: this.textOf(st.body.span), body, span: st.span });
+          if (st.name && spec.configs.filter((c) => c.name === st.name!.word).length > 1)
+            this.error(st.name.span, `configuration '${st.name.word}' is declared twice`, 'give each configuration its own name');
+          break;
+        }
+        case 'train':
+          if (once('train', st.span)) spec.train = this.train(st.block);
+          break;
+        default:
+          st satisfies never;
+      }
+    }
+    this.nameConfigs(spec);
+    this.crossCheck(spec);
+    return spec;
+  }
+
+  private textOf(span: Span): string {
+    return this.source.slice(span.offset, span.offset + span.length).replace(/\s+/g, ' ').trim();
+  }
+
+  /** One unnamed configuration is called `main`; several must be named. */
+  private nameConfigs(spec: A.Spec): void {
+    const unnamed = spec.configs.filter((c) => c.name === '');
+    if (unnamed.length === 1 && !spec.configs.some((c) => c.name === 'main')) unnamed[0]!.name = 'main';
+    else if (unnamed.length > 0 && spec.configs.length > 1)
+      for (const c of unnamed)
+        this.error(c.span, 'a file with several configurations must name each one', `e.g. config short = ${c.text}`);
+  }
+
+  // ── data ──────────────────────────────────────────────────────────────────
+
+  private data(what: RawWord, path: RawWord | undefined, block: RawBlock | undefined, span: Span): A.DataDecl | undefined {
+    const settings = block?.settings ?? [];
+    if (what.word === 'file') {
+      if (!path) {
+        this.error(what.span, "'data file' needs a path", 'e.g. data file "trajectories.npy"');
+        return undefined;
+      }
+      const s = new Settings(settings, S.FILE_DATA, 'file data', this);
+      return { kind: 'file', path: path.word, testTrajectories: s.number('test_trajectories'), span };
+    }
+    if (!isGenerator(what.word)) {
+      this.error(what.span, `unknown data generator '${what.word}'`, didYouMean(what.word, [...S.GENERATORS, 'file']));
+      return undefined;
+    }
+    if (path) this.error(path.span, `a '${what.word}' generator takes no path`, 'a path goes with: data file "x.npy"');
+    const schema = S.dataSchema(what.word);
+    const s = new Settings(settings, schema, `${what.word} data`, this);
+    const params = s.numbers(S.SYSTEM_PARAMS[what.word]);
+    if (what.word !== 'lorenz63') params['modes'] = s.number('modes');
+    return {
+      kind: 'generator',
+      generator: what.word,
+      points: what.word === 'lorenz63' ? 0 : s.number('points'),
+      trajectories: s.number('trajectories'),
+      snapshots: s.number('snapshots'),
+      testTrajectories: s.number('test_trajectories'),
+      seed: s.number('seed'),
+      params,
+      span,
+    };
+  }
+
+  // ── emulator ──────────────────────────────────────────────────────────────
+
+  private emulator(what: RawWord, block: RawBlock | undefined, span: Span): A.EmulatorDecl | undefined {
+    if (what.word === 'correction') {
+      const s = new Settings(block?.settings ?? [], S.CORRECTION, 'a correction emulator', this);
+      const coarseS = s.setting('coarse');
+      const netS = s.setting('net');
+      if (!coarseS || !netS) {
+        this.error(what.span, "a correction emulator needs both 'coarse' and 'net'", 'e.g. emulator correction { mode sequential  coarse advection1d { cfl 0.5 method upwind }  net conv1d { channels 1 -> 8 -> 1 } }');
+        return undefined;
+      }
+      const cv = coarseS.value as { word: string; block?: RawBlock; span: Span };
+      const nv = netS.value as { word: string; block?: RawBlock; span: Span };
+      const coarse = this.builtinStepper({ word: cv.word, span: cv.span }, cv.block, false, 'reference', coarseS.span);
+      const net = this.network({ word: nv.word, span: nv.span }, nv.block, netS.span);
+      return coarse && net && { kind: 'correction', mode: s.word('mode'), coarse, net, span };
+    }
+    return this.network(what, block, span);
+  }
+
+  private network(what: RawWord, block: RawBlock | undefined, span: Span): A.Network | undefined {
+    const settings = block?.settings ?? [];
+    if (what.word === 'conv1d') {
+      const s = new Settings(settings, S.CONV1D, 'a conv1d emulator', this);
+      const channels = (s.has('channels') ? s.setting('channels')!.value : undefined) as { kind: 'chain'; numbers: { value: number }[] } | undefined;
+      const chain = channels?.numbers.map((n) => n.value) ?? [1, 1];
+      if (chain.length < 2) this.error(s.valueSpan('channels', span), "'channels' needs at least an input and an output count", 'e.g. channels 1 -> 16 -> 1');
+      return {
+        kind: 'conv1d',
+        channels: chain,
+        kernel: s.number('kernel'),
+        padding: s.word('padding'),
+        bias: s.bool('bias'),
+        activation: s.word('activation'),
+        seed: s.number('seed'),
+        span,
+      };
+    }
+    if (what.word === 'mlp') {
+      const s = new Settings(settings, S.MLP, 'an mlp emulator', this);
+      return { kind: 'mlp', width: s.number('width'), depth: s.number('depth'), activation: s.word('activation'), bias: s.bool('bias'), seed: s.number('seed'), span };
+    }
+    this.error(what.span, `unknown emulator '${what.word}'`, didYouMean(what.word, ['conv1d', 'mlp', 'correction']));
+    return undefined;
+  }
+
+  // ── reference and residuum ────────────────────────────────────────────────
+
+  private stepper(raw: RawStepper, role: 'reference' | 'residuum'): A.StepperDecl | undefined {
+    if (raw.body) {
+      const arity = role === 'reference' ? 1 : 2;
+      const params = raw.params ?? [];
+      if (params.length !== arity) {
+        const want = role === 'reference' ? 'one state, e.g. fou(u)' : 'two states, e.g. r(next, prev)';
+        this.error(raw.name.span, `a ${role} expression takes ${want}`);
+        return undefined;
+      }
+      const constants: Record<string, number> = {};
+      for (const w of raw.where) {
+        const v = checkExpr(w.expr, { states: [], constants, report: this, constant: true });
+        if (v !== undefined) constants[w.name.word] = v;
+      }
+      checkExpr(raw.body, { states: params.map((p) => p.word), constants, report: this, constant: false });
+      return {
+        kind: 'expr',
+        name: raw.name.word,
+        params: params.map((p) => p.word),
+        body: raw.body,
+        constants,
+        differentiable: !raw.nondifferentiable,
+        span: raw.span,
+      };
+    }
+    return this.builtinStepper(raw.name, raw.block, raw.nondifferentiable, role, raw.span);
+  }
+
+  private builtinStepper(name: RawWord, block: RawBlock | undefined, nondiff: boolean, role: string, span: Span): A.BuiltinStepper | undefined {
+    if (!isGenerator(name.word)) {
+      const hint = `${didYouMean(name.word, S.GENERATORS)}; or write an expression such as fou(u) = u - c * (u - shift(u, 1)) where c = 0.5`;
+      this.error(name.span, `unknown ${role} '${name.word}'`, hint);
+      return undefined;
+    }
+    const schema = S.stepperSchema(name.word);
+    const s = new Settings(block?.settings ?? [], schema, `the ${name.word} ${role}`, this);
+    return { kind: 'builtin', name: name.word, params: s.numbers(S.SYSTEM_PARAMS[name.word]), method: s.word('method'), differentiable: !nondiff, span };
+  }
+
+  // ── configurations ────────────────────────────────────────────────────────
+
+  private configBody(raw: RawConfigBody): A.ConfigBody | undefined {
+    if (raw.kind === 'composite') {
+      if (raw.parts.length === 0) {
+        this.error(raw.span, 'an empty composite', 'e.g. config composite { 0.7 * supervised rollout 1   0.3 * diverted rollout 3 }');
+        return undefined;
+      }
+      const parts = raw.parts.flatMap((p) => {
+        const c = this.configBody(p.body);
+        return c ? [{ weight: p.weight.value, config: c }] : [];
+      });
+      return parts.length === raw.parts.length ? { kind: 'composite', span: raw.span, parts } : undefined;
+    }
+    const kind = raw.name.word;
+    const schema = S.CONFIGS[kind];
+    if (!schema) {
+      this.error(raw.name.span, `unknown configuration '${kind}'`, didYouMean(kind, [...Object.keys(S.CONFIGS), 'composite']));
+      return undefined;
+    }
+    const s = new Settings(raw.settings, schema, `a ${kind} configuration`, this);
+    const span = raw.span;
+    let rollout = s.number('rollout');
+    let chain: A.ChainStep[] | undefined;
+    if (kind === 'mix') {
+      const steps = s.steps('chain');
+      if (steps && (s.has('rollout') || s.has('post_physics'))) {
+        this.error(s.span('chain', span), "give either 'chain [...]' or 'rollout N post_physics M', not both");
+      }
+      chain = steps
+        ? steps.flatMap((st) => Array<A.ChainStep>(st.n).fill(st.word as A.ChainStep))
+        : [...Array<A.ChainStep>(rollout).fill('emulator'), ...Array<A.ChainStep>(s.number('post_physics')).fill('reference')];
+      rollout = chain.length;
+    }
+    const common = {
+      span,
+      rollout,
+      cutBptt: s.has('cut_bptt'),
+      every: s.optionalNumber('cut_bptt') ?? 1,
+      weights: this.weights(s, 'weights', rollout, kind === 'mix' ? 'time level of the main chain' : 'rollout step', span),
+      loss: s.word<A.LossName>('loss'),
+    };
+    switch (kind) {
+      case 'supervised':
+        return { kind, ...common };
+      case 'diverted':
+      case 'diverted_one': {
+        const branch = kind === 'diverted' ? s.number('branch') : 1;
+        if (branch > rollout)
+          this.error(s.valueSpan('branch', span), `branch ${branch} is longer than rollout ${rollout}`, 'a branch leaves the main chain and must end within the rollout: branch <= rollout');
+        const branchWeights = kind === 'diverted' ? this.weights(s, 'branch_weights', branch, 'branch step', span) : [1];
+        return { kind: 'diverted', ...common, branch, branchWeights, cutDivChain: s.has('cut_div_chain'), branchOne: kind === 'diverted_one' };
+      }
+      case 'mix':
+        return { kind, ...common, chain: chain! };
+      case 'residuum':
+        return { kind, ...common, cutPrev: s.has('cut_prev'), cutNext: s.has('cut_next') };
+      case 'teacher_forcing':
+        return { kind, ...common, resetEvery: s.optionalNumber('reset') ?? 1 };
+    }
+    throw new Error(`internal: configuration ${kind} has a schema but no checker`);
+  }
+
+  private weights(s: Settings, key: string, n: number, per: string, span: Span): number[] {
+    const w = s.list(key);
+    if (!w) return Array<number>(n).fill(1);
+    if (w.length !== n) {
+      this.error(s.valueSpan(key, span), `'${key}' has ${w.length} entr${w.length === 1 ? 'y' : 'ies'}, but this configuration needs ${n}`, `one weight per ${per}, e.g. ${key} [${Array(n).fill(1).join(', ')}]`);
+      return Array<number>(n).fill(1);
+    }
+    return w;
+  }
+
+  // ── train ─────────────────────────────────────────────────────────────────
+
+  private train(block: RawBlock): A.TrainDecl {
+    const s = new Settings(block.settings, S.TRAIN, 'train', this);
+    return {
+      optimizer: s.word('optimizer'),
+      lr: s.number('lr'),
+      schedule: s.word('schedule'),
+      steps: s.number('steps'),
+      batch: s.number('batch'),
+      seed: s.number('seed'),
+      substack: s.bool('substack'),
+      span: block.span,
+    };
+  }
+
+  // ── across statements ─────────────────────────────────────────────────────
+
+  private crossCheck(spec: A.Spec): void {
+    const first = spec.configs[0]?.span ?? NO_SPAN;
+    if (spec.configs.length === 0) this.error(NO_SPAN, 'no configuration in this file', 'add one, e.g. config supervised rollout 1');
+    if (!spec.data) this.error(first, 'no data declared', 'e.g. data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }');
+    if (!spec.emulator) this.error(first, 'no emulator declared', 'e.g. emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }');
+    for (const c of spec.configs) this.needs(spec, c.body, c);
+  }
+
+  private needs(spec: A.Spec, body: A.ConfigBody, decl: A.ConfigDecl): void {
+    if (body.kind === 'composite') {
+      for (const p of body.parts) this.needs(spec, p.config, decl);
+      return;
+    }
+    const needsReference = body.kind === 'diverted' || (body.kind === 'mix' && body.chain.includes('reference'));
+    if (needsReference && !spec.reference)
+      this.error(body.span, `a ${body.kind} configuration runs the reference stepper, but this file declares none`, 'e.g. reference advection1d { cfl -0.75 method spectral }');
+    if (body.kind === 'residuum' && !spec.residuum)
+      this.error(body.span, 'a residuum configuration needs a residuum, but this file declares none', 'e.g. residuum fou(next, prev) = next - prev + c * (prev - shift(prev, 1)) where c = 0.5');
+    const data = spec.data;
+    const w = windowLength(body);
+    if (data?.kind === 'generator' && data.snapshots < w)
+      this.error(body.span, `this configuration needs windows of ${w} snapshots, but the data has trajectories of ${data.snapshots}`, `raise 'snapshots' in the data to at least ${w}, or shorten the rollout`);
+  }
+}
+
+/** Snapshots per sample window that a configuration reads from data. */
+export function windowLength(body: A.ConfigBody): number {
+  switch (body.kind) {
+    case 'supervised':
+    case 'teacher_forcing':
+    case 'mix':
+      return body.rollout + 1;
+    case 'diverted':
+    case 'residuum':
+      return 1;
+    case 'composite':
+      return Math.max(...body.parts.map((p) => windowLength(p.config)));
+    default:
+      return body satisfies never;
+  }
+}
+
+function isGenerator(w: string): w is A.GeneratorName {
+  return (S.GENERATORS as readonly string[]).includes(w);
+}

@@ -1,0 +1,78 @@
+// Stepper and residuum expressions: names, functions and arities are checked
+// here; `where` constants are folded to numbers.
+import type { Expr } from './ast.js';
+import type { Report } from './settings.js';
+import { didYouMean } from './suggest.js';
+
+/** Elementwise functions of one state, and shift(state, cells). */
+export const EXPR_FUNCTIONS: Readonly<Record<string, number>> = {
+  shift: 2,
+  tanh: 1,
+  relu: 1,
+  sigmoid: 1,
+  gelu: 1,
+  abs: 1,
+  square: 1,
+  sign: 1,
+};
+
+export const BUILTIN_CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI };
+
+interface Scope {
+  states: readonly string[];
+  constants: Readonly<Record<string, number>>;
+  report: Report;
+  /** A `where` binding: must fold to a number. */
+  constant: boolean;
+}
+
+/** Checks `e`; returns its value when it is constant, else undefined. */
+export function checkExpr(e: Expr, scope: Scope): number | undefined {
+  switch (e.kind) {
+    case 'num':
+      return e.value;
+    case 'var': {
+      if (e.name in scope.constants) return scope.constants[e.name];
+      if (e.name in BUILTIN_CONSTANTS) return BUILTIN_CONSTANTS[e.name];
+      if (scope.states.includes(e.name)) return undefined;
+      const known = [...scope.states, ...Object.keys(scope.constants), ...Object.keys(BUILTIN_CONSTANTS)];
+      const what = scope.constant ? "a 'where' constant may use only numbers and earlier constants" : didYouMean(e.name, known);
+      scope.report.error(e.span, `unknown name '${e.name}'`, scope.constant ? what : `${what}; constants are bound with: where ${e.name} = 0.5`);
+      return undefined;
+    }
+    case 'neg': {
+      const v = checkExpr(e.arg, scope);
+      return v === undefined ? undefined : -v;
+    }
+    case 'bin': {
+      const a = checkExpr(e.lhs, scope);
+      const b = checkExpr(e.rhs, scope);
+      if (a === undefined || b === undefined) return undefined;
+      return e.op === '+' ? a + b : e.op === '-' ? a - b : e.op === '*' ? a * b : a / b;
+    }
+    case 'call': {
+      const arity = EXPR_FUNCTIONS[e.fn];
+      if (arity === undefined) {
+        scope.report.error(e.span, `unknown function '${e.fn}'`, didYouMean(e.fn, Object.keys(EXPR_FUNCTIONS)));
+        return undefined;
+      }
+      if (scope.constant) {
+        scope.report.error(e.span, `'${e.fn}' acts on states; a 'where' constant must be a number`);
+        return undefined;
+      }
+      if (e.args.length !== arity) {
+        scope.report.error(e.span, `'${e.fn}' takes ${arity} argument${arity > 1 ? 's' : ''}, got ${e.args.length}`, e.fn === 'shift' ? 'e.g. shift(u, 1) is u rolled one cell to the right' : undefined);
+        return undefined;
+      }
+      checkExpr(e.args[0]!, scope);
+      if (e.fn === 'shift') {
+        const k = checkExpr(e.args[1]!, { ...scope, constant: true });
+        if (k !== undefined && !Number.isInteger(k))
+          scope.report.error(e.args[1]!.span, `shift moves by whole cells, got ${k}`, 'e.g. shift(u, 1) or shift(u, -1)');
+      }
+      return undefined;
+    }
+    default:
+      return e satisfies never;
+  }
+}

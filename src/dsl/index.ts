@@ -1,0 +1,61 @@
+// The front end in one call: text → checked AST and every diagnostic.
+import type { Spec } from './ast.js';
+import { Checker } from './check.js';
+import type { Diagnostic } from './diagnostics.js';
+import { diagnosticAt } from './diagnostics.js';
+import { parseCst } from './parser.js';
+import { toSyntax } from './syntax.js';
+import { tokenSpan } from './syntax.js';
+import type { IToken } from 'chevrotain';
+
+export interface Parsed {
+  spec: Spec;
+  diagnostics: Diagnostic[];
+}
+
+export function parseSpec(source: string, file = '<input>'): Parsed {
+  const { cst, lexErrors, parseErrors } = parseCst(source);
+  const diagnostics: Diagnostic[] = [];
+  for (const e of lexErrors) {
+    const ch = source.slice(e.offset, e.offset + e.length);
+    diagnostics.push(diagnosticAt(file, e, `unexpected character '${ch}'`, "'#' starts a comment; names use letters, digits and '_'"));
+  }
+  for (const e of parseErrors) diagnostics.push(syntaxError(file, e.token, e.previous, e.message, e.rule));
+  const checker = new Checker(file, source);
+  const spec = checker.check(toSyntax(cst));
+  diagnostics.push(...checker.diagnostics);
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { spec, diagnostics };
+}
+
+/** What the user was in the middle of writing, by the grammar rule that failed. */
+const EXPECTED: Record<string, [string, string]> = {
+  spec: ['a statement', 'a file is a list of statements: data, emulator, reference, residuum, config, train'],
+  statement: ['a statement', 'a file is a list of statements: data, emulator, reference, residuum, config, train'],
+  configBody: ['a configuration', 'e.g. config supervised rollout 2, or config composite { 0.5 * supervised  0.5 * residuum }'],
+  compositePart: ['a weighted part', 'e.g. 0.7 * supervised rollout 1'],
+  block: ["a setting or '}'", 'settings are written as: { key value  key value }'],
+  setting: ['a setting', 'settings are written as: key value'],
+  value: ['a value', 'a number, a word, a "string" or a [list]'],
+  list: ["a list item or ']'", 'e.g. [0, 0, 1]'],
+  listItem: ['a list item', 'e.g. [0, 0, 1] or [emulator 2, reference 1]'],
+  signedNumber: ['a number', 'e.g. 2 or -0.75'],
+  expr: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
+  term: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
+  factor: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
+  stepper: ['a stepper', 'e.g. reference advection1d { cfl 0.5 } or reference fou(u) = u - c * (u - shift(u, 1)) where c = 0.5'],
+  whereClause: ['a constant', 'e.g. where c = 0.5, d = 2'],
+  binding: ['a constant', 'e.g. where c = 0.5'],
+};
+
+function syntaxError(file: string, token: IToken, previous: IToken | undefined, raw: string, rule: string | undefined): Diagnostic {
+  const atEnd = token.tokenType.name === 'EOF' || !Number.isFinite(token.startOffset);
+  const anchor = atEnd && previous && Number.isFinite(previous.startOffset) ? previous : token;
+  const span = Number.isFinite(anchor.startOffset) ? tokenSpan(anchor) : { offset: 0, line: 1, column: 1, length: 1 };
+  const found = atEnd ? 'the end of the file' : `'${token.image}'`;
+  // A single expected token reads best as itself ("expected '}'").
+  const single = /Expecting (?:token of type )?--> (.*?) <--/.exec(raw)?.[1];
+  const [what, hint] = EXPECTED[rule ?? 'spec'] ?? EXPECTED['spec']!;
+  const expected = single ? (single === 'Identifier' ? 'a name' : single === 'Number' ? 'a number' : single) : what;
+  return diagnosticAt(file, span, `expected ${expected} but found ${found}`, hint);
+}

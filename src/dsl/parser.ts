@@ -1,0 +1,278 @@
+// The grammar of `.tx`, pure (no actions): chevrotain builds a CST, and
+// `syntax.ts` turns it into a small untyped tree. Settings are generic
+// `key value? (every N)?` pairs so that one checker, driven by tables, judges
+// every option and can suggest the right spelling.
+//
+//   spec       := statement*
+//   statement  := data | emulator | reference | residuum | config | train
+//   data       := 'data' Word String? block?
+//   emulator   := 'emulator' Word block?
+//   reference  := 'reference' stepper          residuum := 'residuum' stepper
+//   stepper    := Word ( '(' Word (',' Word)* ')' '=' expr where? | block? ) 'nondifferentiable'?
+//   config     := 'config' (Word '=')? body
+//   body       := 'composite' '{' (number '*' body)* '}' | Word setting*
+//   train      := 'train' block
+//   setting    := Word value? ('every' number)?
+//   value      := number ('->' number)* | String | list | Word block?
+//   block      := '{' setting* '}'
+import { CstParser, type CstNode, type IToken } from 'chevrotain';
+import * as T from './lexer.js';
+import { takesWordValue } from './schema.js';
+
+class TxParser extends CstParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  spec = this.RULE('spec', () => {
+    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.dataStmt) },
+      { ALT: () => this.SUBRULE(this.emulatorStmt) },
+      { ALT: () => this.SUBRULE(this.referenceStmt) },
+      { ALT: () => this.SUBRULE(this.residuumStmt) },
+      { ALT: () => this.SUBRULE(this.configStmt) },
+      { ALT: () => this.SUBRULE(this.trainStmt) },
+    ]);
+  });
+
+  dataStmt = this.RULE('dataStmt', () => {
+    this.CONSUME(T.Data);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.CONSUME(T.StringLit));
+    this.OPTION2(() => this.SUBRULE(this.block));
+  });
+
+  emulatorStmt = this.RULE('emulatorStmt', () => {
+    this.CONSUME(T.Emulator);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => this.SUBRULE(this.block));
+  });
+
+  referenceStmt = this.RULE('referenceStmt', () => {
+    this.CONSUME(T.Reference);
+    this.SUBRULE(this.stepper);
+  });
+
+  residuumStmt = this.RULE('residuumStmt', () => {
+    this.CONSUME(T.Residuum);
+    this.SUBRULE(this.stepper);
+  });
+
+  stepper = this.RULE('stepper', () => {
+    this.CONSUME(T.Identifier);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'param' }) });
+          this.CONSUME(T.RParen);
+          this.CONSUME(T.Equals);
+          this.SUBRULE(this.expr);
+          this.OPTION(() => this.SUBRULE(this.whereClause));
+        },
+      },
+      { ALT: () => this.OPTION2(() => this.SUBRULE(this.block)) },
+    ]);
+    this.OPTION3(() => this.CONSUME(T.Nondifferentiable));
+  });
+
+  whereClause = this.RULE('whereClause', () => {
+    this.CONSUME(T.Where);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.binding) });
+  });
+
+  binding = this.RULE('binding', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  configStmt = this.RULE('configStmt', () => {
+    this.CONSUME(T.Config);
+    this.OPTION(() => {
+      this.CONSUME(T.Identifier, { LABEL: 'name' });
+      this.CONSUME(T.Equals);
+    });
+    this.SUBRULE(this.configBody);
+  });
+
+  configBody = this.RULE('configBody', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Composite);
+          this.CONSUME(T.LBrace);
+          this.MANY(() => this.SUBRULE(this.compositePart));
+          this.CONSUME(T.RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'kind' });
+          this.MANY2(() => this.SUBRULE(this.setting));
+        },
+      },
+    ]);
+  });
+
+  compositePart = this.RULE('compositePart', () => {
+    this.SUBRULE(this.signedNumber);
+    this.CONSUME(T.Star);
+    this.SUBRULE(this.configBody);
+  });
+
+  trainStmt = this.RULE('trainStmt', () => {
+    this.CONSUME(T.Train);
+    this.SUBRULE(this.block);
+  });
+
+  block = this.RULE('block', () => {
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.setting));
+    this.CONSUME(T.RBrace);
+  });
+
+  setting = this.RULE('setting', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'key' });
+    this.OPTION({
+      // A word is a value only where the key takes one (`loss mse`), so that
+      // `cut_bptt cut_div_chain` reads as two flags. LA(0) is the key.
+      GATE: () => this.LA(1).tokenType !== T.Identifier || takesWordValue(this.LA(0).image, this.LA(1).image),
+      DEF: () => this.SUBRULE(this.value),
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Every);
+      this.SUBRULE2(this.signedNumber);
+    });
+  });
+
+  value = this.RULE('value', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.SUBRULE(this.signedNumber);
+          this.MANY(() => {
+            this.CONSUME(T.Arrow);
+            this.SUBRULE2(this.signedNumber);
+          });
+        },
+      },
+      { ALT: () => this.CONSUME(T.StringLit) },
+      { ALT: () => this.SUBRULE(this.list) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'word' });
+          this.OPTION(() => this.SUBRULE(this.block));
+        },
+      },
+    ]);
+  });
+
+  list = this.RULE('list', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.listItem) });
+    this.CONSUME(T.RBracket);
+  });
+
+  listItem = this.RULE('listItem', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.signedNumber) },
+      {
+        // `chain [emulator 2, reference 1]` names statement keywords as items.
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'word' }) },
+            { ALT: () => this.CONSUME(T.Emulator, { LABEL: 'word' }) },
+            { ALT: () => this.CONSUME(T.Reference, { LABEL: 'word' }) },
+          ]);
+          this.OPTION(() => this.SUBRULE2(this.signedNumber));
+        },
+      },
+    ]);
+  });
+
+  signedNumber = this.RULE('signedNumber', () => {
+    this.OPTION(() => this.CONSUME(T.Minus));
+    this.CONSUME(T.NumberLit);
+  });
+
+  expr = this.RULE('expr', () => {
+    this.SUBRULE(this.term, { LABEL: 'lhs' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.term, { LABEL: 'rhs' });
+    });
+  });
+
+  term = this.RULE('term', () => {
+    this.SUBRULE(this.factor, { LABEL: 'lhs' });
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      this.SUBRULE2(this.factor, { LABEL: 'rhs' });
+    });
+  });
+
+  factor = this.RULE('factor', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.factor);
+        },
+      },
+      { ALT: () => this.CONSUME(T.NumberLit) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier);
+          this.OPTION(() => {
+            this.CONSUME(T.LParen);
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr) });
+            this.CONSUME(T.RParen);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.LParen);
+          this.SUBRULE2(this.expr);
+          this.CONSUME2(T.RParen);
+        },
+      },
+    ]);
+  });
+}
+
+export const parser = new TxParser();
+
+export interface ParseResult {
+  cst: CstNode;
+  lexErrors: { offset: number; line: number; column: number; length: number; message: string }[];
+  parseErrors: { token: IToken; message: string; previous?: IToken; rule?: string }[];
+}
+
+export function parseCst(source: string): ParseResult {
+  const lexed = T.txLexer.tokenize(source);
+  parser.input = lexed.tokens;
+  const cst = parser.spec();
+  return {
+    cst,
+    lexErrors: lexed.errors.map((e) => ({
+      offset: e.offset,
+      line: e.line ?? 1,
+      column: e.column ?? 1,
+      length: e.length,
+      message: e.message,
+    })),
+    parseErrors: parser.errors.map((e) => ({
+      token: e.token,
+      message: e.message,
+      previous: (e as { previousToken?: IToken }).previousToken,
+      rule: e.context.ruleStack.at(-1),
+    })),
+  };
+}

@@ -1,0 +1,138 @@
+// What each block and configuration accepts: one table per context, read by
+// the parser (which keys take a word value) and by the checker (types, ranges,
+// defaults, "did you mean"). A new option is one row here plus its use.
+
+export type ValueKind =
+  | { t: 'int'; min: number; def?: number }
+  | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number }
+  | { t: 'bool'; def: boolean }
+  | { t: 'word'; choices: readonly string[]; def?: string }
+  | { t: 'chain' } // 1 -> 16 -> 1
+  | { t: 'list' } // [0, 0, 1]
+  | { t: 'steps' } // [emulator 2, reference 1]
+  | { t: 'flag' } // cut_div_chain
+  | { t: 'flag_every' } // cut_bptt, cut_bptt every 2
+  | { t: 'every' } // reset every 2
+  | { t: 'sub'; of: 'stepper' | 'network' } // coarse advection1d { … }
+  | { t: 'string' };
+
+export type Schema = Readonly<Record<string, ValueKind>>;
+
+const int = (min: number, def?: number): ValueKind => (def === undefined ? { t: 'int', min } : { t: 'int', min, def });
+const num = (def?: number, extra: { min?: number; max?: number; positive?: boolean } = {}): ValueKind =>
+  def === undefined ? { t: 'number', ...extra } : { t: 'number', def, ...extra };
+
+export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'none'] as const;
+export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
+export const GENERATORS = ['advection1d', 'diffusion1d', 'burgers1d', 'lorenz63'] as const;
+
+/** Physical parameters of each built-in system, shared by data, reference and residuum. */
+export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
+  advection1d: { cfl: num(0.5, { min: -1, max: 1 }) },
+  diffusion1d: { gamma: num(0.1, { min: 0, max: 0.5 }) },
+  burgers1d: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1) },
+  lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
+};
+
+export const METHODS: Record<(typeof GENERATORS)[number], readonly string[]> = {
+  advection1d: ['spectral', 'upwind'],
+  diffusion1d: ['spectral', 'ftcs'],
+  burgers1d: ['central'],
+  lorenz63: ['rk4'],
+};
+
+const DATA_COMMON: Schema = {
+  trajectories: int(1, 20),
+  snapshots: int(2, 100),
+  test_trajectories: int(0, 0),
+  seed: int(0, 0),
+};
+
+export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
+  const space: Schema = generator === 'lorenz63' ? {} : { points: int(2, 64), modes: int(1, 5) };
+  return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator] };
+}
+
+export const FILE_DATA: Schema = { test_trajectories: int(0, 0) };
+
+export function stepperSchema(system: (typeof GENERATORS)[number]): Schema {
+  return { ...SYSTEM_PARAMS[system], method: { t: 'word', choices: METHODS[system], def: METHODS[system][0] } };
+}
+
+export const CONV1D: Schema = {
+  channels: { t: 'chain' },
+  kernel: int(1, 3),
+  padding: { t: 'word', choices: ['circular', 'zero'], def: 'circular' },
+  bias: { t: 'bool', def: true },
+  activation: { t: 'word', choices: ACTIVATIONS, def: 'relu' },
+  seed: int(0, 0),
+};
+
+export const MLP: Schema = {
+  width: int(1, 64),
+  depth: int(0, 2),
+  activation: { t: 'word', choices: ACTIVATIONS, def: 'tanh' },
+  bias: { t: 'bool', def: true },
+  seed: int(0, 0),
+};
+
+export const CORRECTION: Schema = {
+  mode: { t: 'word', choices: ['sequential', 'parallel'], def: 'sequential' },
+  coarse: { t: 'sub', of: 'stepper' },
+  net: { t: 'sub', of: 'network' },
+};
+
+export const TRAIN: Schema = {
+  optimizer: { t: 'word', choices: ['adam', 'sgd'], def: 'adam' },
+  lr: num(1e-3, { positive: true }),
+  schedule: { t: 'word', choices: ['constant', 'cosine', 'exponential'], def: 'constant' },
+  steps: int(1, 1000),
+  batch: int(1, 32),
+  seed: int(0, 0),
+  substack: { t: 'bool', def: true },
+};
+
+const CONFIG_COMMON: Schema = {
+  rollout: int(1, 1),
+  cut_bptt: { t: 'flag_every' },
+  weights: { t: 'list' },
+  loss: { t: 'word', choices: LOSSES, def: 'mse' },
+};
+
+export const CONFIGS: Record<string, Schema> = {
+  supervised: CONFIG_COMMON,
+  diverted: { ...CONFIG_COMMON, branch: int(1, 1), branch_weights: { t: 'list' }, cut_div_chain: { t: 'flag' } },
+  diverted_one: { ...CONFIG_COMMON, cut_div_chain: { t: 'flag' } },
+  mix: { ...CONFIG_COMMON, post_physics: int(0, 0), chain: { t: 'steps' } },
+  residuum: { ...CONFIG_COMMON, cut_prev: { t: 'flag' }, cut_next: { t: 'flag' } },
+  teacher_forcing: { ...CONFIG_COMMON, reset: { t: 'every' } },
+};
+
+const ALL_SCHEMAS: Schema[] = [
+  ...GENERATORS.map(dataSchema),
+  ...GENERATORS.map(stepperSchema),
+  FILE_DATA,
+  CONV1D,
+  MLP,
+  CORRECTION,
+  TRAIN,
+  ...Object.values(CONFIGS),
+];
+
+const WORD_KEYS = new Set<string>();
+const ALL_KEYS = new Set<string>();
+for (const s of ALL_SCHEMAS)
+  for (const [k, v] of Object.entries(s)) {
+    ALL_KEYS.add(k);
+    if (v.t === 'word' || v.t === 'bool' || v.t === 'sub') WORD_KEYS.add(k);
+  }
+
+/**
+ * Whether the word after `key` is its value. For a key no context knows (a
+ * typo), a following word that is not itself a key is taken as its value, so
+ * `los mse` gives one diagnostic, not two.
+ */
+export function takesWordValue(key: string, next: string): boolean {
+  if (WORD_KEYS.has(key)) return true;
+  return !ALL_KEYS.has(key) && !ALL_KEYS.has(next);
+}

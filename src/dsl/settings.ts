@@ -1,0 +1,220 @@
+// Reads one block of `key value` settings against its schema: unknown keys
+// (with a suggestion), repeated keys, wrong value types and ranges all become
+// diagnostics here, and typed getters hand the checker values with defaults.
+import type { Span } from './diagnostics.js';
+import type { RawSetting, RawValue } from './syntax.js';
+import type { Schema, ValueKind } from './schema.js';
+import { didYouMean } from './suggest.js';
+
+export interface Report {
+  error(span: Span, message: string, hint?: string): void;
+}
+
+type Parsed = number | boolean | string | number[] | { word: string; n: number }[] | RawSetting;
+
+export class Settings {
+  private readonly values = new Map<string, { v: Parsed; s: RawSetting }>();
+
+  constructor(
+    settings: readonly RawSetting[],
+    private readonly schema: Schema,
+    /** Names the context in messages, e.g. "a supervised configuration". */
+    private readonly where: string,
+    private readonly report: Report,
+  ) {
+    for (const s of settings) this.read(s);
+  }
+
+  private read(s: RawSetting): void {
+    const kind = this.schema[s.key];
+    if (!kind) {
+      const keys = Object.keys(this.schema);
+      this.report.error(s.keySpan, `unknown option '${s.key}' for ${this.where}`, didYouMean(s.key, keys));
+      return;
+    }
+    if (this.values.has(s.key)) {
+      this.report.error(s.keySpan, `'${s.key}' is given twice`, 'keep one of them');
+      return;
+    }
+    if (s.every && kind.t !== 'flag_every' && kind.t !== 'every') {
+      this.report.error(s.every.span, `'${s.key}' takes no 'every'`);
+      return;
+    }
+    const v = this.parse(s, kind);
+    if (v !== undefined) this.values.set(s.key, { v, s });
+  }
+
+  private parse(s: RawSetting, kind: ValueKind): Parsed | undefined {
+    const bad = (expected: string, span: Span = s.value?.span ?? s.keySpan) => {
+      this.report.error(span, `'${s.key}' expects ${expected}`, example(s.key, kind));
+      return undefined;
+    };
+    const v = s.value;
+    switch (kind.t) {
+      case 'flag':
+        return v ? bad('no value') : true;
+      case 'flag_every':
+      case 'every': {
+        if (v) return bad(`no value${kind.t === 'every' ? '' : ' (or every N)'}`);
+        if (!s.every) return kind.t === 'every' ? bad("'every N'", s.keySpan) : 1;
+        return this.positiveInt(s, 'every', s.every.value, s.every.span);
+      }
+      case 'int': {
+        const n = single(v);
+        if (n === undefined) return bad(kind.min > 0 ? 'a positive integer' : 'an integer');
+        if (!Number.isInteger(n.value)) return bad('an integer', n.span);
+        if (n.value < kind.min) {
+          this.report.error(n.span, `'${s.key}' must be at least ${kind.min}, got ${n.value}`, example(s.key, kind));
+          return undefined;
+        }
+        return n.value;
+      }
+      case 'number': {
+        const n = single(v);
+        if (n === undefined || !Number.isFinite(n.value)) return bad('a number');
+        const out =
+          (kind.positive && n.value <= 0) ||
+          (kind.min !== undefined && n.value < kind.min) ||
+          (kind.max !== undefined && n.value > kind.max);
+        if (out) {
+          const range = kind.positive ? 'positive' : `in [${kind.min ?? '-inf'}, ${kind.max ?? 'inf'}]`;
+          this.report.error(n.span, `'${s.key}' must be ${range}, got ${n.value}`);
+          return undefined;
+        }
+        return n.value;
+      }
+      case 'bool':
+        if (v?.kind !== 'word' || (v.word !== 'true' && v.word !== 'false')) return bad('true or false');
+        return v.word === 'true';
+      case 'word':
+        if (v?.kind !== 'word') return bad(`one of ${kind.choices.join(', ')}`);
+        if (!kind.choices.includes(v.word)) {
+          this.report.error(v.span, `unknown ${s.key} '${v.word}'`, didYouMean(v.word, kind.choices));
+          return undefined;
+        }
+        return v.word;
+      case 'chain':
+        if (v?.kind !== 'chain') return bad('numbers such as 1 -> 16 -> 1');
+        if (!v.numbers.every((n) => Number.isInteger(n.value) && n.value >= 1))
+          return bad('positive integers such as 1 -> 16 -> 1');
+        return v.numbers.map((n) => n.value);
+      case 'list':
+        if (v?.kind !== 'list' || v.items.some((i) => i.word !== undefined || !i.number)) return bad('a list of numbers such as [0, 0, 1]');
+        return v.items.map((i) => i.number!.value);
+      case 'steps': {
+        if (v?.kind !== 'list') return bad('a list such as [emulator 2, reference 1]');
+        const out: { word: string; n: number }[] = [];
+        for (const it of v.items) {
+          if (it.word !== 'emulator' && it.word !== 'reference')
+            return bad("steps named 'emulator' or 'reference', e.g. [emulator 2, reference 1]", it.span);
+          const n = it.number?.value ?? 1;
+          if (!Number.isInteger(n) || n < 1) return bad('a positive count after each step', it.span);
+          out.push({ word: it.word, n });
+        }
+        return out;
+      }
+      case 'sub':
+        if (v?.kind !== 'word') return bad(kind.of === 'stepper' ? 'a solver such as advection1d { cfl 0.5 }' : 'a network such as conv1d { … }');
+        return s;
+      case 'string':
+        return v?.kind === 'string' ? v.value : bad('a quoted string');
+      default:
+        return kind satisfies never;
+    }
+  }
+
+  private positiveInt(s: RawSetting, what: string, n: number, span: Span): number | undefined {
+    if (!Number.isInteger(n) || n < 1) {
+      this.report.error(span, `'${s.key} ${what}' must be a positive integer, got ${n}`, `e.g. ${s.key} ${what} 2`);
+      return undefined;
+    }
+    return n;
+  }
+
+  has(key: string): boolean {
+    return this.values.has(key);
+  }
+  setting(key: string): RawSetting | undefined {
+    return this.values.get(key)?.s;
+  }
+  /** Where to point at for `key`: its setting, or `fallback` when it is absent. */
+  span(key: string, fallback: Span): Span {
+    return this.values.get(key)?.s.span ?? fallback;
+  }
+  valueSpan(key: string, fallback: Span): Span {
+    const s = this.values.get(key)?.s;
+    return s?.value?.span ?? s?.span ?? fallback;
+  }
+  number(key: string): number {
+    const v = this.values.get(key)?.v;
+    if (typeof v === 'number') return v;
+    const k = this.schema[key];
+    const def = k && 'def' in k ? k.def : undefined;
+    if (typeof def !== 'number') throw new Error(`internal: ${key} has no default`);
+    return def;
+  }
+  optionalNumber(key: string): number | undefined {
+    const v = this.values.get(key)?.v;
+    return typeof v === 'number' ? v : undefined;
+  }
+  bool(key: string): boolean {
+    const v = this.values.get(key)?.v;
+    if (typeof v === 'boolean') return v;
+    const k = this.schema[key];
+    return k?.t === 'bool' ? k.def : false;
+  }
+  word<W extends string>(key: string): W {
+    const v = this.values.get(key)?.v;
+    if (typeof v === 'string') return v as W;
+    const k = this.schema[key];
+    if (k?.t !== 'word' || k.def === undefined) throw new Error(`internal: ${key} has no default`);
+    return k.def as W;
+  }
+  list(key: string): number[] | undefined {
+    const v = this.values.get(key)?.v;
+    return Array.isArray(v) && (v.length === 0 || typeof v[0] === 'number') ? (v as number[]) : undefined;
+  }
+  steps(key: string): { word: string; n: number }[] | undefined {
+    const v = this.values.get(key)?.v;
+    return Array.isArray(v) && v.length > 0 && typeof v[0] === 'object' ? (v as { word: string; n: number }[]) : undefined;
+  }
+  /** A numeric record of every key of the given schema, defaults filled in. */
+  numbers(schema: Schema): Record<string, number> {
+    return Object.fromEntries(Object.keys(schema).map((k) => [k, this.number(k)]));
+  }
+}
+
+function single(v: RawValue | undefined) {
+  return v?.kind === 'chain' && v.numbers.length === 1 ? v.numbers[0] : undefined;
+}
+
+function example(key: string, kind: ValueKind): string {
+  switch (kind.t) {
+    case 'int':
+      return `e.g. ${key} ${Math.max(kind.min, kind.def ?? 1)}`;
+    case 'number':
+      return `e.g. ${key} ${kind.def ?? 0.5}`;
+    case 'bool':
+      return `e.g. ${key} true`;
+    case 'word':
+      return `e.g. ${key} ${kind.def ?? kind.choices[0]}`;
+    case 'chain':
+      return `e.g. ${key} 1 -> 16 -> 1`;
+    case 'list':
+      return `e.g. ${key} [0, 0, 1]`;
+    case 'steps':
+      return `e.g. ${key} [emulator 2, reference 1]`;
+    case 'flag':
+      return `write just '${key}'`;
+    case 'flag_every':
+      return `write '${key}' or '${key} every 2'`;
+    case 'every':
+      return `e.g. ${key} every 2`;
+    case 'sub':
+      return kind.of === 'stepper' ? `e.g. ${key} advection1d { cfl 0.5 }` : `e.g. ${key} conv1d { channels 1 -> 8 -> 1 }`;
+    case 'string':
+      return `e.g. ${key} "file.npy"`;
+    default:
+      return kind satisfies never;
+  }
+}

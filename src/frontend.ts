@@ -1,0 +1,93 @@
+// The front end of the compiler in one call, as every command uses it:
+// text → checked AST → one verified chain graph per configuration, with the
+// checks that need the unrolled graph (gradient flow, state shapes).
+import type * as A from './dsl/ast.js';
+import type { Diagnostic } from './dsl/diagnostics.js';
+import { diagnosticAt, hasErrors } from './dsl/diagnostics.js';
+import { parseSpec } from './dsl/index.js';
+import type { Dim, Graph, Shape } from './ir/graph.js';
+import type { GradFlow } from './ir/gradflow.js';
+import { gradFlow } from './ir/gradflow.js';
+import { lowerConfig } from './ir/lower.js';
+
+export interface ChainProgram {
+  config: A.ConfigDecl;
+  graph: Graph;
+  flow: GradFlow;
+}
+
+export interface Frontend {
+  spec: A.Spec;
+  diagnostics: Diagnostic[];
+  /** Empty when there are errors. */
+  programs: ChainProgram[];
+}
+
+/**
+ * `dataShape` gives a data file's per-snapshot shape ([channels, ...space]);
+ * generators know theirs.
+ */
+export function frontend(source: string, file: string, dataShape?: (path: string) => readonly number[]): Frontend {
+  const { spec, diagnostics } = parseSpec(source, file);
+  if (hasErrors(diagnostics)) return { spec, diagnostics, programs: [] };
+  const snapshot = snapshotShape(spec.data!, dataShape);
+  checkShapes(spec, snapshot, diagnostics);
+  if (hasErrors(diagnostics)) return { spec, diagnostics, programs: [] };
+  const state: Shape = ['B' as Dim, ...snapshot];
+  const programs = spec.configs.map((config) => {
+    const graph = lowerConfig(config, state);
+    const flow = gradFlow(graph);
+    checkDifferentiable(spec, config, graph, flow, diagnostics);
+    return { config, graph, flow };
+  });
+  return { spec, diagnostics, programs: hasErrors(diagnostics) ? [] : programs };
+}
+
+export function snapshotShape(data: A.DataDecl, dataShape?: (path: string) => readonly number[]): number[] {
+  if (data.kind === 'file') {
+    if (!dataShape) throw new Error('internal: a data file needs a shape reader');
+    return [...dataShape(data.path)];
+  }
+  return data.generator === 'lorenz63' ? [3] : [1, data.points];
+}
+
+function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void {
+  const err = (span: A.Spec['configs'][number]['span'], msg: string, hint?: string) => out.push(diagnosticAt(spec.file, span, msg, hint));
+  const spatial = snapshot.length >= 2;
+  const emu = spec.emulator!;
+  const net = emu.kind === 'correction' ? emu.net : emu;
+  if (net.kind === 'conv1d') {
+    const [cin, cout] = [net.channels[0], net.channels.at(-1)];
+    if (!spatial || snapshot.length !== 2)
+      err(net.span, `a conv1d emulator needs states of shape [channels, points], but the data's states are [${snapshot.join(', ')}]`, 'use an mlp emulator for states without space');
+    else if (cin !== snapshot[0] || cout !== snapshot[0])
+      err(net.span, `the emulator maps ${cin} to ${cout} channels, but the data's states have ${snapshot[0]}`, `e.g. channels ${snapshot[0]} -> 16 -> ${snapshot[0]}`);
+  }
+  for (const st of [spec.reference, spec.residuum, emu.kind === 'correction' ? emu.coarse : undefined]) {
+    if (st?.kind !== 'builtin') continue;
+    const wantsSpace = st.name !== 'lorenz63';
+    if (wantsSpace !== spatial || (!wantsSpace && snapshot[0] !== 3))
+      err(st.span, `the ${st.name} solver does not act on the data's states of shape [${snapshot.join(', ')}]`);
+  }
+}
+
+function checkDifferentiable(spec: A.Spec, config: A.ConfigDecl, g: Graph, flow: GradFlow, out: Diagnostic[]): void {
+  const ref = spec.reference;
+  if (!ref || ref.differentiable || flow.vjp.size === 0) return;
+  const first = g.nodes.find((n) => flow.vjp.has(n.id))!;
+  const hint = hasDiverted(config.body)
+      ? 'add cut_div_chain so the reference branch starts from a detached state, or drop nondifferentiable'
+      : 'cut the gradient before the reference steps (cut_bptt), or drop nondifferentiable';
+  out.push(
+    diagnosticAt(
+      spec.file,
+      config.span,
+      `a gradient flows through the reference stepper (first at %${first.id}), but it is declared nondifferentiable`,
+      hint,
+    ),
+  );
+}
+
+function hasDiverted(b: A.ConfigBody): boolean {
+  return b.kind === 'composite' ? b.parts.some((p) => hasDiverted(p.config)) : b.kind === 'diverted';
+}

@@ -1,0 +1,52 @@
+// The text form of a graph: one value per line, columns aligned, shapes
+// explicit, names stable, so a golden snapshot diff reads like a review.
+// Chain graphs also show where gradients flow ('grad') and which reference
+// calls the backward pass differentiates ('vjp').
+import type { Attrs, AttrValue, Graph, Node } from './graph.js';
+import { shapeText } from './graph.js';
+import type { GradFlow } from './gradflow.js';
+
+export function printGraph(g: Graph, flow?: GradFlow): string {
+  const rows = g.nodes.map((n) => {
+    const tags = flow ? [flow.grad.has(n.id) ? 'grad' : '', flow.vjp.has(n.id) ? 'vjp' : ''].filter(Boolean).join(' ') : '';
+    return [`%${n.id}`, opText(n), shapeText(n.shape), tags];
+  });
+  const w0 = Math.max(...rows.map((r) => r[0]!.length));
+  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  const w2 = Math.max(...rows.map((r) => r[2]!.length));
+  const lines = [`# ${g.title}`];
+  if (flow) lines.push("# grad: the value's cotangent reaches the emulator parameters; vjp: the backward differentiates this call");
+  for (const [name, op, shape, tags] of rows)
+    lines.push(`${name!.padEnd(w0)} = ${op!.padEnd(w1)}  ${tags ? `${shape!.padEnd(w2)}  ${tags}` : shape}`);
+  lines.push(`return ${g.outputs.map((o) => `%${o}`).join(', ')}`);
+  return lines.join('\n') + '\n';
+}
+
+function opText(n: Node): string {
+  const args = n.inputs.map((i) => `%${i}`).join(', ');
+  switch (n.op) {
+    case 'input':
+      return n.attrs['name'] === 'target' ? `input target[${n.attrs['t']}]` : `input ${attrsText(n.attrs)}`;
+    case 'call':
+      return `call ${n.attrs['fn']}(${args})`;
+    case 'loss':
+      return `loss ${n.attrs['kind']}(${args})`;
+    case 'weighted_sum':
+      return `weighted_sum ${value(n.attrs['weights']!)}(${args})`;
+    default: {
+      const a = Object.keys(n.attrs).length ? ` ${attrsText(n.attrs)}` : '';
+      return `${n.op}${a}(${args})`;
+    }
+  }
+}
+
+function attrsText(attrs: Attrs): string {
+  const entries = Object.entries(attrs);
+  if (entries.length === 1 && entries[0]![0] === 'name') return String(entries[0]![1]);
+  return `{${entries.map(([k, v]) => `${k}: ${value(v)}`).join(', ')}}`;
+}
+
+/** Numbers print in JavaScript's shortest round-trip form: exact and stable. */
+function value(v: AttrValue): string {
+  return Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
+}
