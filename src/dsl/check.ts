@@ -14,6 +14,7 @@ const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 
 export class Checker implements Report {
   readonly diagnostics: Diagnostic[] = [];
+  private sawConfig = false;
   constructor(
     readonly file: string,
     readonly source: string,
@@ -54,6 +55,7 @@ export class Checker implements Report {
           break;
         }
         case 'config': {
+          this.sawConfig = true;
           const body = this.configBody(st.body);
           if (body) spec.configs.push({ name: st.name?.word ?? '', text: this.textOf(st.body.span), body, span: st.span });
           if (st.name && spec.configs.filter((c) => c.name === st.name!.word).length > 1)
@@ -104,12 +106,15 @@ export class Checker implements Report {
     if (path) this.error(path.span, `a '${what.word}' generator takes no path`, 'a path goes with: data file "x.npy"');
     const schema = S.dataSchema(what.word);
     const s = new Settings(settings, schema, `${what.word} data`, this);
-    const params = s.numbers(S.SYSTEM_PARAMS[what.word]);
-    if (what.word !== 'lorenz63') params['modes'] = s.number('modes');
+    const params = s.numbers({ ...S.SYSTEM_PARAMS[what.word], ...S.GENERATOR_EXTRA[what.word] });
+    const points = what.word === 'lorenz63' ? 0 : s.number('points');
+    // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
+    if (params['modes'] !== undefined && 2 * params['modes'] >= points)
+      this.error(s.span('modes', s.span('points', what.span)), `${params['modes']} Fourier modes need more than ${2 * params['modes']} points, but the grid has ${points}`, `raise points to at least ${2 * params['modes'] + 1}, or lower modes`);
     return {
       kind: 'generator',
       generator: what.word,
-      points: what.word === 'lorenz63' ? 0 : s.number('points'),
+      points,
       trajectories: s.number('trajectories'),
       snapshots: s.number('snapshots'),
       testTrajectories: s.number('test_trajectories'),
@@ -299,7 +304,7 @@ export class Checker implements Report {
 
   private crossCheck(spec: A.Spec): void {
     const first = spec.configs[0]?.span ?? NO_SPAN;
-    if (spec.configs.length === 0) this.error(NO_SPAN, 'no configuration in this file', 'add one, e.g. config supervised rollout 1');
+    if (!this.sawConfig) this.error(NO_SPAN, 'no configuration in this file', 'add one, e.g. config supervised rollout 1');
     if (!spec.data) this.error(first, 'no data declared', 'e.g. data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }');
     if (!spec.emulator) this.error(first, 'no emulator declared', 'e.g. emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }');
     for (const c of spec.configs) this.needs(spec, c.body, c);

@@ -113,7 +113,11 @@ class TxParser extends CstParser {
       },
       {
         ALT: () => {
-          this.CONSUME(T.Identifier, { LABEL: 'kind' });
+          // `residuum` is also a statement keyword.
+          this.OR2([
+            { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'kind' }) },
+            { ALT: () => this.CONSUME(T.Residuum, { LABEL: 'kind' }) },
+          ]);
           this.MANY2(() => this.SUBRULE(this.setting));
         },
       },

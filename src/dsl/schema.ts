@@ -26,15 +26,32 @@ export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'none'] as const;
 export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
 export const GENERATORS = ['advection1d', 'diffusion1d', 'burgers1d', 'lorenz63'] as const;
 
-/** Physical parameters of each built-in system, shared by data, reference and residuum. */
+/**
+ * Physical parameters of each built-in system, shared by data, reference,
+ * residuum and coarse solver; the one table of their names, ranges and defaults.
+ */
 export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
-  advection1d: { cfl: num(0.5, { min: -1, max: 1 }) },
+  // Trainax's advection_1d_periodic default (its README quickstart uses -0.75).
+  advection1d: { cfl: num(0.75, { min: -1, max: 1 }) },
+  // gamma = nu dt / dx^2; FTCS is stable for gamma <= 1/2.
   diffusion1d: { gamma: num(0.1, { min: 0, max: 0.5 }) },
+  // On 64 points these keep central differences smooth for amplitude-1 modes.
   burgers1d: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1) },
+  // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
 
-export const METHODS: Record<(typeof GENERATORS)[number], readonly string[]> = {
+/** What only a data generator needs: initial states and warm-up. */
+export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
+  advection1d: { modes: int(1, 5) },
+  diffusion1d: { modes: int(1, 5) },
+  burgers1d: { modes: int(1, 3) },
+  // Trainax's lorenz_rk4: x0 ~ N(0, init_std^2), then `warmup` steps discarded.
+  lorenz63: { warmup: int(0, 500), init_std: num(1, { positive: true }) },
+};
+
+/** Discretisations of each system; the first is the default and the one generators use. */
+export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...string[]]> = {
   advection1d: ['spectral', 'upwind'],
   diffusion1d: ['spectral', 'ftcs'],
   burgers1d: ['central'],
@@ -49,8 +66,8 @@ const DATA_COMMON: Schema = {
 };
 
 export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
-  const space: Schema = generator === 'lorenz63' ? {} : { points: int(2, 64), modes: int(1, 5) };
-  return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator] };
+  const space: Schema = generator === 'lorenz63' ? {} : { points: int(2, 64) };
+  return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator] };
 }
 
 export const FILE_DATA: Schema = { test_trajectories: int(0, 0) };

@@ -18,8 +18,12 @@ export interface OpDef {
   readonly leaf?: boolean;
   /** Output shape from input shapes; throws ShapeError when they disagree. */
   shape(inputs: readonly Shape[], attrs: Attrs): Shape;
-  /** float64 evaluation. Absent for ops that a pass must remove first (call). */
-  eval?(inputs: readonly Tensor[], attrs: Attrs): Tensor;
+  /**
+   * float64 evaluation. Absent for ops that a pass must remove first (call).
+   * `shape` is the node's shape with 'B' bound: the only way a constant or a
+   * broadcast from f32[] learns the batch size.
+   */
+  eval?(inputs: readonly Tensor[], attrs: Attrs, shape: readonly number[]): Tensor;
   /**
    * Reverse mode: emit nodes into `b` that compute the cotangent of each input
    * from `cot`, the id of the output's cotangent; null for a zero cotangent.

@@ -1,12 +1,52 @@
 // Every op the compiler knows, by name. Adding an op: one file, one line here.
+import { abs } from './abs.js';
+import { add } from './add.js';
+import { bias_add } from './bias_add.js';
+import { broadcast } from './broadcast.js';
 import { call } from './call.js';
+import { circconv } from './circconv.js';
+import { concat } from './concat.js';
+import { constant } from './const.js';
+import { conv1d } from './conv1d.js';
+import { conv1d_t } from './conv1d_t.js';
+import { conv1d_w } from './conv1d_w.js';
+import { dense } from './dense.js';
+import { dense_t } from './dense_t.js';
+import { dense_w } from './dense_w.js';
+import { div } from './div.js';
+import { gelu } from './gelu.js';
 import { input } from './input.js';
 import { loss } from './loss.js';
+import { mean } from './mean.js';
+import { mul } from './mul.js';
+import { neg } from './neg.js';
 import type { OpDef } from './op.js';
+import { relu } from './relu.js';
+import { reshape } from './reshape.js';
+import { scale } from './scale.js';
+import { shift } from './shift.js';
+import { sigmoid } from './sigmoid.js';
+import { sign } from './sign.js';
+import { slice } from './slice.js';
+import { square } from './square.js';
 import { stop_gradient } from './stop_gradient.js';
+import { sub } from './sub.js';
+import { sum } from './sum.js';
+import { tanh } from './tanh.js';
 import { weighted_sum } from './weighted_sum.js';
 
-const all: OpDef[] = [input, call, stop_gradient, loss, weighted_sum];
+const all: OpDef[] = [
+  // leaves and chain-level ops
+  input, constant, call, stop_gradient, loss, weighted_sum,
+  // elementwise
+  add, sub, mul, div, neg, scale, square, abs, sign, relu, tanh, gelu, sigmoid,
+  // layers, each with its transposes in input and weight
+  conv1d, conv1d_t, conv1d_w, dense, dense_t, dense_w, bias_add,
+  // along an axis
+  shift, circconv, reshape, slice, concat,
+  // reductions and their transpose
+  sum, mean, broadcast,
+];
 
 export const ops: ReadonlyMap<string, OpDef> = new Map(all.map((o) => [o.name, o]));
 

@@ -1,0 +1,44 @@
+// What every command shares: reading a spec, reporting diagnostics the same
+// way, writing files atomically, and the exit codes (1: errors in the input,
+// 2: bad usage). A user's mistake never reaches a stack trace.
+import type { Diagnostic } from '../dsl/diagnostics.js';
+import { UserError, formatDiagnostic, hasErrors } from '../dsl/diagnostics.js';
+import type { Frontend } from '../frontend.js';
+import { frontend } from '../frontend.js';
+import { readText } from '../util/files.js';
+
+export { readText, writeAtomic } from '../util/files.js';
+
+export const EXIT_ERRORS = 1;
+export const EXIT_USAGE = 2;
+
+/** Runs the front end on a file; prints diagnostics; throws if there are errors. */
+export function loadSpec(path: string, opts: { json?: boolean } = {}): Frontend {
+  const source = readText(path);
+  const fe = frontend(source, path);
+  reportDiagnostics(fe.diagnostics, source, opts.json);
+  if (hasErrors(fe.diagnostics)) throw new ReportedErrors();
+  return fe;
+}
+
+export function reportDiagnostics(ds: readonly Diagnostic[], source: string, json = false): void {
+  if (json) {
+    if (ds.length) process.stdout.write(JSON.stringify(ds, null, 2) + '\n');
+    return;
+  }
+  for (const d of ds) process.stderr.write(formatDiagnostic(d, source) + '\n');
+  if (hasErrors(ds)) {
+    const n = ds.filter((d) => d.severity === 'error').length;
+    process.stderr.write(`${n} error${n === 1 ? '' : 's'}\n`);
+  }
+}
+
+/** Errors already printed; the command only needs to exit with 1. */
+export class ReportedErrors extends Error {}
+
+export function selectPrograms(fe: Frontend, name: string | undefined): Frontend['programs'] {
+  if (name === undefined) return fe.programs;
+  const found = fe.programs.filter((p) => p.config.name === name);
+  if (!found.length) throw new UserError(`no configuration named '${name}'`, `this file has: ${fe.programs.map((p) => p.config.name).join(', ')}`);
+  return found;
+}

@@ -1,0 +1,33 @@
+// Copies a value along new axes: attr `shape` is the output shape (-1 for B),
+// `axes` the output axes the input lacks (all by default, for a scalar input).
+// With `mean: true` each copy is divided by the number of copies: the
+// transpose of `mean`, as plain broadcast is the transpose of `sum`.
+import { sameShape, shapeText } from '../ir/graph.js';
+import { axesAttr, shapeAttr } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { reducedShape } from './reduce.js';
+import { dropAxesIndex, size, tensor } from './tensor.js';
+
+export const broadcast: OpDef = {
+  name: 'broadcast',
+  shape(inputs, attrs) {
+    expectArity(inputs, 1, 'broadcast');
+    const out = shapeAttr(attrs, 'broadcast');
+    const kept = reducedShape(out, axesAttr(attrs, out.length, 'broadcast'));
+    if (!sameShape(kept, inputs[0]!))
+      throw new ShapeError(`broadcast to ${shapeText(out)} needs an input ${shapeText(kept)}, got ${shapeText(inputs[0]!)}`);
+    return out;
+  },
+  eval([x], attrs, shape) {
+    const axes = axesAttr(attrs, shape.length, 'broadcast');
+    const copies = attrs['mean'] === true ? size(axes.map((a) => shape[a]!)) : 1;
+    const idx = dropAxesIndex(shape, axes);
+    return tensor(shape, Array.from(idx, (j) => x!.data[j]! / copies));
+  },
+  vjp(b, n, cot) {
+    const axes = axesAttr(n.attrs, n.shape.length, 'broadcast');
+    const op = n.attrs['mean'] === true ? 'mean' : 'sum';
+    return [b.add(`d.${n.id}.${op}`, op, [cot], b.shapeOf(n.inputs[0]!), { axes })];
+  },
+};

@@ -1,0 +1,39 @@
+// Circular cross-correlation along the last axis (length N) with a constant
+// kernel h (attr `kernel`, N numbers), independently per leading index:
+//   out[i] = sum_j h[j] x[(i + j) mod N].
+// Exact spectral steppers are this with h the inverse DFT of their symbol.
+// The transpose correlates with the reflected kernel h'[j] = h[(-j) mod N].
+import { numsAttr, sizeDim } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { tensor } from './tensor.js';
+
+export const circconv: OpDef = {
+  name: 'circconv',
+  shape(inputs, attrs) {
+    expectArity(inputs, 1, 'circconv');
+    const x = inputs[0]!;
+    if (x.length === 0) throw new ShapeError('circconv needs an axis to convolve');
+    const n = sizeDim(x, x.length - 1, 'circconv');
+    const h = numsAttr(attrs, 'kernel', 'circconv');
+    if (h.length !== n) throw new ShapeError(`circconv kernel has ${h.length} taps for an axis of ${n}`);
+    return x;
+  },
+  eval([x], attrs) {
+    const h = attrs['kernel'] as readonly number[];
+    const N = h.length;
+    const out = tensor(x!.shape);
+    for (let row = 0; row < x!.data.length; row += N)
+      for (let i = 0; i < N; i++) {
+        let acc = 0;
+        for (let j = 0; j < N; j++) acc += h[j]! * x!.data[row + ((i + j) % N)]!;
+        out.data[row + i] = acc;
+      }
+    return out;
+  },
+  vjp(b, n, cot) {
+    const h = n.attrs['kernel'] as readonly number[];
+    const reflected = h.map((_, j) => h[(h.length - j) % h.length]!);
+    return [b.add(`d.${n.id}.x`, 'circconv', [cot], n.shape, { kernel: reflected })];
+  },
+};

@@ -1,0 +1,48 @@
+// Joins its inputs along attr `axis` (a fixed-size axis); the others agree.
+// Its transpose slices the cotangent back into the pieces.
+import { shapeText } from '../ir/graph.js';
+import { intAttr, sizeDim } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError } from './op.js';
+import { tensor } from './tensor.js';
+
+export const concat: OpDef = {
+  name: 'concat',
+  shape(inputs, attrs) {
+    const axis = intAttr(attrs, 'axis', 'concat');
+    if (inputs.length === 0) throw new ShapeError('concat of nothing');
+    const first = inputs[0]!;
+    if (axis < 0 || axis >= first.length) throw new ShapeError(`concat axis ${axis} outside rank ${first.length}`);
+    let total = 0;
+    for (const s of inputs) {
+      if (s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i]))
+        throw new ShapeError(`concat inputs differ off axis ${axis}: ${inputs.map(shapeText).join(', ')}`);
+      total += sizeDim(s, axis, 'concat');
+    }
+    return first.map((d, i) => (i === axis ? total : d));
+  },
+  eval(inputs, attrs, shape) {
+    const axis = attrs['axis'] as number;
+    const inner = shape.slice(axis + 1).reduce((a, d) => a * d, 1);
+    const outer = shape.slice(0, axis).reduce((a, d) => a * d, 1);
+    const out = tensor(shape);
+    let at = 0;
+    for (const x of inputs) {
+      const chunk = x.shape[axis]! * inner;
+      for (let o = 0; o < outer; o++) out.data.set(x.data.subarray(o * chunk, (o + 1) * chunk), o * shape[axis]! * inner + at);
+      at += chunk;
+    }
+    return out;
+  },
+  vjp(b, n, cot) {
+    const axis = n.attrs['axis'] as number;
+    let start = 0;
+    return n.inputs.map((x, k) => {
+      const shape = b.shapeOf(x);
+      const size = shape[axis] as number;
+      const id = b.add(`d.${n.id}.${k}`, 'slice', [cot], shape, { axis, start, size });
+      start += size;
+      return id;
+    });
+  },
+};

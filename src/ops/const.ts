@@ -1,0 +1,18 @@
+// A tensor filled with attr `value`, of the shape its node declares (B
+// included): the seed cotangent 1, explicit zero gradients, zero padding in
+// the transpose of `slice`.
+import { numAttr } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError } from './op.js';
+import { size, tensor } from './tensor.js';
+
+export const constant: OpDef = {
+  name: 'const',
+  leaf: true,
+  shape() {
+    throw new ShapeError('const declares its shape');
+  },
+  eval(_inputs, attrs, shape) {
+    return tensor(shape, new Float64Array(size(shape)).fill(numAttr(attrs, 'value', 'const')));
+  },
+};

@@ -1,0 +1,53 @@
+// SAME 1D convolution, as a cross-correlation (PyTorch, Flax, Trainax):
+//   out[b,o,i] = sum_{c,k} w[o,c,k] x[b,c,i - left + k],  left = (K-1)//2,
+// x [B, Cin, N], w [Cout, Cin, K] -> [B, Cout, N]. Its VJP is the pair of
+// ops that are its transposes in x (conv1d_t) and in w (conv1d_w).
+import type { Shape } from '../ir/graph.js';
+import { shapeText } from '../ir/graph.js';
+import { sizeDim } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { leftPad, padIndex, paddingAttr } from './padding.js';
+import { tensor } from './tensor.js';
+
+export const conv1d: OpDef = {
+  name: 'conv1d',
+  shape(inputs, attrs) {
+    expectArity(inputs, 2, 'conv1d');
+    paddingAttr(attrs, 'conv1d');
+    const [x, w] = inputs as [Shape, Shape];
+    if (x.length !== 3 || w.length !== 3 || x[1] !== w[1])
+      throw new ShapeError(`conv1d needs x [B,Cin,N] and w [Cout,Cin,K], got ${shapeText(x)} and ${shapeText(w)}`);
+    sizeDim(x, 2, 'conv1d');
+    sizeDim(w, 2, 'conv1d');
+    return [x[0]!, sizeDim(w, 0, 'conv1d'), x[2]!];
+  },
+  eval([x, w], attrs) {
+    const p = paddingAttr(attrs, 'conv1d');
+    const [B, C, N] = x!.shape as [number, number, number];
+    const [O, , K] = w!.shape as [number, number, number];
+    const left = leftPad(K);
+    const out = tensor([B, O, N]);
+    for (let b = 0; b < B; b++)
+      for (let o = 0; o < O; o++)
+        for (let i = 0; i < N; i++) {
+          let acc = 0;
+          for (let c = 0; c < C; c++)
+            for (let k = 0; k < K; k++) {
+              const j = padIndex(p, i - left + k, N);
+              if (j >= 0) acc += w!.data[(o * C + c) * K + k]! * x!.data[(b * C + c) * N + j]!;
+            }
+          out.data[(b * O + o) * N + i] = acc;
+        }
+    return out;
+  },
+  vjp(b, n, cot) {
+    const [x, w] = n.inputs as [string, string];
+    const [wShape, xShape] = [b.shapeOf(w), b.shapeOf(x)];
+    const padding = n.attrs['padding']!;
+    return [
+      b.add(`d.${n.id}.x`, 'conv1d_t', [cot, w], xShape, { padding }),
+      b.add(`d.${n.id}.w`, 'conv1d_w', [cot, x], wShape, { padding, k: wShape[2]! }),
+    ];
+  },
+};

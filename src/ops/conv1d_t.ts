@@ -1,0 +1,54 @@
+// The transpose of conv1d in its input ("transposed convolution"), with the
+// forward's SAME offset: y [B, Cout, N], w [Cout, Cin, K] -> [B, Cin, N],
+//   out[b,c,j] = sum_{o,k} w[o,c,k] y[b,o,j + left - k].
+// For even K this is not itself a SAME conv1d (its offset is K-1-left), which
+// is why it is an op of its own rather than conv1d on a flipped kernel.
+import type { Shape } from '../ir/graph.js';
+import { shapeText } from '../ir/graph.js';
+import { sizeDim } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { leftPad, padIndex, paddingAttr } from './padding.js';
+import { tensor } from './tensor.js';
+
+export const conv1d_t: OpDef = {
+  name: 'conv1d_t',
+  shape(inputs, attrs) {
+    expectArity(inputs, 2, 'conv1d_t');
+    paddingAttr(attrs, 'conv1d_t');
+    const [y, w] = inputs as [Shape, Shape];
+    if (y.length !== 3 || w.length !== 3 || y[1] !== w[0])
+      throw new ShapeError(`conv1d_t needs y [B,Cout,N] and w [Cout,Cin,K], got ${shapeText(y)} and ${shapeText(w)}`);
+    sizeDim(y, 2, 'conv1d_t');
+    sizeDim(w, 2, 'conv1d_t');
+    return [y[0]!, sizeDim(w, 1, 'conv1d_t'), y[2]!];
+  },
+  eval([y, w], attrs) {
+    const p = paddingAttr(attrs, 'conv1d_t');
+    const [B, O, N] = y!.shape as [number, number, number];
+    const [, C, K] = w!.shape as [number, number, number];
+    const left = leftPad(K);
+    const out = tensor([B, C, N]);
+    for (let b = 0; b < B; b++)
+      for (let c = 0; c < C; c++)
+        for (let j = 0; j < N; j++) {
+          let acc = 0;
+          for (let o = 0; o < O; o++)
+            for (let k = 0; k < K; k++) {
+              const i = padIndex(p, j + left - k, N);
+              if (i >= 0) acc += w!.data[(o * C + c) * K + k]! * y!.data[(b * O + o) * N + i]!;
+            }
+          out.data[(b * C + c) * N + j] = acc;
+        }
+    return out;
+  },
+  vjp(b, n, cot) {
+    const [y, w] = n.inputs as [string, string];
+    const [yShape, wShape] = [b.shapeOf(y), b.shapeOf(w)];
+    const padding = n.attrs['padding']!;
+    return [
+      b.add(`d.${n.id}.y`, 'conv1d', [cot, w], yShape, { padding }),
+      b.add(`d.${n.id}.w`, 'conv1d_w', [y, cot], wShape, { padding, k: wShape[2]! }),
+    ];
+  },
+};

@@ -1,0 +1,51 @@
+// The transpose of conv1d in its weight: the correlation of the output
+// cotangent y [B, Cout, N] with the input x [B, Cin, N], summed over batch
+// and space, -> [Cout, Cin, k] (attr k: the kernel size),
+//   out[o,c,k] = sum_{b,i} y[b,o,i] x[b,c,i - left + k].
+import type { Shape } from '../ir/graph.js';
+import { shapeText } from '../ir/graph.js';
+import { intAttr, sizeDim } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { leftPad, padIndex, paddingAttr } from './padding.js';
+import { tensor } from './tensor.js';
+
+export const conv1d_w: OpDef = {
+  name: 'conv1d_w',
+  shape(inputs, attrs) {
+    expectArity(inputs, 2, 'conv1d_w');
+    paddingAttr(attrs, 'conv1d_w');
+    const k = intAttr(attrs, 'k', 'conv1d_w');
+    const [y, x] = inputs as [Shape, Shape];
+    if (y.length !== 3 || x.length !== 3 || y[0] !== x[0] || y[2] !== x[2] || k < 1)
+      throw new ShapeError(`conv1d_w needs y [B,Cout,N], x [B,Cin,N] and k >= 1, got ${shapeText(y)}, ${shapeText(x)}, k ${k}`);
+    return [sizeDim(y, 1, 'conv1d_w'), sizeDim(x, 1, 'conv1d_w'), k];
+  },
+  eval([y, x], attrs, shape) {
+    const p = paddingAttr(attrs, 'conv1d_w');
+    const [B, O, N] = y!.shape as [number, number, number];
+    const [, C, K] = shape as [number, number, number];
+    const left = leftPad(K);
+    const out = tensor([O, C, K]);
+    for (let o = 0; o < O; o++)
+      for (let c = 0; c < C; c++)
+        for (let k = 0; k < K; k++) {
+          let acc = 0;
+          for (let b = 0; b < B; b++)
+            for (let i = 0; i < N; i++) {
+              const j = padIndex(p, i - left + k, N);
+              if (j >= 0) acc += y!.data[(b * O + o) * N + i]! * x!.data[(b * C + c) * N + j]!;
+            }
+          out.data[(o * C + c) * K + k] = acc;
+        }
+    return out;
+  },
+  vjp(b, n, cot) {
+    const [y, x] = n.inputs as [string, string];
+    const padding = n.attrs['padding']!;
+    return [
+      b.add(`d.${n.id}.y`, 'conv1d', [x, cot], b.shapeOf(y), { padding }),
+      b.add(`d.${n.id}.x`, 'conv1d_t', [y, cot], b.shapeOf(x), { padding }),
+    ];
+  },
+};

@@ -1,0 +1,40 @@
+// A fully connected layer without bias: x [B, in], w [out, in] -> [B, out],
+//   out[b,o] = sum_i w[o,i] x[b,i]
+// (PyTorch's weight layout). Its VJP uses its transposes in x (dense_t) and
+// in w (dense_w), mirroring the conv1d family.
+import type { Shape } from '../ir/graph.js';
+import { shapeText } from '../ir/graph.js';
+import { sizeDim } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { tensor } from './tensor.js';
+
+export const dense: OpDef = {
+  name: 'dense',
+  shape(inputs) {
+    expectArity(inputs, 2, 'dense');
+    const [x, w] = inputs as [Shape, Shape];
+    if (x.length !== 2 || w.length !== 2 || x[1] !== w[1])
+      throw new ShapeError(`dense needs x [B,in] and w [out,in], got ${shapeText(x)} and ${shapeText(w)}`);
+    return [x[0]!, sizeDim(w, 0, 'dense')];
+  },
+  eval([x, w]) {
+    const [M, I] = x!.shape as [number, number];
+    const O = w!.shape[0]!;
+    const out = tensor([M, O]);
+    for (let m = 0; m < M; m++)
+      for (let o = 0; o < O; o++) {
+        let acc = 0;
+        for (let i = 0; i < I; i++) acc += w!.data[o * I + i]! * x!.data[m * I + i]!;
+        out.data[m * O + o] = acc;
+      }
+    return out;
+  },
+  vjp(b, n, cot) {
+    const [x, w] = n.inputs as [string, string];
+    return [
+      b.add(`d.${n.id}.x`, 'dense_t', [cot, w], b.shapeOf(x)),
+      b.add(`d.${n.id}.w`, 'dense_w', [cot, x], b.shapeOf(w)),
+    ];
+  },
+};

@@ -1,0 +1,38 @@
+// The transpose of dense in its input: y [B, out], w [out, in] -> [B, in],
+//   out[b,i] = sum_o w[o,i] y[b,o].
+import type { Shape } from '../ir/graph.js';
+import { shapeText } from '../ir/graph.js';
+import { sizeDim } from './attrs.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { tensor } from './tensor.js';
+
+export const dense_t: OpDef = {
+  name: 'dense_t',
+  shape(inputs) {
+    expectArity(inputs, 2, 'dense_t');
+    const [y, w] = inputs as [Shape, Shape];
+    if (y.length !== 2 || w.length !== 2 || y[1] !== w[0])
+      throw new ShapeError(`dense_t needs y [B,out] and w [out,in], got ${shapeText(y)} and ${shapeText(w)}`);
+    return [y[0]!, sizeDim(w, 1, 'dense_t')];
+  },
+  eval([y, w]) {
+    const [M, O] = y!.shape as [number, number];
+    const I = w!.shape[1]!;
+    const out = tensor([M, I]);
+    for (let m = 0; m < M; m++)
+      for (let i = 0; i < I; i++) {
+        let acc = 0;
+        for (let o = 0; o < O; o++) acc += w!.data[o * I + i]! * y!.data[m * O + o]!;
+        out.data[m * I + i] = acc;
+      }
+    return out;
+  },
+  vjp(b, n, cot) {
+    const [y, w] = n.inputs as [string, string];
+    return [
+      b.add(`d.${n.id}.y`, 'dense', [cot, w], b.shapeOf(y)),
+      b.add(`d.${n.id}.w`, 'dense_w', [y, cot], b.shapeOf(w)),
+    ];
+  },
+};

@@ -1,0 +1,55 @@
+// The shape rule and evaluation loop every elementwise op shares, so an op's
+// own file is just its formula and its derivative. Binary ops take operands
+// of the same shape: a scalar or per-sample value meets a tensor through an
+// explicit `broadcast` (as in XLA), which keeps these VJPs free of reductions
+// and leaves the fuser to fold the broadcast into the consuming kernel.
+import type { Attrs, GraphBuilder } from '../ir/graph.js';
+import { sameShape, shapeText } from '../ir/graph.js';
+import type { OpDef } from './op.js';
+import { ShapeError, expectArity } from './op.js';
+import { tensor } from './tensor.js';
+
+type Vjp = NonNullable<OpDef['vjp']>;
+
+/** `check` validates the attributes `f` reads, for the shape rule. */
+export function unary(
+  name: string,
+  f: (x: number, attrs: Attrs) => number,
+  vjp: Vjp,
+  check: (attrs: Attrs) => void = () => {},
+): OpDef {
+  return {
+    name,
+    shape(inputs, attrs) {
+      expectArity(inputs, 1, name);
+      check(attrs);
+      return inputs[0]!;
+    },
+    eval([x], attrs) {
+      return tensor(x!.shape, x!.data.map((v) => f(v, attrs)));
+    },
+    vjp,
+  };
+}
+
+export function binary(name: string, f: (x: number, y: number) => number, vjp: Vjp): OpDef {
+  return {
+    name,
+    shape(inputs) {
+      expectArity(inputs, 2, name);
+      if (!sameShape(inputs[0]!, inputs[1]!))
+        throw new ShapeError(`${name} operands differ: ${shapeText(inputs[0]!)} vs ${shapeText(inputs[1]!)} (broadcast explicitly)`);
+      return inputs[0]!;
+    },
+    eval([x, y]) {
+      const b = y!.data;
+      return tensor(x!.shape, x!.data.map((v, i) => f(v, b[i]!)));
+    },
+    vjp,
+  };
+}
+
+/** Emits an elementwise op in a VJP rule: its shape is its first input's. */
+export function ew(b: GraphBuilder, id: string, op: string, inputs: readonly string[], attrs: Attrs = {}): string {
+  return b.add(id, op, inputs, b.shapeOf(inputs[0]!), attrs);
+}

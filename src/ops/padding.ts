@@ -1,0 +1,30 @@
+// SAME padding for the conv1d family: a kernel of size K pads (K-1)//2 on the
+// left and the rest on the right (K = 2: none left, one right), circularly or
+// with zeros. All three ops (conv1d, conv1d_t, conv1d_w) index through here,
+// so the transposes agree with the forward at the borders.
+import type { Attrs } from '../ir/graph.js';
+import { ShapeError } from './op.js';
+
+export type Padding = 'circular' | 'zero';
+
+export function paddingAttr(attrs: Attrs, op: string): Padding {
+  const p = attrs['padding'];
+  if (p !== 'circular' && p !== 'zero') throw new ShapeError(`${op} padding must be 'circular' or 'zero', got ${String(p)}`);
+  return p;
+}
+
+export function leftPad(k: number): number {
+  return (k - 1) >> 1;
+}
+
+/** Where position j of a length-n axis reads from once padded; -1 for a zero. */
+export function padIndex(p: Padding, j: number, n: number): number {
+  switch (p) {
+    case 'circular':
+      return ((j % n) + n) % n;
+    case 'zero':
+      return j >= 0 && j < n ? j : -1;
+    default:
+      throw new Error(`unknown padding ${p satisfies never}`);
+  }
+}

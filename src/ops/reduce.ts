@@ -1,0 +1,38 @@
+// `sum` and `mean` over a set of axes (all by default), and their transpose,
+// `broadcast`, share one index map so each stays the other's exact adjoint.
+import type { Attrs, Shape } from '../ir/graph.js';
+import { axesAttr, shapeToAttr } from './attrs.js';
+import type { OpDef, Tensor } from './op.js';
+import { expectArity } from './op.js';
+import { dropAxesIndex, size, tensor } from './tensor.js';
+
+export function reducedShape(shape: Shape, axes: readonly number[]): Shape {
+  return shape.filter((_, d) => !axes.includes(d));
+}
+
+/** Adds each entry of `x` into its image with `axes` dropped, divided by `divisor`. */
+export function reduceInto(x: Tensor, axes: readonly number[], divisor: number): Tensor {
+  const out = tensor(reducedShape(x.shape, axes) as number[]);
+  const idx = dropAxesIndex(x.shape, axes);
+  for (let i = 0; i < idx.length; i++) out.data[idx[i]!]! += x.data[i]! / divisor;
+  return out;
+}
+
+export function reduction(name: 'sum' | 'mean'): OpDef {
+  return {
+    name,
+    shape(inputs, attrs) {
+      expectArity(inputs, 1, name);
+      return reducedShape(inputs[0]!, axesAttr(attrs, inputs[0]!.length, name));
+    },
+    eval([x], attrs) {
+      const axes = axesAttr(attrs, x!.shape.length, name);
+      return reduceInto(x!, axes, name === 'mean' ? size(axes.map((a) => x!.shape[a]!)) : 1);
+    },
+    vjp(b, n, cot) {
+      const x = b.shapeOf(n.inputs[0]!);
+      const attrs: Attrs = { shape: shapeToAttr(x), axes: axesAttr(n.attrs, x.length, name) };
+      return [b.add(`d.${n.id}.bcast`, 'broadcast', [cot], x, name === 'mean' ? { ...attrs, mean: true } : attrs)];
+    },
+  };
+}

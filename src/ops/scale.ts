@@ -1,0 +1,11 @@
+// Multiplication by a compile-time constant `c` (CFL numbers, loss weights,
+// 1/n of a mean): no scalar value or broadcast needed.
+import { numAttr } from './attrs.js';
+import { ew, unary } from './elementwise.js';
+
+export const scale = unary(
+  'scale',
+  (x, attrs) => x * (attrs['c'] as number),
+  (b, n, cot) => [ew(b, `d.${n.id}.scale`, 'scale', [cot], { c: n.attrs['c']! })],
+  (attrs) => numAttr(attrs, 'c', 'scale'),
+);

@@ -1,0 +1,3 @@
+import { reduction } from './reduce.js';
+
+export const sum = reduction('sum');

@@ -1,0 +1,193 @@
+// One test per diagnostic class, on the exact message, position and hint.
+import { describe, expect, test } from 'vitest';
+import { formatDiagnostic } from '../../src/dsl/diagnostics.js';
+import { frontend } from '../../src/frontend.js';
+
+const DATA = 'data advection1d { points 30  trajectories 20  snapshots 100  cfl -0.75 }';
+const EMU = 'emulator conv1d { channels 1 -> 1  kernel 2  padding circular  bias false }';
+const REF = 'reference advection1d { cfl -0.75 }';
+
+/** Diagnostics of a file made of the given lines. */
+function diags(...lines: string[]) {
+  return frontend(lines.join('\n') + '\n', 'spec.tx').diagnostics.map((d) => ({
+    at: `${d.line}:${d.column}+${d.length}`,
+    message: d.message,
+    hint: d.hint,
+  }));
+}
+
+describe('syntax', () => {
+  test('a missing closing brace points at what came instead', () => {
+    expect(diags('data advection1d { points 30', EMU, 'config supervised')).toEqual([
+      { at: '2:1+8', message: "expected '}' but found 'emulator'", hint: 'settings are written as: { key value  key value }' },
+    ]);
+  });
+  test('a stray character', () => {
+    expect(diags(DATA, EMU, 'config supervised rollout 2 $')[0]).toEqual({
+      at: '3:29+1',
+      message: "unexpected character '$'",
+      hint: "'#' starts a comment; names use letters, digits and '_'",
+    });
+  });
+  test('a broken expression', () => {
+    expect(diags(DATA, EMU, 'reference f(u) = u - * 3', 'config supervised')[0]).toMatchObject({
+      at: '3:22+1',
+      message: "expected an expression but found '*'",
+    });
+  });
+  test('recovery reports every error in the file, not just the first', () => {
+    const ds = diags('data advection1d { points 30', EMU, 'config supervised rollout 2 $', 'config x = ', 'train { steps 10 }');
+    expect(ds.map((d) => d.at)).toEqual(['2:1+8', '3:29+1', '5:1+5']);
+  });
+});
+
+describe('unknown words, with suggestions', () => {
+  test('option', () => {
+    expect(diags(DATA, EMU, 'config supervised rolout 4')).toEqual([
+      { at: '3:19+6', message: "unknown option 'rolout' for a supervised configuration", hint: "did you mean 'rollout'?" },
+    ]);
+  });
+  test('option with a word value gives one error, not two', () => {
+    expect(diags(DATA, EMU, 'config supervised los mse')).toEqual([
+      { at: '3:19+3', message: "unknown option 'los' for a supervised configuration", hint: "did you mean 'loss'?" },
+    ]);
+  });
+  test('configuration kind', () => {
+    expect(diags(DATA, EMU, 'config supervisd rollout 2')).toEqual([
+      { at: '3:8+9', message: "unknown configuration 'supervisd'", hint: "did you mean 'supervised'?" },
+    ]);
+  });
+  test('option value', () => {
+    expect(diags(DATA, 'emulator conv1d { padding circulr }', 'config supervised')).toEqual([
+      { at: '2:27+7', message: "unknown padding 'circulr'", hint: "did you mean 'circular'?" },
+    ]);
+  });
+  test('data generator', () => {
+    expect(diags('data advecton1d { }', EMU, 'config supervised')).toEqual([
+      { at: '1:6+10', message: "unknown data generator 'advecton1d'", hint: "did you mean 'advection1d'?" },
+      { at: '3:1+17', message: 'no data declared', hint: 'e.g. data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }' },
+    ]);
+  });
+  test('function in an expression', () => {
+    expect(diags(DATA, EMU, 'reference f(u) = u - shft(u, 1)', 'config supervised')).toEqual([
+      { at: '3:22+10', message: "unknown function 'shft'", hint: "did you mean 'shift'?" },
+    ]);
+  });
+  test('name in an expression', () => {
+    expect(diags(DATA, EMU, 'reference f(u) = u - c * shift(u, 1)', 'config supervised')).toEqual([
+      { at: '3:22+1', message: "unknown name 'c'", hint: "did you mean 'u'?; constants are bound with: where c = 0.5" },
+    ]);
+  });
+});
+
+describe('configuration rules', () => {
+  test('branch longer than the rollout', () => {
+    expect(diags(DATA, EMU, REF, 'config diverted rollout 2 branch 3')).toEqual([
+      { at: '4:34+1', message: 'branch 3 is longer than rollout 2', hint: 'a branch leaves the main chain and must end within the rollout: branch <= rollout' },
+    ]);
+  });
+  test('weights of the wrong length', () => {
+    expect(diags(DATA, EMU, 'config supervised rollout 3 weights [0, 1]')).toEqual([
+      { at: '3:37+6', message: "'weights' has 2 entries, but this configuration needs 3", hint: 'one weight per rollout step, e.g. weights [1, 1, 1]' },
+    ]);
+  });
+  test('mix weights cover the whole main chain', () => {
+    expect(diags(DATA, EMU, REF, 'config mix rollout 1 post_physics 2 weights [0, 1]')[0]).toMatchObject({
+      message: "'weights' has 2 entries, but this configuration needs 3",
+      hint: 'one weight per time level of the main chain, e.g. weights [1, 1, 1]',
+    });
+  });
+  test('every below 1', () => {
+    expect(diags(DATA, EMU, 'config supervised rollout 4 cut_bptt every 0')).toEqual([
+      { at: '3:44+1', message: "'cut_bptt every' must be a positive integer, got 0", hint: 'e.g. cut_bptt every 2' },
+    ]);
+  });
+  test('a configuration that needs a reference stepper the file does not declare', () => {
+    expect(diags(DATA, EMU, 'config diverted rollout 2')).toEqual([
+      {
+        at: '3:8+18',
+        message: 'a diverted configuration runs the reference stepper, but this file declares none',
+        hint: 'e.g. reference advection1d { cfl -0.75 method spectral }',
+      },
+    ]);
+  });
+  test('a residuum configuration without a residuum', () => {
+    expect(diags(DATA, EMU, 'config residuum rollout 2')[0]).toMatchObject({
+      at: '3:8+18',
+      message: 'a residuum configuration needs a residuum, but this file declares none',
+    });
+  });
+  test('data trajectories shorter than the window', () => {
+    expect(diags('data advection1d { snapshots 4 }', EMU, 'config supervised rollout 5')).toEqual([
+      {
+        at: '3:8+20',
+        message: 'this configuration needs windows of 6 snapshots, but the data has trajectories of 4',
+        hint: "raise 'snapshots' in the data to at least 6, or shorten the rollout",
+      },
+    ]);
+  });
+  test('a non-differentiable reference through which a gradient would flow', () => {
+    expect(diags(DATA, EMU, `${REF} nondifferentiable`, 'config diverted_one rollout 2')).toEqual([
+      {
+        at: '4:1+29',
+        message: 'a gradient flows through the reference stepper (first at %r2), but it is declared nondifferentiable',
+        hint: 'add cut_div_chain so the reference branch starts from a detached state, or drop nondifferentiable',
+      },
+    ]);
+  });
+  test('a non-differentiable reference is fine where every path is cut', () => {
+    expect(diags(DATA, EMU, `${REF} nondifferentiable`, 'config diverted_one rollout 2 cut_div_chain')).toEqual([]);
+    expect(diags(DATA, EMU, `${REF} nondifferentiable`, 'config mix rollout 1 post_physics 2 cut_bptt')).toEqual([]);
+  });
+  test('several unnamed configurations', () => {
+    expect(diags(DATA, EMU, 'config supervised', 'config supervised rollout 2').map((d) => d.message)).toEqual([
+      'a file with several configurations must name each one',
+      'a file with several configurations must name each one',
+    ]);
+  });
+  test('an emulator whose channels do not match the data', () => {
+    expect(diags(DATA, 'emulator conv1d { channels 2 -> 8 -> 2 }', 'config supervised')).toEqual([
+      { at: '2:1+40', message: "the emulator maps 2 to 2 channels, but the data's states have 1", hint: 'e.g. channels 1 -> 16 -> 1' },
+    ]);
+  });
+});
+
+describe('numbers out of range', () => {
+  test('negative steps and zero batch', () => {
+    expect(diags(DATA, EMU, 'config supervised', 'train { steps -5  batch 0 }')).toEqual([
+      { at: '4:15+2', message: "'steps' must be at least 1, got -5", hint: 'e.g. steps 1000' },
+      { at: '4:25+1', message: "'batch' must be at least 1, got 0", hint: 'e.g. batch 32' },
+    ]);
+  });
+  test('a CFL outside the stable range', () => {
+    expect(diags('data advection1d { cfl 1.5 }', EMU, 'config supervised')[0]).toMatchObject({
+      at: '1:24+3',
+      message: "'cfl' must be in [-1, 1], got 1.5",
+    });
+  });
+  test('a value of the wrong type', () => {
+    expect(diags(DATA, 'emulator conv1d { bias maybe }', 'config supervised')[0]).toMatchObject({
+      at: '2:24+5',
+      message: "'bias' expects true or false",
+      hint: 'e.g. bias true',
+    });
+  });
+  test('a repeated option', () => {
+    expect(diags(DATA, EMU, 'config supervised rollout 2 rollout 3')[0]).toMatchObject({ at: '3:29+7', message: "'rollout' is given twice" });
+  });
+});
+
+describe('the printed form', () => {
+  test('file:line:col, the source line, a caret under the span, a hint', () => {
+    const src = `${DATA}\n${EMU}\nconfig supervised rolout 4\n`;
+    const d = frontend(src, 'spec.tx').diagnostics[0]!;
+    expect(formatDiagnostic(d, src)).toBe(
+      [
+        "spec.tx:3:19: error: unknown option 'rolout' for a supervised configuration",
+        '   3 | config supervised rolout 4',
+        '     |                   ^^^^^^',
+        "  hint: did you mean 'rollout'?",
+      ].join('\n'),
+    );
+  });
+});
