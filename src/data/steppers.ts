@@ -25,8 +25,13 @@ export function stateShape(name: GeneratorName, points: number): number[] {
  * cfl > 0). Applied as the `spectralKernel` cross-correlation.
  */
 export function advectionSpectral(n: number, cfl: number): Stepper {
-  const h = spectralKernel(n, (k) => cis((-2 * Math.PI * k * cfl) / n));
+  const h = advectionKernel(n, cfl);
   return (u) => correlateCircular(u, h);
+}
+
+/** The circular kernel of `advectionSpectral`, shared with the compiled stepper. */
+export function advectionKernel(n: number, cfl: number): Float64Array {
+  return spectralKernel(n, (k) => cis((-2 * Math.PI * k * cfl) / n));
 }
 
 /**
@@ -41,8 +46,13 @@ export function advectionUpwind(n: number, cfl: number): Stepper {
 
 /** Exact diffusion with gamma = nu dt / dx^2: Fourier mode k times `exp(-gamma (2 pi k / N)^2)`. */
 export function diffusionSpectral(n: number, gamma: number): Stepper {
-  const h = spectralKernel(n, (k) => ({ re: Math.exp(-gamma * ((2 * Math.PI * k) / n) ** 2), im: 0 }));
+  const h = diffusionKernel(n, gamma);
   return (u) => correlateCircular(u, h);
+}
+
+/** The circular kernel of `diffusionSpectral`, shared with the compiled stepper. */
+export function diffusionKernel(n: number, gamma: number): Float64Array {
+  return spectralKernel(n, (k) => ({ re: Math.exp(-gamma * ((2 * Math.PI * k) / n) ** 2), im: 0 }));
 }
 
 /** Forward time, centred space: `u[i] + gamma (u[i+1] - 2 u[i] + u[i-1])`. */

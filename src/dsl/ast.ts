@@ -79,7 +79,7 @@ export interface Correction {
   kind: 'correction';
   /** sequential: net(coarse(u)); parallel: coarse(u) + net(u). */
   mode: 'sequential' | 'parallel';
-  coarse: StepperDecl;
+  coarse: BuiltinStepper;
   net: Network;
   span: Span;
 }

@@ -71,6 +71,20 @@ export class GraphBuilder {
     return this.add(n.id, n.op, inputs, n.shape, n.attrs);
   }
 
+  /**
+   * Gives the most recent node a new id, so an inlined call's result keeps the
+   * call's name. Only the last node can be renamed: nothing reads it yet.
+   */
+  renameLast(from: string, to: string): string {
+    const last = this.nodes.at(-1);
+    if (last?.id !== from || this.byId.has(to)) return from;
+    const node = { ...last, id: to };
+    this.nodes[this.nodes.length - 1] = node;
+    this.byId.delete(from);
+    this.byId.set(to, node);
+    return to;
+  }
+
   has(id: string): boolean {
     return this.byId.has(id);
   }

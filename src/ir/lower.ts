@@ -141,6 +141,9 @@ class ChainBuilder {
     const branchLosses: string[] = [];
     const weights: number[] = [];
     for (let t = 0; t <= R - B; t++) {
+      // The main chain's next step comes first: it is the branch's first
+      // emulator step too, and the simplifier keeps the first of the two.
+      const next = t < R - B ? this.call(`${p}u${t + 1}`, 'emulator', [main]) : undefined;
       const bp = `${p}b${t}.`;
       let pred = main;
       let ref = c.cutDivChain ? this.cut(main) : main;
@@ -159,9 +162,7 @@ class ChainBuilder {
         branchLosses.push(this.sum(`${bp}loss`, c.branchWeights, losses));
         weights.push(c.weights[t]!);
       }
-      if (t === R - B) break;
-      const u = this.call(`${p}u${t + 1}`, 'emulator', [main]);
-      main = this.cutsAfter(c, t + 1) ? this.cut(u) : u;
+      if (next) main = this.cutsAfter(c, t + 1) ? this.cut(next) : next;
     }
     return this.sum(`${p}loss`, weights, branchLosses);
   }

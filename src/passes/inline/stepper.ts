@@ -1,0 +1,130 @@
+// Built-in solvers and user expressions as primitives. Each expansion follows
+// the float64 stepper of the same name in src/data/steppers.ts formula for
+// formula; a test runs both and compares. In `shift(u, k)[i] = u[i-k]`, so
+// u[i+1] is shift(u, -1) and u[i-1] is shift(u, 1).
+import type * as A from '../../dsl/ast.js';
+import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
+import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
+import { opDef } from '../../ops/registry.js';
+import type { Emit } from './emit.js';
+
+export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
+  const p = s.params;
+  const n = e.shape(u).at(-1) as number;
+  switch (s.name) {
+    case 'advection1d': {
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: [...advectionKernel(n, p['cfl']!)] });
+      const c = p['cfl']!;
+      // Upwind: the difference reaches into the cell the flow comes from.
+      const diff = c >= 0 ? e.binary('diff', 'sub', u, e.shift('left', u, 1)) : e.binary('diff', 'sub', e.shift('right', u, -1), u);
+      return e.axpy('step', u, -c, diff);
+    }
+    case 'diffusion1d': {
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: [...diffusionKernel(n, p['gamma']!)] });
+      return e.axpy('step', u, p['gamma']!, laplacian(e, 'lap', u));
+    }
+    case 'burgers1d':
+      return burgers(e, u, n, p['nu']!, p['dt']!, p['substeps']!);
+    case 'lorenz63':
+      return lorenz(e, u, p['dt']!, p['sigma']!, p['rho']!, p['beta']!);
+    default:
+      return s.name satisfies never;
+  }
+}
+
+/** u[i+1] - 2 u[i] + u[i-1] */
+function laplacian(e: Emit, name: string, u: string): string {
+  const sides = e.binary(`${name}.sides`, 'add', e.shift(`${name}.r`, u, -1), e.shift(`${name}.l`, u, 1));
+  return e.axpy(name, sides, -2, u);
+}
+
+/** Heun steps of F(u) = -(u[i+1]^2 - u[i-1]^2) / (4 dx) + nu (u[i+1] - 2u[i] + u[i-1]) / dx^2. */
+function burgers(e: Emit, u0: string, n: number, nu: number, dt: number, substeps: number): string {
+  const dx = (2 * Math.PI) / n;
+  const h = dt / substeps;
+  const rhs = (name: string, u: string) => {
+    const sq = e.unary(`${name}.sq`, 'square', u);
+    const flux = e.binary(`${name}.flux`, 'sub', e.shift(`${name}.sqr`, sq, -1), e.shift(`${name}.sql`, sq, 1));
+    const visc = laplacian(e, `${name}.lap`, u);
+    return e.binary(name, 'add', e.scale(`${name}.adv`, flux, -1 / (4 * dx)), e.scale(`${name}.visc`, visc, nu / (dx * dx)));
+  };
+  let u = u0;
+  for (let s = 0; s < substeps; s++) {
+    const p = substeps > 1 ? `s${s}.` : '';
+    const fu = rhs(`${p}f`, u);
+    const v = e.axpy(`${p}v`, u, h, fu);
+    const fv = rhs(`${p}fv`, v);
+    u = e.axpy(`${p}step`, u, h / 2, e.binary(`${p}fsum`, 'add', fu, fv));
+  }
+  return u;
+}
+
+/** Classic RK4 of f(x, y, z) = (sigma (y - x), x (rho - z) - y, x y - beta z) on [B, 3]. */
+function lorenz(e: Emit, u: string, dt: number, sigma: number, rho: number, beta: number): string {
+  const f = (name: string, s: string) => {
+    const one = ['B', 1] as const;
+    const [x, y, z] = [0, 1, 2].map((i) => e.op(`${name}.${'xyz'[i]}`, 'slice', [s], one, { axis: 1, start: i, size: 1 })) as [string, string, string];
+    const dx = e.scale(`${name}.dx`, e.binary(`${name}.ymx`, 'sub', y, x), sigma);
+    // x (rho - z) - y = rho x - x z - y
+    const dy = e.binary(`${name}.dy`, 'sub', e.binary(`${name}.rxz`, 'sub', e.scale(`${name}.rx`, x, rho), e.binary(`${name}.xz`, 'mul', x, z)), y);
+    const dz = e.axpy(`${name}.dz`, e.binary(`${name}.xy`, 'mul', x, y), -beta, z);
+    return e.op(name, 'concat', [dx, dy, dz], e.shape(s), { axis: 1 });
+  };
+  const k1 = f('k1', u);
+  const k2 = f('k2', e.axpy('u2', u, dt / 2, k1));
+  const k3 = f('k3', e.axpy('u3', u, dt / 2, k2));
+  const k4 = f('k4', e.axpy('u4', u, dt, k3));
+  const mid = e.binary('k23', 'add', k2, k3);
+  const sum = e.binary('ksum', 'add', e.binary('k14', 'add', k1, k4), e.scale('k23x2', mid, 2));
+  return e.axpy('step', u, dt / 6, sum);
+}
+
+/** A user's expression over named states, constants folded. */
+export function emitExpr(e: Emit, s: A.ExprStepper, states: readonly string[]): string {
+  const env = new Map(s.params.map((p, i) => [p, states[i]!]));
+  const like = states[0]!;
+  let k = 0;
+  const fresh = (what: string) => `${what}${k++}`;
+  type V = { c: number } | { id: string };
+  const val = (v: V): string => ('id' in v ? v.id : e.fill(fresh('c'), like, v.c));
+  const go = (x: A.Expr): V => {
+    switch (x.kind) {
+      case 'num':
+        return { c: x.value };
+      case 'var': {
+        const id = env.get(x.name);
+        return id !== undefined ? { id } : { c: s.constants[x.name] ?? BUILTIN_CONSTANTS[x.name]! };
+      }
+      case 'neg': {
+        const a = go(x.arg);
+        return 'c' in a ? { c: -a.c } : { id: e.unary(fresh('neg'), 'neg', a.id) };
+      }
+      case 'bin': {
+        const [a, b] = [go(x.lhs), go(x.rhs)];
+        if ('c' in a && 'c' in b) return { c: fold(x.op, a.c, b.c) };
+        if (x.op === '*' && 'c' in a) return { id: e.scale(fresh('scale'), val(b), a.c) };
+        if ((x.op === '*' || x.op === '/') && 'c' in b) return { id: e.scale(fresh('scale'), val(a), x.op === '*' ? b.c : 1 / b.c) };
+        const op = ({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[x.op];
+        return { id: e.binary(fresh(op), op, val(a), val(b)) };
+      }
+      case 'call': {
+        const a = go(x.args[0]!);
+        if ('c' in a) return x.fn === 'shift' ? a : { c: foldFn(x.fn, a.c) };
+        if (x.fn === 'shift') return { id: e.shift(fresh('shift'), a.id, (go(x.args[1]!) as { c: number }).c) };
+        return { id: e.unary(fresh(x.fn), x.fn, a.id) };
+      }
+      default:
+        return x satisfies never;
+    }
+  };
+  return val(go(s.body));
+}
+
+function fold(op: '+' | '-' | '*' | '/', a: number, b: number): number {
+  return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+}
+
+/** Folds a function of a constant with the op's own float64 definition. */
+function foldFn(fn: string, x: number): number {
+  return opDef(fn).eval!([{ shape: [1], data: Float64Array.of(x) }], {}, [1]).data[0]!;
+}

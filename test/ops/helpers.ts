@@ -1,0 +1,63 @@
+// Shared by the op tests: run one op through a verified graph and the
+// interpreter, compare values, draw reproducible random tensors.
+import { expect } from 'vitest';
+import type { Attrs, Shape } from '../../src/ir/graph.js';
+import { GraphBuilder } from '../../src/ir/graph.js';
+import { verify } from '../../src/ir/verify.js';
+import type { Tensor } from '../../src/ops/op.js';
+import { opDef } from '../../src/ops/registry.js';
+import { tensor } from '../../src/ops/tensor.js';
+import { evaluate } from '../../src/runtime/interpreter.js';
+
+export { tensor };
+
+/** `op` applied to fed inputs of the tensors' shapes; the output's value. */
+export function apply(op: string, attrs: Attrs, ...xs: Tensor[]): Tensor {
+  const b = new GraphBuilder(op);
+  const ids = xs.map((x, k) => b.add(`x${k}`, 'input', [], x.shape));
+  const shape = opDef(op).shape(ids.map((i) => b.shapeOf(i)), attrs);
+  const out = b.add('out', op, ids, shape, attrs);
+  const g = verify(b.build([out]));
+  return evaluate(g, Object.fromEntries(xs.map((x, k) => [ids[k]!, x])) as Record<string, Tensor>).get(out)!;
+}
+
+export function expectTensor(t: Tensor, shape: readonly number[], values: readonly number[], tol = 1e-12): void {
+  expect(t.shape).toEqual(shape);
+  expect(t.data.length).toBe(values.length);
+  t.data.forEach((v, i) => {
+    if (Math.abs(v - values[i]!) > tol) expect.fail(`entry ${i}: ${v}, expected ${values[i]}`);
+  });
+}
+
+/** mulberry32: a small seeded generator, so every run sees the same numbers. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Draws one entry from a uniform random number in [0, 1). */
+export type Gen = (u: number) => number;
+export const uniform: Gen = (u) => 2 * u - 1;
+/** |v| in [lo, hi), either sign: keeps values off kinks and poles. */
+export const away =
+  (lo: number, hi: number): Gen =>
+  (u) => {
+    const v = 2 * u - 1;
+    return Math.sign(v || 1) * (lo + (hi - lo) * Math.abs(v));
+  };
+
+export function random(shape: readonly number[], next: () => number, gen: Gen = uniform): Tensor {
+  const t = tensor(shape);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = gen(next());
+  return t;
+}
+
+export function bind(shape: Shape, batch: number): number[] {
+  return shape.map((d) => (d === 'B' ? batch : d));
+}

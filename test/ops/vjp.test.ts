@@ -1,0 +1,151 @@
+// Every op's VJP against central finite differences in float64. The probe
+// graph is inputs -> op -> sum(op * r) for a fixed random cotangent r, so the
+// gradient of the probe is exactly the VJP of r. Adding an op: one row.
+import { describe, expect, it } from 'vitest';
+import type { Attrs, Graph, Shape } from '../../src/ir/graph.js';
+import { GraphBuilder } from '../../src/ir/graph.js';
+import { verify } from '../../src/ir/verify.js';
+import type { Tensor } from '../../src/ops/op.js';
+import { opDef, ops } from '../../src/ops/registry.js';
+import { differentiate } from '../../src/passes/autodiff.js';
+import { evaluate } from '../../src/runtime/interpreter.js';
+import type { Gen } from './helpers.js';
+import { away, bind, random, rng, uniform } from './helpers.js';
+
+interface Row {
+  op: string;
+  inputs: Shape[];
+  attrs?: Attrs;
+  /** How each input's entries are drawn (default uniform in [-1, 1]). */
+  gens?: Gen[];
+}
+
+const X: Shape = ['B', 2, 3];
+const off0 = away(0.1, 1);
+const conv = (K: number, padding: string): Row => ({ op: 'conv1d', inputs: [['B', 2, 6], [3, 2, K]], attrs: { padding } });
+
+const rows: Row[] = [
+  { op: 'add', inputs: [X, X] },
+  { op: 'sub', inputs: [X, X] },
+  { op: 'mul', inputs: [X, X] },
+  { op: 'div', inputs: [X, X], gens: [uniform, away(0.5, 1.5)] },
+  { op: 'neg', inputs: [X] },
+  { op: 'scale', inputs: [X], attrs: { c: -1.7 } },
+  { op: 'square', inputs: [X] },
+  { op: 'abs', inputs: [X], gens: [off0] },
+  { op: 'sign', inputs: [X], gens: [off0] },
+  { op: 'relu', inputs: [X], gens: [off0] },
+  { op: 'tanh', inputs: [X], gens: [away(0, 2)] },
+  { op: 'gelu', inputs: [X], gens: [away(0, 3)] },
+  { op: 'sigmoid', inputs: [X], gens: [away(0, 3)] },
+  conv(1, 'zero'),
+  conv(2, 'circular'),
+  conv(2, 'zero'),
+  conv(3, 'circular'),
+  conv(5, 'zero'),
+  conv(5, 'circular'),
+  { op: 'conv1d_t', inputs: [['B', 3, 6], [3, 2, 2]], attrs: { padding: 'circular' } },
+  { op: 'conv1d_t', inputs: [['B', 3, 6], [3, 2, 3]], attrs: { padding: 'zero' } },
+  { op: 'conv1d_w', inputs: [['B', 3, 6], ['B', 2, 6]], attrs: { padding: 'zero', k: 2 } },
+  { op: 'conv1d_w', inputs: [['B', 3, 6], ['B', 2, 6]], attrs: { padding: 'circular', k: 5 } },
+  { op: 'dense', inputs: [['B', 4], [3, 4]] },
+  { op: 'dense_t', inputs: [['B', 3], [3, 4]] },
+  { op: 'dense_w', inputs: [['B', 3], ['B', 4]] },
+  { op: 'bias_add', inputs: [['B', 3, 4], [3]] },
+  { op: 'bias_add', inputs: [['B', 3], [3]] },
+  { op: 'shift', inputs: [X], attrs: { k: 1 } },
+  { op: 'shift', inputs: [X], attrs: { k: -2 } },
+  { op: 'circconv', inputs: [['B', 2, 5]], attrs: { kernel: [0.3, -1, 0.5, 2, -0.7] } },
+  { op: 'reshape', inputs: [X], attrs: { shape: [-1, 6] } },
+  { op: 'reshape', inputs: [['B', 6]], attrs: { shape: [-1, 3, 1, 2] } },
+  { op: 'slice', inputs: [['B', 3]], attrs: { axis: 1, start: 1, size: 1 } },
+  { op: 'slice', inputs: [['B', 3]], attrs: { axis: 1, start: 0, size: 2 } },
+  { op: 'slice', inputs: [X], attrs: { axis: 2, start: 0, size: 3 } },
+  { op: 'concat', inputs: [['B', 1], ['B', 2], ['B', 1]], attrs: { axis: 1 } },
+  { op: 'concat', inputs: [[2, 3], [1, 3]], attrs: { axis: 0 } },
+  { op: 'sum', inputs: [X] },
+  { op: 'sum', inputs: [X], attrs: { axes: [0, 2] } },
+  { op: 'mean', inputs: [X], attrs: { axes: [1, 2] } },
+  { op: 'mean', inputs: [X] },
+  { op: 'broadcast', inputs: [[]], attrs: { shape: [-1, 2, 3] } },
+  { op: 'broadcast', inputs: [['B']], attrs: { shape: [-1, 2, 3], axes: [1, 2], mean: true } },
+  { op: 'broadcast', inputs: [[3]], attrs: { shape: [-1, 2, 3], axes: [0, 1], mean: true } },
+  { op: 'loss', inputs: [X, X], attrs: { kind: 'mse' } },
+  { op: 'loss', inputs: [X, X], attrs: { kind: 'mae' }, gens: [away(1, 2), away(0.1, 0.4)] },
+  { op: 'loss', inputs: [X, X], attrs: { kind: 'nmse' } },
+  { op: 'loss', inputs: [X, X], attrs: { kind: 'nmae' }, gens: [away(1, 2), away(0.1, 0.4)] },
+  { op: 'loss', inputs: [X], attrs: { kind: 'mse' } },
+  { op: 'loss', inputs: [X], attrs: { kind: 'mae' }, gens: [off0] },
+  { op: 'weighted_sum', inputs: [X, X, X, X], attrs: { weights: [0.5, 0, 1, -2] } },
+];
+
+const BATCH = 2;
+
+/** inputs x0.. -> op -> s = sum(op * r). */
+function probe(row: Row): { g: Graph; xs: string[]; s: string } {
+  const b = new GraphBuilder(row.op);
+  const attrs = row.attrs ?? {};
+  const xs = row.inputs.map((shape, k) => b.add(`x${k}`, 'input', [], shape));
+  const out = b.add('y', row.op, xs, opDef(row.op).shape(row.inputs, attrs), attrs);
+  const r = b.add('r', 'input', [], b.shapeOf(out));
+  const s = b.add('s', 'sum', [b.add('yr', 'mul', [out, r], b.shapeOf(out))], []);
+  return { g: verify(b.build([s])), xs, s };
+}
+
+function centralDifference(g: Graph, s: string, feeds: Map<string, Tensor>, x: string): Float64Array {
+  const h = 1e-5;
+  const v = feeds.get(x)!.data;
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const keep = v[i]!;
+    v[i] = keep + h;
+    const up = evaluate(g, feeds).get(s)!.data[0]!;
+    v[i] = keep - h;
+    const down = evaluate(g, feeds).get(s)!.data[0]!;
+    v[i] = keep;
+    out[i] = (up - down) / (2 * h);
+  }
+  return out;
+}
+
+function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let [diff, scale] = [0, 1e-12];
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(a[i]!), Math.abs(b[i]!));
+  }
+  return diff / scale;
+}
+
+describe('VJP rules against central finite differences', () => {
+  it.each(rows.map((row, k) => [`${row.op} ${JSON.stringify(row.attrs ?? {})} ${JSON.stringify(row.inputs)}`, row, k] as const))(
+    '%s',
+    (_name, row, k) => {
+      const { g, xs, s } = probe(row);
+      const dg = verify(differentiate(g, s, xs));
+      const next = rng(1000 + k);
+      const feeds = new Map<string, Tensor>(xs.map((x, i) => [x, random(bind(row.inputs[i]!, BATCH), next, row.gens?.[i])]));
+      feeds.set('r', random(bind(g.nodes.find((n) => n.id === 'r')!.shape, BATCH), next));
+      const values = evaluate(dg, feeds);
+      xs.forEach((x, i) => {
+        const grad = values.get(dg.outputs[i + 1]!)!;
+        expect(grad.shape).toEqual(bind(row.inputs[i]!, BATCH));
+        const fd = centralDifference(g, s, feeds, x);
+        expect(relError(grad.data, fd), `d/d${x}`).toBeLessThan(1e-6);
+      });
+    },
+  );
+
+  it('stop_gradient passes no cotangent, though its forward is the identity', () => {
+    const { g, xs, s } = probe({ op: 'stop_gradient', inputs: [X] });
+    const dg = verify(differentiate(g, s, xs));
+    const grad = dg.nodes.find((n) => n.id === dg.outputs[1])!;
+    expect(grad).toMatchObject({ op: 'const', attrs: { value: 0 }, shape: X });
+  });
+
+  it('covers every op with a VJP rule', () => {
+    const covered = new Set([...rows.map((r) => r.op), 'stop_gradient']);
+    const missing = [...ops.values()].filter((d) => d.vjp && !covered.has(d.name)).map((d) => d.name);
+    expect(missing).toEqual([]);
+  });
+});
