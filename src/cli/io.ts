@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../dsl/diagnostics.js';
 import { UserError, formatDiagnostic, hasErrors } from '../dsl/diagnostics.js';
 import type { Frontend } from '../frontend.js';
+import { fileSnapshotShape } from '../data/dataset.js';
 import { frontend } from '../frontend.js';
 import { readText } from '../util/files.js';
 
@@ -15,7 +16,7 @@ export const EXIT_USAGE = 2;
 /** Runs the front end on a file; prints diagnostics; throws if there are errors. */
 export function loadSpec(path: string, opts: { json?: boolean } = {}): Frontend {
   const source = readText(path);
-  const fe = frontend(source, path);
+  const fe = frontend(source, path, fileSnapshotShape(path));
   reportDiagnostics(fe.diagnostics, source, opts.json);
   if (hasErrors(fe.diagnostics)) throw new ReportedErrors();
   return fe;
@@ -41,4 +42,11 @@ export function selectPrograms(fe: Frontend, name: string | undefined): Frontend
   const found = fe.programs.filter((p) => p.config.name === name);
   if (!found.length) throw new UserError(`no configuration named '${name}'`, `this file has: ${fe.programs.map((p) => p.config.name).join(', ')}`);
   return found;
+}
+
+/** One configuration: the named one, or the file's only one. */
+export function oneProgram(fe: Frontend, name: string | undefined): Frontend['programs'][number] {
+  const ps = selectPrograms(fe, name);
+  if (ps.length > 1) throw new UserError(`this file has ${ps.length} configurations; choose one with --config`, `they are: ${ps.map((p) => p.config.name).join(', ')}`);
+  return ps[0]!;
 }

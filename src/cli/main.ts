@@ -5,7 +5,9 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../dsl/diagnostics.js';
 import { register as check } from './commands/check.js';
 import { register as draw } from './commands/draw.js';
+import { register as grad } from './commands/grad.js';
 import { register as ir } from './commands/ir.js';
+import { register as params } from './commands/params.js';
 import { register as snapshot } from './commands/snapshot.js';
 import { EXIT_ERRORS, EXIT_USAGE, ReportedErrors } from './io.js';
 
@@ -15,7 +17,7 @@ const program = new Command('tx')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const reg of [check, ir, draw, snapshot]) reg(program);
+for (const reg of [check, ir, draw, snapshot, params, grad]) reg(program);
 program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
 
 try {

@@ -77,6 +77,8 @@ export interface Layout {
   /** Where a branch's reference path leaves the trunk it shares with the emulator path. */
   readonly junctions: readonly Point[];
   readonly legendY: number;
+  /** The loss kinds used (mse, …), for the legend. */
+  readonly lossKinds: readonly string[];
 }
 
 export const SIZE = { left: 104, col: 104, right: 56, box: { w: 24, h: 18 }, lossR: 9, dot: 4 } as const;
@@ -180,7 +182,8 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
   }
   const contentW = columns.at(-1)! + SIZE.right;
   const width = Math.ceil(Math.max(contentW, 24 + title.length * 7.2, 600));
-  return { title, width, height: top + 58, columns, axisY: 44, bands, states, glyphs, edges, junctions, legendY: top + 14 };
+  const lossKinds = [...new Set(drawn.filter((n) => n.op === 'loss').map((n) => String(n.attrs['kind'])))];
+  return { title, width, height: top + 58, columns, axisY: 44, bands, states, glyphs, edges, junctions, legendY: top + 14, lossKinds };
 }
 
 /** The band of a node: its composite prefix, c<i>. per nesting level. */

@@ -10,7 +10,8 @@ export interface Spec {
   reference?: StepperDecl;
   residuum?: ResiduumDecl;
   configs: ConfigDecl[];
-  train?: TrainDecl;
+  /** Defaults when the file has no train block. */
+  train: TrainDecl;
 }
 
 // ── data ────────────────────────────────────────────────────────────────────

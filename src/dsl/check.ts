@@ -25,7 +25,7 @@ export class Checker implements Report {
   }
 
   check(statements: RawStatement[]): A.Spec {
-    const spec: A.Spec = { file: this.file, source: this.source, configs: [] };
+    const spec: A.Spec = { file: this.file, source: this.source, configs: [], train: this.train({ settings: [], span: NO_SPAN }) };
     const seen = new Map<string, Span>();
     const once = (kind: string, span: Span): boolean => {
       const prev = seen.get(kind);

@@ -26,6 +26,7 @@ function opText(n: Node): string {
   const args = n.inputs.map((i) => `%${i}`).join(', ');
   switch (n.op) {
     case 'input':
+      if (n.attrs['param'] !== undefined) return `input param[${n.attrs['param']}]`;
       return n.attrs['name'] === 'target' ? `input target[${n.attrs['t']}]` : `input ${attrsText(n.attrs)}`;
     case 'call':
       return `call ${n.attrs['fn']}(${args})`;

@@ -11,7 +11,7 @@ export function reducedShape(shape: Shape, axes: readonly number[]): Shape {
 }
 
 /** Adds each entry of `x` into its image with `axes` dropped, divided by `divisor`. */
-export function reduceInto(x: Tensor, axes: readonly number[], divisor: number): Tensor {
+function reduceInto(x: Tensor, axes: readonly number[], divisor: number): Tensor {
   const out = tensor(reducedShape(x.shape, axes) as number[]);
   const idx = dropAxesIndex(x.shape, axes);
   for (let i = 0; i < idx.length; i++) out.data[idx[i]!]! += x.data[i]! / divisor;

@@ -13,7 +13,7 @@
 // `const 1` and a gradient that nothing reaches is an explicit `const 0`.
 // Finally, nodes that feed no output are dropped (a rule's cotangent for an
 // input that needs none, forward values no loss or gradient reads).
-import type { Graph, Node } from '../ir/graph.js';
+import type { Graph } from '../ir/graph.js';
 import { GraphBuilder, nodeMap, shapeText } from '../ir/graph.js';
 import { opDef } from '../ops/registry.js';
 
@@ -25,6 +25,8 @@ export function differentiate(g: Graph, loss: string, wrt: readonly string[]): G
   for (const w of wrt) if (!fwd.has(w)) throw new Error(`differentiate: no value %${w} to differentiate with respect to`);
 
   const active = activeValues(g, loss, wrt);
+  // The forward ids are unique, so the copies keep them and each rule can be
+  // handed its forward node as it is.
   const b = new GraphBuilder(g.title);
   for (const n of g.nodes) b.copy(n);
 
@@ -49,7 +51,9 @@ export function differentiate(g: Graph, loss: string, wrt: readonly string[]): G
   // first, so a cotangent shared by several values (add passes its own on)
   // is named after the value it was computed for.
   const names = new Map<string, string>();
-  wrt.forEach((w, k) => names.has(grads[k]!) || names.set(grads[k]!, `grad.${w}`));
+  wrt.forEach((w, k) => {
+    if (!names.has(grads[k]!)) names.set(grads[k]!, `grad.${w}`);
+  });
   for (let k = g.nodes.length - 1; k >= 0; k--) {
     const c = cot.get(g.nodes[k]!.id);
     if (c !== undefined && !names.has(c)) names.set(c, `d.${g.nodes[k]!.id}`);
@@ -79,7 +83,7 @@ function rebuild(g: Graph, names: ReadonlyMap<string, string>): Graph {
   const b = new GraphBuilder(g.title);
   const id = new Map<string, string>();
   const rename = (i: string) => id.get(i)!;
-  for (const n of g.nodes as Node[])
+  for (const n of g.nodes)
     if (live.has(n.id)) id.set(n.id, b.add(names.get(n.id) ?? n.id, n.op, n.inputs.map(rename), n.shape, n.attrs));
   return b.build(g.outputs.map(rename));
 }

@@ -1,7 +1,7 @@
 // Shared by the op tests: run one op through a verified graph and the
 // interpreter, compare values, draw reproducible random tensors.
 import { expect } from 'vitest';
-import type { Attrs, Shape } from '../../src/ir/graph.js';
+import type { Attrs, Graph, Shape } from '../../src/ir/graph.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
 import { verify } from '../../src/ir/verify.js';
 import type { Tensor } from '../../src/ops/op.js';
@@ -60,4 +60,31 @@ export function random(shape: readonly number[], next: () => number, gen: Gen = 
 
 export function bind(shape: Shape, batch: number): number[] {
   return shape.map((d) => (d === 'B' ? batch : d));
+}
+
+/** d out / d x by central differences (h = 1e-5), `out` a scalar of `g`. */
+export function centralDifference(g: Graph, out: string, feeds: Map<string, Tensor>, x: string): Float64Array {
+  const h = 1e-5;
+  const v = feeds.get(x)!.data;
+  const grad = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const keep = v[i]!;
+    v[i] = keep + h;
+    const up = evaluate(g, feeds).get(out)!.data[0]!;
+    v[i] = keep - h;
+    const down = evaluate(g, feeds).get(out)!.data[0]!;
+    v[i] = keep;
+    grad[i] = (up - down) / (2 * h);
+  }
+  return grad;
+}
+
+/** Largest entry difference over the largest entry of either. */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let [diff, scale] = [0, 1e-12];
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(a[i]!), Math.abs(b[i]!));
+  }
+  return diff / scale;
 }

@@ -10,7 +10,7 @@ import { opDef, ops } from '../../src/ops/registry.js';
 import { differentiate } from '../../src/passes/autodiff.js';
 import { evaluate } from '../../src/runtime/interpreter.js';
 import type { Gen } from './helpers.js';
-import { away, bind, random, rng, uniform } from './helpers.js';
+import { away, bind, centralDifference, random, relError, rng, uniform } from './helpers.js';
 
 interface Row {
   op: string;
@@ -90,31 +90,6 @@ function probe(row: Row): { g: Graph; xs: string[]; s: string } {
   const r = b.add('r', 'input', [], b.shapeOf(out));
   const s = b.add('s', 'sum', [b.add('yr', 'mul', [out, r], b.shapeOf(out))], []);
   return { g: verify(b.build([s])), xs, s };
-}
-
-function centralDifference(g: Graph, s: string, feeds: Map<string, Tensor>, x: string): Float64Array {
-  const h = 1e-5;
-  const v = feeds.get(x)!.data;
-  const out = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const keep = v[i]!;
-    v[i] = keep + h;
-    const up = evaluate(g, feeds).get(s)!.data[0]!;
-    v[i] = keep - h;
-    const down = evaluate(g, feeds).get(s)!.data[0]!;
-    v[i] = keep;
-    out[i] = (up - down) / (2 * h);
-  }
-  return out;
-}
-
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let [diff, scale] = [0, 1e-12];
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(a[i]!), Math.abs(b[i]!));
-  }
-  return diff / scale;
 }
 
 describe('VJP rules against central finite differences', () => {

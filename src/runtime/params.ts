@@ -1,0 +1,60 @@
+// Emulator parameters: seeded initialisation and the JSON file format
+// `{"<name>": {"shape": [...], "data": [flat, row-major]}}` shared by
+// `tx params`, `tx grad --params` and trained results.
+import { Rng } from '../data/rng.js';
+import { UserError } from '../dsl/diagnostics.js';
+import type { Tensor } from '../ops/op.js';
+import type { ParamDecl } from '../passes/inline/network.js';
+
+export type Params = Map<string, Tensor>;
+
+/**
+ * Equinox's default for Conv1d and Linear: weights and biases uniform in
+ * ±1/sqrt(fan_in). The values differ from JAX's (another random stream), the
+ * distribution does not.
+ */
+export function initParams(decls: readonly ParamDecl[], seed: number): Params {
+  const rng = new Rng(seed);
+  const out: Params = new Map();
+  for (const d of decls) {
+    const bound = 1 / Math.sqrt(d.fanIn);
+    const n = d.shape.reduce((a, x) => a * x, 1);
+    out.set(d.name, { shape: d.shape, data: Float64Array.from({ length: n }, () => rng.uniform(-bound, bound)) });
+  }
+  return out;
+}
+
+export function paramsToJson(p: Params): string {
+  const obj = Object.fromEntries([...p].map(([k, t]) => [k, { shape: t.shape, data: [...t.data] }]));
+  return JSON.stringify(obj, null, 1) + '\n';
+}
+
+/** Reads a parameter file against the parameters the emulator declares. */
+export function paramsFromJson(text: string, decls: readonly ParamDecl[], file: string): Params {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+    throw new UserError(`${file}: expected an object of parameters`, 'e.g. {"layers.0.weight": {"shape": [1, 1, 2], "data": [0.2, 0.7]}}');
+  const rec = obj as Record<string, unknown>;
+  const known = new Set(decls.map((d) => d.name));
+  for (const k of Object.keys(rec))
+    if (!known.has(k)) throw new UserError(`${file}: unknown parameter '${k}'`, `this emulator has: ${[...known].join(', ')}`);
+  const out: Params = new Map();
+  for (const d of decls) {
+    const v = rec[d.name] as { shape?: unknown; data?: unknown } | undefined;
+    if (v === undefined) throw new UserError(`${file}: missing parameter '${d.name}'`, `expected shape [${d.shape.join(', ')}]; \`tx params spec.tx\` prints a complete file`);
+    if (!Array.isArray(v.shape) || v.shape.join() !== d.shape.join())
+      throw new UserError(`${file}: '${d.name}' has shape ${JSON.stringify(v.shape)}, but the emulator needs [${d.shape.join(', ')}]`);
+    const n = d.shape.reduce((a, x) => a * x, 1);
+    if (!Array.isArray(v.data) || v.data.length !== n)
+      throw new UserError(`${file}: '${d.name}' needs ${n} numbers in "data", got ${Array.isArray(v.data) ? v.data.length : typeof v.data}`);
+    const bad = v.data.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+    if (bad >= 0) throw new UserError(`${file}: '${d.name}' data[${bad}] is ${JSON.stringify(v.data[bad])}, not a finite number`);
+    out.set(d.name, { shape: d.shape, data: Float64Array.from(v.data as number[]) });
+  }
+  return out;
+}
