@@ -21,7 +21,7 @@ const DOT_FILL: Record<State['kind'], string> = { ic: '#222222', data: '#ffffff'
 
 export function drawDot(graph: Graph, flow: GradFlow, title = graph.title): string {
   const L = layout(graph, flow, title);
-  const glyphIds = new Set(L.glyphs.map((g) => g.id));
+  const stateIds = new Set(L.states.map((s) => `${s.band}:${s.id}`));
   const stateKey = (band: string, id: string) => q(`s:${band}:${id}`);
   const glyphKey = (id: string) => q(`n:${id}`);
   const out = [
@@ -38,7 +38,7 @@ export function drawDot(graph: Graph, flow: GradFlow, title = graph.title): stri
     const glyphs = L.glyphs.filter((g) => bandOf(g.id) === band.prefix);
     const branchOf = (id: string) => /^b(\d+)\./.exec(id.slice(band.prefix.length))?.[1];
     const branches = [...new Set([...states.map((s) => s.id), ...glyphs.map((g) => g.id)].map(branchOf).filter((b) => b !== undefined))];
-    const stateLine = (s: State) => `${stateKey(band.prefix, s.id)} [class="state ${s.kind}" shape=circle fixedsize=true width=0.34 fontsize=9 label=${q(s.id.slice(band.prefix.length))} color=${q(DOT_FILL[s.kind] === '#ffffff' ? '#555555' : DOT_FILL[s.kind])}];`;
+    const stateLine = (s: State) => `${stateKey(band.prefix, s.id)} [class="state ${s.kind}" shape=ellipse height=0.26 margin="0.04,0.02" fontsize=9 label=${q(s.label)} color=${q(DOT_FILL[s.kind] === '#ffffff' ? '#555555' : DOT_FILL[s.kind])}];`;
     const glyphLine = (g: Glyph) => `${glyphKey(g.id)} [class=${q(`node ${g.kind}`)} id=${q(g.id)} tooltip=${q(g.title)} ${LOOK[g.kind]}${g.weight ? ` xlabel=${q(g.weight)}` : ''}${g.faded ? ' fontcolor="#aaaaaa" color="#dddddd"' : ''}];`;
     for (const s of states) if (branchOf(s.id) === undefined) out.push(pad + stateLine(s));
     for (const g of glyphs) if (branchOf(g.id) === undefined) out.push(pad + glyphLine(g));
@@ -59,7 +59,7 @@ export function drawDot(graph: Graph, flow: GradFlow, title = graph.title): stri
   });
   for (const e of L.edges) {
     const band = bandOf(e.to);
-    const from = e.stub || glyphIds.has(e.from) ? glyphKey(e.from) : stateKey(band, e.from);
+    const from = e.stub || !stateIds.has(`${band}:${e.from}`) ? glyphKey(e.from) : stateKey(band, e.from);
     const to = e.stub ? stateKey(band, e.to) : glyphKey(e.to);
     const cls = e.stub ? 'stub' : ['edge', e.cut ? 'cut' : '', e.grad ? 'grad' : ''].filter(Boolean).join(' ');
     const look = e.cut ? ' style=dashed color=gray' : e.grad ? ' color="#333333:#d62728"' : '';

@@ -181,7 +181,7 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
     top = y0 + maxRow + 18;
   }
   const contentW = columns.at(-1)! + SIZE.right;
-  const width = Math.ceil(Math.max(contentW, 24 + title.length * 7.2, 600));
+  const width = Math.ceil(Math.max(contentW, 24 + title.length * 6.8, 600));
   const lossKinds = [...new Set(drawn.filter((n) => n.op === 'loss').map((n) => String(n.attrs['kind'])))];
   return { title, width, height: top + 58, columns, axisY: 44, bands, states, glyphs, edges, junctions, legendY: top + 14, lossKinds };
 }
@@ -215,13 +215,13 @@ interface RowPos {
 function rowPositions(keys: string[], dataLabel: string): Map<string, RowPos> {
   const have = new Set(keys);
   const rows = new Map<string, RowPos>([['main', { label: 'main chain', y: 0, below: 12 }]]);
-  if (have.has('data')) rows.set('data', { label: dataLabel, y: 84, below: 22 });
+  if (have.has('data')) rows.set('data', { label: dataLabel, y: 76, below: 22 });
   if (have.has('resid')) rows.set('resid', { label: 'residuum', y: 62, below: 62 });
   const branches = [...new Set(keys.filter((k) => k.startsWith('b')).map((k) => Number(k.slice(2))))].sort((a, b) => b - a);
   let y = 0;
   for (const s of branches) {
-    rows.set(`bu${s}`, { label: `branch ${s}`, y: (y += 72), below: 12 });
-    rows.set(`br${s}`, { label: '', y: (y += 84), below: 22 });
+    rows.set(`bu${s}`, { label: `branch ${s}`, y: (y += 60), below: 12 });
+    rows.set(`br${s}`, { label: '', y: (y += 76), below: 22 });
   }
   return rows;
 }
