@@ -118,6 +118,11 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
     const y0 = top + (composite ? 40 : 16);
     const y = (n: Node) => y0 + rowYs.get(rowKey(n, local(n)))!.y;
     const at = new Map<string, Point>();
+    const pos = (id: string): Point => {
+      const q = at.get(id);
+      if (!q) throw new Error(`draw: %${id} has no place in the drawing (only chain graphs can be drawn)`);
+      return q;
+    };
     for (const n of used) {
       if (n.op === 'input' || (n.op === 'call' && n.attrs['fn'] !== 'residuum')) {
         const key = rowKey(n, local(n));
@@ -140,8 +145,8 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
       const fn = String(n.attrs['fn'] ?? '');
       const base = { id: n.id, title: irLine(n), faded: false };
       if (n.op === 'call' && fn !== 'residuum') {
-        const I = at.get(origin(n.inputs[0]!).id)!;
-        const O = at.get(n.id)!;
+        const I = pos(origin(n.inputs[0]!).id);
+        const O = pos(n.id);
         const key = rowKey(n, local(n));
         const elbow = key.startsWith('b') && I.y !== O.y;
         const c = elbow ? { x: (I.x + O.x) / 2, y: O.y } : mid(I, O);
@@ -156,14 +161,14 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
         edge(n.inputs[0]!, n.id, [...corner, boxEdge(c, corner.at(-1)!)]);
         edges.push({ from: n.id, to: n.id, points: [boxEdge(c, O), O], cut: false, grad: flow.grad.has(n.id), stub: true });
       } else if (n.op === 'call') {
-        const ins = n.inputs.map((i) => at.get(origin(i).id)!);
+        const ins = n.inputs.map((i) => pos(origin(i).id));
         const c = { x: Math.max(...ins.map((q) => q.x)), y: y(n) };
         at.set(n.id, c);
         glyphs.push({ ...base, kind: 'residuum', label: LABEL[fn]!, at: c, grad: flow.grad.has(n.id) });
         n.inputs.forEach((i, k) => edge(i, n.id, [ins[k]!, boxEdge(c, ins[k]!)]));
       } else {
         const srcs = n.inputs.map((i) => origin(i));
-        const ins = srcs.map((s) => at.get(s.id)!);
+        const ins = srcs.map((s) => pos(s.id));
         const c = ins.length >= 2 ? mid(ins[0]!, ins[1]!) : { x: ins[0]!.x, y: ins[0]!.y + 46 };
         const w = bandWeights.get(n.id) ?? 0;
         const weight = showWeights ? { weight: `×${fmtWeight(w)}` } : {};
@@ -175,7 +180,7 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
       }
     }
     const maxRow = Math.max(...[...rowYs.values()].map((r) => r.y + r.below));
-    const label = composite ? `${fmtWeight(global.get(`${p}loss`) ?? 0)} × ${partText(title, p) ?? `part ${p.slice(0, -1)}`}` : undefined;
+    const label = composite ? `${fmtWeight(global.get(`${p}loss`) ?? 0)} × ${partText(g.title, p) ?? `part ${p.slice(0, -1)}`}` : undefined;
     const rows = [...rowYs.values()].map((r) => ({ label: r.label, y: y0 + r.y }));
     bands.push({ prefix: p, ...(label ? { label } : {}), top, bottom: y0 + maxRow, rows });
     top = y0 + maxRow + 18;

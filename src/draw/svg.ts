@@ -35,7 +35,7 @@ const DOT: Record<State['kind'], { fill: string; stroke: string }> = {
   emulator: { fill: STYLE.emulator.stroke, stroke: STYLE.emulator.stroke },
   reference: { fill: STYLE.reference.stroke, stroke: STYLE.reference.stroke },
 };
-const NAME = { emulator: 'emulator f', reference: 'reference stepper P', residuum: 'residuum R', loss: 'time-level loss' } as const;
+const NAME = { emulator: 'emulator fθ', reference: 'reference stepper P', residuum: 'residuum R', loss: 'time-level loss' } as const;
 
 export function drawSvg(graph: Graph, flow: GradFlow, opts: SvgOptions = {}): string {
   const L = layout(graph, flow, opts.title ?? graph.title);

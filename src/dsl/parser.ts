@@ -145,8 +145,9 @@ class TxParser extends CstParser {
     this.CONSUME(T.Identifier, { LABEL: 'key' });
     this.OPTION({
       // A word is a value only where the key takes one (`loss mse`), so that
-      // `cut_bptt cut_div_chain` reads as two flags. LA(0) is the key.
-      GATE: () => this.LA(1).tokenType !== T.Identifier || takesWordValue(this.LA(0).image, this.LA(1).image),
+      // `cut_bptt cut_div_chain` reads as two flags; a number followed by '*'
+      // is the next composite part's weight. LA(0) is the key.
+      GATE: () => (this.LA(1).tokenType === T.Identifier ? takesWordValue(this.LA(0).image, this.LA(1).image) : !this.compositeWeightAhead()),
       DEF: () => this.SUBRULE(this.value),
     });
     this.OPTION2(() => {
@@ -176,6 +177,11 @@ class TxParser extends CstParser {
       },
     ]);
   });
+
+  private compositeWeightAhead(): boolean {
+    const [a, b, c] = [this.LA(1).tokenType, this.LA(2).tokenType, this.LA(3).tokenType];
+    return (a === T.NumberLit && b === T.Star) || (a === T.Minus && b === T.NumberLit && c === T.Star);
+  }
 
   list = this.RULE('list', () => {
     this.CONSUME(T.LBracket);

@@ -191,3 +191,9 @@ describe('the printed form', () => {
     );
   });
 });
+
+describe('composites', () => {
+  test("a flag before the next part's weight stays a flag", () => {
+    expect(diags(DATA, EMU, REF, 'config composite { 0.5 * diverted rollout 2 cut_div_chain  0.5 * supervised cut_bptt  -1 * supervised }')).toEqual([]);
+  });
+});
