@@ -108,3 +108,17 @@ describe('tx params and tx grad', () => {
     expect(tx('grad', QUICK, '--batch', w).err).toContain("windows hold states of shape [1, 20], but the spec's states are [1, 30]");
   });
 });
+
+describe('tx draw', () => {
+  test('writes an SVG file atomically, or DOT to standard output', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tx-draw-'));
+    const f = join(dir, 'q.svg');
+    expect(tx('draw', QUICK, '-o', f).code).toBe(0);
+    const svg = readFileSync(f, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/class="node emulator/g)?.length).toBe(5);
+    const dot = tx('draw', QUICK, '--format', 'dot');
+    expect(dot.out).toMatch(/^digraph/);
+    expect(tx('draw', QUICK, '--format', 'png').code).toBe(2);
+  });
+});
