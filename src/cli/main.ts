@@ -9,6 +9,7 @@ import { register as grad } from './commands/grad.js';
 import { register as ir } from './commands/ir.js';
 import { register as params } from './commands/params.js';
 import { register as snapshot } from './commands/snapshot.js';
+import { register as trainCommands } from './commands/train.js';
 import { EXIT_ERRORS, EXIT_USAGE, ReportedErrors } from './io.js';
 
 const program = new Command('tx')
@@ -17,7 +18,7 @@ const program = new Command('tx')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const reg of [check, ir, draw, snapshot, params, grad]) reg(program);
+for (const reg of [check, ir, draw, snapshot, params, grad, trainCommands]) reg(program);
 program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
 
 try {

@@ -3,7 +3,7 @@
 import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const bias_add: OpDef = {
@@ -24,4 +24,5 @@ export const bias_add: OpDef = {
     const axes = n.shape.map((_, d) => d).filter((d) => d !== 1);
     return [cot, b.add(`d.${n.id}.bias`, 'sum', [cot], b.shapeOf(n.inputs[1]!), { axes })];
   },
+  wgsl: { kind: 'expr', expr: (c, i) => `(${c.x(0, i)} + ${c.x(1, coord(c.out, 1, i))})` },
 };

@@ -5,7 +5,7 @@
 import { sameShape, shapeText } from '../ir/graph.js';
 import { axesAttr, shapeAttr } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { coord, countExpr, expectArity, flatIndex, ShapeError } from './op.js';
 import { reducedShape } from './reduce.js';
 import { dropAxesIndex, size, tensor } from './tensor.js';
 
@@ -29,5 +29,14 @@ export const broadcast: OpDef = {
     const axes = axesAttr(n.attrs, n.shape.length, 'broadcast');
     const op = n.attrs['mean'] === true ? 'mean' : 'sum';
     return [b.add(`d.${n.id}.${op}`, op, [cot], b.shapeOf(n.inputs[0]!), { axes })];
+  },
+  wgsl: {
+    kind: 'expr',
+    expr: (c, i) => {
+      const axes = axesAttr(c.attrs, c.out.length, 'broadcast');
+      const kept = c.out.map((_, a) => a).filter((a) => !axes.includes(a));
+      const v = c.x(0, flatIndex(c.ins[0]!, kept.map((a) => coord(c.out, a, i))));
+      return c.attrs['mean'] === true ? `(${v} / f32(${countExpr(axes.map((a) => c.out[a]!))}))` : v;
+    },
   },
 };

@@ -4,7 +4,7 @@
 // returns a residual of the state's shape.
 import { sameShape, shapeText } from '../ir/graph.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { expectArity, ShapeError } from './op.js';
 
 export const call: OpDef = {
   name: 'call',

@@ -5,7 +5,7 @@
 // The transpose correlates with the reflected kernel h'[j] = h[(-j) mod N].
 import { numsAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { expectArity, f32, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const circconv: OpDef = {
@@ -35,5 +35,16 @@ export const circconv: OpDef = {
     const h = n.attrs['kernel'] as readonly number[];
     const reflected = h.map((_, j) => h[(h.length - j) % h.length]!);
     return [b.add(`d.${n.id}.x`, 'circconv', [cot], n.shape, { kernel: reflected })];
+  },
+  // Unrolled over the N constant taps: out[i] = sum_j h[j] x[row + (col + j) mod N].
+  wgsl: {
+    kind: 'loop',
+    body: (c, i) => {
+      const h = c.attrs['kernel'] as readonly number[];
+      const n = h.length;
+      const [row, col] = [c.fresh('row'), c.fresh('col')];
+      const terms = h.map((w, j) => `${f32(w)} * ${c.x(0, `${row} + (${col} + ${j}u) % ${n}u`)}`);
+      return { stmts: [`let ${row} = ${i} - ${i} % ${n}u;`, `let ${col} = ${i} % ${n}u;`], value: `(${terms.join(' + ')})` };
+    },
   },
 };

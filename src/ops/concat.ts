@@ -3,7 +3,7 @@
 import { shapeText } from '../ir/graph.js';
 import { intAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError } from './op.js';
+import { coord, flatIndex, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const concat: OpDef = {
@@ -44,5 +44,23 @@ export const concat: OpDef = {
       start += size;
       return id;
     });
+  },
+  // Every piece is read at a clamped, in-range index and the right one selected.
+  wgsl: {
+    kind: 'expr',
+    expr: (c, i) => {
+      const axis = c.attrs['axis'] as number;
+      const at = coord(c.out, axis, i);
+      let offset = 0;
+      const pieces = c.ins.map((shape, k) => {
+        const n = shape[axis] as number;
+        const local = `u32(clamp(i32(${at}) - ${offset}, 0, ${n - 1}))`;
+        const coords = c.out.map((_, a) => (a === axis ? local : coord(c.out, a, i)));
+        const piece = { value: c.x(k, flatIndex(shape, coords)), end: offset + n };
+        offset += n;
+        return piece;
+      });
+      return pieces.slice(0, -1).reduceRight((rest, p) => `select(${rest}, ${p.value}, ${at} < ${p.end}u)`, pieces.at(-1)!.value);
+    },
   },
 };

@@ -3,7 +3,7 @@
 // the transpose of `slice`.
 import { numAttr } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError } from './op.js';
+import { f32, ShapeError } from './op.js';
 import { size, tensor } from './tensor.js';
 
 export const constant: OpDef = {
@@ -15,4 +15,5 @@ export const constant: OpDef = {
   eval(_inputs, attrs, shape) {
     return tensor(shape, new Float64Array(size(shape)).fill(numAttr(attrs, 'value', 'const')));
   },
+  wgsl: { kind: 'expr', expr: (c) => f32(c.attrs['value'] as number) },
 };

@@ -6,8 +6,8 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
-import { leftPad, padIndex, paddingAttr } from './padding.js';
+import { coord, expectArity, ShapeError } from './op.js';
+import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
 
 export const conv1d: OpDef = {
@@ -49,5 +49,25 @@ export const conv1d: OpDef = {
       b.add(`d.${n.id}.x`, 'conv1d_t', [cot, w], xShape, { padding }),
       b.add(`d.${n.id}.w`, 'conv1d_w', [cot, x], wShape, { padding, k: wShape[2]! }),
     ];
+  },
+  wgsl: {
+    kind: 'loop',
+    body: (c, i) => {
+      const p = paddingAttr(c.attrs, 'conv1d');
+      const [, C, N] = c.ins[0] as [unknown, number, number];
+      const K = c.ins[1]![2] as number;
+      const [b, o, col, acc, ch, k] = ['b', 'o', 'col', 'acc', 'c', 'k'].map((t) => c.fresh(t)) as string[] as [string, string, string, string, string, string];
+      const x = padLoadWgsl(p, `i32(${col}) - ${leftPad(K)} + i32(${k})`, N, (j) => c.x(0, `(${b} * ${C}u + ${ch}) * ${N}u + ${j}`));
+      return {
+        stmts: [
+          `let ${b} = ${coord(c.out, 0, i)}; let ${o} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
+          `var ${acc} = 0.0;`,
+          `for (var ${ch} = 0u; ${ch} < ${C}u; ${ch}++) { for (var ${k} = 0u; ${k} < ${K}u; ${k}++) {`,
+          `  ${acc} += ${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}`)} * ${x};`,
+          `} }`,
+        ],
+        value: acc,
+      };
+    },
   },
 };

@@ -7,8 +7,8 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
-import { leftPad, padIndex, paddingAttr } from './padding.js';
+import { coord, expectArity, ShapeError } from './op.js';
+import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
 
 export const conv1d_t: OpDef = {
@@ -50,5 +50,25 @@ export const conv1d_t: OpDef = {
       b.add(`d.${n.id}.y`, 'conv1d', [cot, w], yShape, { padding }),
       b.add(`d.${n.id}.w`, 'conv1d_w', [y, cot], wShape, { padding, k: wShape[2]! }),
     ];
+  },
+  wgsl: {
+    kind: 'loop',
+    body: (c, i) => {
+      const p = paddingAttr(c.attrs, 'conv1d_t');
+      const [, O, N] = c.ins[0] as [unknown, number, number];
+      const [, C, K] = c.ins[1] as [number, number, number];
+      const [b, ch, col, acc, o, k] = ['b', 'c', 'col', 'acc', 'o', 'k'].map((t) => c.fresh(t)) as [string, string, string, string, string, string];
+      const y = padLoadWgsl(p, `i32(${col}) + ${leftPad(K)} - i32(${k})`, N, (j) => c.x(0, `(${b} * ${O}u + ${o}) * ${N}u + ${j}`));
+      return {
+        stmts: [
+          `let ${b} = ${coord(c.out, 0, i)}; let ${ch} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
+          `var ${acc} = 0.0;`,
+          `for (var ${o} = 0u; ${o} < ${O}u; ${o}++) { for (var ${k} = 0u; ${k} < ${K}u; ${k}++) {`,
+          `  ${acc} += ${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}`)} * ${y};`,
+          `} }`,
+        ],
+        value: acc,
+      };
+    },
   },
 };

@@ -6,8 +6,8 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { intAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
-import { leftPad, padIndex, paddingAttr } from './padding.js';
+import { coord, expectArity, ShapeError } from './op.js';
+import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
 
 export const conv1d_w: OpDef = {
@@ -47,5 +47,25 @@ export const conv1d_w: OpDef = {
       b.add(`d.${n.id}.y`, 'conv1d', [x, cot], b.shapeOf(y), { padding }),
       b.add(`d.${n.id}.x`, 'conv1d_t', [y, cot], b.shapeOf(x), { padding }),
     ];
+  },
+  // One workgroup per weight entry, summing over batch and space.
+  wgsl: {
+    kind: 'reduce',
+    domain: (c) => `(u.B * ${c.ins[0]![2]}u)`,
+    term: (c, i, j) => {
+      const p = paddingAttr(c.attrs, 'conv1d_w');
+      const [, O, N] = c.ins[0] as [unknown, number, number];
+      const C = c.ins[1]![1] as number;
+      const K = c.out[2] as number;
+      const [o, ch, k, b, col] = ['o', 'c', 'k', 'b', 'col'].map((t) => c.fresh(t)) as [string, string, string, string, string];
+      const x = padLoadWgsl(p, `i32(${col}) - ${leftPad(K)} + i32(${k})`, N, (jj) => c.x(1, `(${b} * ${C}u + ${ch}) * ${N}u + ${jj}`));
+      return {
+        stmts: [
+          `let ${o} = ${coord(c.out, 0, i)}; let ${ch} = ${coord(c.out, 1, i)}; let ${k} = ${coord(c.out, 2, i)};`,
+          `let ${b} = ${j} / ${N}u; let ${col} = ${j} % ${N}u;`,
+        ],
+        value: `${c.x(0, `(${b} * ${O}u + ${o}) * ${N}u + ${col}`)} * ${x}`,
+      };
+    },
   },
 };

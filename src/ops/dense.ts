@@ -6,7 +6,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const dense: OpDef = {
@@ -36,5 +36,20 @@ export const dense: OpDef = {
       b.add(`d.${n.id}.x`, 'dense_t', [cot, w], b.shapeOf(x)),
       b.add(`d.${n.id}.w`, 'dense_w', [cot, x], b.shapeOf(w)),
     ];
+  },
+  wgsl: {
+    kind: 'loop',
+    body: (c, i) => {
+      const In = c.ins[0]![1] as number;
+      const [b, o, acc, k] = ['b', 'o', 'acc', 'i'].map((t) => c.fresh(t)) as [string, string, string, string];
+      return {
+        stmts: [
+          `let ${b} = ${coord(c.out, 0, i)}; let ${o} = ${coord(c.out, 1, i)};`,
+          `var ${acc} = 0.0;`,
+          `for (var ${k} = 0u; ${k} < ${In}u; ${k}++) { ${acc} += ${c.x(1, `${o} * ${In}u + ${k}`)} * ${c.x(0, `${b} * ${In}u + ${k}`)}; }`,
+        ],
+        value: acc,
+      };
+    },
   },
 };

@@ -4,7 +4,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const dense_t: OpDef = {
@@ -34,5 +34,20 @@ export const dense_t: OpDef = {
       b.add(`d.${n.id}.y`, 'dense', [cot, w], b.shapeOf(y)),
       b.add(`d.${n.id}.w`, 'dense_w', [y, cot], b.shapeOf(w)),
     ];
+  },
+  wgsl: {
+    kind: 'loop',
+    body: (c, i) => {
+      const [O, In] = c.ins[1] as [number, number];
+      const [b, k, acc, o] = ['b', 'i', 'acc', 'o'].map((t) => c.fresh(t)) as [string, string, string, string];
+      return {
+        stmts: [
+          `let ${b} = ${coord(c.out, 0, i)}; let ${k} = ${coord(c.out, 1, i)};`,
+          `var ${acc} = 0.0;`,
+          `for (var ${o} = 0u; ${o} < ${O}u; ${o}++) { ${acc} += ${c.x(1, `${o} * ${In}u + ${k}`)} * ${c.x(0, `${b} * ${O}u + ${o}`)}; }`,
+        ],
+        value: acc,
+      };
+    },
   },
 };

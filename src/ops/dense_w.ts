@@ -5,7 +5,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const dense_w: OpDef = {
@@ -35,5 +35,17 @@ export const dense_w: OpDef = {
       b.add(`d.${n.id}.y`, 'dense', [x, cot], b.shapeOf(y)),
       b.add(`d.${n.id}.x`, 'dense_t', [y, cot], b.shapeOf(x)),
     ];
+  },
+  // One workgroup per weight entry, summing over the batch.
+  wgsl: {
+    kind: 'reduce',
+    domain: () => 'u.B',
+    term: (c, i, j) => {
+      const [O, In] = c.out as [number, number];
+      return {
+        stmts: [],
+        value: `${c.x(0, `${j} * ${O}u + ${coord(c.out, 0, i)}`)} * ${c.x(1, `${j} * ${In}u + ${coord(c.out, 1, i)}`)}`,
+      };
+    },
   },
 };

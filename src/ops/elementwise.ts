@@ -6,7 +6,7 @@
 import type { Attrs, GraphBuilder } from '../ir/graph.js';
 import { sameShape, shapeText } from '../ir/graph.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 type Vjp = NonNullable<OpDef['vjp']>;
@@ -15,6 +15,7 @@ type Vjp = NonNullable<OpDef['vjp']>;
 export function unary(
   name: string,
   f: (x: number, attrs: Attrs) => number,
+  wgsl: (x: string, attrs: Attrs) => string,
   vjp: Vjp,
   check: (attrs: Attrs) => void = () => {},
 ): OpDef {
@@ -28,11 +29,12 @@ export function unary(
     eval([x], attrs) {
       return tensor(x!.shape, x!.data.map((v) => f(v, attrs)));
     },
+    wgsl: { kind: 'expr', expr: (c, i) => wgsl(c.x(0, i), c.attrs) },
     vjp,
   };
 }
 
-export function binary(name: string, f: (x: number, y: number) => number, vjp: Vjp): OpDef {
+export function binary(name: string, f: (x: number, y: number) => number, wgsl: (x: string, y: string) => string, vjp: Vjp): OpDef {
   return {
     name,
     shape(inputs) {
@@ -45,6 +47,7 @@ export function binary(name: string, f: (x: number, y: number) => number, vjp: V
       const b = y!.data;
       return tensor(x!.shape, x!.data.map((v, i) => f(v, b[i]!)));
     },
+    wgsl: { kind: 'expr', expr: (c, i) => wgsl(c.x(0, i), c.x(1, i)) },
     vjp,
   };
 }

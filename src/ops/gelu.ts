@@ -8,7 +8,7 @@ import { ew, unary } from './elementwise.js';
 const K = Math.sqrt(2 / Math.PI);
 const A = 0.044715;
 
-export const gelu = unary('gelu', (x) => 0.5 * x * (1 + Math.tanh(K * (x + A * x * x * x))), (b, n, cot) => {
+export const gelu = unary('gelu', (x) => 0.5 * x * (1 + Math.tanh(K * (x + A * x * x * x))), (x) => `tx_gelu(${x})`, (b, n, cot) => {
   const x = n.inputs[0]!;
   const id = (tag: string) => `d.${n.id}.${tag}`;
   const x2 = ew(b, id('x2'), 'square', [x]);

@@ -77,6 +77,30 @@ export const loss: OpDef = {
     }
     return tensor([], [total / batch]);
   },
+  // One workgroup; each thread takes whole samples, so the normalised losses
+  // can divide per sample before the batch sum.
+  wgsl: {
+    kind: 'reduce',
+    domain: () => 'u.B',
+    term: (c, _i, b) => {
+      const kind = lossKind(c.attrs);
+      const n = c.ins[0]!.slice(1).reduce<number>((a, d) => a * (d as number), 1);
+      const [err, norm, e, d, t] = ['err', 'norm', 'e', 'd', 't'].map((x) => c.fresh(x)) as [string, string, string, string, string];
+      const p = (v: string) => (squared(kind) ? `${v} * ${v}` : `abs(${v})`);
+      const idx = `${b} * ${n}u + ${e}`;
+      return {
+        stmts: [
+          `var ${err} = 0.0; var ${norm} = 0.0;`,
+          `for (var ${e} = 0u; ${e} < ${n}u; ${e}++) {`,
+          `  let ${t} = ${c.ins.length === 2 ? c.x(1, idx) : '0.0'}; let ${d} = ${c.x(0, idx)} - ${t};`,
+          `  ${err} += ${p(d)}; ${norm} += ${p(t)};`,
+          `}`,
+        ],
+        value: normalised(kind) ? `${err} / ${norm}` : `${err} / ${n}.0`,
+      };
+    },
+    finish: (_c, _i, acc) => `(${acc} / f32(u.B))`,
+  },
   vjp(b, node, cot) {
     const kind = lossKind(node.attrs);
     const [a, t] = node.inputs as [string, string | undefined];

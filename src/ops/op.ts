@@ -1,7 +1,7 @@
 // The contract every primitive op fulfils, in one place: its shape rule, its
 // float64 CPU semantics (the oracle every GPU program answers to) and its VJP,
 // which emits the backward as more nodes of the same graph IR.
-import type { Attrs, GraphBuilder, Node, Shape } from '../ir/graph.js';
+import type { Attrs, Dim, GraphBuilder, Node, Shape } from '../ir/graph.js';
 
 /** A dense row-major float64 array: the CPU interpreter's value. */
 export interface Tensor {
@@ -30,8 +30,80 @@ export interface OpDef {
    * `node.inputs` are already ids in `b` (the forward values).
    */
   vjp?(b: GraphBuilder, node: Node, cot: string): (string | null)[];
+  /** How codegen computes one output element in WGSL. Absent for ops a pass removes. */
+  readonly wgsl?: WgslRule;
+}
+
+/** What a WGSL rule sees of its node inside a kernel. */
+export interface WgslCtx {
+  /** The f32 expression of input k at flat row-major index `idx` (a u32 expression). */
+  x(k: number, idx: string): string;
+  /** Axis sizes of the output and the inputs; 'B' is the batch, bound when the kernel runs. */
+  readonly out: readonly Dim[];
+  readonly ins: readonly (readonly Dim[])[];
+  readonly attrs: Attrs;
+  /** A name for a local variable, unique within the kernel. */
+  fresh(tag: string): string;
+}
+
+/**
+ * An op's code, in one of three forms the fuser understands:
+ * - `expr`: element i is an expression of inputs at computed indices, with no
+ *   loop, so the fuser may inline it into whatever reads it;
+ * - `loop`: element i needs a short sequential loop (a convolution tap sum);
+ *   it runs as the root of its own kernel, one thread per element;
+ * - `reduce`: element i is a sum over a domain (batch, space, or both); the
+ *   kernel gives each element a workgroup that sums in a tree, as WGSL has no
+ *   float atomics. `term` may use statements (a per-sample inner loop).
+ */
+export type WgslRule =
+  | { readonly kind: 'expr'; expr(c: WgslCtx, i: string): string }
+  | { readonly kind: 'loop'; body(c: WgslCtx, i: string): { stmts: string[]; value: string } }
+  | {
+      readonly kind: 'reduce';
+      /** The number of terms per output element, a u32 expression. */
+      domain(c: WgslCtx): string;
+      term(c: WgslCtx, i: string, j: string): { stmts: string[]; value: string };
+      /** From the sum to the element, e.g. a mean's division; identity by default. */
+      finish?(c: WgslCtx, i: string, acc: string): string;
+    };
+
+/** A size as a WGSL u32 expression: the batch is the uniform `u.B`. */
+export function dimExpr(d: Dim): string {
+  return d === 'B' ? 'u.B' : `${d}u`;
+}
+
+/** The number of elements of a shape, as a WGSL u32 expression. */
+export function countExpr(shape: readonly Dim[]): string {
+  const fixed = shape.reduce<number>((a, d) => (d === 'B' ? a : a * d), 1);
+  return shape.includes('B') ? `(u.B * ${fixed}u)` : `${fixed}u`;
+}
+
+/** Coordinate `axis` of flat index i in a row-major shape whose only symbolic axis is the first. */
+export function coord(shape: readonly Dim[], axis: number, i: string): string {
+  const stride = shape.slice(axis + 1).reduce<number>((a, d) => a * (d as number), 1);
+  const q = stride === 1 ? i : `(${i} / ${stride}u)`;
+  return axis === 0 ? q : `(${q} % ${shape[axis]}u)`;
+}
+
+/** An f32 literal WGSL accepts for any finite double. */
+export function f32(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`internal: ${x} has no f32 literal`);
+  const s = String(Math.fround(x) === 0 ? 0 : x);
+  return /[.e]/.test(s) ? `f32(${s})` : `${s}.0`;
 }
 
 export function expectArity(inputs: readonly Shape[], n: number, op: string): void {
   if (inputs.length !== n) throw new ShapeError(`${op} takes ${n} input(s), got ${inputs.length}`);
+}
+
+/** The flat index of `coords` (u32 expressions) in a row-major shape. */
+export function flatIndex(shape: readonly Dim[], coords: readonly string[]): string {
+  const terms: string[] = [];
+  let stride = 1;
+  for (let a = shape.length - 1; a >= 0; a--) {
+    terms.push(stride === 1 ? coords[a]! : `${coords[a]!} * ${stride}u`);
+    if (a > 0) stride *= shape[a] as number;
+  }
+  return terms.length ? `(${terms.reverse().join(' + ')})` : '0u';
 }

@@ -28,3 +28,18 @@ export function padIndex(p: Padding, j: number, n: number): number {
       throw new Error(`unknown padding ${p satisfies never}`);
   }
 }
+
+/**
+ * WGSL: reads `load(j)` at padded position `pos` (an i32 expression) of a
+ * length-n axis, as `padIndex` does: wrapped, or 0 outside for zero padding.
+ */
+export function padLoadWgsl(p: Padding, pos: string, n: number, load: (j: string) => string): string {
+  switch (p) {
+    case 'circular':
+      return load(`u32(((${pos}) % ${n} + ${n}) % ${n})`);
+    case 'zero':
+      return `select(0.0, ${load(`u32(clamp(${pos}, 0, ${n - 1}))`)}, (${pos}) >= 0 && (${pos}) < ${n})`;
+    default:
+      throw new Error(`unknown padding ${p satisfies never}`);
+  }
+}

@@ -3,7 +3,7 @@
 import type { Attrs, Shape } from '../ir/graph.js';
 import { axesAttr, shapeToAttr } from './attrs.js';
 import type { OpDef, Tensor } from './op.js';
-import { expectArity } from './op.js';
+import { coord, countExpr, expectArity, flatIndex, type WgslCtx } from './op.js';
 import { dropAxesIndex, size, tensor } from './tensor.js';
 
 export function reducedShape(shape: Shape, axes: readonly number[]): Shape {
@@ -34,5 +34,22 @@ export function reduction(name: 'sum' | 'mean'): OpDef {
       const attrs: Attrs = { shape: shapeToAttr(x), axes: axesAttr(n.attrs, x.length, name) };
       return [b.add(`d.${n.id}.bcast`, 'broadcast', [cot], x, name === 'mean' ? { ...attrs, mean: true } : attrs)];
     },
+    wgsl: {
+      kind: 'reduce',
+      domain: (c) => countExpr(reducedAxes(c).map((a) => c.ins[0]![a]!)),
+      term: (c, i, j) => {
+        const x = c.ins[0]!;
+        const axes = reducedAxes(c);
+        const inner = axes.map((a) => x[a]!);
+        const kept = x.map((_, a) => a).filter((a) => !axes.includes(a));
+        const coords = x.map((_, a) => (axes.includes(a) ? coord(inner, axes.indexOf(a), j) : coord(c.out, kept.indexOf(a), i)));
+        return { stmts: [], value: c.x(0, flatIndex(x, coords)) };
+      },
+      finish: (c, _i, acc) => (name === 'mean' ? `(${acc} / f32(${countExpr(reducedAxes(c).map((a) => c.ins[0]![a]!))}))` : acc),
+    },
   };
+}
+
+function reducedAxes(c: WgslCtx): readonly number[] {
+  return axesAttr(c.attrs, c.ins[0]!.length, 'reduce');
 }

@@ -5,7 +5,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { shapeAttr, shapeToAttr } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 function fixedSize(s: Shape): number {
@@ -35,4 +35,5 @@ export const reshape: OpDef = {
     const x = b.shapeOf(n.inputs[0]!);
     return [b.add(`d.${n.id}.x`, 'reshape', [cot], x, { shape: shapeToAttr(x) })];
   },
+  wgsl: { kind: 'expr', expr: (c, i) => c.x(0, i) },
 };

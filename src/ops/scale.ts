@@ -2,10 +2,12 @@
 // 1/n of a mean): no scalar value or broadcast needed.
 import { numAttr } from './attrs.js';
 import { ew, unary } from './elementwise.js';
+import { f32 } from './op.js';
 
 export const scale = unary(
   'scale',
   (x, attrs) => x * (attrs['c'] as number),
+  (x, attrs) => `(${x} * ${f32(attrs['c'] as number)})`,
   (b, n, cot) => [ew(b, `d.${n.id}.scale`, 'scale', [cot], { c: n.attrs['c']! })],
   (attrs) => numAttr(attrs, 'c', 'scale'),
 );

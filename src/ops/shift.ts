@@ -2,7 +2,7 @@
 // shift(u, 1)[i] = u[i - 1]. Its transpose is the roll back.
 import { intAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const shift: OpDef = {
@@ -25,5 +25,14 @@ export const shift: OpDef = {
   },
   vjp(b, n, cot) {
     return [b.add(`d.${n.id}.x`, 'shift', [cot], n.shape, { k: -(n.attrs['k'] as number) })];
+  },
+  // Row start plus the rolled column, with the roll reduced to [0, N).
+  wgsl: {
+    kind: 'expr',
+    expr: (c, i) => {
+      const n = c.out.at(-1) as number;
+      const k = (((c.attrs['k'] as number) % n) + n) % n;
+      return c.x(0, `(${i} - ${i} % ${n}u + (${i} % ${n}u + ${n - k}u) % ${n}u)`);
+    },
   },
 };

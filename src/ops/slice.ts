@@ -3,7 +3,7 @@
 // with zeros, as a concat with constants.
 import { intAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { ShapeError, expectArity } from './op.js';
+import { coord, expectArity, flatIndex, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const slice: OpDef = {
@@ -38,5 +38,13 @@ export const slice: OpDef = {
       b.add(`d.${n.id}.${tag}`, 'const', [], x.map((d, i) => (i === axis ? len : d)), { value: 0 });
     const parts = [...(start > 0 ? [zeros('before', start)] : []), cot, ...(rest > 0 ? [zeros('after', rest)] : [])];
     return [parts.length === 1 ? cot : b.add(`d.${n.id}.x`, 'concat', parts, x, { axis })];
+  },
+  wgsl: {
+    kind: 'expr',
+    expr: (c, i) => {
+      const axis = c.attrs['axis'] as number;
+      const coords = c.out.map((_, a) => (a === axis ? `(${coord(c.out, a, i)} + ${c.attrs['start']}u)` : coord(c.out, a, i)));
+      return c.x(0, flatIndex(c.ins[0]!, coords));
+    },
   },
 };

@@ -14,4 +14,5 @@ export const stop_gradient: OpDef = {
   vjp() {
     return [null];
   },
+  wgsl: { kind: 'expr', expr: (c, i) => c.x(0, i) },
 };

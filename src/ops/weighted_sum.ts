@@ -3,7 +3,7 @@
 // input's backward is never built.
 import { sameShape } from '../ir/graph.js';
 import type { OpDef } from './op.js';
-import { ShapeError } from './op.js';
+import { f32, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const weighted_sum: OpDef = {
@@ -29,5 +29,9 @@ export const weighted_sum: OpDef = {
       if (c === 1) return cot;
       return b.add(`d.${n.id}.${k}`, 'scale', [cot], n.shape, { c });
     });
+  },
+  wgsl: {
+    kind: 'expr',
+    expr: (c, i) => `(${(c.attrs['weights'] as number[]).map((w, k) => `${f32(w)} * ${c.x(k, i)}`).join(' + ')})`,
   },
 };

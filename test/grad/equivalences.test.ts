@@ -299,4 +299,23 @@ describe('mix rollout 1 post_physics 2 cut_bptt = a hand composition', () => {
     for (const [k, g] of full.grads) differs = Math.max(differs, relDiff(g.data, mix.grads.get(k)!.data));
     expect(differs).toBeGreaterThan(1e-2);
   });
+
+  it('cut_bptt cuts emulator levels only: every 3 in mix rollout 2 post_physics 2 cuts nothing', () => {
+    // Levels 1, 2 are emulator steps, 3, 4 physics; (t+1) % 3 == 0 only at
+    // level 3, a physics step, which the semantics never cut.
+    const m = compile({ cut: 'mix rollout 2 post_physics 2 cut_bptt every 3', full: 'mix rollout 2 post_physics 2' });
+    expectSame(run(m.get('cut')!), run(m.get('full')!), 'every 3');
+  });
+
+  it('a cut after the last emulator step leaves the physics losses without gradient', () => {
+    // mix rollout 2 post_physics 1 cut_bptt every 2: the cut after level 2 (the
+    // last emulator step) detaches P's input, so the gradient is supervised
+    // rollout 2's, and the loss adds mse(P(u2), y3).
+    const m = compile({ mix: 'mix rollout 2 post_physics 1 cut_bptt every 2', two: 'supervised rollout 2' });
+    const two = run(m.get('two')!);
+    const u2 = forwardValues(m.get('two')!.forward, PARAMS, WINDOWS).get('u2')!.data;
+    const p = stepBatch(advectionSpectral(POINTS, CFL), u2, POINTS);
+    const loss = two.loss + mse(p, snapshot(WINDOWS, 3).data, WINDOWS.shape[0]!);
+    expectSame(run(m.get('mix')!), { loss, grads: two.grads }, 'cut after the emulator part');
+  });
 });

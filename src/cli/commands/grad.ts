@@ -10,6 +10,7 @@ import type { Tensor } from '../../ops/op.js';
 import { emulatorParams } from '../../passes/inline.js';
 import { runPasses } from '../../passes/pipeline.js';
 import { cpuLossAndGrad } from '../../runtime/cpu.js';
+import { gpuLossAndGrad } from '../../runtime/gpu/grad.js';
 import { trainingBatches } from '../../runtime/minibatch.js';
 import { initParams, paramsFromJson, paramsToJson } from '../../runtime/params.js';
 import { readBytes, readText } from '../../util/files.js';
@@ -23,9 +24,9 @@ export function register(program: Command): void {
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
     .option('-p, --params <path>', 'parameters as JSON (default: the seeded initial parameters)')
     .option('-b, --batch <path>', 'a minibatch of windows [batch, window, channels, ...space] as .npy or JSON (default: the first minibatch of training)')
-    .addOption(new Option('-d, --device <device>', 'where to compute').choices(['cpu']).default('cpu'))
+    .addOption(new Option('-d, --device <device>', 'cpu: the float64 interpreter; gpu: the compiled WGSL kernels').choices(['cpu', 'gpu']).default('cpu'))
     .option('--json', 'print {"loss": x, "grads": {name: {shape, data}}}')
-    .action((file: string, opts: { config?: string; params?: string; batch?: string; json?: boolean }) => {
+    .action(async (file: string, opts: { config?: string; params?: string; batch?: string; json?: boolean; device: 'cpu' | 'gpu' }) => {
       const fe = loadSpec(file);
       const p = oneProgram(fe, opts.config);
       const snapshot = snapshotShape(fe.spec.data!, fileSnapshotShape(file));
@@ -37,7 +38,7 @@ export function register(program: Command): void {
       const window = windowLength(p.config.body);
       const windows = opts.batch ? readWindows(opts.batch, snapshot, window) : trainingBatches(fe.spec, loadDataset(fe.spec.data!, file), window).next().value!;
       const graph = runPasses(p.graph, fe.spec).at(-1)!.graph;
-      const { loss, grads } = cpuLossAndGrad(graph, params, windows);
+      const { loss, grads } = opts.device === 'gpu' ? await gpuLossAndGrad(graph, params, windows) : cpuLossAndGrad(graph, params, windows);
       if (opts.json) {
         process.stdout.write(`{"loss": ${JSON.stringify(loss)}, "grads": ${paramsToJson(grads).trim()}}\n`);
         return;

@@ -1,0 +1,136 @@
+// `tx train` and `tx quickstart`: the training loop behind a progress display,
+// Ctrl-C turned into a saved checkpoint, and the results printed at the end.
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { cpuExecutor, prepareRun, type Run } from '../../train/session.js';
+import type { Evaluation } from '../../train/evaluate.js';
+import { evaluateEmulator, testSet } from '../../train/evaluate.js';
+import { RUN_FILES, clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
+import { progress } from '../../train/progress.js';
+import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
+import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
+import { train } from '../../train/trainer.js';
+import { upwindDistance, type UpwindDistance } from '../../train/upwind.js';
+import { loadSpec, oneProgram } from '../io.js';
+
+/** Conventional exit status of a process stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories')
+    .argument('<file>', '.tx file')
+    .option('-c, --config <name>', 'the configuration (needed when the file has several)')
+    .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<config>])')
+    .option('--steps <n>', "override the train block's steps", positiveInt)
+    .option('--resume', 'continue from the checkpoint in the output folder, exactly as an uninterrupted run')
+    .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
+    .addOption(new Option('-d, --device <device>', 'where to compute').choices(['cpu']).default('cpu'))
+    .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number }) => {
+      const fe = loadSpec(file);
+      const run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
+      const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
+      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls) : undefined;
+      const title = `${basename(file)}: ${run.config.text}`;
+      const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
+      clearEvaluation(out);
+      const t0 = Date.now();
+      const result = await trainWithProgress(run, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c) }, resume);
+      save(result.checkpoint, result.history);
+      const ran = result.history.length - (resume?.step ?? 0);
+      const say = (s: string) => process.stdout.write(s + '\n');
+      say(`trained ${file} (config ${run.config.name}: ${run.config.text}) on cpu: ${ran} steps in ${seconds(t0)} s (${rate(ran, t0)} steps/s)`);
+      const last = result.history.at(-1);
+      if (last) say(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
+      const o = result.outcome;
+      if (o.status === 'interrupted') {
+        say(`interrupted at step ${result.checkpoint.step} of ${run.train.steps}; checkpoint saved in ${out} (continue with --resume)`);
+        process.exitCode = EXIT_INTERRUPTED;
+        return;
+      }
+      if (o.status === 'nonfinite') {
+        const kept = o.recovered ? `the parameters of step ${o.step - 1}, the last with a finite loss,` : 'the parameters (no earlier ones exist)';
+        process.stderr.write(`error: the loss is ${o.loss} at step ${o.step}; training stopped. Saved ${kept} in ${out}\n  hint: lower the learning rate (lr ${run.train.lr})\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const evaluation = evaluateEmulator(run.spec, result.checkpoint.params, testSet(run.spec.data!, run.dataset));
+      writeEvaluation(out, evaluation);
+      say(`wrote ${out}/{${Object.values(RUN_FILES).join(', ')}}`);
+      say(evaluationText(evaluation));
+      const d = upwindDistance(run.spec, result.checkpoint.params);
+      if (d) say(upwindText(d));
+    });
+
+  program
+    .command('quickstart')
+    .description("Trainax's README quickstart: train specs/quickstart/rollout{1,5,20}.tx over several seeds; the learned kernel's distance to the upwind stencil")
+    .option('--seeds <n>', 'seeds per rollout length (the emulator initialisation and the minibatch order vary)', positiveInt, 5)
+    .option('--steps <n>', "override the specs' steps (1000)", positiveInt)
+    .action(async (opts: { seeds: number; steps?: number }) => {
+      const rows: QuickstartRow[] = [];
+      for (const rollout of QUICKSTART_ROLLOUTS) {
+        const file = join(quickstartDir(), `rollout${rollout}.tx`);
+        const fe = loadSpec(file);
+        const row: QuickstartRow = { rollout, distances: [], seconds: 0 };
+        for (let seed = 0; seed < opts.seeds; seed++) {
+          const t0 = Date.now();
+          const run = prepareRun(fe.spec, fe.programs[0]!, { steps: opts.steps, seedOffset: seed });
+          const result = await trainWithProgress(run, `rollout ${rollout} seed ${seed}`);
+          if (result.outcome.status === 'interrupted') {
+            process.stdout.write(rows.length ? quickstartTable(rows) : '');
+            process.exitCode = EXIT_INTERRUPTED;
+            return;
+          }
+          const d = upwindDistance(run.spec, result.checkpoint.params)!;
+          row.distances.push(d.distance);
+          row.seconds += (Date.now() - t0) / 1000;
+          process.stderr.write(`rollout ${rollout} seed ${seed}: ${upwindText(d)} (${result.outcome.status}, ${seconds(t0)} s)\n`);
+        }
+        rows.push(row);
+      }
+      process.stdout.write(`distance of the learned kernel to the upwind stencil [1+CFL, -CFL], over ${opts.seeds} seed(s); time: all seeds, cpu\n`);
+      process.stdout.write(quickstartTable(rows));
+    });
+}
+
+/** Trains with a progress display; Ctrl-C stops between steps (a second one kills, as usual). */
+async function trainWithProgress(run: Run, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
+  let stop = false;
+  const onSigint = () => (stop = true);
+  process.once('SIGINT', onSigint);
+  const bar = progress(run.train.steps, resume?.step ?? 0, label);
+  try {
+    return await train(cpuExecutor(run), run.plan, { ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function evaluationText(e: Evaluation): string {
+  if (!e.nrmse.length) return `evaluation: the trajectories are too short for a rollout step`;
+  const cells = e.nrmse.map((r) => `step ${r.step}: ${r.value.toExponential(3)}`).join('   ');
+  return `rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean) on ${e.note}:\n  ${cells}`;
+}
+
+function upwindText(d: UpwindDistance): string {
+  const v = (xs: number[]) => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
+  return `learned kernel ${v(d.kernel)}, upwind stencil [1+CFL, -CFL] = ${v(d.stencil)}, distance ${d.distance.toFixed(4)}`;
+}
+
+function positiveInt(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer >= 1');
+  return n;
+}
+
+function seconds(t0: number): string {
+  return ((Date.now() - t0) / 1000).toFixed(1);
+}
+
+function rate(steps: number, t0: number): string {
+  return (steps / Math.max(1e-3, (Date.now() - t0) / 1000)).toFixed(1);
+}

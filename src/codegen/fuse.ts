@@ -1,0 +1,82 @@
+// Fusion: which values live in memory and which kernels compute them.
+//
+// The policy, where it is applied:
+// - Every `loop` op (convolutions, dense layers) and `reduce` op (sums over
+//   batch or space, losses, weight gradients) is the root of its own kernel:
+//   one thread per element, or one workgroup per element summing in a tree.
+// - Every `expr` op (elementwise arithmetic, activations, shifts, broadcasts,
+//   slices, bias adds, constants) is inlined into each kernel that reads it,
+//   so a chain of them costs no memory traffic and no dispatch — unless it is
+//   an output of the graph, or its inlined expression would grow past
+//   MAX_INLINE_COST ops (then recomputing it in every reader costs more than
+//   one store and the loads).
+// - Graph inputs (parameters, data) are always in memory.
+import type { Graph, Node } from '../ir/graph.js';
+import type { WgslRule } from '../ops/op.js';
+import { opDef } from '../ops/registry.js';
+
+const MAX_INLINE_COST = 24;
+
+export interface Kernel {
+  /** k<position>.<root value>, stable for a given graph. */
+  name: string;
+  root: Node;
+  rule: WgslRule;
+  /** Inlined producers, in graph order. */
+  fused: Node[];
+  /** Values read from memory. */
+  reads: string[];
+  /** Shapes of the values read, and the rules of the fused nodes, for codegen. */
+  readShapes: Map<string, Node['shape']>;
+  rules: Map<string, WgslRule>;
+}
+
+export interface Fusion {
+  kernels: Kernel[];
+  /** Values stored in memory: inputs and kernel roots. */
+  stored: Set<string>;
+}
+
+export function fuse(g: Graph): Fusion {
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  const outputs = new Set(g.outputs);
+  const cost = new Map<string, number>();
+  const stored = new Set<string>();
+  for (const n of g.nodes) {
+    const rule = opDef(n.op).wgsl;
+    if (n.op === 'input') {
+      stored.add(n.id);
+      continue;
+    }
+    if (!rule) throw new Error(`internal: %${n.id} = ${n.op} has no WGSL rule`);
+    const c = 1 + n.inputs.reduce((a, i) => a + (stored.has(i) ? 0 : cost.get(i)!), 0);
+    if (rule.kind !== 'expr' || outputs.has(n.id) || c > MAX_INLINE_COST) {
+      stored.add(n.id);
+      cost.set(n.id, 0);
+    } else cost.set(n.id, c);
+  }
+  const kernels: Kernel[] = [];
+  for (const n of g.nodes) {
+    if (!stored.has(n.id) || n.op === 'input') continue;
+    const fused = new Set<string>();
+    const reads = new Set<string>();
+    const visit = (id: string) => {
+      if (stored.has(id)) reads.add(id);
+      else if (!fused.has(id)) {
+        fused.add(id);
+        byId.get(id)!.inputs.forEach(visit);
+      }
+    };
+    n.inputs.forEach(visit);
+    kernels.push({
+      name: `k${kernels.length}.${n.id}`,
+      root: n,
+      rule: opDef(n.op).wgsl!,
+      fused: g.nodes.filter((x) => fused.has(x.id)),
+      reads: g.nodes.filter((x) => reads.has(x.id)).map((x) => x.id),
+      readShapes: new Map([...reads].map((r) => [r, byId.get(r)!.shape])),
+      rules: new Map([...fused].map((f) => [f, opDef(byId.get(f)!.op).wgsl!])),
+    });
+  }
+  return { kernels, stored };
+}

@@ -1,0 +1,50 @@
+// Memory: every stored value gets a range of one f32 arena, sized for the
+// largest batch. Ranges are reused once their last reader has run (a
+// linear-scan allocator over kernel order), except the graph's inputs and
+// outputs, which live from the first kernel to the last: inputs are written
+// before the step and outputs read after it.
+import type { Graph } from '../ir/graph.js';
+import type { Fusion } from './fuse.js';
+
+export interface Slot {
+  offset: number;
+  /** Elements at the largest batch. */
+  size: number;
+}
+
+export interface Memory {
+  slots: Map<string, Slot>;
+  /** Arena size in f32 elements. */
+  floats: number;
+}
+
+export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
+  const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
+  const size = (id: string) => shapes.get(id)!.reduce<number>((a, d) => a * (d === 'B' ? maxBatch : d), 1);
+  const pinned = new Set([...g.nodes.filter((n) => n.op === 'input').map((n) => n.id), ...g.outputs]);
+  const lastUse = new Map<string, number>();
+  f.kernels.forEach((k, t) => k.reads.forEach((r) => lastUse.set(r, t)));
+
+  const slots = new Map<string, Slot>();
+  let free: Slot[] = [];
+  let floats = 0;
+  const take = (id: string) => {
+    const need = size(id);
+    const fit = free.filter((s) => s.size >= need).sort((a, b) => a.size - b.size)[0];
+    if (fit) {
+      free = free.filter((s) => s !== fit);
+      if (fit.size > need) free.push({ offset: fit.offset + need, size: fit.size - need });
+      slots.set(id, { offset: fit.offset, size: need });
+    } else {
+      slots.set(id, { offset: floats, size: need });
+      floats += need;
+    }
+  };
+  for (const id of pinned) take(id);
+  f.kernels.forEach((k, t) => {
+    if (!slots.has(k.root.id)) take(k.root.id);
+    for (const r of [...k.reads, k.root.id])
+      if (!pinned.has(r) && (lastUse.get(r) ?? t) <= t) free.push(slots.get(r)!);
+  });
+  return { slots, floats };
+}

@@ -1,0 +1,52 @@
+// The one place that differs between Node (Dawn through the npm `webgpu`
+// package) and a page (navigator.gpu): getting a GPUDevice. Everything after
+// it is the same code.
+import { UserError } from '../../dsl/diagnostics.js';
+
+let cached: Promise<GPUDevice> | undefined;
+// Dawn's instance must outlive its devices: if it is garbage-collected, the
+// native side tears down under a live device and aborts the process.
+let instance: GPU | undefined;
+
+export function gpuDevice(): Promise<GPUDevice> {
+  cached ??= acquire().catch((e) => {
+    cached = undefined;
+    throw e;
+  });
+  return cached;
+}
+
+async function acquire(): Promise<GPUDevice> {
+  const gpu = await gpuEntry();
+  const adapter = await gpu.requestAdapter();
+  if (!adapter)
+    throw new UserError(
+      'no WebGPU adapter found',
+      typeof window === 'undefined'
+        ? 'Dawn needs a Vulkan driver: run `bash scripts/setup.sh` (it installs Mesa\'s software driver), then check with `node scripts/probe-webgpu.mjs`'
+        : 'use a browser with WebGPU enabled (Chrome 113+, or Chromium with --enable-unsafe-webgpu)',
+    );
+  // Ask for the adapter's real limits: the defaults allow 128 MiB per binding.
+  const limits = adapter.limits;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+    },
+  });
+  device.lost.then((info) => {
+    cached = undefined;
+    if (info.reason !== 'destroyed') process.stderr?.write?.(`error: the GPU device was lost: ${info.message}\n`);
+  });
+  return device;
+}
+
+async function gpuEntry(): Promise<GPU> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  const dawn = await import('webgpu');
+  Object.assign(globalThis, dawn.globals);
+  instance ??= dawn.create([]);
+  return instance;
+}

@@ -1,0 +1,27 @@
+// `tx grad --device gpu`: the same loss and gradients as the float64
+// interpreter, computed by the compiled WGSL kernels.
+import type { Graph } from '../../ir/graph.js';
+import type { Tensor } from '../../ops/op.js';
+import type { LossAndGrad } from '../cpu.js';
+import { windowFeeds } from '../minibatch.js';
+import type { Params } from '../params.js';
+import { gpuDevice } from './device.js';
+import { GpuProgram } from './program.js';
+
+export async function gpuLossAndGrad(g: Graph, params: Params, windows: Tensor): Promise<LossAndGrad> {
+  const batch = windows.shape[0]!;
+  const program = await GpuProgram.compile(await gpuDevice(), g, batch);
+  try {
+    const feeds = windowFeeds(g, windows);
+    for (const [name, t] of params) feeds.set(name, t);
+    const values = await program.run(batch, feeds, g.outputs);
+    const [loss, ...grads] = g.outputs;
+    const shapes = new Map(g.nodes.map((n) => [n.id, n.shape as number[]]));
+    return {
+      loss: values.get(loss!)![0]!,
+      grads: new Map(grads.map((id) => [id.replace(/^grad\./, ''), { shape: shapes.get(id)!, data: Float64Array.from(values.get(id)!) }])),
+    };
+  } finally {
+    program.destroy();
+  }
+}

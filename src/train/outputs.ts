@@ -1,0 +1,52 @@
+// A run's folder. Every file is written atomically (temporary file + rename),
+// so a crash or Ctrl-C mid-write leaves the previous version, never a torn one;
+// the checkpoint goes last, so it is never newer than the files beside it.
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../dsl/diagnostics.js';
+import type { ParamDecl } from '../passes/inline/network.js';
+import { paramsToJson } from '../runtime/params.js';
+import { readText, writeAtomic } from '../util/files.js';
+import { checkpointFromJson, checkpointToJson } from './checkpoint.js';
+import type { Evaluation } from './evaluate.js';
+import { safetensors } from './safetensors.js';
+import { lossSvg } from './svg.js';
+import type { Checkpoint, LossRecord } from './trainer.js';
+
+export const RUN_FILES = {
+  loss: 'loss.csv',
+  params: 'params.json',
+  safetensors: 'params.safetensors',
+  plot: 'loss.svg',
+  checkpoint: 'checkpoint.json',
+  evaluation: 'evaluation.json',
+} as const;
+
+/** Losses print as JS's shortest round-trip form: reading the CSV back gives the same doubles. */
+export function lossCsv(history: readonly LossRecord[]): string {
+  return 'step,epoch,loss\n' + history.map((r) => `${r.step},${r.epoch},${r.loss}\n`).join('');
+}
+
+/** `history` may run one step past the checkpoint's (the loss of the saved parameters after a non-finite stop). */
+export function writeRun(dir: string, c: Checkpoint, history: readonly LossRecord[], run: string, title: string): void {
+  writeAtomic(join(dir, RUN_FILES.loss), lossCsv(history));
+  writeAtomic(join(dir, RUN_FILES.params), paramsToJson(c.params));
+  writeAtomic(join(dir, RUN_FILES.safetensors), safetensors(c.params));
+  writeAtomic(join(dir, RUN_FILES.plot), lossSvg(history, title));
+  writeAtomic(join(dir, RUN_FILES.checkpoint), checkpointToJson(c, run));
+}
+
+export function readCheckpoint(dir: string, run: string, decls: readonly ParamDecl[]): Checkpoint {
+  const path = join(dir, RUN_FILES.checkpoint);
+  if (!existsSync(path)) throw new UserError(`--resume: there is no checkpoint in ${dir}`, 'run without --resume first, or point --out at the run to continue');
+  return checkpointFromJson(readText(path), run, decls, path);
+}
+
+/** A run starting or continuing makes the folder's evaluation stale until it finishes. */
+export function clearEvaluation(dir: string): void {
+  rmSync(join(dir, RUN_FILES.evaluation), { force: true });
+}
+
+export function writeEvaluation(dir: string, e: Evaluation): void {
+  writeAtomic(join(dir, RUN_FILES.evaluation), JSON.stringify(e, null, 1) + '\n');
+}

@@ -1,0 +1,28 @@
+// Trainax's quickstart measure: a two-weight convolution trained on 1D
+// advection should learn the first-order upwind stencil. With CFL c < 0 and a
+// SAME-padded kernel 2 (out[i] = w0 u[i] + w1 u[i+1]) that stencil is
+// [1 + c, -c]; the distance is the L2 norm of the difference.
+import type * as A from '../dsl/ast.js';
+import type { Params } from '../runtime/params.js';
+
+export interface UpwindDistance {
+  cfl: number;
+  kernel: number[];
+  stencil: number[];
+  distance: number;
+}
+
+/** Only for the quickstart's emulator (conv1d 1 -> 1, kernel 2, no bias) on generated advection1d data. */
+export function upwindDistance(spec: A.Spec, params: Params): UpwindDistance | undefined {
+  const emu = spec.emulator;
+  const data = spec.data;
+  if (emu?.kind !== 'conv1d' || emu.channels.join() !== '1,1' || emu.kernel !== 2 || emu.bias) return undefined;
+  if (data?.kind !== 'generator' || data.generator !== 'advection1d') return undefined;
+  return distanceToUpwind([...params.get('layers.0.weight')!.data], data.params.cfl!);
+}
+
+export function distanceToUpwind(kernel: readonly number[], cfl: number): UpwindDistance {
+  const stencil = [1 + cfl, -cfl];
+  const distance = Math.hypot(kernel[0]! - stencil[0]!, kernel[1]! - stencil[1]!);
+  return { cfl, kernel: [...kernel], stencil, distance };
+}

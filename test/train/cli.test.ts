@@ -1,0 +1,81 @@
+// `tx train` and `tx quickstart` as a user runs them: files, exit codes,
+// Ctrl-C and --resume.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { RUN_FILES } from '../../src/train/outputs.js';
+import { TINY, tinyRun, trainRun } from './helpers.js';
+
+function tx(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/tx.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function specFile(source: string): { dir: string; file: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'tx-train-cli-'));
+  const file = join(dir, 'spec.tx');
+  writeFileSync(file, source);
+  return { dir, file };
+}
+
+const csvLosses = (dir: string) => readFileSync(join(dir, RUN_FILES.loss), 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+
+describe('tx train', () => {
+  test('trains, writes the run folder, evaluates', () => {
+    const { dir, file } = specFile(TINY);
+    const out = join(dir, 'run');
+    const r = tx('train', file, '--out', out, '--steps', '7');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('7 steps in');
+    expect(r.out).toMatch(/rollout nRMSE .* on 10 freshly generated trajectories/);
+    expect(r.out).toMatch(/\n  step 1: \S+\n/); // 6 snapshots: steps 10 and 50 do not fit
+    expect(r.out).toMatch(/learned kernel \[.*\], upwind stencil \[1\+CFL, -CFL\] = \[0\.5000, 0\.5000\], distance/);
+    for (const f of Object.values(RUN_FILES)) expect(existsSync(join(out, f))).toBe(true);
+    expect(csvLosses(out)).toHaveLength(7);
+    expect(r.err).toContain('step 7/7'); // not a terminal: plain progress lines
+  });
+
+  test('a diverging run stops with exit 1 and says where', () => {
+    const { dir, file } = specFile(TINY.replace('optimizer adam  lr 1e-2  steps 10', 'optimizer sgd  lr 1e4  steps 200'));
+    const r = tx('train', file, '--out', join(dir, 'run'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error: the loss is (NaN|Infinity) at step (\d+); training stopped\. Saved the parameters of step \d+, the last with a finite loss/);
+    expect(r.err).toContain('hint: lower the learning rate');
+    expect(existsSync(join(dir, 'run', RUN_FILES.checkpoint))).toBe(true);
+  });
+
+  test('usage and input errors', () => {
+    const { dir, file } = specFile(TINY);
+    expect(tx('train', file, '--steps', '0').code).toBe(2);
+    expect(tx('train', file, '--device', 'tpu').code).toBe(2);
+    expect(tx('train', file, '--resume', '--out', join(dir, 'none'))).toMatchObject({ code: 1, err: expect.stringContaining('--resume: there is no checkpoint') });
+    tx('train', file, '--out', join(dir, 'run'), '--steps', '3');
+    expect(tx('train', file, '--resume', '--out', join(dir, 'run'), '--steps', '4')).toMatchObject({ code: 1, err: expect.stringContaining('another run') });
+    for (const c of ['train', 'quickstart']) expect(tx(c, '--help').code).toBe(0);
+  });
+
+  test('Ctrl-C saves a checkpoint and exits 130; --resume finishes the uninterrupted run exactly', async () => {
+    // Slow enough per step (rollout 10, batch 32) to interrupt mid-run.
+    const source = TINY.replace('points 8  trajectories 3  snapshots 6', 'points 30  trajectories 4  snapshots 30')
+      .replace('rollout 2', 'rollout 10')
+      .replace('steps 10  batch 4', 'steps 150  batch 32');
+    const { dir, file } = specFile(source);
+    const out = join(dir, 'run');
+    const child = spawn(process.execPath, ['bin/tx.js', 'train', file, '--out', out, '--checkpoint-every', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    while (!existsSync(join(out, RUN_FILES.checkpoint))) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const stoppedAt = Number(stdout.match(/interrupted at step (\d+) of 150/)![1]);
+    expect(stoppedAt).toBeLessThan(150);
+    expect(csvLosses(out)).toHaveLength(stoppedAt);
+
+    expect(tx('train', file, '--out', out, '--resume').code).toBe(0);
+    const whole = await trainRun(tinyRun(source, {}, file));
+    expect(csvLosses(out)).toEqual(whole.history.map((h) => h.loss));
+  }, 30_000);
+});

@@ -1,0 +1,65 @@
+import { describe, expect, test } from 'vitest';
+import type { Params } from '../../src/runtime/params.js';
+import { EXPONENTIAL_FINAL_FACTOR, optimizer, schedule } from '../../src/train/optimizer.js';
+
+const scalar = (x: number): Params => new Map([['w', { shape: [1], data: Float64Array.of(x) }]]);
+const value = (p: Params) => p.get('w')!.data[0];
+
+describe('adam', () => {
+  test('two steps by hand (optax.adam: b1 0.9, b2 0.999, eps 1e-8 outside the sqrt)', () => {
+    // p0 = 1, lr 0.1, gradients 0.5 then -1.
+    // step 1: m = 0.1*0.5 = 0.05, v = 0.001*0.25 = 2.5e-4,
+    //   m^ = 0.05/(1-0.9) = 0.5, v^ = 2.5e-4/(1-0.999) = 0.25, sqrt = 0.5,
+    //   u = 0.5/(0.5 + 1e-8) = 0.99999998, p1 = 1 - 0.1 u = 0.900000002
+    // step 2: m = 0.1*(-1) + 0.9*0.05 = -0.055, v = 0.001*1 + 0.999*2.5e-4 = 1.24975e-3,
+    //   m^ = -0.055/(1-0.81) = -0.28947368, v^ = 1.24975e-3/(1-0.998001) = 0.62518759,
+    //   sqrt = 0.79068805, u = -0.36610352, p2 = p1 - 0.1 u = 0.93661035
+    const adam = optimizer('adam');
+    let p = scalar(1);
+    let s = adam.init(p);
+    ({ params: p, state: s } = adam.update(p, scalar(0.5), s, 0.1));
+    expect(value(p)).toBeCloseTo(0.900000002, 15);
+    ({ params: p, state: s } = adam.update(p, scalar(-1), s, 0.1));
+    expect(value(p)).toBeCloseTo(0.9366103542405653, 15);
+    expect(s).toMatchObject({ kind: 'adam', count: 2 });
+    if (s.kind !== 'adam') throw new Error('adam state');
+    expect(value(s.mu)).toBeCloseTo(-0.055, 15);
+    expect(value(s.nu)).toBeCloseTo(1.24975e-3, 15);
+  });
+
+  test('never mutates its arguments (an executor keeps the previous state by reference)', () => {
+    const adam = optimizer('adam');
+    const p = scalar(1);
+    const s = adam.init(p);
+    adam.update(p, scalar(2), s, 0.1);
+    expect(value(p)).toBe(1);
+    expect(s.count).toBe(0);
+  });
+});
+
+test('sgd: p - lr g', () => {
+  const sgd = optimizer('sgd');
+  const { params, state } = sgd.update(scalar(1), scalar(0.5), sgd.init(scalar(1)), 0.1);
+  expect(value(params)).toBe(0.95);
+  expect(state.count).toBe(1);
+});
+
+describe('schedules', () => {
+  const at = (kind: 'constant' | 'cosine' | 'exponential', steps: number[]) => steps.map(schedule({ lr: 0.1, schedule: kind, steps: 1000 }));
+  test('constant', () => expect(at('constant', [0, 500, 999])).toEqual([0.1, 0.1, 0.1]));
+  test('cosine: optax.cosine_decay_schedule to 0 over the steps', () => {
+    const [a, b, c, d, e] = at('cosine', [0, 250, 500, 1000, 2000]);
+    expect(a).toBe(0.1);
+    expect(b).toBeCloseTo(0.1 * 0.8535533905932737, 15); // (1 + cos(pi/4)) / 2
+    expect(c).toBeCloseTo(0.05, 15);
+    expect(d).toBeCloseTo(0, 15);
+    expect(e).toBeCloseTo(0, 15); // held at the end, as optax clips the count
+  });
+  test('exponential: 1/100 of the learning rate at the last step, smoothly', () => {
+    expect(EXPONENTIAL_FINAL_FACTOR).toBe(0.01);
+    const [a, b, c] = at('exponential', [0, 500, 1000]);
+    expect(a).toBe(0.1);
+    expect(b).toBeCloseTo(0.01, 15); // 0.1 * 0.01^(1/2)
+    expect(c).toBeCloseTo(0.001, 15);
+  });
+});
