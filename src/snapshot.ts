@@ -1,17 +1,25 @@
-// Golden snapshots: every `*.tx` under a folder has its chain IR checked in
-// beside it as `*.ir`. Shared by `tx snapshot` and the project's own tests,
-// so users' repos and this one are held to the same rule.
+// Golden snapshots: every `*.tx` under a folder has its chain IR (`*.ir`)
+// and its kernel plan (`*.plan`, at the spec's train batch) checked in beside
+// it. Shared by `tx snapshot` and the project's own tests, so users' repos and
+// this one are held to the same rule.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { hasErrors } from './dsl/diagnostics.js';
 import type { Frontend } from './frontend.js';
 import { frontend } from './frontend.js';
+import { plan, planText } from './codegen/plan.js';
+import { fileSnapshotShape } from './data/dataset.js';
 import { printGraph } from './ir/print.js';
+import { runPasses } from './passes/pipeline.js';
 import { readText } from './util/files.js';
 
-export function goldenIr(fe: Frontend): string {
-  return fe.programs.map((p) => printGraph(p.graph, p.flow)).join('\n');
+export const GOLDEN_KINDS = ['ir', 'plan'] as const;
+export type GoldenKind = (typeof GOLDEN_KINDS)[number];
+
+export function golden(fe: Frontend, kind: GoldenKind): string {
+  if (kind === 'ir') return fe.programs.map((p) => printGraph(p.graph, p.flow)).join('\n');
+  return fe.programs.map((p) => planText(plan(runPasses(p.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch))).join('\n');
 }
 
 export function findSpecs(dir: string): string[] {
@@ -28,23 +36,25 @@ export function findSpecs(dir: string): string[] {
   return out;
 }
 
-export type SnapshotResult =
-  | { file: string; status: 'ok' | 'missing' | 'changed'; golden: string; actual: string; goldenPath: string }
-  | { file: string; status: 'invalid'; fe: Frontend; source: string };
+export type GoldenResult = { file: string; status: 'ok' | 'missing' | 'changed'; golden: string; actual: string; goldenPath: string };
+export type SnapshotResult = { file: string; status: 'checked'; goldens: GoldenResult[] } | { file: string; status: 'invalid'; fe: Frontend; source: string };
 
-export function goldenPath(spec: string): string {
-  return spec.replace(/\.tx$/, '.ir');
+export function goldenPath(spec: string, kind: GoldenKind): string {
+  return spec.replace(/\.tx$/, `.${kind}`);
 }
 
 export function compareSnapshot(file: string): SnapshotResult {
   const source = readText(file);
-  const fe = frontend(source, file);
+  const fe = frontend(source, file, fileSnapshotShape(file));
   if (hasErrors(fe.diagnostics)) return { file, status: 'invalid', fe, source };
-  const actual = goldenIr(fe);
-  const gp = goldenPath(file);
-  if (!existsSync(gp)) return { file, status: 'missing', golden: '', actual, goldenPath: gp };
-  const golden = readText(gp);
-  return { file, status: golden === actual ? 'ok' : 'changed', golden, actual, goldenPath: gp };
+  const goldens = GOLDEN_KINDS.map((kind): GoldenResult => {
+    const actual = golden(fe, kind);
+    const gp = goldenPath(file, kind);
+    if (!existsSync(gp)) return { file, status: 'missing', golden: '', actual, goldenPath: gp };
+    const expected = readText(gp);
+    return { file, status: expected === actual ? 'ok' : 'changed', golden: expected, actual, goldenPath: gp };
+  });
+  return { file, status: 'checked', goldens };
 }
 
 export function snapshotDiff(r: { goldenPath: string; golden: string; actual: string }): string {

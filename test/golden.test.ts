@@ -1,11 +1,12 @@
-// Every spec's chain IR is checked in beside it (*.ir). A failure prints the
-// diff; after reading it, accept the change with `tx snapshot specs --update`.
+// Every spec's chain IR and kernel plan are checked in beside it (*.ir,
+// *.plan). A failure prints the diff; after reading it, accept the change with
+// `tx snapshot specs --update`.
 import { describe, expect, test } from 'vitest';
 import { compareSnapshot, findSpecs, snapshotDiff } from '../src/snapshot.js';
 
 const specs = findSpecs('specs');
 
-describe('golden chain IR', () => {
+describe('golden chain IR and kernel plans', () => {
   test('the spec collection is all there', () => {
     expect(specs.filter((s) => s.includes('/showcase/')).length).toBeGreaterThanOrEqual(28);
     expect(specs.filter((s) => s.includes('/quickstart/')).length).toBe(3);
@@ -13,6 +14,6 @@ describe('golden chain IR', () => {
   test.each(specs)('%s', (file) => {
     const r = compareSnapshot(file);
     if (r.status === 'invalid') throw new Error(`${file} has errors: ${r.fe.diagnostics.map((d) => d.message).join('; ')}`);
-    if (r.status !== 'ok') throw new Error(r.status === 'missing' ? `no golden file ${r.goldenPath}` : snapshotDiff(r));
+    for (const g of r.goldens) if (g.status !== 'ok') throw new Error(g.status === 'missing' ? `no golden file ${g.goldenPath}` : snapshotDiff(g));
   });
 });

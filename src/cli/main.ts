@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../dsl/diagnostics.js';
 import { register as check } from './commands/check.js';
+import { register as compile } from './commands/compile.js';
 import { register as draw } from './commands/draw.js';
 import { register as grad } from './commands/grad.js';
 import { register as ir } from './commands/ir.js';
@@ -18,8 +19,14 @@ const program = new Command('tx')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const reg of [check, ir, draw, snapshot, params, grad, trainCommands]) reg(program);
+for (const reg of [check, ir, draw, snapshot, params, grad, compile, trainCommands]) reg(program);
 program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
+
+// `tx compile --emit wgsl | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 try {
   await program.parseAsync(process.argv);

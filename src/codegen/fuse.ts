@@ -14,11 +14,12 @@
 import type { Graph, Node } from '../ir/graph.js';
 import type { WgslRule } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
+import { backwardValues, schedule } from './schedule.js';
 
 const MAX_INLINE_COST = 24;
 
 export interface Kernel {
-  /** k<position>.<root value>, stable for a given graph. */
+  /** The value it computes: stable for a given graph. */
   name: string;
   root: Node;
   rule: WgslRule;
@@ -69,7 +70,7 @@ export function fuse(g: Graph): Fusion {
     };
     n.inputs.forEach(visit);
     kernels.push({
-      name: `k${kernels.length}.${n.id}`,
+      name: n.id,
       root: n,
       rule: opDef(n.op).wgsl!,
       fused: g.nodes.filter((x) => fused.has(x.id)),
@@ -78,5 +79,5 @@ export function fuse(g: Graph): Fusion {
       rules: new Map([...fused].map((f) => [f, opDef(byId.get(f)!.op).wgsl!])),
     });
   }
-  return { kernels, stored };
+  return { kernels: schedule(kernels, backwardValues(g)), stored };
 }

@@ -16,6 +16,8 @@ export interface Memory {
   slots: Map<string, Slot>;
   /** Arena size in f32 elements. */
   floats: number;
+  /** Most f32 elements that computed values (not inputs) hold at once. */
+  peakActivations: number;
 }
 
 export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
@@ -41,10 +43,17 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
     }
   };
   for (const id of pinned) take(id);
+  let live = 0;
+  let peakActivations = 0;
   f.kernels.forEach((k, t) => {
     if (!slots.has(k.root.id)) take(k.root.id);
-    for (const r of [...k.reads, k.root.id])
-      if (!pinned.has(r) && (lastUse.get(r) ?? t) <= t) free.push(slots.get(r)!);
+    live += size(k.root.id);
+    peakActivations = Math.max(peakActivations, live);
+    for (const r of [...k.reads, k.root.id]) {
+      if (pinned.has(r) || (lastUse.get(r) ?? t) > t) continue;
+      live -= size(r);
+      free.push(slots.get(r)!);
+    }
   });
-  return { slots, floats };
+  return { slots, floats, peakActivations };
 }

@@ -69,7 +69,7 @@ describe('tx snapshot', () => {
     expect(missing.out).toContain('no golden file');
     expect(tx('snapshot', dir, '--update')).toMatchObject({ code: 0 });
     expect(readFileSync(join(dir, 'a.ir'), 'utf8')).toBe(readFileSync(QUICK.replace('.tx', '.ir'), 'utf8'));
-    expect(tx('snapshot', dir)).toMatchObject({ code: 0, out: '1 spec: 1 ok\n' });
+    expect(tx('snapshot', dir)).toMatchObject({ code: 0, out: '1 spec, 2 golden files: 2 ok\n' });
     writeFileSync(join(dir, 'a.tx'), readFileSync(QUICK, 'utf8').replace('rollout 5', 'rollout 5 cut_bptt every 2'));
     const changed = tx('snapshot', dir);
     expect(changed.code).toBe(1);

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { UserError } from '../../dsl/diagnostics.js';
-import { compareSnapshot, findSpecs, snapshotDiff } from '../../snapshot.js';
+import { GOLDEN_KINDS, compareSnapshot, findSpecs, snapshotDiff } from '../../snapshot.js';
 import { ReportedErrors, reportDiagnostics, writeAtomic } from '../io.js';
 
 export function register(program: Command): void {
   program
     .command('snapshot')
-    .description('compare every *.tx under DIR with its golden IR (*.ir beside it); --update rewrites them')
+    .description('compare every *.tx under DIR with its golden IR and kernel plan (*.ir, *.plan beside it); --update rewrites them')
     .argument('<dir>', 'folder to search for .tx files')
     .option('-u, --update', 'write the current IR as the new golden files (read the diff first!)')
     .action((dir: string, opts: { update?: boolean }) => {
@@ -22,22 +22,22 @@ export function register(program: Command): void {
           counts.invalid++;
           continue;
         }
-        if (r.status === 'ok') {
-          counts.ok++;
-          continue;
-        }
-        if (opts.update) {
-          writeAtomic(r.goldenPath, r.actual);
-          process.stdout.write(`${r.status === 'missing' ? 'wrote' : 'updated'} ${r.goldenPath}\n`);
-          counts.written++;
-        } else {
-          if (r.status === 'missing') process.stdout.write(`${f}: no golden file ${r.goldenPath} (run with --update to create it)\n`);
-          else process.stdout.write(snapshotDiff(r));
-          counts[r.status]++;
+        for (const g of r.goldens) {
+          if (g.status === 'ok') {
+            counts.ok++;
+          } else if (opts.update) {
+            writeAtomic(g.goldenPath, g.actual);
+            process.stdout.write(`${g.status === 'missing' ? 'wrote' : 'updated'} ${g.goldenPath}\n`);
+            counts.written++;
+          } else {
+            if (g.status === 'missing') process.stdout.write(`${f}: no golden file ${g.goldenPath} (run with --update to create it)\n`);
+            else process.stdout.write(snapshotDiff(g));
+            counts[g.status]++;
+          }
         }
       }
       const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
-      process.stdout.write(`${specs.length} spec${specs.length === 1 ? '' : 's'}: ${parts.join(', ')}\n`);
+      process.stdout.write(`${specs.length} spec${specs.length === 1 ? '' : 's'}, ${specs.length * GOLDEN_KINDS.length} golden files: ${parts.join(', ')}\n`);
       if (counts.changed || counts.missing || counts.invalid) throw new ReportedErrors();
     });
 }

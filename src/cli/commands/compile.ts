@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { join } from 'node:path';
+import { plan, planStats, planText } from '../../codegen/plan.js';
+import { kernelWgsl } from '../../codegen/wgsl.js';
+import { printGraph } from '../../ir/print.js';
+import { runPasses } from '../../passes/pipeline.js';
+import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
+
+type Emit = 'ir' | 'plan' | 'wgsl';
+
+export function register(program: Command): void {
+  program
+    .command('compile')
+    .description('compile configurations to GPU kernels: print or write the IR, the kernel plan or the WGSL, and statistics')
+    .argument('<file>', '.tx file')
+    .addOption(new Option('-e, --emit <kind>', 'what to print or write').choices(['ir', 'plan', 'wgsl']).default('plan'))
+    .option('-c, --config <name>', 'only this configuration')
+    .option('-o, --out <dir>', 'write files (<config>.ir, <config>.plan, <config>/<kernel>.wgsl) into this folder')
+    .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch)", (v) => Number(v))
+    .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
+    .option('--json', 'with --stats: as JSON')
+    .action((file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean }) => {
+      const fe = loadSpec(file);
+      const batch = opts.batch ?? fe.spec.train.batch;
+      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: plan(runPasses(p.graph, fe.spec).at(-1)!.graph, batch) }));
+      if (opts.stats) {
+        const stats = compiled.map(({ p, plan: pl }) => ({ config: p.config.name, ...planStats(pl) }));
+        if (opts.json) process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
+        else for (const s of stats) process.stdout.write(statsText(s));
+        return;
+      }
+      for (const { p, plan: pl } of compiled) {
+        const files: [string, string][] =
+          opts.emit === 'ir'
+            ? [[`${p.config.name}.ir`, printGraph(pl.graph)]]
+            : opts.emit === 'plan'
+              ? [[`${p.config.name}.plan`, planText(pl)]]
+              : pl.fusion.kernels.map((k, i) => [join(p.config.name, `${String(i).padStart(3, '0')}-${k.name.replace(/[^A-Za-z0-9.]/g, '_')}.wgsl`), kernelWgsl(k, pl.memory)]);
+        for (const [name, text] of files) {
+          if (opts.out) writeAtomic(join(opts.out, name), text);
+          else process.stdout.write(text);
+        }
+      }
+    });
+}
+
+function statsText(s: ReturnType<typeof planStats> & { config: string }): string {
+  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+  return [
+    `config ${s.config} (batch ${s.batch})`,
+    `  kernels             ${s.kernels}`,
+    `  dispatches per step ${s.dispatchesPerStep}`,
+    `  arena               ${kib(s.arenaBytes)}`,
+    `  inputs              ${kib(s.inputBytes)}`,
+    `  peak activations    ${kib(s.peakActivationBytes)}`,
+  ].join('\n') + '\n';
+}

@@ -1,0 +1,87 @@
+// The kernel plan's promises: memory slots never overlap while both values
+// are alive, cut_bptt bounds peak activation memory by the segment length,
+// every kernel fits the device's binding limits, and fusion shows in counts.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import type { Plan } from '../../src/codegen/plan.js';
+import { plan, planStats } from '../../src/codegen/plan.js';
+import { kernelWgsl } from '../../src/codegen/wgsl.js';
+import { frontend } from '../../src/frontend.js';
+import { runPasses } from '../../src/passes/pipeline.js';
+import { findSpecs } from '../../src/snapshot.js';
+
+const HEAD = `data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }
+emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }
+`;
+
+function planOf(source: string, batch = 32): Plan {
+  const fe = frontend(source, 'x.tx');
+  expect(fe.diagnostics).toEqual([]);
+  return plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, batch);
+}
+
+/** Every value's lifetime in kernel positions: from its producer (or 0 for inputs/outputs) to its last reader. */
+function lifetimes(p: Plan): Map<string, [number, number]> {
+  const life = new Map<string, [number, number]>();
+  const end = p.fusion.kernels.length;
+  for (const n of p.graph.nodes) if (n.op === 'input') life.set(n.id, [0, end]);
+  p.fusion.kernels.forEach((k, t) => {
+    if (!life.has(k.root.id)) life.set(k.root.id, [t, t]);
+    for (const r of k.reads) life.get(r)![1] = Math.max(life.get(r)![1], t);
+  });
+  for (const o of p.graph.outputs) life.get(o)![1] = end;
+  return life;
+}
+
+describe('memory plan', () => {
+  test.each(findSpecs('specs'))('no two live values share memory: %s', (file) => {
+    const fe = frontend(readFileSync(file, 'utf8'), file);
+    for (const prog of fe.programs) {
+      const p = plan(runPasses(prog.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
+      const life = lifetimes(p);
+      const slots = [...p.memory.slots];
+      for (let a = 0; a < slots.length; a++)
+        for (let b = a + 1; b < slots.length; b++) {
+          const [[ia, sa], [ib, sb]] = [slots[a]!, slots[b]!];
+          const [la, lb] = [life.get(ia)!, life.get(ib)!];
+          const liveTogether = la[0] <= lb[1] && lb[0] <= la[1];
+          const overlap = sa.offset < sb.offset + sb.size && sb.offset < sa.offset + sa.size;
+          expect(liveTogether && overlap, `%${ia} and %${ib}`).toBe(false);
+        }
+    }
+  });
+
+  test('cut_bptt every 2 keeps at most a tenth of the activations of rollout 40', () => {
+    const full = planStats(planOf(`${HEAD}config supervised rollout 40\n`));
+    const cut = planStats(planOf(`${HEAD}config supervised rollout 40 cut_bptt every 2\n`));
+    expect(cut.peakActivationBytes).toBeLessThanOrEqual(full.peakActivationBytes / 10);
+    // Peak grows with the segment length, not with the rollout: twenty more
+    // steps add less than one state (32 x 30 floats), only their scalar losses
+    // and two-float weight gradients, which wait for the final sums.
+    const cut20 = planStats(planOf(`${HEAD}config supervised rollout 20 cut_bptt every 2\n`));
+    expect(cut.peakActivationBytes - cut20.peakActivationBytes).toBeLessThan(32 * 30 * 4);
+  });
+});
+
+describe('kernels', () => {
+  test('the quickstart fuses its losses, seeds and cotangents into the layer kernels', () => {
+    // Forward: 5 convolutions and 5 losses; backward: 4 input transposes and
+    // 5 weight transposes (each with its loss seed and cotangent sum fused
+    // in); the gradient sum and the weighted loss sum: 21 kernels.
+    const p = planOf(`${HEAD}config supervised rollout 5\n`);
+    const ops = p.fusion.kernels.map((k) => k.root.op);
+    expect(ops.filter((o) => o === 'conv1d').length).toBe(5);
+    expect(ops.filter((o) => o === 'loss').length).toBe(5);
+    expect(ops.filter((o) => o === 'conv1d_t').length).toBe(4);
+    expect(ops.filter((o) => o === 'conv1d_w').length).toBe(5);
+    expect(ops.length).toBe(21);
+  });
+
+  test.each(findSpecs('specs'))('every kernel uses two bindings, within any device limit: %s', (file) => {
+    const fe = frontend(readFileSync(file, 'utf8'), file);
+    for (const prog of fe.programs) {
+      const p = plan(runPasses(prog.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
+      for (const k of p.fusion.kernels) expect(kernelWgsl(k, p.memory).match(/@binding\(/g)?.length).toBe(2);
+    }
+  });
+});

@@ -1,0 +1,136 @@
+// A training run in the page: the same run `tx train` makes (src/train/session.ts's
+// prepareRun, minus its Node-only parts: a file digest and data files), the
+// same trainer loop, and the evaluation and text `tx train` prints at the end.
+// Browser-safe; vitest runs it in Node against the CLI's numbers.
+import { generateData } from '../../src/data/generate.js';
+import type * as A from '../../src/dsl/ast.js';
+import { UserError } from '../../src/dsl/diagnostics.js';
+import { windowLength } from '../../src/dsl/check.js';
+import type { ChainProgram } from '../../src/frontend.js';
+import type { Graph } from '../../src/ir/graph.js';
+import { emulatorParams } from '../../src/passes/inline.js';
+import type { ParamDecl } from '../../src/passes/inline/network.js';
+import { initParams, paramsToJson, type Params } from '../../src/runtime/params.js';
+import { CpuExecutor } from '../../src/train/cpu-executor.js';
+import type { Evaluation } from '../../src/train/evaluate.js';
+import { evaluateEmulator, testSet } from '../../src/train/evaluate.js';
+import type { StepExecutor } from '../../src/train/executor.js';
+import { optimizer } from '../../src/train/optimizer.js';
+import { safetensors } from '../../src/train/safetensors.js';
+import type { TrainHooks, TrainPlan, TrainResult } from '../../src/train/trainer.js';
+import { train } from '../../src/train/trainer.js';
+import { upwindDistance, type UpwindDistance } from '../../src/train/upwind.js';
+
+export interface PageRun {
+  spec: A.Spec;
+  config: A.ConfigDecl;
+  graph: Graph;
+  decls: ParamDecl[];
+  data: { train: TrainPlan['data']; test: TrainPlan['data'] };
+  plan: TrainPlan;
+  train: A.TrainDecl;
+  initSeed: number;
+}
+
+/** prepareRun of src/train/session.ts for a generated dataset; `graph` is the program after every pass. */
+export function preparePageRun(spec: A.Spec, program: ChainProgram, graph: Graph, opts: { steps?: number } = {}): PageRun {
+  const data = spec.data;
+  if (data?.kind !== 'generator') throw new UserError('the playground trains on generated data only');
+  const train = { ...spec.train, steps: opts.steps ?? spec.train.steps };
+  const emu = spec.emulator!;
+  const initSeed = emu.kind === 'correction' ? emu.net.seed : emu.seed;
+  const dataset = generateData(data);
+  const window = windowLength(program.config.body);
+  if (dataset.train.shape[1]! < window)
+    throw new UserError(`the data's trajectories have ${dataset.train.shape[1]} snapshots, but the configuration needs windows of ${window}`);
+  return {
+    spec,
+    config: program.config,
+    graph,
+    decls: emulatorParams(spec, dataset.train.shape.slice(2)),
+    data: dataset,
+    plan: { data: dataset.train, window, train },
+    train,
+    initSeed,
+  };
+}
+
+/** Where steps run. The one line to change when the WebGPU executor lands. */
+export type Device = 'cpu';
+
+export function makeExecutor(run: PageRun, _device: Device = 'cpu'): StepExecutor {
+  return new CpuExecutor(run.graph, optimizer(run.train.optimizer), initParams(run.decls, run.initSeed));
+}
+
+/** The trainer's loop yields with setImmediate (Node's); a page has none. */
+export function ensureSetImmediate(): void {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') return;
+  const ch = new MessageChannel();
+  const queue: (() => void)[] = [];
+  ch.port1.onmessage = () => queue.shift()?.();
+  g.setImmediate = (f: () => void) => {
+    queue.push(f);
+    ch.port2.postMessage(0);
+  };
+}
+
+export function trainPage(exec: StepExecutor, run: PageRun, hooks: TrainHooks): Promise<TrainResult> {
+  ensureSetImmediate();
+  return train(exec, run.plan, hooks);
+}
+
+export interface Summary {
+  text: string;
+  evaluation?: Evaluation;
+  upwind?: UpwindDistance;
+}
+
+/** What `tx train` prints when a run ends, and the evaluation behind it. */
+export function summary(run: PageRun, result: TrainResult, file: string, device: string, seconds: number): Summary {
+  const ran = result.history.length;
+  const lines = [`trained ${file} (config ${run.config.name}: ${run.config.text}) on ${device}: ${ran} steps in ${seconds.toFixed(1)} s (${(ran / Math.max(1e-3, seconds)).toFixed(1)} steps/s)`];
+  const last = result.history.at(-1);
+  if (last) lines.push(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
+  const o = result.outcome;
+  if (o.status === 'interrupted') {
+    lines.push(`stopped at step ${result.checkpoint.step} of ${run.train.steps}; the parameters of that step can be downloaded`);
+    return { text: lines.join('\n') };
+  }
+  if (o.status === 'nonfinite') {
+    const kept = o.recovered ? `the parameters of step ${o.step - 1}, the last with a finite loss` : 'the parameters (no earlier ones exist)';
+    lines.push(`error: the loss is ${o.loss} at step ${o.step}; training stopped. Kept ${kept}`, `  hint: lower the learning rate (lr ${run.train.lr})`);
+    return { text: lines.join('\n') };
+  }
+  const evaluation = evaluateEmulator(run.spec, result.checkpoint.params, testSet(run.spec.data!, run.data));
+  lines.push(evaluationText(evaluation));
+  const upwind = upwindDistance(run.spec, result.checkpoint.params);
+  if (upwind) lines.push(upwindText(upwind));
+  return { text: lines.join('\n'), evaluation, ...(upwind && { upwind }) };
+}
+
+// The two texts below are the ones src/cli/commands/train.ts prints.
+function evaluationText(e: Evaluation): string {
+  if (!e.nrmse.length) return `evaluation: the trajectories are too short for a rollout step`;
+  const cells = e.nrmse.map((r) => `step ${r.step}: ${r.value.toExponential(3)}`).join('   ');
+  return `rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean) on ${e.note}:\n  ${cells}`;
+}
+
+function upwindText(d: UpwindDistance): string {
+  const v = (xs: number[]) => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
+  return `learned kernel ${v(d.kernel)}, upwind stencil [1+CFL, -CFL] = ${v(d.stencil)}, distance ${d.distance.toFixed(4)}`;
+}
+
+/** The files `tx train` writes that a page offers for download. */
+export function downloads(params: Params, history: TrainResult['history']): { name: string; type: string; data: string | Uint8Array }[] {
+  return [
+    { name: 'params.safetensors', type: 'application/octet-stream', data: safetensors(params) },
+    { name: 'params.json', type: 'application/json', data: paramsToJson(params) },
+    { name: 'loss.csv', type: 'text/csv', data: lossCsvText(history) },
+  ];
+}
+
+/** loss.csv as src/train/outputs.ts writes it (that module writes files, so a page cannot import it). */
+export function lossCsvText(history: readonly { step: number; epoch: number; loss: number }[]): string {
+  return 'step,epoch,loss\n' + history.map((r) => `${r.step},${r.epoch},${r.loss}\n`).join('');
+}
