@@ -8,8 +8,10 @@
 //   slices, bias adds, constants) is inlined into each kernel that reads it,
 //   so a chain of them costs no memory traffic and no dispatch — unless it is
 //   an output of the graph, or its inlined expression would grow past
-//   MAX_INLINE_COST ops (then recomputing it in every reader costs more than
-//   one store and the loads).
+//   MAX_INLINE_COST ops, or a loop or reduction reads each of its elements so
+//   often (a convolution reads its input Cout*K times) that recomputing it
+//   there would cost more than RECOMPUTE_LIMIT ops per element: then one
+//   store and the loads are cheaper.
 // - Graph inputs (parameters, data) are always in memory.
 import type { Graph, Node } from '../ir/graph.js';
 import type { WgslRule } from '../ops/op.js';
@@ -17,6 +19,7 @@ import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
 
 const MAX_INLINE_COST = 24;
+const RECOMPUTE_LIMIT = 64;
 
 export interface Kernel {
   /** The value it computes: stable for a given graph. */
@@ -55,6 +58,14 @@ export function fuse(g: Graph): Fusion {
       stored.add(n.id);
       cost.set(n.id, 0);
     } else cost.set(n.id, c);
+  }
+  for (const n of g.nodes) {
+    const rule = opDef(n.op).wgsl;
+    if (rule?.kind === 'expr' || !rule?.reuse) continue;
+    const reuse = rule.reuse({ out: n.shape, ins: n.inputs.map((i) => byId.get(i)!.shape), attrs: n.attrs });
+    n.inputs.forEach((i, k) => {
+      if (!stored.has(i) && cost.get(i)! * reuse[k]! > RECOMPUTE_LIMIT) stored.add(i);
+    });
   }
   const kernels: Kernel[] = [];
   for (const n of g.nodes) {

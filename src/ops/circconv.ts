@@ -39,6 +39,7 @@ export const circconv: OpDef = {
   // Unrolled over the N constant taps: out[i] = sum_j h[j] x[row + (col + j) mod N].
   wgsl: {
     kind: 'loop',
+    reuse: (c) => [c.out.at(-1) as number],
     body: (c, i) => {
       const h = c.attrs['kernel'] as readonly number[];
       const n = h.length;

@@ -52,6 +52,7 @@ export const conv1d: OpDef = {
   },
   wgsl: {
     kind: 'loop',
+    reuse: (c) => [(c.ins[1]![0] as number) * (c.ins[1]![2] as number), 1],
     body: (c, i) => {
       const p = paddingAttr(c.attrs, 'conv1d');
       const [, C, N] = c.ins[0] as [unknown, number, number];

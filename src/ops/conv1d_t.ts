@@ -53,6 +53,7 @@ export const conv1d_t: OpDef = {
   },
   wgsl: {
     kind: 'loop',
+    reuse: (c) => [(c.ins[1]![1] as number) * (c.ins[1]![2] as number), 1],
     body: (c, i) => {
       const p = paddingAttr(c.attrs, 'conv1d_t');
       const [, O, N] = c.ins[0] as [unknown, number, number];

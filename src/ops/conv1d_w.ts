@@ -51,6 +51,7 @@ export const conv1d_w: OpDef = {
   // One workgroup per weight entry, summing over batch and space.
   wgsl: {
     kind: 'reduce',
+    reuse: (c) => [(c.out[1] as number) * (c.out[2] as number), (c.out[0] as number) * (c.out[2] as number)],
     domain: (c) => `(u.B * ${c.ins[0]![2]}u)`,
     term: (c, i, j) => {
       const p = paddingAttr(c.attrs, 'conv1d_w');

@@ -39,6 +39,7 @@ export const dense: OpDef = {
   },
   wgsl: {
     kind: 'loop',
+    reuse: (c) => [c.ins[1]![0] as number, 1],
     body: (c, i) => {
       const In = c.ins[0]![1] as number;
       const [b, o, acc, k] = ['b', 'o', 'acc', 'i'].map((t) => c.fresh(t)) as [string, string, string, string];

@@ -37,6 +37,7 @@ export const dense_t: OpDef = {
   },
   wgsl: {
     kind: 'loop',
+    reuse: (c) => [c.ins[1]![1] as number, 1],
     body: (c, i) => {
       const [O, In] = c.ins[1] as [number, number];
       const [b, k, acc, o] = ['b', 'i', 'acc', 'o'].map((t) => c.fresh(t)) as [string, string, string, string];

@@ -39,6 +39,7 @@ export const dense_w: OpDef = {
   // One workgroup per weight entry, summing over the batch.
   wgsl: {
     kind: 'reduce',
+    reuse: (c) => [c.out[1] as number, c.out[0] as number],
     domain: () => 'u.B',
     term: (c, i, j) => {
       const [O, In] = c.out as [number, number];

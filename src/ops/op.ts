@@ -55,18 +55,25 @@ export interface WgslCtx {
  * - `reduce`: element i is a sum over a domain (batch, space, or both); the
  *   kernel gives each element a workgroup that sums in a tree, as WGSL has no
  *   float atomics. `term` may use statements (a per-sample inner loop).
+ * `reuse` says how many times the kernel reads each element of each input (1
+ * when absent): the fuser inlines an expression into it only while
+ * recomputing it that often stays cheap.
  */
 export type WgslRule =
   | { readonly kind: 'expr'; expr(c: WgslCtx, i: string): string }
-  | { readonly kind: 'loop'; body(c: WgslCtx, i: string): { stmts: string[]; value: string } }
+  | { readonly kind: 'loop'; body(c: WgslCtx, i: string): { stmts: string[]; value: string }; reuse?(c: ReuseCtx): number[] }
   | {
       readonly kind: 'reduce';
+      reuse?(c: ReuseCtx): number[];
       /** The number of terms per output element, a u32 expression. */
       domain(c: WgslCtx): string;
       term(c: WgslCtx, i: string, j: string): { stmts: string[]; value: string };
       /** From the sum to the element, e.g. a mean's division; identity by default. */
       finish?(c: WgslCtx, i: string, acc: string): string;
     };
+
+/** Shapes only: enough to say how often a kernel reads each input element. */
+export type ReuseCtx = Pick<WgslCtx, 'out' | 'ins' | 'attrs'>;
 
 /** A size as a WGSL u32 expression: the batch is the uniform `u.B`. */
 export function dimExpr(d: Dim): string {
