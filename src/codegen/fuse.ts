@@ -13,6 +13,9 @@
 //   there would cost more than RECOMPUTE_LIMIT ops per element: then one
 //   store and the loads are cheaper.
 // - Graph inputs (parameters, data) are always in memory.
+// - A reduction with fewer than TREE_BELOW_OUTPUTS outputs gives each output a
+//   workgroup that sums in a tree; with more, the outputs alone fill the
+//   machine, and one thread per output sums without barriers.
 import type { Graph, Node } from '../ir/graph.js';
 import type { WgslRule } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
@@ -20,6 +23,7 @@ import { backwardValues, schedule } from './schedule.js';
 
 const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;
+const TREE_BELOW_OUTPUTS = 64;
 
 export interface Kernel {
   /** The value it computes: stable for a given graph. */
@@ -30,6 +34,12 @@ export interface Kernel {
   fused: Node[];
   /** Values read from memory. */
   reads: string[];
+  /**
+   * For a reduction: sum in a workgroup tree (few outputs with long sums, as
+   * a loss) or in one thread per output (many outputs: barriers cost more than
+   * they save, as for a dense layer's weight gradient).
+   */
+  tree: boolean;
   /** Shapes of the values read, and the rules of the fused nodes, for codegen. */
   readShapes: Map<string, Node['shape']>;
   rules: Map<string, WgslRule>;
@@ -80,10 +90,13 @@ export function fuse(g: Graph): Fusion {
       }
     };
     n.inputs.forEach(visit);
+    const rule = opDef(n.op).wgsl!;
+    const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
     kernels.push({
       name: n.id,
       root: n,
-      rule: opDef(n.op).wgsl!,
+      rule,
+      tree: rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       reads: g.nodes.filter((x) => reads.has(x.id)).map((x) => x.id),
       readShapes: new Map([...reads].map((r) => [r, byId.get(r)!.shape])),

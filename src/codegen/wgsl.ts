@@ -3,7 +3,7 @@
 // workgroup (reduce, summed in a tree: WGSL has no float atomics). All values
 // live in one f32 arena binding, so no kernel needs more than two bindings.
 import type { Node } from '../ir/graph.js';
-import type { WgslCtx } from '../ops/op.js';
+import type { WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr } from '../ops/op.js';
 import type { Kernel } from './fuse.js';
 import type { Memory } from './memory.js';
@@ -22,6 +22,15 @@ fn tx_sigmoid(x: f32) -> f32 { return 0.5 + 0.5 * tx_tanh(0.5 * x); }
 fn tx_gelu(x: f32) -> f32 { return 0.5 * x * (1.0 + tx_tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); }
 fn tx_square(x: f32) -> f32 { return x * x; }
 `;
+
+/** A reduction summed by one thread per output element. */
+function sequentialSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx): { stmts: string[]; value: string } {
+  const t = rule.term(c, 'i', 'j');
+  return {
+    stmts: [`var acc = 0.0;`, `for (var j = 0u; j < ${rule.domain(c)}; j++) {`, ...t.stmts.map((x) => `  ${x}`), `  acc += ${t.value};`, `}`],
+    value: rule.finish ? rule.finish(c, 'i', 'acc') : 'acc',
+  };
+}
 
 export function kernelWgsl(k: Kernel, mem: Memory): string {
   const shapes = new Map<string, Node['shape']>();
@@ -53,7 +62,7 @@ export function kernelWgsl(k: Kernel, mem: Memory): string {
   const c = ctx(k.root);
   const rule = k.rule;
   let main: string;
-  if (rule.kind === 'reduce') {
+  if (rule.kind === 'reduce' && k.tree) {
     const t = rule.term(c, 'i', 'j');
     const done = rule.finish ? rule.finish(c, 'i', 'part[0]') : 'part[0]';
     main = `var<workgroup> part: array<f32, ${REDUCE_WORKGROUP}>;
@@ -74,7 +83,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (lid == 0u) { arena[${out.offset}u + i] = ${done}; }
 }`;
   } else {
-    const body = rule.kind === 'loop' ? rule.body(c, 'i') : { stmts: [], value: rule.expr(c, 'i') };
+    const body = rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
     main = `@compute @workgroup_size(${MAP_WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;

@@ -7,7 +7,7 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
-import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
+import { leftPad, paddingAttr, padIndex, padTap } from './padding.js';
 import { tensor } from './tensor.js';
 
 export const conv1d: OpDef = {
@@ -53,19 +53,23 @@ export const conv1d: OpDef = {
   wgsl: {
     kind: 'loop',
     reuse: (c) => [(c.ins[1]![0] as number) * (c.ins[1]![2] as number), 1],
+    // The K padded tap positions depend only on the output column: computed
+    // once, so the channel loop holds no index arithmetic and its K taps unroll.
     body: (c, i) => {
       const p = paddingAttr(c.attrs, 'conv1d');
       const [, C, N] = c.ins[0] as [unknown, number, number];
       const K = c.ins[1]![2] as number;
-      const [b, o, col, acc, ch, k] = ['b', 'o', 'col', 'acc', 'c', 'k'].map((t) => c.fresh(t)) as string[] as [string, string, string, string, string, string];
-      const x = padLoadWgsl(p, `i32(${col}) - ${leftPad(K)} + i32(${k})`, N, (j) => c.x(0, `(${b} * ${C}u + ${ch}) * ${N}u + ${j}`));
+      const [b, o, col, acc, ch] = ['b', 'o', 'col', 'acc', 'c'].map((t) => c.fresh(t)) as [string, string, string, string, string];
+      const taps = [...Array(K).keys()].map((k) => padTap(p, `i32(${col}) + ${k - leftPad(K)}`, N, c.fresh(`j${k}`)));
+      const terms = taps.map((t, k) => t.mask(`${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}u`)} * ${c.x(0, `(${b} * ${C}u + ${ch}) * ${N}u + ${t.index}`)}`));
       return {
         stmts: [
           `let ${b} = ${coord(c.out, 0, i)}; let ${o} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
+          ...taps.flatMap((t) => t.stmts),
           `var ${acc} = 0.0;`,
-          `for (var ${ch} = 0u; ${ch} < ${C}u; ${ch}++) { for (var ${k} = 0u; ${k} < ${K}u; ${k}++) {`,
-          `  ${acc} += ${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}`)} * ${x};`,
-          `} }`,
+          `for (var ${ch} = 0u; ${ch} < ${C}u; ${ch}++) {`,
+          `  ${acc} += ${terms.join(' + ')};`,
+          `}`,
         ],
         value: acc,
       };

@@ -43,3 +43,23 @@ export function padLoadWgsl(p: Padding, pos: string, n: number, load: (j: string
       throw new Error(`unknown padding ${p satisfies never}`);
   }
 }
+
+/**
+ * WGSL: one tap of a padded read at position `pos` (an i32 expression),
+ * resolved once outside a loop: `index` is the in-range u32 position to load,
+ * and `mask` zeroes the tap's contribution where zero padding applies.
+ */
+export function padTap(p: Padding, pos: string, n: number, name: string): { stmts: string[]; index: string; mask: (v: string) => string } {
+  switch (p) {
+    case 'circular':
+      return { stmts: [`let ${name} = u32(((${pos}) % ${n} + ${n}) % ${n});`], index: name, mask: (v) => v };
+    case 'zero':
+      return {
+        stmts: [`let ${name}p = ${pos};`, `let ${name} = u32(clamp(${name}p, 0, ${n - 1}));`, `let ${name}m = select(0.0, 1.0, ${name}p >= 0 && ${name}p < ${n});`],
+        index: name,
+        mask: (v) => `${name}m * ${v}`,
+      };
+    default:
+      throw new Error(`unknown padding ${p satisfies never}`);
+  }
+}
