@@ -16,7 +16,12 @@
 // - A reduction with fewer than TREE_BELOW_OUTPUTS outputs gives each output a
 //   workgroup that sums in a tree; with more, the outputs alone fill the
 //   machine, and one thread per output sums without barriers.
+// - Epilogues: when a convolution or dense layer is read only by an
+//   elementwise chain (bias add, activation) that ends in a stored value, the
+//   chain runs in the layer's kernel on the value still in a register, and
+//   the layer's raw output is never stored.
 import type { Graph, Node } from '../ir/graph.js';
+import { sameShape, users } from '../ir/graph.js';
 import type { WgslRule } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
@@ -32,6 +37,10 @@ export interface Kernel {
   rule: WgslRule;
   /** Inlined producers, in graph order. */
   fused: Node[];
+  /** A loop op computed first, in the same thread, whose value the epilogue and root consume at the same index. */
+  prologue?: Node;
+  /** Elementwise nodes between the prologue and the root, in order. */
+  epilogue: Node[];
   /** Values read from memory. */
   reads: string[];
   /**
@@ -77,20 +86,26 @@ export function fuse(g: Graph): Fusion {
       if (!stored.has(i) && cost.get(i)! * reuse[k]! > RECOMPUTE_LIMIT) stored.add(i);
     });
   }
+  const chains = epilogues(g, stored);
   const kernels: Kernel[] = [];
   for (const n of g.nodes) {
     if (!stored.has(n.id) || n.op === 'input') continue;
+    const chain = chains.get(n.id);
+    const absorbed = new Set(chain ? [chain.prologue.id, ...chain.epilogue.map((x) => x.id)] : []);
     const fused = new Set<string>();
     const reads = new Set<string>();
     const visit = (id: string) => {
       if (stored.has(id)) reads.add(id);
-      else if (!fused.has(id)) {
+      else if (absorbed.has(id)) {
+        absorbed.delete(id);
+        byId.get(id)!.inputs.forEach(visit);
+      } else if (!fused.has(id)) {
         fused.add(id);
         byId.get(id)!.inputs.forEach(visit);
       }
     };
     n.inputs.forEach(visit);
-    const rule = opDef(n.op).wgsl!;
+    const rule = opDef((chain?.prologue ?? n).op).wgsl!;
     const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
     kernels.push({
       name: n.id,
@@ -98,10 +113,62 @@ export function fuse(g: Graph): Fusion {
       rule,
       tree: rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS,
       fused: g.nodes.filter((x) => fused.has(x.id)),
+      ...(chain && { prologue: chain.prologue }),
+      epilogue: chain?.epilogue ?? [],
       reads: g.nodes.filter((x) => reads.has(x.id)).map((x) => x.id),
       readShapes: new Map([...reads].map((r) => [r, byId.get(r)!.shape])),
       rules: new Map([...fused].map((f) => [f, opDef(byId.get(f)!.op).wgsl!])),
     });
   }
   return { kernels: schedule(kernels, backwardValues(g)), stored };
+}
+
+/**
+ * For each stored value that ends an elementwise chain over a loop op's
+ * output (read by nothing else), the loop op and the chain between. The loop
+ * op is then no longer stored.
+ */
+function epilogues(g: Graph, stored: Set<string>): Map<string, { prologue: Node; epilogue: Node[] }> {
+  const readers = users(g);
+  const outputs = new Set(g.outputs);
+  const out = new Map<string, { prologue: Node; epilogue: Node[] }>();
+  for (const p of g.nodes) {
+    if (opDef(p.op).wgsl?.kind !== 'loop' || outputs.has(p.id)) continue;
+    const chain: Node[] = [];
+    for (let cur = p; ; ) {
+      const rs = readers.get(cur.id)!;
+      const n = rs[0];
+      if (rs.length !== 1 || !n || opDef(n.op).wgsl?.kind !== 'expr' || !sameShape(n.shape, p.shape) || !readsInPlace(n, cur.id)) break;
+      if (stored.has(n.id)) {
+        stored.delete(p.id);
+        out.set(n.id, { prologue: p, epilogue: chain });
+        break;
+      }
+      chain.push(n);
+      cur = n;
+    }
+  }
+  return out;
+}
+
+/** Whether `n` reads `id` only at the element it computes (add, bias_add, relu — not shift or broadcast). */
+function readsInPlace(n: Node, id: string): boolean {
+  const rule = opDef(n.op).wgsl;
+  if (rule?.kind !== 'expr') return false;
+  let inPlace = true;
+  let k = 0;
+  rule.expr(
+    {
+      x: (slot, idx) => {
+        if (n.inputs[slot] === id && idx !== 'i') inPlace = false;
+        return '0.0';
+      },
+      out: n.shape,
+      ins: n.inputs.map(() => n.shape),
+      attrs: n.attrs,
+      fresh: (t) => `${t}${k++}`,
+    },
+    'i',
+  );
+  return inPlace;
 }

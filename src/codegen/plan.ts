@@ -52,7 +52,7 @@ export function planText(p: Plan): string {
   const rows = p.fusion.kernels.map((k, i) => [
     String(i),
     `%${k.root.id}`,
-    k.root.op,
+    k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op,
     k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind,
     String(workgroups(k, p.batch)),
     k.reads.map((r) => `%${r}`).join(' '),

@@ -4,6 +4,7 @@
 // live in one f32 arena binding, so no kernel needs more than two bindings.
 import type { Node } from '../ir/graph.js';
 import type { WgslCtx, WgslRule } from '../ops/op.js';
+import { opDef } from '../ops/registry.js';
 import { countExpr } from '../ops/op.js';
 import type { Kernel } from './fuse.js';
 import type { Memory } from './memory.js';
@@ -23,6 +24,27 @@ fn tx_gelu(x: f32) -> f32 { return 0.5 * x * (1.0 + tx_tanh(0.7978845608028654 *
 fn tx_square(x: f32) -> f32 { return x * x; }
 `;
 
+/** The prologue's loop, then the elementwise chain on its value, in registers. */
+function epilogue(k: Kernel, ctx: (n: Node) => WgslCtx, locals: Map<string, string>): { stmts: string[]; value: string } {
+  const p = k.prologue!;
+  const loop = opDef(p.op).wgsl;
+  if (loop?.kind !== 'loop') throw new Error(`internal: ${k.name}'s prologue is not a loop`);
+  const body = loop.body(ctx(p), 'i');
+  const stmts = [...body.stmts, `let pro = ${body.value};`];
+  locals.set(p.id, 'pro');
+  k.epilogue.forEach((n, j) => {
+    stmts.push(`let epi${j} = ${exprOf(n).expr(ctx(n), 'i')};`);
+    locals.set(n.id, `epi${j}`);
+  });
+  return { stmts, value: exprOf(k.root).expr(ctx(k.root), 'i') };
+}
+
+function exprOf(n: Node): Extract<WgslRule, { kind: 'expr' }> {
+  const r = opDef(n.op).wgsl;
+  if (r?.kind !== 'expr') throw new Error(`internal: %${n.id} is not an expression`);
+  return r;
+}
+
 /** A reduction summed by one thread per output element. */
 function sequentialSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx): { stmts: string[]; value: string } {
   const t = rule.term(c, 'i', 'j');
@@ -37,9 +59,16 @@ export function kernelWgsl(k: Kernel, mem: Memory): string {
   for (const n of [...k.fused, k.root]) shapes.set(n.id, n.shape);
   const fnName = new Map(k.fused.map((n, j) => [n.id, `v${j}_${n.id.replace(/[^A-Za-z0-9]/g, '_')}`]));
   let counter = 0;
+  // Values an epilogue holds in registers: read only at the element computed.
+  const locals = new Map<string, string>();
   const ctx = (n: Node): WgslCtx => ({
     x: (slot, idx) => {
       const id = n.inputs[slot]!;
+      const local = locals.get(id);
+      if (local) {
+        if (idx !== 'i') throw new Error(`internal: ${k.name} reads its epilogue value %${id} off its own element`);
+        return local;
+      }
       const f = fnName.get(id);
       if (f) return `${f}(${idx})`;
       const s = mem.slots.get(id);
@@ -83,7 +112,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   if (lid == 0u) { arena[${out.offset}u + i] = ${done}; }
 }`;
   } else {
-    const body = rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
+    const body = k.prologue ? epilogue(k, ctx, locals) : rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
     main = `@compute @workgroup_size(${MAP_WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;
