@@ -88,4 +88,16 @@ else
   fi
 fi
 
+# --- 4. a browser, for the tests ------------------------------------------
+# `npm test` passes --with-browser: the playground's end-to-end test drives
+# Debian's Chromium (never a downloaded browser build), and fails without it.
+if [[ ${1:-} == --with-browser && ! -x /usr/bin/chromium ]]; then
+  sudo=()
+  [[ $(id -u) -ne 0 ]] && sudo=(sudo)
+  log "installing chromium for the playground's browser test..."
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq -o=Dpkg::Use-Pty=0 chromium >/dev/null
+  did+=(chromium)
+fi
+
 if ((${#did[@]})); then log "done (${did[*]}); $adapter"; else log "ok; $adapter"; fi

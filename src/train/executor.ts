@@ -1,33 +1,51 @@
 // Where a training step runs. The trainer owns the schedule (which windows,
 // which learning rate, when to stop or save); an executor owns the parameters
-// and optimizer state and applies one update at a time. The CPU executor is
-// the float64 reference; a GPU executor keeps everything on the device and
-// answers `step` with a promise, so the trainer awaits whatever it gets and
-// gathers the next minibatch while that promise is pending.
-import type { Tensor } from '../ops/op.js';
+// and optimizer state and applies the updates. The CPU executor is the
+// float64 reference and computes each step at once; the GPU executor queues
+// steps on the device and reads their losses back a group at a time, so the
+// trainer runs up to `lag` steps ahead of the losses it has seen.
+import type { Trajectories } from '../data/trajectories.js';
 import type { Params } from '../runtime/params.js';
 import type { OptState } from './optimizer.js';
 
 export type { OptState } from './optimizer.js';
 
+/** The sub-stacked windows minibatches are drawn from; a window id indexes them as data/windows.ts does. */
+export interface WindowSource {
+  /** Training trajectories `[n, snapshots, ...state]`. */
+  data: Trajectories;
+  /** Snapshots per window. */
+  window: number;
+  substack: boolean;
+}
+
 export interface StepExecutor {
+  /** Steps the trainer may start beyond the oldest one whose loss it has not taken. */
+  readonly lag: number;
+  /** Starts one update on the windows `indices` with learning rate `lr`. */
+  step(indices: readonly number[], lr: number): void;
   /**
-   * One update on a minibatch of windows `[batch, window, ...state]`; returns
-   * the loss computed BEFORE the update. When that loss is not finite the
-   * update is not applied (its gradient is garbage), so the state stays the
-   * one that produced it.
+   * The loss of the oldest started step whose loss was not taken yet,
+   * computed BEFORE its update. When a loss is not finite its update is not
+   * applied (its gradient is garbage), nor is any later one until `restore`:
+   * the state stays the one that produced it, however many steps were
+   * started behind it.
    */
-  step(windows: Tensor, lr: number): number | Promise<number>;
+  takeLoss(): number | Promise<number>;
   /**
-   * Takes back the latest applied update (one level deep): after a non-finite
-   * loss at step s this returns the executor to the parameters of step s - 1,
-   * the last ones whose loss was finite. False when there is none to take
-   * back (no update applied since the start or the last `restore`).
+   * Takes back the latest applied update (one level deep): after a
+   * non-finite loss at step s this returns the executor to the parameters of
+   * step s - 1, the last ones whose loss was finite. False when there is none
+   * to take back (no update applied since the start or the last `restore`).
+   * Losses not taken are dropped.
    */
   undo(): boolean | Promise<boolean>;
-  /** Current parameters; callers must not mutate them. */
+  /** Current parameters, after every started step; callers must not mutate them. */
   params(): Params | Promise<Params>;
   /** For checkpoints; callers must not mutate it. */
   optimizerState(): OptState | Promise<OptState>;
+  /** Losses not taken are dropped. */
   restore(params: Params, state: OptState): void | Promise<void>;
+  /** Frees what the executor holds on a device; it is unusable after. */
+  dispose?(): void;
 }

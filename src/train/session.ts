@@ -1,6 +1,6 @@
 // Everything a training run is made of, gathered from a checked spec: the
-// differentiated graph, the data, the schedule, the initial parameters and an
-// executor. Shared by `tx train` and `tx quickstart`.
+// differentiated graph, the data, the schedule and the initial parameters
+// (executors.ts makes its executor). Shared by `tx train` and `tx quickstart`.
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../data/dataset.js';
 import { loadDataset } from '../data/dataset.js';
@@ -11,9 +11,6 @@ import type { Graph } from '../ir/graph.js';
 import { emulatorParams } from '../passes/inline.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import { runPasses } from '../passes/pipeline.js';
-import { initParams } from '../runtime/params.js';
-import { CpuExecutor } from './cpu-executor.js';
-import { optimizer } from './optimizer.js';
 import type { TrainPlan } from './trainer.js';
 
 export interface RunOptions {
@@ -59,8 +56,4 @@ export function prepareRun(spec: A.Spec, program: ChainProgram, opts: RunOptions
     initSeed,
     key,
   };
-}
-
-export function cpuExecutor(run: Run): CpuExecutor {
-  return new CpuExecutor(run.graph, optimizer(run.train.optimizer), initParams(run.decls, run.initSeed));
 }

@@ -6,7 +6,7 @@
 // (Ctrl-C) between steps.
 import type * as A from '../dsl/ast.js';
 import type { Trajectories } from '../data/trajectories.js';
-import { epochs, gatherWindows, minibatches, windowCount } from '../data/windows.js';
+import { epochs, minibatches, windowCount } from '../data/windows.js';
 import { UserError } from '../dsl/diagnostics.js';
 import type { Params } from '../runtime/params.js';
 import type { StepExecutor } from './executor.js';
@@ -34,7 +34,7 @@ export interface TrainPlan {
   data: Trajectories;
   /** Snapshots per window the configuration reads. */
   window: number;
-  train: Pick<A.TrainDecl, 'lr' | 'schedule' | 'steps' | 'batch' | 'seed' | 'substack'>;
+  train: Pick<A.TrainDecl, 'optimizer' | 'lr' | 'schedule' | 'steps' | 'batch' | 'seed' | 'substack'>;
 }
 
 export interface TrainHooks {
@@ -49,8 +49,10 @@ export interface TrainHooks {
 export type Outcome =
   | { status: 'done' }
   | { status: 'interrupted' }
-  /** `recovered`: the parameters went back to step - 1; false when no earlier state existed. */
-  | { status: 'nonfinite'; step: number; loss: number; recovered: boolean };
+  | Nonfinite;
+
+/** `recovered`: the parameters went back to step - 1; false when no earlier state existed. */
+type Nonfinite = { status: 'nonfinite'; step: number; loss: number; recovered: boolean };
 
 export interface TrainResult {
   outcome: Outcome;
@@ -60,7 +62,7 @@ export interface TrainResult {
   history: LossRecord[];
 }
 
-/** How long the loop may run synchronous steps before letting signal handlers and I/O in. */
+/** How long the loop may run without letting signal handlers and I/O in. */
 const YIELD_MS = 50;
 
 export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
@@ -82,33 +84,43 @@ export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHoo
   });
   const end = async (outcome: Outcome, step: number): Promise<TrainResult> => ({ outcome, checkpoint: await snapshot(step), history });
 
+  // Losses arrive in step order, up to `exec.lag` steps behind the step
+  // started last; `taken` steps have theirs recorded. The first non-finite
+  // one ends the run, whatever was started behind it (the executor applied
+  // none of those updates).
+  let taken = start;
+  let yielded = Date.now();
+  const takeUntil = async (step: number): Promise<Nonfinite | undefined> => {
+    for (; taken < step; taken++) {
+      const loss = await exec.takeLoss();
+      if (!Number.isFinite(loss)) return { status: 'nonfinite', step: taken, loss, recovered: await exec.undo() };
+      const record = { step: taken, epoch: Math.floor(taken / perEpoch), loss };
+      history.push(record);
+      hooks.onStep?.(record, lrAt(taken));
+      if (Date.now() - yielded > YIELD_MS) {
+        await new Promise((r) => setImmediate(r));
+        yielded = Date.now();
+      }
+    }
+  };
+  const stopped = (o: Nonfinite) => end(o, o.recovered ? o.step - 1 : o.step);
+
   // The permutations depend only on how many minibatches were drawn, so
-  // skipping `start` of them (without gathering) is the uninterrupted stream.
+  // skipping `start` of them is the uninterrupted stream.
   const batches = minibatches(samples, t.batch, t.steps, t.seed);
   for (let i = 0; i < start; i++) batches.next();
-  const gather = (idx: number[]) => gatherWindows(plan.data, idx, plan.window, t.substack);
-  let windows = start < t.steps ? gather(batches.next().value!) : undefined;
   const every = hooks.checkpointEvery ?? Infinity;
-  let yielded = Date.now();
   for (let step = start; step < t.steps; step++) {
-    if (hooks.stopRequested?.()) return end({ status: 'interrupted' }, step);
-    const lr = lrAt(step);
-    const pending = exec.step(windows!, lr);
-    // Gathered while an asynchronous executor computes.
-    if (step + 1 < t.steps) windows = gather(batches.next().value!);
-    const loss = await pending;
-    if (!Number.isFinite(loss)) {
-      const recovered = await exec.undo();
-      return end({ status: 'nonfinite', step, loss, recovered }, recovered ? step - 1 : step);
+    if (hooks.stopRequested?.()) {
+      const bad = await takeUntil(step);
+      return bad ? stopped(bad) : end({ status: 'interrupted' }, step);
     }
-    const record = { step, epoch: Math.floor(step / perEpoch), loss };
-    history.push(record);
-    hooks.onStep?.(record, lr);
-    if ((step + 1) % every === 0 && step + 1 < t.steps) await hooks.onCheckpoint?.(await snapshot(step + 1));
-    if (Date.now() - yielded > YIELD_MS) {
-      await new Promise((r) => setImmediate(r));
-      yielded = Date.now();
-    }
+    exec.step(batches.next().value!, lrAt(step));
+    const checkpoint = (step + 1) % every === 0 && step + 1 < t.steps;
+    const bad = await takeUntil(checkpoint ? step + 1 : step + 1 - exec.lag);
+    if (bad) return stopped(bad);
+    if (checkpoint) await hooks.onCheckpoint?.(await snapshot(step + 1));
   }
-  return end({ status: 'done' }, t.steps);
+  const bad = await takeUntil(t.steps);
+  return bad ? stopped(bad) : end({ status: 'done' }, t.steps);
 }

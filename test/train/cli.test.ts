@@ -28,7 +28,7 @@ describe('tx train', () => {
     const out = join(dir, 'run');
     const r = tx('train', file, '--out', out, '--steps', '7');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('7 steps in');
+    expect(r.out).toContain('on gpu: 7 steps in');
     expect(r.out).toMatch(/rollout nRMSE .* on 10 freshly generated trajectories/);
     expect(r.out).toMatch(/\n  step 1: \S+\n/); // 6 snapshots: steps 10 and 50 do not fit
     expect(r.out).toMatch(/learned kernel \[.*\], upwind stencil \[1\+CFL, -CFL\] = \[0\.5000, 0\.5000\], distance/);
@@ -57,13 +57,14 @@ describe('tx train', () => {
   });
 
   test('Ctrl-C saves a checkpoint and exits 130; --resume finishes the uninterrupted run exactly', async () => {
-    // Slow enough per step (rollout 10, batch 32) to interrupt mid-run.
+    // On the float64 executor, the reference here, and slow enough per step
+    // (rollout 10, batch 32) to interrupt mid-run.
     const source = TINY.replace('points 8  trajectories 3  snapshots 6', 'points 30  trajectories 4  snapshots 30')
       .replace('rollout 2', 'rollout 10')
       .replace('steps 10  batch 4', 'steps 150  batch 32');
     const { dir, file } = specFile(source);
     const out = join(dir, 'run');
-    const child = spawn(process.execPath, ['bin/tx.js', 'train', file, '--out', out, '--checkpoint-every', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/tx.js', 'train', file, '--device', 'cpu', '--out', out, '--checkpoint-every', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
@@ -74,7 +75,7 @@ describe('tx train', () => {
     expect(stoppedAt).toBeLessThan(150);
     expect(csvLosses(out)).toHaveLength(stoppedAt);
 
-    expect(tx('train', file, '--out', out, '--resume').code).toBe(0);
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume').code).toBe(0);
     const whole = await trainRun(tinyRun(source, {}, file));
     expect(csvLosses(out)).toEqual(whole.history.map((h) => h.loss));
   }, 30_000);

@@ -3,7 +3,6 @@
 // the kernel plan, the WGSL and the compile stats. Pure and browser-safe, so
 // vitest runs it in Node exactly as the page does.
 import type * as A from '../../src/dsl/ast.js';
-import type { Diagnostic } from '../../src/dsl/diagnostics.js';
 import { UserError, diagnosticAt } from '../../src/dsl/diagnostics.js';
 import { parseSpec } from '../../src/dsl/index.js';
 import { drawSvg } from '../../src/draw/svg.js';
@@ -12,8 +11,7 @@ import { frontend } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { printGraph } from '../../src/ir/print.js';
 import { STAGE_NAMES, callStats, opStats, runPasses, type CallStats, type Stage } from '../../src/passes/pipeline.js';
-import { fuse, type Fusion } from '../../src/codegen/fuse.js';
-import { allocate, type Memory } from '../../src/codegen/memory.js';
+import { plan, planStats, planText, type Plan, type PlanStats } from '../../src/codegen/plan.js';
 import { kernelWgsl } from '../../src/codegen/wgsl.js';
 
 export { STAGE_NAMES };
@@ -62,7 +60,7 @@ export function emulatorCalls(p: ChainProgram): number {
 /** Every stage's graph, computed once per program and kept (passes are pure). */
 export class Compilation {
   private stagesCache: Stage[] | undefined;
-  private codegenCache: { fusion: Fusion; memory: Memory; ms: number } | undefined;
+  private codegenCache: { plan: Plan; ms: number } | undefined;
   passMs = 0;
 
   constructor(
@@ -91,31 +89,30 @@ export class Compilation {
     return printGraph(g, stage === 'simplify-chain' ? this.program.flow : undefined).replace(/^# /, `# after ${stage}: `);
   }
 
-  /** Kernels and arena for the training run's batch. */
-  get codegen(): { fusion: Fusion; memory: Memory; ms: number } {
+  /** Kernels and arena for the training run's batch (`tx compile`). */
+  get codegen(): { plan: Plan; ms: number } {
     if (!this.codegenCache) {
       const g = this.final;
       const t0 = now();
-      const fusion = fuse(g);
-      const memory = allocate(g, fusion, this.spec.train.batch);
-      this.codegenCache = { fusion, memory, ms: now() - t0 };
+      const p = plan(g, this.spec.train.batch);
+      this.codegenCache = { plan: p, ms: now() - t0 };
     }
     return this.codegenCache;
   }
 
-  /** The kernel plan: one line per kernel, what it computes, reads and writes. */
+  /** `tx compile --emit plan`. */
   plan(): string {
-    return kernelPlan(this.final, this.codegen.fusion, this.codegen.memory, this.spec.train.batch);
+    return planText(this.codegen.plan);
   }
 
+  /** `tx compile --emit wgsl`: every kernel's module, in dispatch order. */
   wgsl(): string {
-    const { fusion, memory } = this.codegen;
+    const { fusion, memory } = this.codegen.plan;
     return fusion.kernels.map((k) => kernelWgsl(k, memory)).join('\n');
   }
 
   stats(): Stats {
     const stages = this.stages;
-    const { fusion, memory } = this.codegen;
     return {
       config: this.program.config.name,
       text: this.program.config.text,
@@ -123,10 +120,7 @@ export class Compilation {
       chainValues: this.program.graph.nodes.length,
       values: this.final.nodes.length,
       ops: opStats(this.final),
-      kernels: fusion.kernels.length,
-      stored: fusion.stored.size,
-      arenaBytes: memory.floats * 4,
-      batch: this.spec.train.batch,
+      plan: planStats(this.codegen.plan),
     };
   }
 }
@@ -138,13 +132,10 @@ export interface Stats {
   chainValues: number;
   values: number;
   ops: Record<string, number>;
-  kernels: number;
-  stored: number;
-  arenaBytes: number;
-  batch: number;
+  plan: PlanStats;
 }
 
-/** The `tx ir --stats` text, followed by what codegen makes of the step. */
+/** The `tx ir --stats` text, then `tx compile --stats`. */
 export function statsText(s: Stats, ms?: { frontend: number; passes: number; codegen: number }): string {
   const fns = ['emulator', 'reference', 'residuum'] as const;
   const row = (label: string, c: CallStats) => `  ${label.padEnd(24)}${fns.map((f) => String(c[f]).padStart(11)).join('')}`;
@@ -158,46 +149,19 @@ export function statsText(s: Stats, ms?: { frontend: number; passes: number; cod
     `values: ${s.chainValues} in the chain graph, ${s.values} primitive after every pass`,
     `ops: ${Object.entries(s.ops).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     ``,
-    `kernels: ${s.kernels} (one dispatch each), ${s.stored} values in memory`,
-    `arena: ${kib(s.arenaBytes)} at batch ${s.batch}`,
+    `kernels at batch ${s.plan.batch}`,
+    `  kernels             ${s.plan.kernels}`,
+    `  dispatches per step ${s.plan.dispatchesPerStep}`,
+    `  arena               ${kib(s.plan.arenaBytes)}`,
+    `  inputs              ${kib(s.plan.inputBytes)}`,
+    `  peak activations    ${kib(s.plan.peakActivationBytes)}`,
   ];
   if (ms) lines.push(``, `compile: front end ${ms.frontend.toFixed(1)} ms, passes ${ms.passes.toFixed(1)} ms, codegen ${ms.codegen.toFixed(1)} ms`);
   return lines.join('\n') + '\n';
 }
 
-/**
- * The kernel list derived from fusion and memory: per kernel its root op and
- * shape, how it is computed (map: a thread per element; loop: a thread per
- * element with an inner loop; reduce: a workgroup per element), the values it
- * reads from the arena, the producers inlined into it, and its output range.
- */
-export function kernelPlan(g: Graph, fusion: Fusion, memory: Memory, batch: number): string {
-  const range = (id: string) => {
-    const s = memory.slots.get(id);
-    return s ? `[${s.offset}, ${s.offset + s.size})` : '';
-  };
-  const rows = fusion.kernels.map((k) => [
-    k.name,
-    `${k.root.op} [${k.root.shape.join(',')}]`,
-    k.rule.kind === 'expr' ? 'map' : k.rule.kind,
-    `-> ${range(k.root.id)}`,
-    `reads ${k.reads.map((r) => `%${r}`).join(' ') || '-'}`,
-    k.fused.length ? `fused ${k.fused.map((n) => n.op).join(' ')}` : '',
-  ]);
-  const widths = rows.length ? rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length))) : [];
-  const inputs = g.nodes.filter((n) => n.op === 'input');
-  const lines = [
-    `# ${g.title}`,
-    `# ${fusion.kernels.length} kernels in one compute pass; one f32 arena of ${memory.floats} floats (${kib(memory.floats * 4)}) at batch ${batch}`,
-    `# inputs: ${inputs.map((n) => `%${n.id} ${range(n.id)}`).join(', ')}`,
-    `# outputs: ${g.outputs.map((o) => `%${o} ${range(o)}`).join(', ')}`,
-    ...rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()),
-  ];
-  return lines.join('\n') + '\n';
-}
-
 function kib(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+  return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 function now(): number {

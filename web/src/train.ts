@@ -1,6 +1,7 @@
 // A training run in the page: the same run `tx train` makes (src/train/session.ts's
 // prepareRun, minus its Node-only parts: a file digest and data files), the
-// same trainer loop, and the evaluation and text `tx train` prints at the end.
+// same executors and trainer loop, and the evaluation and text `tx train`
+// prints at the end.
 // Browser-safe; vitest runs it in Node against the CLI's numbers.
 import { generateData } from '../../src/data/generate.js';
 import type * as A from '../../src/dsl/ast.js';
@@ -10,12 +11,11 @@ import type { ChainProgram } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { emulatorParams } from '../../src/passes/inline.js';
 import type { ParamDecl } from '../../src/passes/inline/network.js';
-import { initParams, paramsToJson, type Params } from '../../src/runtime/params.js';
-import { CpuExecutor } from '../../src/train/cpu-executor.js';
+import { paramsToJson, type Params } from '../../src/runtime/params.js';
 import type { Evaluation } from '../../src/train/evaluate.js';
 import { evaluateEmulator, testSet } from '../../src/train/evaluate.js';
 import type { StepExecutor } from '../../src/train/executor.js';
-import { optimizer } from '../../src/train/optimizer.js';
+import { createExecutor, type Device } from '../../src/train/executors.js';
 import { safetensors } from '../../src/train/safetensors.js';
 import type { TrainHooks, TrainPlan, TrainResult } from '../../src/train/trainer.js';
 import { train } from '../../src/train/trainer.js';
@@ -55,11 +55,11 @@ export function preparePageRun(spec: A.Spec, program: ChainProgram, graph: Graph
   };
 }
 
-/** Where steps run. The one line to change when the WebGPU executor lands. */
-export type Device = 'cpu';
+export type { Device };
 
-export function makeExecutor(run: PageRun, _device: Device = 'cpu'): StepExecutor {
-  return new CpuExecutor(run.graph, optimizer(run.train.optimizer), initParams(run.decls, run.initSeed));
+/** gpu: the compiled WGSL step on navigator.gpu, in float32; cpu: the float64 reference. The executors `tx train` makes. */
+export function makeExecutor(run: PageRun, device: Device): Promise<StepExecutor> {
+  return createExecutor(run, device);
 }
 
 /** The trainer's loop yields with setImmediate (Node's); a page has none. */
@@ -75,9 +75,13 @@ export function ensureSetImmediate(): void {
   };
 }
 
-export function trainPage(exec: StepExecutor, run: PageRun, hooks: TrainHooks): Promise<TrainResult> {
+export async function trainPage(exec: StepExecutor, run: PageRun, hooks: TrainHooks): Promise<TrainResult> {
   ensureSetImmediate();
-  return train(exec, run.plan, hooks);
+  try {
+    return await train(exec, run.plan, hooks);
+  } finally {
+    exec.dispose?.();
+  }
 }
 
 export interface Summary {

@@ -3,7 +3,10 @@
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { cpuExecutor, prepareRun, type Run } from '../../train/session.js';
+import { UserError } from '../../dsl/diagnostics.js';
+import { DeviceLostError } from '../../runtime/gpu/lost.js';
+import { createExecutor, type Device } from '../../train/executors.js';
+import { prepareRun, type Run } from '../../train/session.js';
 import type { Evaluation } from '../../train/evaluate.js';
 import { evaluateEmulator, testSet } from '../../train/evaluate.js';
 import { RUN_FILES, clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
@@ -27,8 +30,8 @@ export function register(program: Command): void {
     .option('--steps <n>', "override the train block's steps", positiveInt)
     .option('--resume', 'continue from the checkpoint in the output folder, exactly as an uninterrupted run')
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
-    .addOption(new Option('-d, --device <device>', 'where to compute').choices(['cpu']).default('cpu'))
-    .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number }) => {
+    .addOption(deviceOption())
+    .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number; device: Device }) => {
       const fe = loadSpec(file);
       const run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
       const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
@@ -37,11 +40,17 @@ export function register(program: Command): void {
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
       clearEvaluation(out);
       const t0 = Date.now();
-      const result = await trainWithProgress(run, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c) }, resume);
+      let result: TrainResult;
+      try {
+        result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c) }, resume);
+      } catch (e) {
+        if (e instanceof DeviceLostError) throw new UserError(e.message, `the last checkpoint in ${out} is kept: continue with --resume`);
+        throw e;
+      }
       save(result.checkpoint, result.history);
       const ran = result.history.length - (resume?.step ?? 0);
       const say = (s: string) => process.stdout.write(s + '\n');
-      say(`trained ${file} (config ${run.config.name}: ${run.config.text}) on cpu: ${ran} steps in ${seconds(t0)} s (${rate(ran, t0)} steps/s)`);
+      say(`trained ${file} (config ${run.config.name}: ${run.config.text}) on ${opts.device}: ${ran} steps in ${seconds(t0)} s (${rate(ran, t0)} steps/s)`);
       const last = result.history.at(-1);
       if (last) say(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
       const o = result.outcome;
@@ -69,7 +78,8 @@ export function register(program: Command): void {
     .description("Trainax's README quickstart: train specs/quickstart/rollout{1,5,20}.tx over several seeds; the learned kernel's distance to the upwind stencil")
     .option('--seeds <n>', 'seeds per rollout length (the emulator initialisation and the minibatch order vary)', positiveInt, 5)
     .option('--steps <n>', "override the specs' steps (1000)", positiveInt)
-    .action(async (opts: { seeds: number; steps?: number }) => {
+    .addOption(deviceOption())
+    .action(async (opts: { seeds: number; steps?: number; device: Device }) => {
       const rows: QuickstartRow[] = [];
       for (const rollout of QUICKSTART_ROLLOUTS) {
         const file = join(quickstartDir(), `rollout${rollout}.tx`);
@@ -78,7 +88,7 @@ export function register(program: Command): void {
         for (let seed = 0; seed < opts.seeds; seed++) {
           const t0 = Date.now();
           const run = prepareRun(fe.spec, fe.programs[0]!, { steps: opts.steps, seedOffset: seed });
-          const result = await trainWithProgress(run, `rollout ${rollout} seed ${seed}`);
+          const result = await trainWithProgress(run, opts.device, `rollout ${rollout} seed ${seed}`);
           if (result.outcome.status === 'interrupted') {
             process.stdout.write(rows.length ? quickstartTable(rows) : '');
             process.exitCode = EXIT_INTERRUPTED;
@@ -91,22 +101,28 @@ export function register(program: Command): void {
         }
         rows.push(row);
       }
-      process.stdout.write(`distance of the learned kernel to the upwind stencil [1+CFL, -CFL], over ${opts.seeds} seed(s); time: all seeds, cpu\n`);
+      process.stdout.write(`distance of the learned kernel to the upwind stencil [1+CFL, -CFL], over ${opts.seeds} seed(s); time: all seeds, ${opts.device}\n`);
       process.stdout.write(quickstartTable(rows));
     });
 }
 
+function deviceOption(): Option {
+  return new Option('-d, --device <device>', 'gpu: the compiled WGSL step, in float32; cpu: the float64 interpreter (the reference, slower)').choices(['gpu', 'cpu']).default('gpu');
+}
+
 /** Trains with a progress display; Ctrl-C stops between steps (a second one kills, as usual). */
-async function trainWithProgress(run: Run, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
+async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
+  const exec = await createExecutor(run, device);
   let stop = false;
   const onSigint = () => (stop = true);
   process.once('SIGINT', onSigint);
   const bar = progress(run.train.steps, resume?.step ?? 0, label);
   try {
-    return await train(cpuExecutor(run), run.plan, { ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
+    return await train(exec, run.plan, { ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);
+    exec.dispose?.();
   }
 }
 

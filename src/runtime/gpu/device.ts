@@ -23,7 +23,7 @@ async function acquire(): Promise<GPUDevice> {
     throw new UserError(
       'no WebGPU adapter found',
       typeof window === 'undefined'
-        ? 'Dawn needs a Vulkan driver: run `bash scripts/setup.sh` (it installs Mesa\'s software driver), then check with `node scripts/probe-webgpu.mjs`'
+        ? 'Dawn needs a Vulkan driver: run `bash scripts/setup.sh` (it installs Mesa\'s software driver), then check with `node scripts/probe-webgpu.mjs`; or compute on the CPU with --device cpu'
         : 'use a browser with WebGPU enabled (Chrome 113+, or Chromium with --enable-unsafe-webgpu)',
     );
   // Ask for the adapter's real limits: the defaults allow 128 MiB per binding.
@@ -35,10 +35,9 @@ async function acquire(): Promise<GPUDevice> {
       maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     },
   });
-  device.lost.then((info) => {
-    cached = undefined;
-    if (info.reason !== 'destroyed') process.stderr?.write?.(`error: the GPU device was lost: ${info.message}\n`);
-  });
+  // A lost device is never handed out again; whoever was using it learns of
+  // the loss from the work that fails (see lost.ts).
+  void device.lost.then(() => (cached = undefined));
   return device;
 }
 

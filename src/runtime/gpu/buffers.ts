@@ -1,0 +1,43 @@
+// Buffers whose size the user's configuration decides (the arena grows with
+// the batch and the rollout, the trajectories with the data) are checked
+// against the device's limits before they are allocated, so an oversized run
+// fails with what to change instead of a driver error.
+import { UserError } from '../../dsl/diagnostics.js';
+import { guard } from './lost.js';
+
+export interface SizedBuffer {
+  /** What the buffer holds, in a user's words and in the plural: "the training trajectories". */
+  what: string;
+  bytes: number;
+  usage: GPUBufferUsageFlags;
+  /** What to change when it does not fit. */
+  hint: string;
+}
+
+/** Throws unless the buffer fits; every buffer here is bound whole as a storage binding, so that limit applies too. */
+export function checkFits(device: GPUDevice, b: SizedBuffer): void {
+  const limit = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+  if (roundUp(b.bytes) > limit)
+    throw new UserError(`${b.what} take ${mib(roundUp(b.bytes))} MiB, more than the ${mib(limit)} MiB the GPU allows in one buffer`, b.hint);
+}
+
+export async function sizedBuffer(device: GPUDevice, b: SizedBuffer): Promise<GPUBuffer> {
+  checkFits(device, b);
+  const bytes = roundUp(b.bytes);
+  device.pushErrorScope('out-of-memory');
+  const buffer = device.createBuffer({ size: bytes, usage: b.usage, label: b.what });
+  const err = await guard(device, () => device.popErrorScope());
+  if (err) {
+    buffer.destroy();
+    throw new UserError(`the GPU has no memory left for ${b.what} (${mib(bytes)} MiB)`, b.hint);
+  }
+  return buffer;
+}
+
+function roundUp(bytes: number): number {
+  return Math.max(4, Math.ceil(bytes / 4) * 4);
+}
+
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}

@@ -1,0 +1,86 @@
+// The optimizer update as one kernel over every parameter of the emulator,
+// written as optax computes it in float32 (optax.adam with eps outside the
+// square root, optax.sgd). It reads the gradients the backward left in the
+// arena and keeps the parameters and moments in the optimizer state, copying
+// the new parameters into their arena slots for the next step's forward.
+import { MAP_WORKGROUP, MAX_GROUPS } from '../../codegen/wgsl.js';
+import { TRAIN_DECLS } from './train-bindings.js';
+
+export type OptimizerKind = 'adam' | 'sgd';
+
+export interface OptimizerPlan {
+  kind: OptimizerKind;
+  adam: { b1: number; b2: number; eps: number };
+  /** Per parameter tensor, in state order: floats, its gradient's arena offset, its arena slot (absent when the graph never reads it). */
+  tensors: { size: number; grad: number; param?: number }[];
+  /** Arena offset of the loss. */
+  loss: number;
+}
+
+/**
+ * `state.values` is regions of P floats (P: all parameters): the current
+ * parameters and moments, then the same before the latest applied update,
+ * which the update writes as it goes so that one step can be taken back.
+ */
+export function stateRegions(kind: OptimizerKind): { current: number; total: number } {
+  return kind === 'adam' ? { current: 3, total: 6 } : { current: 1, total: 2 };
+}
+
+export function parameterCount(p: OptimizerPlan): number {
+  return p.tensors.reduce((a, t) => a + t.size, 0);
+}
+
+export function optimizerWgsl(p: OptimizerPlan): string {
+  const n = parameterCount(p);
+  const NONE = 0xffffffff;
+  let start = 0;
+  const locate = p.tensors.map((t, j) => {
+    const row = `return vec3<u32>(${start}u, ${t.grad}u, ${t.param ?? NONE}u);`;
+    start += t.size;
+    return j === p.tensors.length - 1 ? `  ${row}` : `  if (i < ${start}u) { ${row} }`;
+  });
+  const r = (region: number) => (region ? `${region * n}u + i` : 'i');
+  const { b1, b2, eps } = p.adam;
+  const update =
+    p.kind === 'adam'
+      ? `let m0 = state.values[${r(1)}];
+  let v0 = state.values[${r(2)}];
+  state.values[${r(3)}] = p0;
+  state.values[${r(4)}] = m0;
+  state.values[${r(5)}] = v0;
+  let m = ${lit(1 - b1)} * g + ${lit(b1)} * m0;
+  let v = ${lit(1 - b2)} * (g * g) + ${lit(b2)} * v0;
+  let p = p0 + -u.lr * ((m / u.c1) / (sqrt(v / u.c2) + ${lit(eps)}));
+  state.values[${r(1)}] = m;
+  state.values[${r(2)}] = v;`
+      : `state.values[${r(1)}] = p0;
+  let p = p0 + -u.lr * g;`;
+  return `// optimizer: ${p.kind} over ${n} parameters in ${p.tensors.length} tensor(s)
+${TRAIN_DECLS}
+// Per tensor: its first parameter, its gradient's arena offset, its arena slot (${NONE}u: none).
+fn locate(i: u32) -> vec3<u32> {
+${locate.join('\n')}
+}
+@compute @workgroup_size(${MAP_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;
+  // After a non-finite loss the host wants the state that produced it, and
+  // the steps already queued behind it must not move it: they all skip.
+  let bad = (bitcast<u32>(arena[${p.loss}u]) & 0x7f800000u) == 0x7f800000u;
+  if (bad && i == 0u) { atomicStore(&state.halted, 1u); }
+  if (bad || i >= ${n}u || atomicLoad(&state.halted) != 0u) { return; }
+  let t = locate(i);
+  let g = arena[t.y + i - t.x];
+  let p0 = state.values[i];
+  ${update}
+  state.values[i] = p;
+  if (t.z != ${NONE}u) { arena[t.z + i - t.x] = p; }
+}
+`;
+}
+
+/** A WGSL float literal. */
+function lit(x: number): string {
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}

@@ -1,0 +1,40 @@
+// The bindings every kernel of a training step shares, so that one bind
+// group, set once, serves the whole step: the codegen's arena (0) and uniform
+// (1), whose first field is the batch `B` its kernels read, then what the
+// minibatch gather and the optimizer need. A kernel declares only the
+// bindings it uses; the pipeline layout holds them all.
+
+/** Declarations for the gather and optimizer kernels. */
+export const TRAIN_DECLS = `struct Step { B: u32, lr: f32, c1: f32, c2: f32 }
+// A non-finite loss sets \`halted\`: from then on no update is applied.
+struct OptimizerState { halted: atomic<u32>, values: array<f32> }
+@group(0) @binding(0) var<storage, read_write> arena: array<f32>;
+@group(0) @binding(1) var<uniform> u: Step;
+@group(0) @binding(2) var<storage, read_write> state: OptimizerState;
+@group(0) @binding(3) var<storage, read> trajectories: array<f32>;
+@group(0) @binding(4) var<storage, read> windows: array<u32>;
+`;
+
+/** Bytes before `state.values`. */
+export const STATE_HEADER = 4;
+
+export const STEP_UNIFORM_BYTES = 16;
+
+/** The `Step` uniform: batch, learning rate, Adam's bias corrections 1 - b^count. */
+export function stepUniform(batch: number, lr: number, c1: number, c2: number): ArrayBuffer {
+  const buf = new ArrayBuffer(STEP_UNIFORM_BYTES);
+  const view = new DataView(buf);
+  view.setUint32(0, batch, true);
+  view.setFloat32(4, lr, true);
+  view.setFloat32(8, c1, true);
+  view.setFloat32(12, c2, true);
+  return buf;
+}
+
+export function trainLayout(device: GPUDevice): { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout } {
+  const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
+  const group = device.createBindGroupLayout({
+    entries: [entry(0, 'storage'), entry(1, 'uniform'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'read-only-storage')],
+  });
+  return { group, pipeline: device.createPipelineLayout({ bindGroupLayouts: [group] }) };
+}

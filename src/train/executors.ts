@@ -1,0 +1,43 @@
+// The executor for a run on the device the user chose. Browser-safe (no Node
+// modules): a page makes its executors here too.
+import { windowCount } from '../data/windows.js';
+import type { Graph } from '../ir/graph.js';
+import type { ParamDecl } from '../passes/inline/network.js';
+import { gpuDevice } from '../runtime/gpu/device.js';
+import { initParams } from '../runtime/params.js';
+import { CpuExecutor } from './cpu-executor.js';
+import type { StepExecutor, WindowSource } from './executor.js';
+import { GpuExecutor } from './gpu-executor.js';
+import { optimizer } from './optimizer.js';
+import type { TrainPlan } from './trainer.js';
+
+/** cpu: the float64 reference; gpu: the compiled WGSL step, in float32. */
+export type Device = 'cpu' | 'gpu';
+
+/** What an executor is made from: a prepared run (session.ts's Run, or a page's). */
+export interface ExecutorRun {
+  /** After every pass: outputs [loss, grad.<param>...]. */
+  graph: Graph;
+  decls: readonly ParamDecl[];
+  plan: TrainPlan;
+  initSeed: number;
+}
+
+export function windowSource(plan: TrainPlan): WindowSource {
+  return { data: plan.data, window: plan.window, substack: plan.train.substack };
+}
+
+export function cpuExecutor(run: ExecutorRun): CpuExecutor {
+  return new CpuExecutor(run.graph, optimizer(run.plan.train.optimizer), initParams(run.decls, run.initSeed), windowSource(run.plan));
+}
+
+export async function gpuExecutor(run: ExecutorRun, device?: GPUDevice): Promise<GpuExecutor> {
+  const { plan } = run;
+  // A batch larger than the data is the whole data (see minibatches).
+  const maxBatch = Math.min(plan.train.batch, windowCount(plan.data.shape, plan.window, plan.train.substack));
+  return GpuExecutor.create(device ?? (await gpuDevice()), run.graph, plan.train.optimizer, initParams(run.decls, run.initSeed), windowSource(plan), maxBatch);
+}
+
+export async function createExecutor(run: ExecutorRun, device: Device): Promise<StepExecutor> {
+  return device === 'gpu' ? gpuExecutor(run) : cpuExecutor(run);
+}

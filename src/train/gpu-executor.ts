@@ -1,0 +1,145 @@
+// The GPU executor: a GpuTrainProgram driven step by step, and the
+// bookkeeping that stays on the host — the optimizer's step count and Adam's
+// bias corrections (in float64, once per step, instead of powers in float32
+// on the device), the losses in step order, and how many of the started
+// updates the device applied before a non-finite loss halted it.
+import type { Graph } from '../ir/graph.js';
+import { stateRegions, type OptimizerKind } from '../runtime/gpu/optimizer-wgsl.js';
+import { GpuTrainProgram, LOSS_GROUP } from '../runtime/gpu/train-program.js';
+import type { Params } from '../runtime/params.js';
+import type { StepExecutor, WindowSource } from './executor.js';
+import { ADAM, optimizer, type OptState } from './optimizer.js';
+
+export class GpuExecutor implements StepExecutor {
+  /** Two groups: one being read while the next fills, so the queue never drains. */
+  readonly lag = 2 * LOSS_GROUP;
+  /** The optimizer's count at the last restore. */
+  private base = 0;
+  /** Steps started since the last restore, and how many of their losses were read back. */
+  private started = 0;
+  private read = 0;
+  /** The first of those steps whose loss was not finite: the device applied no update from it on. */
+  private firstBad: number | undefined;
+  private losses: number[] = [];
+
+  private constructor(
+    private readonly program: GpuTrainProgram,
+    private readonly kind: OptimizerKind,
+    private readonly shapes: [string, readonly number[]][],
+  ) {}
+
+  /** `graph`: a spec's configuration after every pass (outputs [loss, grad.<param>...]). */
+  static async create(device: GPUDevice, graph: Graph, kind: OptimizerKind, params: Params, source: WindowSource, maxBatch: number): Promise<GpuExecutor> {
+    const program = await GpuTrainProgram.compile(device, {
+      graph,
+      params: [...params].map(([name, t]) => ({ name, size: t.data.length })),
+      optimizer: { kind, adam: ADAM },
+      ...source,
+      maxBatch,
+    });
+    const exec = new GpuExecutor(program, kind, [...params].map(([name, t]) => [name, t.shape]));
+    exec.write(params, optimizer(kind).init(params));
+    return exec;
+  }
+
+  step(indices: readonly number[], lr: number): void {
+    const count = this.base + this.started + 1;
+    // optax's bias_correction: 1 - decay^count with count already incremented.
+    this.program.step(indices, lr, 1 - ADAM.b1 ** count, 1 - ADAM.b2 ** count);
+    this.started++;
+  }
+
+  takeLoss(): number | Promise<number> {
+    return this.losses.length ? this.losses.shift()! : this.readGroup().then(() => this.takeLoss());
+  }
+
+  async undo(): Promise<boolean> {
+    const applied = await this.applied();
+    if (applied === 0) return false;
+    const values = await this.program.readState();
+    // The update wrote the state it replaced in the regions behind the current ones.
+    const n = stateRegions(this.kind).current * this.program.parameterCount;
+    values.copyWithin(0, n, 2 * n);
+    this.program.writeState(values);
+    this.reset(this.base + applied - 1);
+    return true;
+  }
+
+  async params(): Promise<Params> {
+    await this.applied();
+    return this.decode(await this.program.readState(), 0);
+  }
+
+  async optimizerState(): Promise<OptState> {
+    const count = this.base + (await this.applied());
+    if (this.kind === 'sgd') return { kind: 'sgd', count };
+    const values = await this.program.readState();
+    return { kind: 'adam', count, mu: this.decode(values, 1), nu: this.decode(values, 2) };
+  }
+
+  async restore(params: Params, state: OptState): Promise<void> {
+    await this.applied();
+    this.write(params, state);
+  }
+
+  /** Frees the device's buffers; the executor is unusable after. */
+  dispose(): void {
+    this.program.destroy();
+  }
+
+  /** Updates the device applied since the last restore, once every started step's loss is known. */
+  private async applied(): Promise<number> {
+    while (this.read < this.started) await this.readGroup();
+    return Math.min(this.started, this.firstBad ?? Infinity);
+  }
+
+  private async readGroup(): Promise<void> {
+    const group = await this.program.nextLosses();
+    if (!group) throw new Error('internal: no step to take the loss of');
+    for (const loss of group) {
+      if (this.firstBad === undefined && !Number.isFinite(loss)) this.firstBad = this.read;
+      this.read++;
+      this.losses.push(loss);
+    }
+  }
+
+  private write(params: Params, state: OptState): void {
+    if (state.kind !== this.kind) throw new Error(`internal: ${this.kind} given ${state.kind} state`);
+    const n = this.program.parameterCount;
+    const values = new Float32Array(stateRegions(this.kind).total * n);
+    const put = (p: Params, region: number) => {
+      let at = region * n;
+      for (const [name] of this.shapes) {
+        const data = p.get(name)!.data;
+        values.set(data, at);
+        at += data.length;
+      }
+    };
+    put(params, 0);
+    if (state.kind === 'adam') {
+      put(state.mu, 1);
+      put(state.nu, 2);
+    }
+    this.program.writeState(values);
+    this.reset(state.count);
+  }
+
+  private reset(count: number): void {
+    this.base = count;
+    this.started = 0;
+    this.read = 0;
+    this.firstBad = undefined;
+    this.losses = [];
+  }
+
+  private decode(values: Float32Array, region: number): Params {
+    const out: Params = new Map();
+    let at = region * this.program.parameterCount;
+    for (const [name, shape] of this.shapes) {
+      const size = shape.reduce((a, x) => a * x, 1);
+      out.set(name, { shape, data: Float64Array.from(values.subarray(at, at + size)) });
+      at += size;
+    }
+    return out;
+  }
+}

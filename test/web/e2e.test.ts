@@ -1,0 +1,236 @@
+// The playground end to end, in Debian's Chromium (headless, WebGPU on): the
+// page is built and served as `npm run web` does, then driven like a person
+// would. Screenshots and downloads land in out/web/.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { serveWeb } from '../../scripts/web.mjs';
+import { decodeState } from '../../web/src/url.js';
+import { launchChromium } from './browser.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const OUT = join(ROOT, 'out/web');
+const QUICKSTART = 'quickstart/rollout5.tx';
+const STEPS = 100;
+/** The blue of the loss curve (web/src/main.ts). */
+const CURVE = [0x1f, 0x5f, 0xa8];
+
+let tmp: string;
+let server: Awaited<ReturnType<typeof serveWeb>> | undefined;
+let browser: Browser | undefined;
+/** `tx train` on the same spec, seed and steps, per device, run while the browser starts. */
+let cli: Record<'gpu' | 'cpu', Promise<string>>;
+const CPU_STEPS = 20;
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  tmp = mkdtempSync(join(tmpdir(), 'txc-web-'));
+  const txTrain = async (device: string, steps: number) => {
+    const out = join(tmp, `cli-${device}`);
+    await promisify(execFile)(process.execPath, [join(ROOT, 'bin/tx.js'), 'train', join(ROOT, 'specs', QUICKSTART), '--steps', String(steps), '--device', device, '-o', out], { cwd: ROOT });
+    return out;
+  };
+  cli = { gpu: txTrain('gpu', STEPS), cpu: txTrain('cpu', CPU_STEPS) };
+  for (const p of Object.values(cli)) p.catch(() => {}); // awaited (and reported) by the test
+  server = await serveWeb({ outdir: join(tmp, 'dist'), port: 0, quiet: true });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  for (const p of Object.values(cli ?? {})) await p.catch(() => {});
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+/** A page that fails the test on any uncaught error or console error. */
+async function open(hash = '', init?: () => void): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  if (init) await context.addInitScript(init);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(server!.url + hash);
+  await page.waitForSelector('#verdict.ok, #verdict.error');
+  return { page, errors };
+}
+
+/** Trains on `device` for `steps` steps; the summary and the losses the page shows. */
+async function trainInPage(page: Page, device: 'gpu' | 'cpu', steps: number): Promise<{ summary: string; losses: number[] }> {
+  await page.selectOption('#device', device);
+  await page.fill('#steps', String(steps));
+  await page.click('#train');
+  await page.waitForSelector('#summary.done, #summary.failed, #summary.nonfinite', { timeout: 90_000 });
+  const summary = (await page.textContent('#summary'))!;
+  expect(await page.getAttribute('#summary', 'class')).toBe('code done');
+  expect(summary).toMatch(new RegExp(`^trained ${QUICKSTART} \\(config main: supervised rollout 5\\) on ${device}: ${steps} steps in [\\d.]+ s \\([\\d.]+ steps/s\\)\nloss `));
+  return { summary, losses: lossesOf((await page.textContent('#losses'))!) };
+}
+
+/** The loss column of a loss.csv. */
+function lossesOf(csv: string): number[] {
+  const [head, ...rows] = csv.trim().split('\n');
+  expect(head).toBe('step,epoch,loss');
+  rows.forEach((r, i) => expect(r.split(',')[0]).toBe(String(i)));
+  return rows.map((r) => Number(r.split(',')[2]));
+}
+
+function expectSameLosses(page: number[], cli: number[], rel: number): void {
+  expect(page).toHaveLength(cli.length);
+  const worst = Math.max(...page.map((x, i) => Math.abs(x - cli[i]!) / Math.abs(cli[i]!)));
+  expect(worst, `page ${page.join(', ')}\ncli  ${cli.join(', ')}`).toBeLessThanOrEqual(rel);
+}
+
+const editorText = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('.cm-content > .cm-line'), (l) => l.textContent).join('\n'));
+
+describe('the playground in Chromium', () => {
+  test('quickstart: pick it, see it drawn, train it, download the parameters; then an error underlined where it is', async () => {
+    const { page, errors } = await open('#example=showcase/supervised-one-step.tx');
+    const source = readFileSync(join(ROOT, 'specs', QUICKSTART), 'utf8');
+
+    // WebGPU is on in this browser.
+    await page.waitForSelector('body[data-webgpu]');
+    expect(await page.getAttribute('body', 'data-webgpu')).toBe('true');
+    expect(await page.isHidden('#no-webgpu')).toBe(true);
+
+    // Pick the quickstart from the examples menu: the editor holds it, the URL too.
+    const options = await page.$$eval('#examples option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    expect(options).toContain(QUICKSTART);
+    expect(options.length).toBeGreaterThan(30);
+    await page.selectOption('#examples', QUICKSTART);
+    await page.waitForFunction(() => document.querySelector('#pane-draw svg title')?.textContent?.includes('rollout 5'));
+    expect(await editorText(page)).toBe(source);
+    expect(decodeState(new URL(page.url()).hash).spec).toBe(source);
+
+    // The drawing: five emulator steps.
+    expect(await page.locator('#pane-draw svg g.node.emulator').count()).toBe(5);
+    expect(await page.textContent('#verdict')).toContain('ok');
+
+    // The other views are there and are the compiler's.
+    await page.click('[data-tab=ir]');
+    expect(await page.textContent('#pane-ir')).toMatch(/^%u5 += call emulator\(%u4\) +f32\[B,1,30\]  grad$/m);
+    await page.click('[data-tab=plan]');
+    expect(await page.textContent('#pane-plan')).toMatch(/^# config main: supervised rollout 5\n# batch 32: \d+ kernels/);
+    await page.click('[data-tab=wgsl]');
+    expect(await page.textContent('#pane-wgsl')).toContain('@compute @workgroup_size(');
+    await page.click('[data-tab=stats]');
+    expect(await page.textContent('#pane-stats')).toContain('dispatches per step');
+    await page.click('[data-tab=draw]');
+
+    // Train for 100 steps on the GPU (the page's choice once WebGPU answers).
+    expect(await page.inputValue('#device')).toBe('gpu');
+    const gpu = await trainInPage(page, 'gpu', STEPS);
+    expect(await page.textContent('#progress')).toMatch(new RegExp(`^step ${STEPS} / ${STEPS} · epoch \\d+ · loss \\S+ · \\d+ steps/s$`));
+    expect(gpu.summary).toContain('rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean)');
+    expect(gpu.summary).toMatch(/learned kernel \[0\.2\d+, 0\.7\d+\], upwind stencil \[1\+CFL, -CFL\] = \[0\.2500, 0\.7500\]/);
+    // The loss falls ...
+    expect(gpu.losses).toHaveLength(STEPS);
+    expect(gpu.losses.at(-1)!).toBeLessThan(gpu.losses[0]! / 10);
+    // ... through the numbers `tx train --device gpu` gives with the same seed: the same
+    // program. Not to the bit: here WGSL runs on Chromium's SwiftShader, there on Mesa's
+    // lavapipe under Dawn, and the two round float32 differently (a few ulps).
+    const cliGpu = await cli.gpu;
+    expectSameLosses(gpu.losses.slice(0, 20), lossesOf(readFileSync(join(cliGpu, 'loss.csv'), 'utf8')).slice(0, 20), 1e-6);
+
+    // The plot is drawn: every step, and the curve's pixels on the canvas.
+    expect(await page.getAttribute('#chart', 'data-points')).toBe(String(STEPS));
+    const curvePixels = await page.evaluate((rgb) => {
+      const canvas = document.querySelector('#chart canvas') as HTMLCanvasElement;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i]! - rgb[0]!) < 40 && Math.abs(px[i + 1]! - rgb[1]!) < 40 && Math.abs(px[i + 2]! - rgb[2]!) < 40) n++;
+      return n;
+    }, CURVE);
+    expect(curvePixels).toBeGreaterThan(200);
+    await page.screenshot({ path: join(OUT, 'playground-trained.png') });
+
+    // Download the parameters: safetensors (F32) and JSON, the files `tx train` writes.
+    const saved: Record<string, Buffer> = {};
+    for (const [button, file] of [
+      ['#dl-safetensors', 'params.safetensors'],
+      ['#dl-json', 'params.json'],
+    ] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      expect(download.suggestedFilename()).toBe(file);
+      await download.saveAs(join(OUT, file));
+      saved[file] = readFileSync(join(OUT, file));
+    }
+    const json = JSON.parse(saved['params.json']!.toString()) as Record<string, { shape: number[]; data: number[] }>;
+    const cliJson = JSON.parse(readFileSync(join(cliGpu, 'params.json'), 'utf8')) as typeof json;
+    expect(Object.keys(json)).toEqual(['layers.0.weight']);
+    expect(json['layers.0.weight']!.shape).toEqual([1, 1, 2]);
+    json['layers.0.weight']!.data.forEach((x, i) => expect(x).toBeCloseTo(cliJson['layers.0.weight']!.data[i]!, 4));
+    const st = saved['params.safetensors']!;
+    const headerBytes = Number(st.readBigUInt64LE(0));
+    const header = JSON.parse(st.subarray(8, 8 + headerBytes).toString());
+    expect(header).toEqual({ 'layers.0.weight': { dtype: 'F32', shape: [1, 1, 2], data_offsets: [0, 8] } });
+    const weights = new Float32Array(st.buffer.slice(st.byteOffset + 8 + headerBytes, st.byteOffset + st.length));
+    expect([...weights]).toEqual(json['layers.0.weight']!.data.map(Math.fround));
+
+    // The float64 reference in the page, against `tx train --device cpu`: the same
+    // program to the last few float64 ulps (V8's Math.sin and ** in Chromium and in
+    // Node round a few arguments differently; the page's code, run in Node, gives
+    // the CLI's losses bit for bit: test/web/page.test.ts).
+    const cpu = await trainInPage(page, 'cpu', CPU_STEPS);
+    expect(cpu.summary).toMatch(new RegExp(`^trained ${QUICKSTART} \\(config main: supervised rollout 5\\) on cpu: ${CPU_STEPS} steps`));
+    expectSameLosses(cpu.losses, lossesOf(readFileSync(join(await cli.cpu, 'loss.csv'), 'utf8')), 1e-13);
+
+    // Type an error: the underline sits on line 6 under the word, with the checker's message.
+    await page.locator('.cm-content > .cm-line').nth(5).click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' cut_bpt');
+    await page.waitForSelector('.cm-lintRange-error');
+    const underline = await page.evaluate(() => {
+      const u = document.querySelector('.cm-lintRange-error')!;
+      const lines = Array.from(document.querySelectorAll('.cm-content > .cm-line'));
+      return { line: lines.indexOf(u.closest('.cm-line')!) + 1, text: u.textContent, count: document.querySelectorAll('.cm-lintRange-error').length };
+    });
+    expect(underline).toEqual({ line: 6, text: 'cut_bpt', count: 1 });
+    const message = "unknown option 'cut_bpt' for a supervised configuration";
+    expect(await page.textContent('#diagnostics li[data-line="6"] .message')).toBe(message);
+    expect(await page.textContent('#diagnostics li .hint')).toBe("hint: did you mean 'cut_bptt'?");
+    await page.hover('.cm-lintRange-error');
+    await page.waitForSelector('.cm-tooltip-lint');
+    expect(await page.textContent('.cm-tooltip-lint')).toContain(message);
+    expect(await page.isDisabled('#train')).toBe(true);
+    expect(await page.inputValue('#examples')).toBe('');
+    await page.screenshot({ path: join(OUT, 'playground-error.png') });
+
+    // The link holds the edited spec: opened afresh, it shows the same text and error.
+    const link = page.url();
+    expect(decodeState(new URL(link).hash).spec).toBe(source.replace('rollout 5', 'rollout 5 cut_bpt'));
+    const again = await open(new URL(link).hash);
+    expect(await editorText(again.page)).toBe(source.replace('rollout 5', 'rollout 5 cut_bpt'));
+    await again.page.waitForSelector('.cm-lintRange-error');
+    expect(await again.page.textContent('#diagnostics li .message')).toBe(message);
+    await again.page.context().close();
+
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  test('without WebGPU the page says so, and still checks, draws and shows the IR', async () => {
+    const { page, errors } = await open(`#example=${encodeURIComponent('showcase/diverted-three-step-branch-two.tx')}`, () => {
+      delete (Navigator.prototype as { gpu?: unknown }).gpu;
+    });
+    await page.waitForSelector('body[data-webgpu="false"]');
+    expect(await page.isVisible('#no-webgpu')).toBe(true);
+    expect(await page.textContent('#no-webgpu')).toContain('This browser has no WebGPU');
+    expect(await page.textContent('#gpu')).toBe('WebGPU: not available');
+    expect(await page.textContent('#verdict')).toContain('ok');
+    expect(await page.locator('#pane-draw svg g.node.emulator').count()).toBeGreaterThan(0);
+    await page.click('[data-tab=ir]');
+    expect(await page.textContent('#pane-ir')).toContain('call emulator(');
+    await page.click('[data-tab=draw]');
+    await page.screenshot({ path: join(OUT, 'playground-no-webgpu.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});
