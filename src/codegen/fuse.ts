@@ -13,9 +13,12 @@
 //   there would cost more than RECOMPUTE_LIMIT ops per element: then one
 //   store and the loads are cheaper.
 // - Graph inputs (parameters, data) are always in memory.
-// - A reduction with fewer than TREE_BELOW_OUTPUTS outputs gives each output a
-//   workgroup that sums in a tree; with more, the outputs alone fill the
-//   machine, and one thread per output sums without barriers.
+// - A reduction with fewer than TREE_BELOW_OUTPUTS outputs over at least
+//   TREE_ABOVE_WORK input elements gives each output a workgroup that sums in
+//   a tree; otherwise one thread per output sums without barriers: many
+//   outputs fill the machine alone, and a short sum (a loss over 32 x 30
+//   values) costs less than a workgroup's barriers (on lavapipe a tree of 256
+//   threads costs ~50 us, one thread summing 960 values ~2 us).
 // - Epilogues: when a convolution or dense layer is read only by an
 //   elementwise chain (bias add, activation) that ends in a stored value, the
 //   chain runs in the layer's kernel on the value still in a register, and
@@ -29,6 +32,9 @@ import { backwardValues, schedule } from './schedule.js';
 const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;
 const TREE_BELOW_OUTPUTS = 64;
+const TREE_ABOVE_WORK = 16384;
+/** Batch size assumed when judging how much work a reduction is (plans do not depend on the batch). */
+const TYPICAL_BATCH = 32;
 
 export interface Kernel {
   /** The value it computes: stable for a given graph. */
@@ -107,11 +113,12 @@ export function fuse(g: Graph): Fusion {
     n.inputs.forEach(visit);
     const rule = opDef((chain?.prologue ?? n).op).wgsl!;
     const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
+    const work = byId.get(n.inputs[0]!)!.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1);
     kernels.push({
       name: n.id,
       root: n,
       rule,
-      tree: rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS,
+      tree: rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= TREE_ABOVE_WORK,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
       epilogue: chain?.epilogue ?? [],
