@@ -1,0 +1,195 @@
+// The training step in jax-js (@jax-js/jax), the whole step — rollout, loss,
+// gradient and Adam — under one `jit`, on its WebGPU or Wasm device.
+//
+// jax-js counts references: every function takes ownership of the arrays
+// passed to it, so an array used twice is passed as `.ref` the first time.
+// Parameters are used by every emulator call, hence `p[k].ref` throughout and
+// `tree.dispose(p)` at the end of the loss.
+import type { Array as JArray } from '@jax-js/jax';
+import * as jax from '@jax-js/jax';
+import type * as A from '../../src/dsl/ast.js';
+import type { ExprOps, Peer, Run } from '../peer.js';
+import { ADAM, Unavailable, evalExpr, samePads } from '../peer.js';
+import type { Workload } from '../workloads.js';
+
+const { numpy: np, lax, nn, tree } = jax;
+
+type Tree = Record<string, JArray>;
+type State = { params: Tree; mu: Tree; nu: Tree; count: JArray };
+
+export function jaxPeer(device: 'webgpu' | 'wasm'): Peer {
+  return {
+    name: 'jax-js',
+    device,
+    gpu: device === 'webgpu',
+    async prepare(w) {
+      const ready = await jax.init(device);
+      if (!ready.includes(device))
+        throw new Unavailable(
+          device === 'webgpu' ? 'jax-js found no WebGPU adapter through navigator.gpu' : 'jax-js could not start its Wasm backend (no WebAssembly)',
+        );
+      jax.defaultDevice(device);
+      return prepare(w, device);
+    },
+  };
+}
+
+function prepare(w: Workload, device: 'webgpu' | 'wasm'): Run<JArray> {
+  const put = (t: { shape: readonly number[]; data: Float64Array }) => np.array(Float32Array.from(t.data), { shape: [...t.shape], device });
+  let state: State = {
+    params: Object.fromEntries([...w.init].map(([k, t]) => [k, put(t)])),
+    mu: Object.fromEntries([...w.init].map(([k, t]) => [k, np.zeros([...t.shape], { device })])),
+    nu: Object.fromEntries([...w.init].map(([k, t]) => [k, np.zeros([...t.shape], { device })])),
+    count: np.zeros([], { device }),
+  };
+  const pool = w.levels.map((levels) => levels.map(put));
+  const loss = lossFn(w);
+  const { b1, b2, eps } = ADAM;
+  const lr = w.lr;
+  const step = jax.jit((s: State, xs: JArray[]): [JArray, State] => {
+    const [value, g] = jax.valueAndGrad(loss)(tree.ref(s.params), xs) as [JArray, Tree];
+    // optax.adam: count is incremented before the bias correction.
+    const count = s.count.add(1);
+    const c1 = np.subtract(1, np.power(b1, count.ref));
+    const c2 = np.subtract(1, np.power(b2, count.ref));
+    const next: State = { params: {}, mu: {}, nu: {}, count };
+    for (const k of Object.keys(s.params)) {
+      const gk = g[k]!;
+      const m = gk.ref.mul(1 - b1).add(s.mu[k]!.mul(b1));
+      const v = np.square(gk).mul(1 - b2).add(s.nu[k]!.mul(b2));
+      const u = m.ref.div(c1.ref).div(np.sqrt(v.ref.div(c2.ref)).add(eps));
+      next.params[k] = s.params[k]!.add(u.mul(-lr));
+      next.mu[k] = m;
+      next.nu[k] = v;
+    }
+    c1.dispose();
+    c2.dispose();
+    return [value, next];
+  });
+  return {
+    notes: [],
+    step(i) {
+      const [value, next] = step(state, tree.ref(pool[i % pool.length]!));
+      state = next;
+      return value;
+    },
+    async read(losses) {
+      if (losses.length === 1) return [...(await losses[0]!.data())];
+      return [...(await np.stack(losses).data())];
+    },
+    dispose() {
+      tree.dispose(state);
+      tree.dispose(pool);
+      step.dispose();
+    },
+  };
+}
+
+/** The configuration's loss of the parameters and the time levels of one minibatch. */
+function lossFn(w: Workload): (p: Tree, xs: JArray[]) => JArray {
+  const f = (p: Tree, x: JArray) => emulator(w.net, p, x);
+  const mse = (a: JArray, b: JArray) => np.square(a.sub(b)).mean();
+  const R = w.body.rollout;
+  if (w.body.kind === 'supervised')
+    return (p, xs) => {
+      let u = xs[0]!;
+      let total: JArray | undefined;
+      for (let t = 1; t <= R; t++) {
+        u = f(p, u);
+        const l = mse(u.ref, xs[t]!);
+        total = total ? total.add(l) : l;
+      }
+      u.dispose();
+      tree.dispose(p);
+      return total!;
+    };
+  const ref = w.reference!;
+  return (p, xs) => {
+    let main = xs[0]!;
+    let total: JArray | undefined;
+    for (let t = 1; t <= R; t++) {
+      const r = reference(ref, main.ref);
+      main = f(p, main);
+      const l = mse(main.ref, r);
+      total = total ? total.add(l) : l;
+    }
+    main.dispose();
+    tree.dispose(p);
+    return total!;
+  };
+}
+
+function emulator(net: A.Network, p: Tree, x: JArray): JArray {
+  const param = (name: string) => p[name]!.ref;
+  if (net.kind === 'conv1d') {
+    const layers = net.channels.length - 1;
+    const [left, right] = samePads(net.kernel);
+    let h = x;
+    for (let i = 0; i < layers; i++) {
+      const wt = param(`layers.${i}.weight`);
+      if (net.padding === 'circular') {
+        const n = h.shape[2]!;
+        const lo = left ? [h.ref.slice([], [], [n - left, n])] : [];
+        const hi = right ? [h.ref.slice([], [], [0, right])] : [];
+        h = lax.convGeneralDilated(np.concatenate([...lo, h, ...hi], 2), wt, [1], 'VALID');
+      } else h = lax.convGeneralDilated(h, wt, [1], [[left, right]]);
+      if (net.bias) h = h.add(param(`layers.${i}.bias`).reshape([-1, 1]));
+      if (i + 1 < layers) h = activation(net.activation, h);
+    }
+    return h;
+  }
+  const state = x.shape;
+  const d = state.slice(1).reduce((a, b) => a * b, 1);
+  let h = x.reshape([-1, d]);
+  const layers = net.depth + 1;
+  for (let i = 0; i < layers; i++) {
+    h = np.matmul(h, param(`layers.${i}.weight`).transpose());
+    if (net.bias) h = h.add(param(`layers.${i}.bias`));
+    if (i + 1 < layers) h = activation(net.activation, h);
+  }
+  return h.reshape([-1, ...state.slice(1)]);
+}
+
+function activation(a: A.Activation, h: JArray): JArray {
+  switch (a) {
+    case 'relu':
+      return nn.relu(h);
+    case 'tanh':
+      return np.tanh(h);
+    case 'sigmoid':
+      return nn.sigmoid(h);
+    case 'none':
+      return h;
+    case 'gelu':
+      throw new Error('the jax-js peer does not implement gelu');
+    default:
+      throw new Error(`unknown activation ${a satisfies never}`);
+  }
+}
+
+/** The reference stepper's expression on `u` (consumed). */
+function reference(step: A.ExprStepper, u: JArray): JArray {
+  type V = JArray | number;
+  const bin = (f: (a: JArray | number, b: JArray | number) => JArray, g: (a: number, b: number) => number) => (a: V, b: V) =>
+    typeof a === 'number' && typeof b === 'number' ? g(a, b) : f(a, b);
+  const ops: ExprOps<JArray> = {
+    use: () => u.ref,
+    add: bin((a, b) => np.add(a, b), (a, b) => a + b),
+    sub: bin((a, b) => np.subtract(a, b), (a, b) => a - b),
+    mul: bin((a, b) => np.multiply(a, b), (a, b) => a * b),
+    div: bin((a, b) => np.divide(a, b), (a, b) => a / b),
+    neg: (a) => (typeof a === 'number' ? -a : np.negative(a)),
+    shift: (a, k) => {
+      // np.roll along space: out[i] = a[i - k].
+      const n = a.shape.at(-1)!;
+      const s = ((k % n) + n) % n;
+      if (s === 0) return a;
+      const last = a.ndim - 1;
+      const idx = (lo: number, hi: number) => a.shape.map((_, d) => (d === last ? ([lo, hi] as [number, number]) : ([] as []))); 
+      return np.concatenate([a.ref.slice(...idx(n - s, n)), a.slice(...idx(0, n - s))], last);
+    },
+  };
+  const out = evalExpr(step, ops);
+  u.dispose();
+  return out;
+}

@@ -1,0 +1,164 @@
+// `npm run bench`: ms per training step and dispatches per step of txc and
+// of the same step in jax-js and TensorFlow.js, in one process on one Dawn
+// instance; see bench/README.md.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeMachine, installDawn } from './gpu.js';
+import type { MeasureOptions, Result } from './measure.js';
+import { measure } from './measure.js';
+import type { Peer } from './peer.js';
+import { formatReport } from './table.js';
+import type { WorkloadInfo } from './workloads.js';
+import { WORKLOADS, loadWorkload } from './workloads.js';
+
+const PEERS = ['txc', 'jax-webgpu', 'jax-wasm', 'tfjs-webgpu', 'tfjs-cpu'] as const;
+type PeerId = (typeof PEERS)[number];
+const ALIASES: Record<string, PeerId[]> = { 'jax-js': ['jax-webgpu', 'jax-wasm'], jax: ['jax-webgpu', 'jax-wasm'], tfjs: ['tfjs-webgpu', 'tfjs-cpu'], 'tf.js': ['tfjs-webgpu', 'tfjs-cpu'] };
+
+const USAGE = `usage: npm run bench -- [options]
+  --workloads LIST   comma-separated, of ${WORKLOADS.map((w) => w.id).join(', ')} (default: all)
+  --peers LIST       comma-separated, of ${PEERS.join(', ')}; jax-js and tfjs name both devices (default: all)
+  --steps N          timed steps per mode (default 50)
+  --warmup N         steps before timing, the 3 gate steps included (default 10)
+  --warmup-seconds S ...and until S seconds have passed (default 3, at most 500 steps)
+  --every N          steps per loss read-back in the pipelined mode (default 10)
+  --max-seconds S    stop a timed mode early once it has run S seconds (default 300)
+  --json FILE        also write the results as JSON
+  -h, --help`;
+
+interface Options extends MeasureOptions {
+  workloads: WorkloadInfo[];
+  peers: PeerId[];
+  json?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { workloads: [...WORKLOADS], peers: [...PEERS], steps: 50, warmup: 10, warmupSeconds: 3, every: 10, gate: 3, tolerance: 1e-3, maxSeconds: 300 };
+  const num = (flag: string, v: string | undefined, min: number) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min) usage(`${flag} needs a number >= ${min}, got ${v ?? 'nothing'}`);
+    return n;
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const [flag, inline] = argv[k]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const value = () => inline ?? argv[++k];
+    switch (flag) {
+      case '--workloads': {
+        const ids = value()?.split(',').map((s) => s.trim().toLowerCase()) ?? [];
+        o.workloads = ids.map((id) => WORKLOADS.find((w) => w.id.toLowerCase() === id) ?? usage(`unknown workload '${id}'`));
+        break;
+      }
+      case '--peers': {
+        const ids = value()?.split(',').map((s) => s.trim().toLowerCase()) ?? [];
+        const out = ids.flatMap((id) => ALIASES[id] ?? ((PEERS as readonly string[]).includes(id) ? [id as PeerId] : usage(`unknown peer '${id}'`)));
+        o.peers = PEERS.filter((p) => out.includes(p));
+        break;
+      }
+      case '--steps':
+        o.steps = Math.floor(num(flag, value(), 1));
+        break;
+      case '--warmup':
+        o.warmup = Math.floor(num(flag, value(), o.gate));
+        break;
+      case '--warmup-seconds':
+        o.warmupSeconds = num(flag, value(), 0);
+        break;
+      case '--every':
+        o.every = Math.floor(num(flag, value(), 1));
+        break;
+      case '--max-seconds':
+        o.maxSeconds = num(flag, value(), 0);
+        break;
+      case '--json':
+        o.json = value() ?? usage('--json needs a file');
+        break;
+      case '-h':
+      case '--help':
+        process.stdout.write(USAGE + '\n');
+        process.exit(0);
+        break;
+      default:
+        usage(`unknown option '${flag}'`);
+    }
+  }
+  return o;
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`bench: ${msg}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function makePeer(id: PeerId): Promise<Peer> {
+  // Loaded only now, after installDawn(): TF.js's WebGPU backend registers
+  // itself only if navigator.gpu exists when its module runs.
+  switch (id) {
+    case 'txc':
+      return (await import('./peers/txc.js')).txcPeer();
+    case 'jax-webgpu':
+    case 'jax-wasm':
+      return (await import('./peers/jaxjs.js')).jaxPeer(id === 'jax-webgpu' ? 'webgpu' : 'wasm');
+    case 'tfjs-webgpu':
+    case 'tfjs-cpu':
+      return (await import('./peers/tfjs.js')).tfPeer(id === 'tfjs-webgpu' ? 'webgpu' : 'cpu');
+    default:
+      throw new Error(`unknown peer ${id satisfies never}`);
+  }
+}
+
+/** The repository root, from the bundle in bench/.out/ as from bench/. */
+const ROOT = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, here.endsWith('.out') ? '../..' : '..');
+})();
+
+/** A package's version (`.` for txc's own). */
+function version(pkg: string): string {
+  const file = pkg === '.' ? path.join(ROOT, 'package.json') : path.join(ROOT, 'node_modules', pkg, 'package.json');
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const o = parseArgs(argv);
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  installDawn();
+  const machine = await describeMachine();
+  const started = new Date();
+  const pool = Math.min(o.warmup + o.every + 2 * o.steps, 100);
+  const results: { workload: WorkloadInfo; results: Result[] }[] = [];
+  for (const info of o.workloads) {
+    log(`${info.id}: preparing data, parameters and the float64 reference`);
+    const w = loadWorkload(info, pool, o.gate);
+    const rs: Result[] = [];
+    for (const id of o.peers) {
+      const peer = await makePeer(id);
+      log(`${info.id}: ${peer.name} ${peer.device}`);
+      const r = await measure(peer, w, o, (s) => log(`${info.id}: ${peer.name} ${peer.device}: ${s}`));
+      if (r.status !== 'ok') log(`${info.id}: ${peer.name} ${peer.device}: ${r.status}: ${r.reason}`);
+      rs.push(r);
+    }
+    results.push({ workload: info, results: rs });
+  }
+  const report = {
+    date: started.toISOString(),
+    machine,
+    versions: { txc: version('.'), 'jax-js': version('@jax-js/jax'), 'TF.js': version('@tensorflow/tfjs-core'), dawn: `webgpu ${version('webgpu')}` },
+    options: { steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, every: o.every, gate: o.gate, tolerance: o.tolerance, pool },
+    workloads: results,
+  };
+  process.stdout.write(formatReport(report));
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 1) + '\n');
+}
+
+export type Report = {
+  date: string;
+  machine: Awaited<ReturnType<typeof describeMachine>>;
+  versions: Record<string, string>;
+  options: { steps: number; warmup: number; warmupSeconds: number; every: number; gate: number; tolerance: number; pool: number };
+  workloads: { workload: WorkloadInfo; results: Result[] }[];
+};

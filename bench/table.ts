@@ -1,0 +1,78 @@
+// The report: a header (date, machine, versions, method) and one table per workload.
+import type { Result } from './measure.js';
+import type { Report } from './run.js';
+
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (x: number, base: number | undefined) => (base === undefined ? '—' : `${(x / base).toFixed(2)}×`);
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
+  const line = (r: string[]) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd();
+  return [line(rows[0]!), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function lossCell(r: Extract<Result, { status: 'ok' }>): string {
+  const g = r.gate;
+  if (g.agree) return `agree (max rel ${g.maxRel.toExponential(1)})`;
+  const k = g.losses.findIndex((l, j) => !(Math.abs(l - g.reference[j]!) <= Math.abs(g.reference[j]!) * 1e-3));
+  return `DISAGREE: step ${k}: ${g.losses[k]!.toPrecision(6)} vs ${g.reference[k]!.toPrecision(6)} (max rel ${g.maxRel.toExponential(1)})`;
+}
+
+export function formatReport(rep: Report): string {
+  const o = rep.options;
+  const out: string[] = [];
+  out.push(`# txc training-step benchmark — ${rep.date}`);
+  out.push('');
+  out.push(`machine: ${rep.machine.cpu}, ${rep.machine.cores} cores, ${rep.machine.memory}; Node ${rep.machine.node}`);
+  out.push(`WebGPU:  ${rep.machine.adapter}`);
+  out.push(`versions: ${Object.entries(rep.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  out.push(
+    `method: float32 everywhere; data and optimizer state already on the device; warm-up: at least ${o.warmup} steps and ${o.warmupSeconds} s (the first ${o.gate} steps are the loss check), then ${o.every} pipelined; then ` +
+      `${o.steps} steps per mode — sync: the loss read back at the end of every step (median ms/step); pipelined: read back every ${o.every} steps (total / steps). ` +
+      `×txc = peer time / txc time (above 1: txc is faster). Dispatches: GPUComputePassEncoder.dispatchWorkgroups calls per step. ${o.pool} distinct minibatches, cycled. ` +
+      `load: the 1-minute load average after the peer's timing; above ${rep.machine.cores} (the bench itself counts for about 1–2 on lavapipe), other processes shared the cores and the times are inflated.`,
+  );
+  for (const { workload, results } of rep.workloads) {
+    out.push('');
+    out.push(`## ${workload.id}: ${workload.title}  (bench/specs/${workload.file})`);
+    out.push('');
+    const txc = results.find((r) => r.peer === 'txc' && r.status === 'ok') as Extract<Result, { status: 'ok' }> | undefined;
+    const rows = [['peer', 'device', 'ms/step sync', 'ms/step pipelined', 'dispatches/step', '×txc sync', '×txc pipelined', 'load', `losses (steps 0–${o.gate - 1} vs float64 CPU)`]];
+    const notes: string[] = [];
+    for (const r of results) {
+      if (r.status !== 'ok') {
+        rows.push([r.peer, r.device, r.status === 'unavailable' ? 'cannot run' : 'failed', '', '', '', '', '', r.reason]);
+        continue;
+      }
+      const short = (n: number) => (n < o.steps ? ` (${n} steps)` : '');
+      rows.push([
+        r.peer,
+        r.device,
+        ms(r.syncMs) + short(r.syncSteps),
+        ms(r.pipeMs) + short(r.pipeSteps),
+        r.dispatches === undefined ? '—' : Number.isInteger(r.dispatches) ? String(r.dispatches) : r.dispatches.toFixed(1),
+        r.peer === 'txc' ? '1.00×' : ratio(r.syncMs, txc?.syncMs),
+        r.peer === 'txc' ? '1.00×' : ratio(r.pipeMs, txc?.pipeMs),
+        r.load.toFixed(1),
+        lossCell(r),
+      ]);
+      notes.push(...r.notes);
+    }
+    out.push(table(rows));
+    out.push('');
+    const ok = results.filter((r): r is Extract<Result, { status: 'ok' }> => r.status === 'ok');
+    const bad = ok.filter((r) => !r.gate.agree);
+    const ref = ok[0]?.gate.reference ?? [];
+    out.push(
+      `All peers start from the same initial parameters (txc's seeded init) and the same minibatches (txc's schedule). ` +
+        (ok.length === 0
+          ? 'No peer ran.'
+          : bad.length === 0
+            ? `Losses agree: every peer that ran matches txc's float64 CPU reference (${ref.map((x) => x.toPrecision(6)).join(', ')}) to ${o.tolerance.toExponential(0)} relative on steps 0–${o.gate - 1}.`
+            : `Losses DISAGREE for ${bad.map((r) => `${r.peer} ${r.device}`).join(', ')} (reference ${ref.map((x) => x.toPrecision(6)).join(', ')}).`),
+    );
+    for (const n of new Set(notes)) out.push(`Note: ${n}`);
+  }
+  out.push('');
+  return out.join('\n');
+}

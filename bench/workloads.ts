@@ -1,0 +1,171 @@
+// The benchmark's workloads: each is a `.tx` spec under bench/specs/, and
+// everything a peer needs to run the same training step on it, prepared on
+// the host before any timing — the initial parameters (txc's seeded
+// initialisation, so every peer starts from the same values), a fixed pool of
+// minibatches (txc's data generator and minibatch schedule) and the float64
+// CPU reference losses of the first steps (txc's CpuExecutor: the
+// interpreter's loss and gradient, then optax's Adam).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadDataset } from '../src/data/dataset.js';
+import type * as A from '../src/dsl/ast.js';
+import { windowLength } from '../src/dsl/check.js';
+import { hasErrors, formatDiagnostic } from '../src/dsl/diagnostics.js';
+import { frontend } from '../src/frontend.js';
+import type { Graph } from '../src/ir/graph.js';
+import type { Tensor } from '../src/ops/op.js';
+import { emulatorParams } from '../src/passes/inline.js';
+import type { ParamDecl } from '../src/passes/inline/network.js';
+import { runPasses } from '../src/passes/pipeline.js';
+import { gatherWindows, minibatches, windowCount } from '../src/data/windows.js';
+import { windowFeeds } from '../src/runtime/minibatch.js';
+import type { Params } from '../src/runtime/params.js';
+import { initParams } from '../src/runtime/params.js';
+import { CpuExecutor } from '../src/train/cpu-executor.js';
+import type { WindowSource } from '../src/train/executor.js';
+import { optimizer } from '../src/train/optimizer.js';
+import { readText } from '../src/util/files.js';
+
+export interface WorkloadInfo {
+  id: string;
+  file: string;
+  title: string;
+}
+
+export const WORKLOADS: readonly WorkloadInfo[] = [
+  { id: 'W1a', file: 'w1a.tx', title: 'quickstart emulator (conv 1→1, kernel 2, circular, no bias), 30 points, batch 32, supervised rollout 5, Adam 1e-2' },
+  { id: 'W1b', file: 'w1b.tx', title: 'quickstart emulator (conv 1→1, kernel 2, circular, no bias), 30 points, batch 32, supervised rollout 20, Adam 1e-2' },
+  { id: 'W2', file: 'w2.tx', title: 'conv 1→16→16→1, kernel 5, circular, biases, relu, 256 points, batch 32, supervised rollout 5, Adam 1e-3' },
+  { id: 'W3', file: 'w3.tx', title: "W2's net, diverted chain branch one, rollout 5, reference u - 0.5 (u - shift(u, 1)), batch 32, Adam 1e-3" },
+  { id: 'W4', file: 'w4.tx', title: 'MLP 3→64→64→3, tanh, Lorenz-63, batch 256, supervised rollout 10, Adam 1e-3' },
+];
+
+/** What one training step computes, in the terms every peer implements. */
+export type Body =
+  /** L = sum_t mse(f^t(ic), target[t]), t = 1..rollout. */
+  | { kind: 'supervised'; rollout: number }
+  /** main = ic; for t = 1..rollout: L += mse(f(main), P(main)); main = f(main). The gradient flows through P. */
+  | { kind: 'diverted_one'; rollout: number };
+
+export interface Workload extends WorkloadInfo {
+  spec: A.Spec;
+  /** The network the emulator is (no correction emulators here). */
+  net: A.Network;
+  body: Body;
+  /** The reference stepper's expression (W3), for peers to evaluate on their own arrays. */
+  reference?: A.ExprStepper;
+  /** After every pass: outputs [loss, grad.<param>...]. */
+  graph: Graph;
+  decls: ParamDecl[];
+  /** Float64 initial parameters, shared by every peer. */
+  init: Params;
+  lr: number;
+  batch: number;
+  /** Snapshots a window holds. */
+  window: number;
+  /** One snapshot: [channels, points] or [3]. */
+  state: number[];
+  /** The training trajectories and the windows cut from them (for txc's executors, which gather by index). */
+  source: WindowSource;
+  /** Window ids of each minibatch of the pool: step i trains on indices[i % length]. */
+  indices: number[][];
+  /** The same minibatches gathered: windows `[batch, window, ...state]`. */
+  windows: Tensor[];
+  /**
+   * The same minibatches as the time levels a step reads, `[batch, ...state]`
+   * each: levels[i][0] is the initial condition, levels[i][t] the target of
+   * step t (supervised) — what txc feeds its graph's inputs with.
+   */
+  levels: Tensor[][];
+  /** Float64 CPU reference losses of steps 0..gate-1. */
+  reference64: number[];
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** bench/specs, from the bundled bench/.out/run.mjs as from bench/*.ts. */
+export const SPEC_DIR = path.resolve(here, here.endsWith('.out') ? '..' : '.', 'specs');
+
+/**
+ * Loads a workload with `pool` distinct minibatches (the first `pool` of the
+ * spec's training schedule) and the reference losses of its first `gate` steps.
+ */
+export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Workload {
+  const file = path.join(SPEC_DIR, info.file);
+  const text = readText(file);
+  const fe = frontend(text, file);
+  if (hasErrors(fe.diagnostics)) throw new Error(fe.diagnostics.map((d) => formatDiagnostic(d, text)).join('\n'));
+  const spec = fe.spec;
+  const program = fe.programs[0]!;
+  const body = program.config.body;
+  const emu = spec.emulator!;
+  if (emu.kind === 'correction') throw new Error(`${info.id}: correction emulators are not benchmarked`);
+  if (body.kind !== 'supervised' && !(body.kind === 'diverted' && body.branchOne))
+    throw new Error(`${info.id}: only supervised and diverted_one configurations are benchmarked`);
+  if (body.cutBptt || body.weights.some((w) => w !== 1) || body.loss !== 'mse')
+    throw new Error(`${info.id}: the peers implement uncut, unweighted mse configurations only`);
+  if (spec.train.schedule !== 'constant' || spec.train.optimizer !== 'adam') throw new Error(`${info.id}: the peers implement Adam at a constant rate`);
+  let reference: A.ExprStepper | undefined;
+  if (body.kind === 'diverted') {
+    if (spec.reference?.kind !== 'expr') throw new Error(`${info.id}: the diverted workload needs an expression reference`);
+    reference = spec.reference;
+  }
+  const graph = runPasses(program.graph, spec).at(-1)!.graph;
+  const window = windowLength(body);
+  const dataset = loadDataset(spec.data!, file);
+  const state = dataset.train.shape.slice(2);
+  const decls = emulatorParams(spec, state);
+  const init = initParams(decls, emu.seed);
+  const t = spec.train;
+  const source: WindowSource = { data: dataset.train, window, substack: t.substack };
+  // The trainer's schedule (trainer.ts): per-epoch permutations of the
+  // sub-stacked windows. An epoch's last minibatch is short when the batch
+  // does not divide the windows; the pool leaves those out, so that every
+  // step has one shape (a jit would otherwise compile a second program).
+  const samples = windowCount(source.data.shape, window, t.substack);
+  const batch = Math.min(t.batch, samples);
+  const indices: number[][] = [];
+  for (const ix of minibatches(samples, t.batch, Number.MAX_SAFE_INTEGER, t.seed)) {
+    if (ix.length === batch) indices.push(ix);
+    if (indices.length === Math.max(pool, gate)) break;
+  }
+  const windows = indices.map((ix) => gatherWindows(source.data, ix, window, t.substack));
+  const levels = windows.map((w) => levelsOf(graph, w, window));
+  const cpu = new CpuExecutor(graph, optimizer('adam'), init, source);
+  const reference64: number[] = [];
+  for (let i = 0; i < gate; i++) {
+    cpu.step(indices[i]!, t.lr);
+    reference64.push(cpu.takeLoss());
+  }
+  return {
+    ...info,
+    spec,
+    net: emu,
+    body: { kind: body.kind === 'supervised' ? 'supervised' : 'diverted_one', rollout: body.rollout },
+    reference,
+    graph,
+    decls,
+    init,
+    lr: spec.train.lr,
+    batch,
+    window,
+    state,
+    source,
+    indices: indices.slice(0, pool),
+    windows: windows.slice(0, pool),
+    levels: levels.slice(0, pool),
+    reference64,
+  };
+}
+
+/** The window's snapshots 0..window-1 as txc's graph inputs see them (ic, target[t]). */
+function levelsOf(graph: Graph, windows: Tensor, window: number): Tensor[] {
+  const feeds = windowFeeds(graph, windows);
+  const byLevel: Tensor[] = [];
+  for (const n of graph.nodes) {
+    if (n.op !== 'input' || n.attrs['param'] !== undefined) continue;
+    const t = n.attrs['name'] === 'ic' ? 0 : (n.attrs['t'] as number);
+    byLevel[t] = feeds.get(n.id)!;
+  }
+  for (let t = 0; t < window; t++) if (!byLevel[t]) throw new Error(`internal: the graph reads no snapshot ${t}`);
+  return byLevel;
+}
