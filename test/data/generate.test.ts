@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { GeneratorData } from '../../src/dsl/ast.js';
-import { UserError } from '../../src/dsl/diagnostics.js';
 import { fourierSeries, generateData } from '../../src/data/generate.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS } from '../../src/data/params.js';
 import { Rng } from '../../src/data/rng.js';

@@ -9,7 +9,6 @@ import {
   lorenzRk4,
   stepBatch,
 } from '../../src/data/steppers.js';
-import { UserError } from '../../src/dsl/diagnostics.js';
 
 const f64 = (...xs: number[]) => Float64Array.from(xs);
 const mode = (n: number, k: number, phase = 0) => Float64Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * k * j) / n + phase));

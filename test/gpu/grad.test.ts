@@ -7,17 +7,7 @@ import { cpuLossAndGrad } from '../../src/runtime/cpu.js';
 import { gpuLossAndGrad } from '../../src/runtime/gpu/grad.js';
 import { findSpecs } from '../../src/snapshot.js';
 import { compileFile, firstBatch, paramsFor } from '../grad/helpers.js';
-
-/** Largest difference relative to the tensor's own scale (a tiny entry next to big ones is rounding). */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]!));
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-  }
-  return scale === 0 ? diff : diff / scale;
-}
+import { relError } from '../train/helpers.js';
 
 describe('GPU loss and gradients equal the float64 interpreter', () => {
   const cases = findSpecs('specs').flatMap((file) =>

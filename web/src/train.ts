@@ -20,6 +20,7 @@ import { safetensors } from '../../src/train/safetensors.js';
 import type { TrainHooks, TrainPlan, TrainResult } from '../../src/train/trainer.js';
 import { train } from '../../src/train/trainer.js';
 import { upwindDistance, type UpwindDistance } from '../../src/train/upwind.js';
+import { evaluationText, upwindText } from '../../src/train/report.js';
 
 export interface PageRun {
   spec: A.Spec;
@@ -111,18 +112,6 @@ export function summary(run: PageRun, result: TrainResult, file: string, device:
   const upwind = upwindDistance(run.spec, result.checkpoint.params);
   if (upwind) lines.push(upwindText(upwind));
   return { text: lines.join('\n'), evaluation, ...(upwind && { upwind }) };
-}
-
-// The two texts below are the ones src/cli/commands/train.ts prints.
-function evaluationText(e: Evaluation): string {
-  if (!e.nrmse.length) return `evaluation: the trajectories are too short for a rollout step`;
-  const cells = e.nrmse.map((r) => `step ${r.step}: ${r.value.toExponential(3)}`).join('   ');
-  return `rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean) on ${e.note}:\n  ${cells}`;
-}
-
-function upwindText(d: UpwindDistance): string {
-  const v = (xs: number[]) => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
-  return `learned kernel ${v(d.kernel)}, upwind stencil [1+CFL, -CFL] = ${v(d.stencil)}, distance ${d.distance.toFixed(4)}`;
 }
 
 /** The files `tx train` writes that a page offers for download. */

@@ -7,15 +7,15 @@ import { UserError } from '../../dsl/diagnostics.js';
 import { DeviceLostError } from '../../runtime/gpu/lost.js';
 import { createExecutor, type Device } from '../../train/executors.js';
 import { prepareRun, type Run } from '../../train/session.js';
-import type { Evaluation } from '../../train/evaluate.js';
 import { evaluateEmulator, testSet } from '../../train/evaluate.js';
 import { RUN_FILES, clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
 import { progress } from '../../train/progress.js';
 import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
 import { train } from '../../train/trainer.js';
-import { upwindDistance, type UpwindDistance } from '../../train/upwind.js';
+import { upwindDistance } from '../../train/upwind.js';
 import { loadSpec, oneProgram } from '../io.js';
+import { evaluationText, upwindText } from '../../train/report.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
 const EXIT_INTERRUPTED = 130;
@@ -124,17 +124,6 @@ async function trainWithProgress(run: Run, device: Device, label: string, hooks:
     process.off('SIGINT', onSigint);
     exec.dispose?.();
   }
-}
-
-function evaluationText(e: Evaluation): string {
-  if (!e.nrmse.length) return `evaluation: the trajectories are too short for a rollout step`;
-  const cells = e.nrmse.map((r) => `step ${r.step}: ${r.value.toExponential(3)}`).join('   ');
-  return `rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean) on ${e.note}:\n  ${cells}`;
-}
-
-function upwindText(d: UpwindDistance): string {
-  const v = (xs: number[]) => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
-  return `learned kernel ${v(d.kernel)}, upwind stencil [1+CFL, -CFL] = ${v(d.stencil)}, distance ${d.distance.toFixed(4)}`;
 }
 
 function positiveInt(s: string): number {

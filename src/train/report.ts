@@ -1,0 +1,15 @@
+// The end-of-training texts `tx train` prints and the playground shows: one
+// definition, so the page and the terminal say the same thing.
+import type { Evaluation } from './evaluate.js';
+import type { UpwindDistance } from './upwind.js';
+
+export function evaluationText(e: Evaluation): string {
+  if (!e.nrmse.length) return `evaluation: the trajectories are too short for a rollout step`;
+  const cells = e.nrmse.map((r) => `step ${r.step}: ${r.value.toExponential(3)}`).join('   ');
+  return `rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean) on ${e.note}:\n  ${cells}`;
+}
+
+export function upwindText(d: UpwindDistance): string {
+  const v = (xs: number[]) => `[${xs.map((x) => x.toFixed(4)).join(', ')}]`;
+  return `learned kernel ${v(d.kernel)}, upwind stencil [1+CFL, -CFL] = ${v(d.stencil)}, distance ${d.distance.toFixed(4)}`;
+}
