@@ -16,6 +16,7 @@ import { cpuLossAndGrad, type LossAndGrad } from '../../src/runtime/cpu.js';
 import { evaluate } from '../../src/runtime/interpreter.js';
 import { trainingBatches, windowFeeds } from '../../src/runtime/minibatch.js';
 import { initParams, type Params } from '../../src/runtime/params.js';
+import { Rng } from '../../src/data/rng.js';
 
 export interface Compiled {
   spec: A.Spec;
@@ -145,16 +146,10 @@ export function centralDiff(g: Graph, params: Params, windows: Tensor, name: str
   return (up - down) / span;
 }
 
-/** mulberry32: seeded, so every run checks the same entries. */
+/** Seeded uniform numbers in [0, 1) from the project's generator, so every run sees the same values. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.float();
 }
 
 export function randomTensor(shape: readonly number[], next: () => number, lo = -1, hi = 1): Tensor {

@@ -8,6 +8,7 @@ import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { tensor } from '../../src/ops/tensor.js';
 import { evaluate } from '../../src/runtime/interpreter.js';
+import { Rng } from '../../src/data/rng.js';
 
 export { tensor };
 
@@ -29,16 +30,10 @@ export function expectTensor(t: Tensor, shape: readonly number[], values: readon
   });
 }
 
-/** mulberry32: a small seeded generator, so every run sees the same numbers. */
+/** Seeded uniform numbers in [0, 1) from the project's generator, so every run sees the same values. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.float();
 }
 
 /** Draws one entry from a uniform random number in [0, 1). */
