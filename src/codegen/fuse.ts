@@ -43,6 +43,8 @@ export interface Kernel {
   rule: WgslRule;
   /** Inlined producers, in graph order. */
   fused: Node[];
+  /** Outputs per thread: more than 1 when a loop root is computed in register blocks. */
+  perThread: number;
   /** A loop op computed first, in the same thread, whose value the epilogue and root consume at the same index. */
   prologue?: Node;
   /** Elementwise nodes between the prologue and the root, in order. */
@@ -119,6 +121,7 @@ export function fuse(g: Graph): Fusion {
       root: n,
       rule,
       tree: rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= TREE_ABOVE_WORK,
+      perThread: (!chain && rule.kind === 'loop' && rule.tile?.({ out: n.shape, ins: n.inputs.map((i) => byId.get(i)!.shape), attrs: n.attrs })?.size) || 1,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
       epilogue: chain?.epilogue ?? [],

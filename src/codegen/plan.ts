@@ -44,7 +44,7 @@ export function planStats(p: Plan): PlanStats {
 
 export function workgroups(k: Kernel, batch: number): number {
   const count = k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
-  return k.tree ? count : Math.ceil(count / MAP_WORKGROUP);
+  return k.tree ? count : Math.ceil(count / k.perThread / MAP_WORKGROUP);
 }
 
 export function planText(p: Plan): string {
@@ -53,7 +53,7 @@ export function planText(p: Plan): string {
     String(i),
     `%${k.root.id}`,
     k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op,
-    k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind,
+    k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.perThread > 1 ? `tile${k.perThread}` : k.rule.kind,
     String(workgroups(k, p.batch)),
     k.reads.map((r) => `%${r}`).join(' '),
     k.fused.length ? k.fused.map((n) => n.op).join(' ') : '-',

@@ -111,6 +111,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
   if (lid == 0u) { arena[${out.offset}u + i] = ${done}; }
 }`;
+  } else if (rule.kind === 'loop' && k.perThread > 1) {
+    const tile = rule.tile!(c)!;
+    const body = tile.body(c, 't');
+    main = `@compute @workgroup_size(${MAP_WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let t = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;
+  if (t >= ${countExpr(k.root.shape)} / ${k.perThread}u) { return; }
+  ${body.stmts.join('\n  ')}
+  ${body.writes.map(([idx, v]) => `arena[${out.offset}u + ${idx}] = ${v};`).join('\n  ')}
+}`;
   } else {
     const body = k.prologue ? epilogue(k, ctx, locals) : rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
     main = `@compute @workgroup_size(${MAP_WORKGROUP})

@@ -61,7 +61,17 @@ export interface WgslCtx {
  */
 export type WgslRule =
   | { readonly kind: 'expr'; expr(c: WgslCtx, i: string): string }
-  | { readonly kind: 'loop'; body(c: WgslCtx, i: string): { stmts: string[]; value: string }; reuse?(c: ReuseCtx): number[] }
+  | {
+      readonly kind: 'loop';
+      body(c: WgslCtx, i: string): { stmts: string[]; value: string };
+      reuse?(c: ReuseCtx): number[];
+      /**
+       * Register blocking: thread t computes `size` outputs at once, so each
+       * load feeds several FMAs (lavapipe is bound by loads). Undefined where
+       * the shapes do not divide into blocks.
+       */
+      tile?(c: ReuseCtx): { size: number; body(c: WgslCtx, t: string): { stmts: string[]; writes: [index: string, value: string][] } } | undefined;
+    }
   | {
       readonly kind: 'reduce';
       reuse?(c: ReuseCtx): number[];
