@@ -116,12 +116,13 @@ export function fuse(g: Graph): Fusion {
     const rule = opDef((chain?.prologue ?? n).op).wgsl!;
     const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
     const work = byId.get(n.inputs[0]!)!.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1);
+    const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= TREE_ABOVE_WORK;
     kernels.push({
       name: n.id,
       root: n,
       rule,
-      tree: rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= TREE_ABOVE_WORK,
-      perThread: (!chain && rule.kind === 'loop' && rule.tile?.({ out: n.shape, ins: n.inputs.map((i) => byId.get(i)!.shape), attrs: n.attrs })?.size) || 1,
+      tree,
+      perThread: (!chain && !tree && rule.kind !== 'expr' && rule.tile?.({ out: n.shape, ins: n.inputs.map((i) => byId.get(i)!.shape), attrs: n.attrs })?.size) || 1,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
       epilogue: chain?.epilogue ?? [],

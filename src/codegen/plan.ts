@@ -53,7 +53,7 @@ export function planText(p: Plan): string {
     String(i),
     `%${k.root.id}`,
     k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op,
-    k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.perThread > 1 ? `tile${k.perThread}` : k.rule.kind,
+    (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind) + (k.perThread > 1 ? `/tile${k.perThread}` : ''),
     String(workgroups(k, p.batch)),
     k.reads.map((r) => `%${r}`).join(' '),
     k.fused.length ? k.fused.map((n) => n.op).join(' ') : '-',

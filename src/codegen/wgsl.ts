@@ -111,7 +111,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   }
   if (lid == 0u) { arena[${out.offset}u + i] = ${done}; }
 }`;
-  } else if (rule.kind === 'loop' && k.perThread > 1) {
+  } else if (rule.kind !== 'expr' && k.perThread > 1) {
     const tile = rule.tile!(c)!;
     const body = tile.body(c, 't');
     main = `@compute @workgroup_size(${MAP_WORKGROUP})

@@ -75,6 +75,8 @@ export type WgslRule =
   | {
       readonly kind: 'reduce';
       reuse?(c: ReuseCtx): number[];
+      /** As for loops; used when the reduction sums in one thread per output. */
+      tile?(c: ReuseCtx): { size: number; body(c: WgslCtx, t: string): { stmts: string[]; writes: [index: string, value: string][] } } | undefined;
       /** The number of terms per output element, a u32 expression. */
       domain(c: WgslCtx): string;
       term(c: WgslCtx, i: string, j: string): { stmts: string[]; value: string };
