@@ -25,16 +25,18 @@ const USAGE = `usage: npm run bench -- [options]
   --every N          steps per loss read-back in the pipelined mode (default 10)
   --max-seconds S    stop a timed mode early once it has run S seconds (default 300)
   --json FILE        also write the results as JSON
+  --profile          instead: time each of txc's dispatches of a step alone, per workload
   -h, --help`;
 
 interface Options extends MeasureOptions {
   workloads: WorkloadInfo[];
   peers: PeerId[];
   json?: string;
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { workloads: [...WORKLOADS], peers: [...PEERS], steps: 50, warmup: 10, warmupSeconds: 3, every: 10, gate: 3, tolerance: 1e-3, maxSeconds: 300 };
+  const o: Options = { workloads: [...WORKLOADS], peers: [...PEERS], steps: 50, warmup: 10, warmupSeconds: 3, every: 10, gate: 3, tolerance: 1e-3, maxSeconds: 300, profile: false };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min) usage(`${flag} needs a number >= ${min}, got ${v ?? 'nothing'}`);
@@ -69,6 +71,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--max-seconds':
         o.maxSeconds = num(flag, value(), 0);
+        break;
+      case '--profile':
+        o.profile = true;
         break;
       case '--json':
         o.json = value() ?? usage('--json needs a file');
@@ -130,6 +135,7 @@ export async function main(argv: string[]): Promise<void> {
   const machine = await describeMachine();
   const started = new Date();
   const pool = Math.min(o.warmup + o.every + 2 * o.steps, 100);
+  if (o.profile) return profile(o.workloads, pool, o.gate);
   const results: { workload: WorkloadInfo; results: Result[] }[] = [];
   for (const info of o.workloads) {
     log(`${info.id}: preparing data, parameters and the float64 reference`);
@@ -153,6 +159,24 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.stdout.write(formatReport(report));
   if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 1) + '\n');
+}
+
+/** `--profile`: every dispatch of txc's step timed alone, the largest first. */
+async function profile(infos: WorkloadInfo[], pool: number, gate: number): Promise<void> {
+  const { GpuExecutor } = await import('../src/train/gpu-executor.js');
+  const { gpuDevice } = await import('../src/runtime/gpu/device.js');
+  const device = await gpuDevice();
+  for (const info of infos) {
+    const w = loadWorkload(info, pool, gate);
+    const exec = await GpuExecutor.create(device, w.graph, 'adam', w.init, w.source, w.batch);
+    const rows = await exec.profile(w.batch, 20);
+    exec.dispose();
+    const total = rows.reduce((a, r) => a + r.ms, 0);
+    const width = Math.max(...rows.map((r) => r.label.length));
+    process.stdout.write(`\n## ${info.id}: ${rows.length} dispatches, ${total.toFixed(3)} ms when each runs alone (20 copies per submit)\n`);
+    for (const r of [...rows].sort((a, b) => b.ms - a.ms))
+      process.stdout.write(`${r.label.padEnd(width)}  ${r.ms.toFixed(4).padStart(9)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)}%\n`);
+  }
 }
 
 export type Report = {

@@ -25,14 +25,22 @@
 //   the layer's raw output is never stored.
 import type { Graph, Node } from '../ir/graph.js';
 import { sameShape, users } from '../ir/graph.js';
-import type { WgslRule } from '../ops/op.js';
+import type { Tile, WgslRule } from '../ops/op.js';
+import { tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
+import { MAP_WORKGROUP, REDUCE_WORKGROUP, SMALL_WORKGROUP } from './wgsl.js';
 
 const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;
 const TREE_BELOW_OUTPUTS = 64;
 const TREE_ABOVE_WORK = 16384;
+/**
+ * Register-blocked kernels with few threads run in small workgroups: lavapipe
+ * runs a workgroup on one core, so a 64-thread kernel in one workgroup would
+ * leave the other cores idle.
+ */
+const SMALL_TILE_THREADS = 2048;
 /** Batch size assumed when judging how much work a reduction is (plans do not depend on the batch). */
 const TYPICAL_BATCH = 32;
 
@@ -43,8 +51,12 @@ export interface Kernel {
   rule: WgslRule;
   /** Inlined producers, in graph order. */
   fused: Node[];
-  /** Outputs per thread: more than 1 when a loop root is computed in register blocks. */
+  /** Outputs per thread: more than 1 when the root is computed in register blocks. */
   perThread: number;
+  /** For register blocks, how many threads (see Tile). */
+  threads?: Tile['threads'];
+  /** Threads per workgroup. */
+  workgroup: number;
   /** A loop op computed first, in the same thread, whose value the epilogue and root consume at the same index. */
   prologue?: Node;
   /** Elementwise nodes between the prologue and the root, in order. */
@@ -117,12 +129,16 @@ export function fuse(g: Graph): Fusion {
     const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
     const work = byId.get(n.inputs[0]!)!.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1);
     const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= TREE_ABOVE_WORK;
+    const blocked = chain?.prologue ?? n;
+    const tile = tree || rule.kind === 'expr' ? undefined : rule.tile?.({ out: blocked.shape, ins: blocked.inputs.map((i) => byId.get(i)!.shape), attrs: blocked.attrs });
     kernels.push({
       name: n.id,
       root: n,
       rule,
       tree,
-      perThread: (!chain && !tree && rule.kind !== 'expr' && rule.tile?.({ out: n.shape, ins: n.inputs.map((i) => byId.get(i)!.shape), attrs: n.attrs })?.size) || 1,
+      perThread: tile?.size ?? 1,
+      ...(tile && { threads: tile.threads }),
+      workgroup: tree ? REDUCE_WORKGROUP : tile && tileThreads(tile.threads, TYPICAL_BATCH) < SMALL_TILE_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
       epilogue: chain?.epilogue ?? [],

@@ -3,22 +3,40 @@
 // is checked in beside every spec, so a change in fusion or memory shows up
 // in review like a change in the IR.
 import type { Graph } from '../ir/graph.js';
-import type { Fusion, Kernel } from './fuse.js';
+import type { Fusion } from './fuse.js';
 import { fuse } from './fuse.js';
 import type { Memory } from './memory.js';
 import { allocate } from './memory.js';
-import { MAP_WORKGROUP } from './wgsl.js';
+import { groupPhases, groupWorkgroups } from './merge.js';
+import type { Phase } from './wgsl.js';
+import { KERNEL_DECLS, kernelPhase, moduleWgsl } from './wgsl.js';
 
 export interface Plan {
   graph: Graph;
   batch: number;
   fusion: Fusion;
   memory: Memory;
+  /** The kernels as WGSL phases, in order. */
+  phases: Phase[];
+  /** Kernel indices per dispatch: several in one are merged. */
+  dispatches: number[][];
 }
 
 export function plan(graph: Graph, batch: number): Plan {
   const fusion = fuse(graph);
-  return { graph, batch, fusion, memory: allocate(graph, fusion, batch) };
+  const memory = allocate(graph, fusion, batch);
+  const phases = fusion.kernels.map((k, i) => kernelPhase(k, memory, `k${i}_`));
+  const index = new Map(phases.map((p, i) => [p, i]));
+  const dispatches = groupPhases(phases, batch).map((g) => g.map((p) => index.get(p)!));
+  return { graph, batch, fusion, memory, phases, dispatches };
+}
+
+/** The WGSL module of each dispatch, in order, with a file name for each. */
+export function planModules(p: Plan): { name: string; wgsl: string }[] {
+  return p.dispatches.map((d, j) => {
+    const first = p.fusion.kernels[d[0]!]!.name.replace(/[^A-Za-z0-9.]/g, '_');
+    return { name: `${String(j).padStart(3, '0')}-${first}${d.length > 1 ? `-merged${d.length}` : ''}.wgsl`, wgsl: moduleWgsl(KERNEL_DECLS, d.map((i) => p.phases[i]!)) };
+  });
 }
 
 export interface PlanStats {
@@ -34,7 +52,7 @@ export function planStats(p: Plan): PlanStats {
   const inputs = p.graph.nodes.filter((n) => n.op === 'input');
   return {
     kernels: p.fusion.kernels.length,
-    dispatchesPerStep: p.fusion.kernels.length,
+    dispatchesPerStep: p.dispatches.length,
     arenaBytes: p.memory.floats * 4,
     peakActivationBytes: p.memory.peakActivations * 4,
     inputBytes: inputs.reduce((a, n) => a + p.memory.slots.get(n.id)!.size * 4, 0),
@@ -42,23 +60,20 @@ export function planStats(p: Plan): PlanStats {
   };
 }
 
-export function workgroups(k: Kernel, batch: number): number {
-  const count = k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
-  return k.tree ? count : Math.ceil(count / k.perThread / MAP_WORKGROUP);
-}
-
 export function planText(p: Plan): string {
   const s = planStats(p);
+  const dispatchOf = new Map(p.dispatches.flatMap((d, j) => d.map((i) => [i, j])));
   const rows = p.fusion.kernels.map((k, i) => [
     String(i),
+    String(dispatchOf.get(i)),
     `%${k.root.id}`,
     k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op,
     (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind) + (k.perThread > 1 ? `/tile${k.perThread}` : ''),
-    String(workgroups(k, p.batch)),
+    p.dispatches[dispatchOf.get(i)!]!.length > 1 ? 'merged' : String(groupWorkgroups([p.phases[i]!], p.batch).x * groupWorkgroups([p.phases[i]!], p.batch).y),
     k.reads.map((r) => `%${r}`).join(' '),
     k.fused.length ? k.fused.map((n) => n.op).join(' ') : '-',
   ]);
-  const head = ['#', 'kernel', 'op', 'form', 'groups', 'reads', 'fused'];
+  const head = ['#', 'dispatch', 'kernel', 'op', 'form', 'groups', 'reads', 'fused'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((x, c) => (c === r.length - 1 ? x : x.padEnd(widths[c]!))).join('  ');
   const slots = [...p.memory.slots].sort(([, a], [, b]) => a.offset - b.offset || a.size - b.size);
@@ -66,10 +81,11 @@ export function planText(p: Plan): string {
   const offW = Math.max(...slots.map(([, sl]) => String(sl.offset).length + 1));
   return [
     `# ${p.graph.title}`,
-    `# batch ${s.batch}: ${s.kernels} kernels, ${s.dispatchesPerStep} dispatches per step; arena ${kib(s.arenaBytes)} (inputs ${kib(s.inputBytes)}, peak activations ${kib(s.peakActivationBytes)})`,
+    `# batch ${s.batch}: ${s.kernels} kernels, ${s.dispatchesPerStep} dispatch${s.dispatchesPerStep === 1 ? '' : 'es'} per step; arena ${kib(s.arenaBytes)} (inputs ${kib(s.inputBytes)}, peak activations ${kib(s.peakActivationBytes)})`,
     line(head),
     ...rows.map(line),
     '',
+    '# dispatch: kernels with the same number run as one merged dispatch (one workgroup, barriers between dependent kernels)',
     '# memory: f32 arena slots (offset, elements at the batch above); a slot is reused once its last reader has run',
     ...slots.map(([id, sl]) => `%${id.padEnd(nameW - 1)}  ${`@${sl.offset}`.padEnd(offW)}  ${sl.size}`),
   ].join('\n') + '\n';

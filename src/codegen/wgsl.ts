@@ -1,42 +1,79 @@
-// WGSL for one kernel: its inlined producers become functions of a flat
-// index, its root op writes one element per thread (map, loop) or one per
-// workgroup (reduce, summed in a tree: WGSL has no float atomics). All values
-// live in one f32 arena binding, so no kernel needs more than two bindings.
+// WGSL for one kernel, as a phase: a function of a thread index. Its
+// inlined producers become functions of a flat index; its root op writes one
+// element per thread (map, loop), a register block per thread (tiles), or
+// one element per workgroup (reduce, summed in a tree: WGSL has no float
+// atomics). A phase runs as its own dispatch, or with its neighbours in one
+// merged dispatch (merge.ts). All values live in one f32 arena binding, so
+// no kernel needs more than two bindings.
 import type { Node } from '../ir/graph.js';
-import type { WgslCtx, WgslRule } from '../ops/op.js';
+import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
+import { countExpr, tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
-import { countExpr } from '../ops/op.js';
 import type { Kernel } from './fuse.js';
 import type { Memory } from './memory.js';
 
 export const MAP_WORKGROUP = 64;
 export const REDUCE_WORKGROUP = 256;
+export const SMALL_WORKGROUP = 16;
 /** Workgroups per dispatch dimension that every device allows; larger maps use a second dimension. */
 export const MAX_GROUPS = 65535;
 
-// tanh through exp(-2|x|) never overflows; WGSL's own may for large |x|.
-const PREAMBLE = `struct Uniforms { B: u32 }
+/** The uniform every kernel of a step reads: the batch, then what the optimizer needs. */
+export const STEP_STRUCT = 'struct Step { B: u32, lr: f32, c1: f32, c2: f32 }';
+export const STEP_UNIFORM_BYTES = 16;
+
+/** The bindings of a graph's kernels: the arena and the step uniform. */
+export const KERNEL_DECLS = `${STEP_STRUCT}
 @group(0) @binding(0) var<storage, read_write> arena: array<f32>;
-@group(0) @binding(1) var<uniform> u: Uniforms;
-fn tx_tanh(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e); }
+@group(0) @binding(1) var<uniform> u: Step;
+`;
+
+// tanh through exp(-2|x|) never overflows; WGSL's own may for large |x|.
+const MATH = `fn tx_tanh(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e); }
 fn tx_sigmoid(x: f32) -> f32 { return 0.5 + 0.5 * tx_tanh(0.5 * x); }
 fn tx_gelu(x: f32) -> f32 { return 0.5 * x * (1.0 + tx_tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); }
 fn tx_square(x: f32) -> f32 { return x * x; }
 `;
 
-/** The prologue's loop, then the elementwise chain on its value, in registers. */
-function epilogue(k: Kernel, ctx: (n: Node) => WgslCtx, locals: Map<string, string>): { stmts: string[]; value: string } {
-  const p = k.prologue!;
-  const loop = opDef(p.op).wgsl;
-  if (loop?.kind !== 'loop') throw new Error(`internal: ${k.name}'s prologue is not a loop`);
-  const body = loop.body(ctx(p), 'i');
-  const stmts = [...body.stmts, `let pro = ${body.value};`];
-  locals.set(p.id, 'pro');
+/** A range of arena floats, [offset, offset + size). */
+export type Range = [offset: number, size: number];
+
+/**
+ * A kernel as WGSL: `code` defines `fn <fn>(t: u32)`, which does thread t's
+ * work and returns at once for t >= count. A workgroup-tree reduction has
+ * its own entry point instead (`tree`), and is never merged.
+ */
+export interface Phase {
+  label: string;
+  fn: string;
+  code: string;
+  /** Threads, as a WGSL u32 expression and at a given batch. */
+  count: string;
+  threads(batch: number): number;
+  workgroup: number;
+  tree?: { entry: string; groups(batch: number): number };
+  /** Whether it may share a dispatch: not a tree, and light per thread (no register blocks). */
+  merge: boolean;
+  /** Arena ranges read and written; 'all' orders the phase after and before every other. */
+  reads: Range[] | 'all';
+  writes: Range[] | 'all';
+}
+
+/** The elementwise chain on the prologue's value `value` at element i, in registers; the root's value last. */
+function epilogue(k: Kernel, ctx: (n: Node) => WgslCtx, locals: Map<string, string>, value: string): { stmts: string[]; value: string } {
+  const stmts = [`let pro = ${value};`];
+  locals.set(k.prologue!.id, 'pro');
   k.epilogue.forEach((n, j) => {
     stmts.push(`let epi${j} = ${exprOf(n).expr(ctx(n), 'i')};`);
     locals.set(n.id, `epi${j}`);
   });
   return { stmts, value: exprOf(k.root).expr(ctx(k.root), 'i') };
+}
+
+function loopOf(n: Node): Extract<WgslRule, { kind: 'loop' }> {
+  const r = opDef(n.op).wgsl;
+  if (r?.kind !== 'loop') throw new Error(`internal: %${n.id} is not a loop op`);
+  return r;
 }
 
 function exprOf(n: Node): Extract<WgslRule, { kind: 'expr' }> {
@@ -54,10 +91,11 @@ function sequentialSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx):
   };
 }
 
-export function kernelWgsl(k: Kernel, mem: Memory): string {
+/** Kernel `k` as a phase whose names start with `prefix`. */
+export function kernelPhase(k: Kernel, mem: Memory, prefix: string): Phase {
   const shapes = new Map<string, Node['shape']>();
   for (const n of [...k.fused, k.root]) shapes.set(n.id, n.shape);
-  const fnName = new Map(k.fused.map((n, j) => [n.id, `v${j}_${n.id.replace(/[^A-Za-z0-9]/g, '_')}`]));
+  const fnName = new Map(k.fused.map((n, j) => [n.id, `${prefix}v${j}_${n.id.replace(/[^A-Za-z0-9]/g, '_')}`]));
   let counter = 0;
   // Values an epilogue holds in registers: read only at the element computed.
   const locals = new Map<string, string>();
@@ -90,11 +128,22 @@ export function kernelWgsl(k: Kernel, mem: Memory): string {
   const out = mem.slots.get(k.root.id)!;
   const c = ctx(k.root);
   const rule = k.rule;
-  let main: string;
+  const fn = `${prefix}phase`;
+  const ops = k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
+  const phase = {
+    label: `%${k.name} ${ops}`,
+    fn,
+    workgroup: k.workgroup,
+    reads: k.reads.map((r): Range => [mem.slots.get(r)!.offset, mem.slots.get(r)!.size]),
+    writes: [[out.offset, out.size]] as Range[],
+    merge: !k.tree && !k.threads,
+  };
+  const count = (batch: number) => k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
+  const header = `// ${k.name}: ${k.root.op} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
   if (rule.kind === 'reduce' && k.tree) {
     const t = rule.term(c, 'i', 'j');
-    const done = rule.finish ? rule.finish(c, 'i', 'part[0]') : 'part[0]';
-    main = `var<workgroup> part: array<f32, ${REDUCE_WORKGROUP}>;
+    const done = rule.finish ? rule.finish(c, 'i', `${prefix}part[0]`) : `${prefix}part[0]`;
+    const entry = `var<workgroup> ${prefix}part: array<f32, ${REDUCE_WORKGROUP}>;
 @compute @workgroup_size(${REDUCE_WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = wid.x;
@@ -103,36 +152,105 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     ${t.stmts.join('\n    ')}
     acc += ${t.value};
   }
-  part[lid] = acc;
+  ${prefix}part[lid] = acc;
   workgroupBarrier();
   for (var s = ${REDUCE_WORKGROUP / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) { part[lid] += part[lid + s]; }
+    if (lid < s) { ${prefix}part[lid] += ${prefix}part[lid + s]; }
     workgroupBarrier();
   }
   if (lid == 0u) { arena[${out.offset}u + i] = ${done}; }
 }`;
-  } else if (rule.kind !== 'expr' && k.perThread > 1) {
-    const tile = rule.tile!(c)!;
-    const body = tile.body(c, 't');
-    main = `@compute @workgroup_size(${MAP_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let t = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;
-  if (t >= ${countExpr(k.root.shape)} / ${k.perThread}u) { return; }
+    return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
+  } else if (rule.kind !== 'expr' && k.threads) {
+    const pc = k.prologue ? ctx(k.prologue) : c;
+    const body = rule.tile!(pc)!.body(pc, 't');
+    const { fixed, batchBlock } = k.threads;
+    const threads = k.threads;
+    const write = ([idx, v, guard]: TileWrite) => {
+      let store = `arena[${out.offset}u + ${idx}] = ${v};`;
+      if (k.prologue) {
+        const e = epilogue(k, ctx, locals, v);
+        store = `{ let i = ${idx}; ${e.stmts.join(' ')} arena[${out.offset}u + i] = ${e.value}; }`;
+      }
+      return guard ? `if (${guard}) ${store.startsWith('{') ? store : `{ ${store} }`}` : store;
+    };
+    const total = batchBlock ? `${fixed}u * ((u.B + ${batchBlock - 1}u) / ${batchBlock}u)` : `${fixed}u`;
+    return {
+      ...phase,
+      count: total,
+      threads: (batch) => tileThreads(threads, batch),
+      code: `${header}fn ${fn}(t: u32) {
+  if (t >= ${total}) { return; }
   ${body.stmts.join('\n  ')}
-  ${body.writes.map(([idx, v]) => `arena[${out.offset}u + ${idx}] = ${v};`).join('\n  ')}
-}`;
+  ${body.writes.map(write).join('\n  ')}
+}
+`,
+    };
   } else {
-    const body = k.prologue ? epilogue(k, ctx, locals) : rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
-    main = `@compute @workgroup_size(${MAP_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;
+    let body: { stmts: string[]; value: string };
+    if (k.prologue) {
+      const loop = loopOf(k.prologue).body(ctx(k.prologue), 'i');
+      const e = epilogue(k, ctx, locals, loop.value);
+      body = { stmts: [...loop.stmts, ...e.stmts], value: e.value };
+    } else body = rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
+    return {
+      ...phase,
+      count: countExpr(k.root.shape),
+      threads: count,
+      code: `${header}fn ${fn}(i: u32) {
   if (i >= ${countExpr(k.root.shape)}) { return; }
   ${body.stmts.join('\n  ')}
   arena[${out.offset}u + i] = ${body.value};
-}`;
+}
+`,
+    };
   }
-  return `// ${k.name}: ${k.root.op} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}
-${PREAMBLE}${fns.join('\n')}
-${main}
+}
+
+/**
+ * One compute module running `phases` in order: a lone phase with one
+ * thread per index (a tree with its own entry); several in one workgroup
+ * that strides over each phase's threads, with a storage barrier wherever a
+ * phase touches what an earlier one since the last barrier wrote, or
+ * writes what it read.
+ */
+export function moduleWgsl(decls: string, phases: Phase[]): string {
+  const code = `${decls}${MATH}${phases.map((p) => p.code).join('')}`;
+  const [only] = phases;
+  if (phases.length === 1 && only) {
+    if (only.tree) return `${code}${only.tree.entry}\n`;
+    return `${code}@compute @workgroup_size(${only.workgroup})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
+}
 `;
+  }
+  const lines: string[] = [];
+  let since: Phase[] = [];
+  for (const p of phases) {
+    if (since.some((q) => conflicts(q, p))) {
+      lines.push('  storageBarrier();');
+      since = [];
+    }
+    lines.push(`  for (var t = lid; t < ${p.count}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
+    since.push(p);
+  }
+  return `${code}@compute @workgroup_size(${MERGED_WORKGROUP})
+fn main(@builtin(local_invocation_index) lid: u32) {
+${lines.join('\n')}
+}
+`;
+}
+
+/** Threads of the one workgroup a merged dispatch runs. */
+export const MERGED_WORKGROUP = 64;
+
+/** Whether `b` must wait for `a`: it reads what `a` writes, or writes what `a` reads or writes. */
+export function conflicts(a: Phase, b: Phase): boolean {
+  return overlap(a.writes, b.reads) || overlap(a.writes, b.writes) || overlap(a.reads, b.writes);
+}
+
+function overlap(x: Range[] | 'all', y: Range[] | 'all'): boolean {
+  if (x === 'all' || y === 'all') return true;
+  return x.some(([o, n]) => y.some(([p, m]) => o < p + m && p < o + n));
 }

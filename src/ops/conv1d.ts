@@ -63,6 +63,7 @@ export const conv1d: OpDef = {
       if (O % Q !== 0 || N % P !== 0) return undefined;
       return {
         size: P * Q,
+        threads: { fixed: (O / Q) * (N / P), batchBlock: 1 },
         body: (c, t) => {
           const pad = paddingAttr(c.attrs, 'conv1d');
           const [b, ob, cb, acc, ch] = ['b', 'ob', 'cb', 'acc', 'c'].map((x) => c.fresh(x)) as [string, string, string, string, string];

@@ -62,6 +62,7 @@ export const conv1d_t: OpDef = {
       if (C % Q !== 0 || N % P !== 0) return undefined;
       return {
         size: P * Q,
+        threads: { fixed: (C / Q) * (N / P), batchBlock: 1 },
         body: (c, t) => {
           const pad = paddingAttr(c.attrs, 'conv1d_t');
           const [b, cq, cb, acc, o] = ['b', 'cq', 'cb', 'acc', 'o'].map((x) => c.fresh(x)) as [string, string, string, string, string];

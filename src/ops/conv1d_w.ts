@@ -60,6 +60,7 @@ export const conv1d_w: OpDef = {
       if (O % Q !== 0 || C % Q !== 0) return undefined;
       return {
         size: Q * Q,
+        threads: { fixed: (O / Q) * (C / Q) * (s.out[2] as number) },
         body: (c, t) => {
           const pad = paddingAttr(c.attrs, 'conv1d_w');
           const N = c.ins[0]![2] as number;

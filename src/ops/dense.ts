@@ -7,6 +7,7 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
+import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
 export const dense: OpDef = {
@@ -40,6 +41,17 @@ export const dense: OpDef = {
   wgsl: {
     kind: 'loop',
     reuse: (c) => [c.ins[1]![0] as number, 1],
+    tile: (s) => {
+      const [O, In] = s.ins[1] as [number, number];
+      return matmulTile({
+        M: s.out[0]!,
+        N: O,
+        K: In,
+        a: (c, m, k) => c.x(0, `${m} * ${In}u + ${k}`),
+        b: (c, n, k) => c.x(1, `${n} * ${In}u + ${k}`),
+        out: (m, n) => `${m} * ${O}u + ${n}`,
+      });
+    },
     body: (c, i) => {
       const In = c.ins[0]![1] as number;
       const [b, o, acc, k] = ['b', 'o', 'acc', 'i'].map((t) => c.fresh(t)) as [string, string, string, string];

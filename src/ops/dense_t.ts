@@ -5,6 +5,7 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
+import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
 export const dense_t: OpDef = {
@@ -38,6 +39,17 @@ export const dense_t: OpDef = {
   wgsl: {
     kind: 'loop',
     reuse: (c) => [c.ins[1]![1] as number, 1],
+    tile: (s) => {
+      const [O, In] = s.ins[1] as [number, number];
+      return matmulTile({
+        M: s.out[0]!,
+        N: In,
+        K: O,
+        a: (c, m, k) => c.x(0, `${m} * ${O}u + ${k}`),
+        b: (c, n, k) => c.x(1, `${k} * ${In}u + ${n}`),
+        out: (m, n) => `${m} * ${In}u + ${n}`,
+      });
+    },
     body: (c, i) => {
       const [O, In] = c.ins[1] as [number, number];
       const [b, k, acc, o] = ['b', 'i', 'acc', 'o'].map((t) => c.fresh(t)) as [string, string, string, string];

@@ -6,6 +6,7 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
+import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
 export const dense_w: OpDef = {
@@ -40,6 +41,17 @@ export const dense_w: OpDef = {
   wgsl: {
     kind: 'reduce',
     reuse: (c) => [c.out[1] as number, c.out[0] as number],
+    tile: (s) => {
+      const [O, In] = s.out as [number, number];
+      return matmulTile({
+        M: O,
+        N: In,
+        K: 'B',
+        a: (c, m, k) => c.x(0, `${k} * ${O}u + ${m}`),
+        b: (c, n, k) => c.x(1, `${k} * ${In}u + ${n}`),
+        out: (m, n) => `${m} * ${In}u + ${n}`,
+      });
+    },
     domain: () => 'u.B',
     term: (c, i, j) => {
       const [O, In] = c.out as [number, number];

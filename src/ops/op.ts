@@ -70,19 +70,38 @@ export type WgslRule =
        * load feeds several FMAs (lavapipe is bound by loads). Undefined where
        * the shapes do not divide into blocks.
        */
-      tile?(c: ReuseCtx): { size: number; body(c: WgslCtx, t: string): { stmts: string[]; writes: [index: string, value: string][] } } | undefined;
+      tile?(c: ReuseCtx): Tile | undefined;
     }
   | {
       readonly kind: 'reduce';
       reuse?(c: ReuseCtx): number[];
       /** As for loops; used when the reduction sums in one thread per output. */
-      tile?(c: ReuseCtx): { size: number; body(c: WgslCtx, t: string): { stmts: string[]; writes: [index: string, value: string][] } } | undefined;
+      tile?(c: ReuseCtx): Tile | undefined;
       /** The number of terms per output element, a u32 expression. */
       domain(c: WgslCtx): string;
       term(c: WgslCtx, i: string, j: string): { stmts: string[]; value: string };
       /** From the sum to the element, e.g. a mean's division; identity by default. */
       finish?(c: WgslCtx, i: string, acc: string): string;
     };
+
+/**
+ * A register block: thread t computes `size` outputs. Threads number
+ * `fixed`, times ceil(B / batchBlock) when the block spans the batch axis;
+ * then the last block's rows past the batch are clamped when read and
+ * guarded when written.
+ */
+export interface Tile {
+  size: number;
+  threads: { fixed: number; batchBlock?: number };
+  body(c: WgslCtx, t: string): { stmts: string[]; writes: TileWrite[] };
+}
+
+export type TileWrite = [index: string, value: string, guard?: string];
+
+/** Threads a tile needs at batch `batch`. */
+export function tileThreads(t: Tile['threads'], batch: number): number {
+  return t.fixed * (t.batchBlock ? Math.ceil(batch / t.batchBlock) : 1);
+}
 
 /** Shapes only: enough to say how often a kernel reads each input element. */
 export type ReuseCtx = Pick<WgslCtx, 'out' | 'ins' | 'attrs'>;

@@ -82,6 +82,11 @@ export class GpuExecutor implements StepExecutor {
     this.write(params, state);
   }
 
+  /** Per-dispatch times of a step (GpuTrainProgram.profile); leaves the state changed. */
+  profile(batch: number, reps: number): Promise<{ label: string; ms: number }[]> {
+    return this.program.profile(batch, reps);
+  }
+
   /** Frees the device's buffers; the executor is unusable after. */
   dispose(): void {
     this.program.destroy();

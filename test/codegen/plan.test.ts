@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Plan } from '../../src/codegen/plan.js';
-import { plan, planStats } from '../../src/codegen/plan.js';
-import { kernelWgsl } from '../../src/codegen/wgsl.js';
+import { plan, planModules, planStats } from '../../src/codegen/plan.js';
+import { MERGE_PHASES } from '../../src/codegen/merge.js';
 import { frontend } from '../../src/frontend.js';
 import { runPasses } from '../../src/passes/pipeline.js';
 import { findSpecs } from '../../src/snapshot.js';
@@ -77,11 +77,27 @@ describe('kernels', () => {
     expect(ops.length).toBe(21);
   });
 
-  test.each(findSpecs('specs'))('every kernel uses two bindings, within any device limit: %s', (file) => {
+  test.each(findSpecs('specs'))('every dispatch uses two bindings, within any device limit: %s', (file) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     for (const prog of fe.programs) {
       const p = plan(runPasses(prog.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
-      for (const k of p.fusion.kernels) expect(kernelWgsl(k, p.memory).match(/@binding\(/g)?.length).toBe(2);
+      for (const m of planModules(p)) expect(m.wgsl.match(/@binding\(/g)?.length).toBe(2);
     }
+  });
+
+  test('light kernels share merged dispatches of at most MERGE_PHASES, in kernel order, barriers only between dependent ones', () => {
+    const file = 'specs/quickstart/rollout5.tx';
+    const fe = frontend(readFileSync(file, 'utf8'), file);
+    const p = plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
+    expect(p.dispatches.flat()).toEqual(p.fusion.kernels.map((_, i) => i));
+    expect(p.dispatches.length).toBe(Math.ceil(p.fusion.kernels.length / MERGE_PHASES));
+    const [first] = planModules(p);
+    // u1 = conv(ic), l1 = loss(u1), u2 = conv(u1), l2 = loss(u2), ...: every
+    // kernel after the first reads its predecessor's output or a value of
+    // the one before it, and the losses are independent of the next conv.
+    const body = first!.wgsl.slice(first!.wgsl.indexOf('fn main'));
+    const loops = body.split('\n').filter((l) => l.includes('for (var t = lid'));
+    expect(loops.length).toBe(MERGE_PHASES);
+    expect(body.match(/storageBarrier\(\);/g)!.length).toBeLessThan(MERGE_PHASES);
   });
 });

@@ -41,7 +41,7 @@ function expectAgreement({ cpu, gpu }: { cpu: TrainResult; gpu: TrainResult }, s
 
 describe(`${STEPS} steps on the GPU equal the float64 executor`, () => {
   // Lavapipe shares the CPU with the other test files running in parallel.
-  const timeout = 60_000;
+  const timeout = 240_000;
   test.each([
     ['specs/quickstart/rollout5.tx', 32],
     ['specs/showcase/diverted-three-step-branch-two.tx', 32],

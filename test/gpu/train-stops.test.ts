@@ -21,7 +21,7 @@ import type { Run } from '../../src/train/session.js';
 import { train, type Checkpoint, type TrainHooks, type TrainResult } from '../../src/train/trainer.js';
 import { bits, lossBits, paramErrors, specRun, TINY, tinyRun, trainRun } from '../train/helpers.js';
 
-const timeout = 60_000;
+const timeout = 240_000;
 
 async function gpuRun(run: Run, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
   const exec = await gpuExecutor(run);

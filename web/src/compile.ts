@@ -11,8 +11,7 @@ import { frontend } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { printGraph } from '../../src/ir/print.js';
 import { STAGE_NAMES, callStats, opStats, runPasses, type CallStats, type Stage } from '../../src/passes/pipeline.js';
-import { plan, planStats, planText, type Plan, type PlanStats } from '../../src/codegen/plan.js';
-import { kernelWgsl } from '../../src/codegen/wgsl.js';
+import { plan, planModules, planStats, planText, type Plan, type PlanStats } from '../../src/codegen/plan.js';
 
 export { STAGE_NAMES };
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -105,10 +104,11 @@ export class Compilation {
     return planText(this.codegen.plan);
   }
 
-  /** `tx compile --emit wgsl`: every kernel's module, in dispatch order. */
+  /** `tx compile --emit wgsl`: every dispatch's module, in order. */
   wgsl(): string {
-    const { fusion, memory } = this.codegen.plan;
-    return fusion.kernels.map((k) => kernelWgsl(k, memory)).join('\n');
+    return planModules(this.codegen.plan)
+      .map((m) => `// ${m.name}\n${m.wgsl}`)
+      .join('\n');
   }
 
   stats(): Stats {

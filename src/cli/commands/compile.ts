@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { join } from 'node:path';
-import { plan, planStats, planText } from '../../codegen/plan.js';
-import { kernelWgsl } from '../../codegen/wgsl.js';
+import { plan, planModules, planStats, planText } from '../../codegen/plan.js';
 import { printGraph } from '../../ir/print.js';
 import { runPasses } from '../../passes/pipeline.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
@@ -36,7 +35,7 @@ export function register(program: Command): void {
             ? [[`${p.config.name}.ir`, printGraph(pl.graph)]]
             : opts.emit === 'plan'
               ? [[`${p.config.name}.plan`, planText(pl)]]
-              : pl.fusion.kernels.map((k, i) => [join(p.config.name, `${String(i).padStart(3, '0')}-${k.name.replace(/[^A-Za-z0-9.]/g, '_')}.wgsl`), kernelWgsl(k, pl.memory)]);
+              : planModules(pl).map((m): [string, string] => [join(p.config.name, m.name), m.wgsl]);
         for (const [name, text] of files) {
           if (opts.out) writeAtomic(join(opts.out, name), text);
           else process.stdout.write(text);

@@ -2,8 +2,8 @@
 // into their arena slots from the trajectories kept on the GPU, for the
 // window ids in `windows` — the index arithmetic of data/windows.ts, so a
 // window is never materialised on the host.
-import { MAP_WORKGROUP, MAX_GROUPS } from '../../codegen/wgsl.js';
-import { TRAIN_DECLS } from './train-bindings.js';
+import type { Phase } from '../../codegen/wgsl.js';
+import { MAP_WORKGROUP } from '../../codegen/wgsl.js';
 
 /**
  * Floats one thread copies. A snapshot is contiguous at both ends, and on a
@@ -28,16 +28,23 @@ export function gatherThreads(p: GatherPlan, batch: number): number {
   return p.inputs.length * batch * Math.ceil(p.stateSize / RUN);
 }
 
-export function gatherWgsl(p: GatherPlan): string {
+export function gatherPhase(p: GatherPlan): Phase {
   const k = p.inputs.length;
   const runs = Math.ceil(p.stateSize / RUN);
   const list = (f: (x: GatherPlan['inputs'][number]) => number) => p.inputs.map((x) => `${f(x)}u`).join(', ');
-  return `// gather: ${k} data input(s) of ${p.stateSize} floats per sample
-${TRAIN_DECLS}
-@compute @workgroup_size(${MAP_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;
-  if (i >= ${k * runs}u * u.B) { return; }
+  const count = `${k * runs}u * u.B`;
+  return {
+    label: 'gather',
+    fn: 'gather',
+    count,
+    threads: (batch) => gatherThreads(p, batch),
+    workgroup: MAP_WORKGROUP,
+    merge: true,
+    reads: 'all',
+    writes: 'all',
+    code: `// gather: ${k} data input(s) of ${p.stateSize} floats per sample
+fn gather(i: u32) {
+  if (i >= ${count}) { return; }
   var offsets = array<u32, ${k}>(${list((x) => x.offset)});
   var snapshot = array<u32, ${k}>(${list((x) => x.snapshot)});
   let row = i / ${runs}u;
@@ -49,5 +56,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let first = (i % ${runs}u) * ${RUN}u;
   for (var e = first; e < min(first + ${RUN}u, ${p.stateSize}u); e++) { arena[dst + e] = trajectories[src + e]; }
 }
-`;
+`,
+  };
 }

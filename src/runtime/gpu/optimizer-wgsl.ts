@@ -3,8 +3,8 @@
 // square root, optax.sgd). It reads the gradients the backward left in the
 // arena and keeps the parameters and moments in the optimizer state, copying
 // the new parameters into their arena slots for the next step's forward.
-import { MAP_WORKGROUP, MAX_GROUPS } from '../../codegen/wgsl.js';
-import { TRAIN_DECLS } from './train-bindings.js';
+import type { Phase } from '../../codegen/wgsl.js';
+import { MAP_WORKGROUP } from '../../codegen/wgsl.js';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
@@ -30,7 +30,7 @@ export function parameterCount(p: OptimizerPlan): number {
   return p.tensors.reduce((a, t) => a + t.size, 0);
 }
 
-export function optimizerWgsl(p: OptimizerPlan): string {
+export function optimizerPhase(p: OptimizerPlan): Phase {
   const n = parameterCount(p);
   const NONE = 0xffffffff;
   let start = 0;
@@ -55,15 +55,12 @@ export function optimizerWgsl(p: OptimizerPlan): string {
   state.values[${r(2)}] = v;`
       : `state.values[${r(1)}] = p0;
   let p = p0 + -u.lr * g;`;
-  return `// optimizer: ${p.kind} over ${n} parameters in ${p.tensors.length} tensor(s)
-${TRAIN_DECLS}
+  const code = `// optimizer: ${p.kind} over ${n} parameters in ${p.tensors.length} tensor(s)
 // Per tensor: its first parameter, its gradient's arena offset, its arena slot (${NONE}u: none).
 fn locate(i: u32) -> vec3<u32> {
 ${locate.join('\n')}
 }
-@compute @workgroup_size(${MAP_WORKGROUP})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = gid.x + gid.y * ${MAX_GROUPS * MAP_WORKGROUP}u;
+fn optimizer(i: u32) {
   // After a non-finite loss the host wants the state that produced it, and
   // the steps already queued behind it must not move it: they all skip.
   let bad = (bitcast<u32>(arena[${p.loss}u]) & 0x7f800000u) == 0x7f800000u;
@@ -77,6 +74,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (t.z != ${NONE}u) { arena[t.z + i - t.x] = p; }
 }
 `;
+  return { label: 'optimizer', fn: 'optimizer', code, count: `${n}u`, threads: () => n, workgroup: MAP_WORKGROUP, merge: true, reads: 'all', writes: 'all' };
 }
 
 /** A WGSL float literal. */

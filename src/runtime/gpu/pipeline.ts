@@ -1,32 +1,36 @@
-// A differentiated graph's kernels as compute pipelines, created once, and
-// the workgroups each dispatch needs at a given batch.
-import type { Kernel } from '../../codegen/fuse.js';
+// A step's phases (the graph's kernels, and in training the gather and the
+// optimizer) as compute pipelines, created once: one per dispatch, where a
+// run of light phases shares a merged dispatch (codegen/merge.ts).
+import { groupLabel, groupPhases, groupWorkgroups } from '../../codegen/merge.js';
 import type { Memory } from '../../codegen/memory.js';
-import { plan, workgroups } from '../../codegen/plan.js';
-import { MAP_WORKGROUP, MAX_GROUPS, kernelWgsl } from '../../codegen/wgsl.js';
+import type { Plan } from '../../codegen/plan.js';
+import { plan } from '../../codegen/plan.js';
+import type { Phase } from '../../codegen/wgsl.js';
+import { moduleWgsl } from '../../codegen/wgsl.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, type SizedBuffer } from './buffers.js';
 import { guard } from './lost.js';
 
-export interface CompiledGraph {
-  kernels: Kernel[];
-  memory: Memory;
+export interface CompiledPhases {
+  groups: Phase[][];
   pipelines: GPUComputePipeline[];
 }
 
-/**
- * `layout` must hold the codegen's bindings (arena at 0, uniform at 1); it
- * may hold more. An arena too large for the device is refused before any
- * kernel is compiled.
- */
-export async function compileGraph(device: GPUDevice, layout: GPUPipelineLayout, graph: Graph, maxBatch: number): Promise<CompiledGraph> {
-  const { fusion, memory } = plan(graph, maxBatch);
-  checkFits(device, arenaBuffer(memory, maxBatch));
+/** The graph's plan; an arena too large for the device is refused before any kernel is compiled. */
+export function planFor(device: GPUDevice, graph: Graph, maxBatch: number): Plan {
+  const p = plan(graph, maxBatch);
+  checkFits(device, arenaBuffer(p.memory, maxBatch));
+  return p;
+}
+
+/** `layout` must hold the bindings `decls` declares. */
+export async function compilePhases(device: GPUDevice, layout: GPUPipelineLayout, decls: string, phases: readonly Phase[], maxBatch: number): Promise<CompiledPhases> {
+  const groups = groupPhases(phases, maxBatch);
   // One at a time: Dawn on lavapipe aborted the process when several error
   // scopes and pipeline creations were in flight together.
   const pipelines: GPUComputePipeline[] = [];
-  for (const k of fusion.kernels) pipelines.push(await createPipeline(device, layout, k.name, kernelWgsl(k, memory)));
-  return { kernels: fusion.kernels, memory, pipelines };
+  for (const g of groups) pipelines.push(await createPipeline(device, layout, groupLabel(g), moduleWgsl(decls, g)));
+  return { groups, pipelines };
 }
 
 /** The one buffer of every value of a step, as codegen laid it out for `maxBatch`. */
@@ -40,33 +44,16 @@ export function arenaBuffer(memory: Memory, maxBatch: number): SizedBuffer {
 }
 
 export interface Dispatch {
+  /** What it computes, for profiles. */
+  label: string;
   pipeline: GPUComputePipeline;
   x: number;
   y: number;
 }
 
-/** The graph's dispatches, in order, for a batch of `batch` samples. */
-export function graphDispatches(c: CompiledGraph, batch: number): Dispatch[] {
-  return c.kernels.map((k, j) => {
-    const groups = workgroups(k, batch);
-    // A workgroup-tree reduction indexes by workgroup id alone; every other
-    // kernel folds a second dimension back into its thread index.
-    if (groups > MAX_GROUPS && k.tree) throw new Error(`internal: ${k.name} reduces with ${groups} workgroups, more than a dimension allows`);
-    return { pipeline: c.pipelines[j]!, ...split(groups) };
-  });
-}
-
-/**
- * Workgroups for one thread per element in MAP_WORKGROUP-wide groups; past
- * MAX_GROUPS a second dimension, which kernels fold back as
- * `gid.x + gid.y * MAX_GROUPS * MAP_WORKGROUP`.
- */
-export function mapGroups(threads: number): { x: number; y: number } {
-  return split(Math.ceil(threads / MAP_WORKGROUP));
-}
-
-function split(groups: number): { x: number; y: number } {
-  return groups <= MAX_GROUPS ? { x: Math.max(1, groups), y: 1 } : { x: MAX_GROUPS, y: Math.ceil(groups / MAX_GROUPS) };
+/** The dispatches, in order, for a batch of `batch` samples. */
+export function phaseDispatches(c: CompiledPhases, batch: number): Dispatch[] {
+  return c.groups.map((g, j) => ({ label: groupLabel(g), pipeline: c.pipelines[j]!, ...groupWorkgroups(g, batch) }));
 }
 
 /**

@@ -8,14 +8,17 @@ import type { Graph } from '../../ir/graph.js';
 import type { Tensor } from '../../ops/op.js';
 import { sizedBuffer } from './buffers.js';
 import { guard } from './lost.js';
-import type { CompiledGraph } from './pipeline.js';
-import { arenaBuffer, compileGraph, graphDispatches } from './pipeline.js';
+import type { Plan } from '../../codegen/plan.js';
+import { KERNEL_DECLS } from '../../codegen/wgsl.js';
+import type { CompiledPhases } from './pipeline.js';
+import { arenaBuffer, compilePhases, phaseDispatches, planFor } from './pipeline.js';
 
 export class GpuProgram {
   private constructor(
     private readonly device: GPUDevice,
     readonly graph: Graph,
-    private readonly compiled: CompiledGraph,
+    private readonly plan: Plan,
+    private readonly compiled: CompiledPhases,
     readonly maxBatch: number,
     private readonly arena: GPUBuffer,
     private readonly uniforms: GPUBuffer,
@@ -23,11 +26,11 @@ export class GpuProgram {
   ) {}
 
   get kernels(): Kernel[] {
-    return this.compiled.kernels;
+    return this.plan.fusion.kernels;
   }
 
   get memory(): Memory {
-    return this.compiled.memory;
+    return this.plan.memory;
   }
 
   static async compile(device: GPUDevice, graph: Graph, maxBatch: number): Promise<GpuProgram> {
@@ -37,8 +40,9 @@ export class GpuProgram {
         { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
       ],
     });
-    const compiled = await compileGraph(device, device.createPipelineLayout({ bindGroupLayouts: [layout] }), graph, maxBatch);
-    const arena = await sizedBuffer(device, arenaBuffer(compiled.memory, maxBatch));
+    const plan = planFor(device, graph, maxBatch);
+    const compiled = await compilePhases(device, device.createPipelineLayout({ bindGroupLayouts: [layout] }), KERNEL_DECLS, plan.phases, maxBatch);
+    const arena = await sizedBuffer(device, arenaBuffer(plan.memory, maxBatch));
     const uniforms = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const bindGroup = device.createBindGroup({
       layout,
@@ -47,7 +51,7 @@ export class GpuProgram {
         { binding: 1, resource: { buffer: uniforms } },
       ],
     });
-    return new GpuProgram(device, graph, compiled, maxBatch, arena, uniforms, bindGroup);
+    return new GpuProgram(device, graph, plan, compiled, maxBatch, arena, uniforms, bindGroup);
   }
 
   /** Runs the graph on a batch of `batch` samples; returns the requested values. */
@@ -62,7 +66,7 @@ export class GpuProgram {
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setBindGroup(0, this.bindGroup);
-    for (const d of graphDispatches(this.compiled, batch)) {
+    for (const d of phaseDispatches(this.compiled, batch)) {
       pass.setPipeline(d.pipeline);
       pass.dispatchWorkgroups(d.x, d.y);
     }

@@ -4,12 +4,11 @@
 // minibatch gather and the optimizer need. A kernel declares only the
 // bindings it uses; the pipeline layout holds them all.
 
-/** Declarations for the gather and optimizer kernels. */
-export const TRAIN_DECLS = `struct Step { B: u32, lr: f32, c1: f32, c2: f32 }
-// A non-finite loss sets \`halted\`: from then on no update is applied.
+import { KERNEL_DECLS, STEP_UNIFORM_BYTES } from '../../codegen/wgsl.js';
+
+/** Declarations for every kernel of a training step. */
+export const TRAIN_DECLS = `${KERNEL_DECLS}// A non-finite loss sets \`halted\`: from then on no update is applied.
 struct OptimizerState { halted: atomic<u32>, values: array<f32> }
-@group(0) @binding(0) var<storage, read_write> arena: array<f32>;
-@group(0) @binding(1) var<uniform> u: Step;
 @group(0) @binding(2) var<storage, read_write> state: OptimizerState;
 @group(0) @binding(3) var<storage, read> trajectories: array<f32>;
 @group(0) @binding(4) var<storage, read> windows: array<u32>;
@@ -18,7 +17,6 @@ struct OptimizerState { halted: atomic<u32>, values: array<f32> }
 /** Bytes before `state.values`. */
 export const STATE_HEADER = 4;
 
-export const STEP_UNIFORM_BYTES = 16;
 
 /** The `Step` uniform: batch, learning rate, Adam's bias corrections 1 - b^count. */
 export function stepUniform(batch: number, lr: number, c1: number, c2: number): ArrayBuffer {

@@ -7,15 +7,17 @@ import type { Trajectories } from '../../data/trajectories.js';
 import { UserError } from '../../dsl/diagnostics.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, sizedBuffer, type SizedBuffer } from './buffers.js';
+import type { Plan } from '../../codegen/plan.js';
+import { STEP_UNIFORM_BYTES } from '../../codegen/wgsl.js';
 import type { GatherPlan } from './gather-wgsl.js';
-import { gatherThreads, gatherWgsl } from './gather-wgsl.js';
+import { gatherPhase } from './gather-wgsl.js';
 import { LossReadback } from './loss-readback.js';
 import { guard } from './lost.js';
 import type { OptimizerPlan } from './optimizer-wgsl.js';
-import { optimizerWgsl, parameterCount, stateRegions } from './optimizer-wgsl.js';
-import type { CompiledGraph, Dispatch } from './pipeline.js';
-import { arenaBuffer, compileGraph, createPipeline, graphDispatches, mapGroups } from './pipeline.js';
-import { STATE_HEADER, stepUniform, STEP_UNIFORM_BYTES, trainLayout } from './train-bindings.js';
+import { optimizerPhase, parameterCount, stateRegions } from './optimizer-wgsl.js';
+import type { CompiledPhases, Dispatch } from './pipeline.js';
+import { arenaBuffer, compilePhases, phaseDispatches, planFor } from './pipeline.js';
+import { STATE_HEADER, stepUniform, TRAIN_DECLS, trainLayout } from './train-bindings.js';
 
 /** Steps whose losses are mapped together. */
 export const LOSS_GROUP = 10;
@@ -42,9 +44,8 @@ export class GpuTrainProgram {
 
   private constructor(
     private readonly device: GPUDevice,
-    private readonly graph: CompiledGraph,
-    private readonly gather: { pipeline: GPUComputePipeline; plan: GatherPlan },
-    private readonly optimizer: { pipeline: GPUComputePipeline; plan: OptimizerPlan },
+    private readonly compiled: CompiledPhases,
+    private readonly optimizer: OptimizerPlan,
     readonly maxBatch: number,
     private readonly buffers: { arena: GPUBuffer; uniform: GPUBuffer; state: GPUBuffer; trajectories: GPUBuffer; windows: GPUBuffer },
     private readonly bindGroup: GPUBindGroup,
@@ -62,11 +63,10 @@ export class GpuTrainProgram {
     };
     checkFits(device, trajectoryBuffer);
     const layout = trainLayout(device);
-    const graph = await compileGraph(device, layout.pipeline, spec.graph, spec.maxBatch);
-    const gatherPlan = planGather(spec, graph);
-    const optimizerPlan = planOptimizer(spec, graph);
-    const gather = { pipeline: await createPipeline(device, layout.pipeline, 'gather', gatherWgsl(gatherPlan)), plan: gatherPlan };
-    const optimizer = { pipeline: await createPipeline(device, layout.pipeline, 'optimizer', optimizerWgsl(optimizerPlan)), plan: optimizerPlan };
+    const graph = planFor(device, spec.graph, spec.maxBatch);
+    const optimizer = planOptimizer(spec, graph);
+    const phases = [gatherPhase(planGather(spec, graph)), ...graph.phases, optimizerPhase(optimizer)];
+    const compiled = await compilePhases(device, layout.pipeline, TRAIN_DECLS, phases, spec.maxBatch);
 
     const regions = stateRegions(spec.optimizer.kind).total;
     const buffers = {
@@ -74,7 +74,7 @@ export class GpuTrainProgram {
       trajectories: await sizedBuffer(device, trajectoryBuffer),
       state: await sizedBuffer(device, {
         what: `the parameters and the ${spec.optimizer.kind} state`,
-        bytes: STATE_HEADER + regions * parameterCount(optimizerPlan) * 4,
+        bytes: STATE_HEADER + regions * parameterCount(optimizer) * 4,
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
         hint: 'use a smaller emulator',
       }),
@@ -86,12 +86,12 @@ export class GpuTrainProgram {
       layout: layout.group,
       entries: [buffers.arena, buffers.uniform, buffers.state, buffers.trajectories, buffers.windows].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
-    return new GpuTrainProgram(device, graph, gather, optimizer, spec.maxBatch, buffers, bindGroup);
+    return new GpuTrainProgram(device, compiled, optimizer, spec.maxBatch, buffers, bindGroup);
   }
 
   /** Floats in one region of the state: every parameter of the emulator. */
   get parameterCount(): number {
-    return parameterCount(this.optimizer.plan);
+    return parameterCount(this.optimizer);
   }
 
   /** Submits one step on the windows `windows`; `c1`, `c2` are Adam's bias corrections for it. */
@@ -111,7 +111,7 @@ export class GpuTrainProgram {
       pass.dispatchWorkgroups(d.x, d.y);
     }
     pass.end();
-    this.losses.record(enc, this.buffers.arena, this.optimizer.plan.loss * 4);
+    this.losses.record(enc, this.buffers.arena, this.optimizer.loss * 4);
     q.submit([enc.finish()]);
     this.losses.submitted();
   }
@@ -145,23 +145,51 @@ export class GpuTrainProgram {
     q.writeBuffer(this.buffers.state, 0, Uint32Array.of(0));
     q.writeBuffer(this.buffers.state, STATE_HEADER, values);
     let start = 0;
-    for (const t of this.optimizer.plan.tensors) {
+    for (const t of this.optimizer.tensors) {
       if (t.param !== undefined) q.writeBuffer(this.buffers.arena, t.param * 4, values, start, t.size);
       start += t.size;
     }
   }
 
-  /** Dispatches per step: gather, the graph's kernels, the optimizer. */
+  /**
+   * Each dispatch of a step timed alone: `reps` copies in one command buffer,
+   * less an empty submit's time, per copy. For `npm run bench -- --profile`;
+   * it runs steps' kernels on the current state, so profile a throwaway run.
+   */
+  async profile(batch: number, reps: number): Promise<{ label: string; ms: number }[]> {
+    const q = this.device.queue;
+    q.writeBuffer(this.buffers.windows, 0, new Uint32Array(batch));
+    q.writeBuffer(this.buffers.uniform, 0, stepUniform(batch, 0, 1, 1));
+    const time = async (d: Dispatch | undefined, n: number) => {
+      const enc = this.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setBindGroup(0, this.bindGroup);
+      for (let r = 0; d && r < n; r++) {
+        pass.setPipeline(d.pipeline);
+        pass.dispatchWorkgroups(d.x, d.y);
+      }
+      pass.end();
+      const t0 = performance.now();
+      q.submit([enc.finish()]);
+      await q.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
+    const median = async (d: Dispatch | undefined, n: number) => {
+      const ts: number[] = [];
+      for (let k = 0; k < 5; k++) ts.push(await time(d, n));
+      return ts.sort((a, b) => a - b)[2]!;
+    };
+    const empty = await median(undefined, 0);
+    const out: { label: string; ms: number }[] = [];
+    const ds = this.dispatches(batch);
+    for (let j = 0; j < ds.length; j++) out.push({ label: `${ds[j]!.label} [${ds[j]!.x}x${ds[j]!.y}]`, ms: Math.max(0, (await median(ds[j], reps)) - empty) / reps });
+    return out;
+  }
+
+  /** Dispatches per step: gather, the graph's kernels, the optimizer (light neighbours merged). */
   private dispatches(batch: number): Dispatch[] {
     let d = this.dispatchCache.get(batch);
-    if (!d) {
-      d = [
-        { pipeline: this.gather.pipeline, ...mapGroups(gatherThreads(this.gather.plan, batch)) },
-        ...graphDispatches(this.graph, batch),
-        { pipeline: this.optimizer.pipeline, ...mapGroups(this.parameterCount) },
-      ];
-      this.dispatchCache.set(batch, d);
-    }
+    if (!d) this.dispatchCache.set(batch, (d = phaseDispatches(this.compiled, batch)));
     return d;
   }
 
@@ -171,7 +199,7 @@ export class GpuTrainProgram {
   }
 }
 
-function planGather(spec: TrainProgramSpec, graph: CompiledGraph): GatherPlan {
+function planGather(spec: TrainProgramSpec, graph: Plan): GatherPlan {
   const [, snapshots, ...state] = spec.data.shape as [number, number, ...number[]];
   const inputs = spec.graph.nodes
     .filter((n) => n.op === 'input' && n.attrs['param'] === undefined)
@@ -183,7 +211,7 @@ function planGather(spec: TrainProgramSpec, graph: CompiledGraph): GatherPlan {
   return { inputs, stateSize: state.reduce((a, x) => a * x, 1), snapshots, perTrajectory: spec.substack ? snapshots - spec.window + 1 : 1 };
 }
 
-function planOptimizer(spec: TrainProgramSpec, graph: CompiledGraph): OptimizerPlan {
+function planOptimizer(spec: TrainProgramSpec, graph: Plan): OptimizerPlan {
   const slot = (id: string) => graph.memory.slots.get(id);
   const tensors = spec.params.map(({ name, size }) => {
     const grad = slot(`grad.${name}`);
