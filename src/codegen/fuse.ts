@@ -29,7 +29,6 @@ import type { Tile, WgslRule } from '../ops/op.js';
 import { tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
-import { MAP_WORKGROUP, REDUCE_WORKGROUP, SMALL_WORKGROUP } from './wgsl.js';
 
 const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;
@@ -41,6 +40,12 @@ const TREE_ABOVE_WORK = 16384;
  * leave the other cores idle.
  */
 const SMALL_TILE_THREADS = 2048;
+
+export const MAP_WORKGROUP = 64;
+export const REDUCE_WORKGROUP = 256;
+export const SMALL_WORKGROUP = 16;
+/** Workgroups per dispatch dimension that every device allows; larger maps use a second dimension. */
+export const MAX_GROUPS = 65535;
 /** Batch size assumed when judging how much work a reduction is (plans do not depend on the batch). */
 const TYPICAL_BATCH = 32;
 
@@ -72,6 +77,11 @@ export interface Kernel {
   /** Shapes of the values read, and the rules of the fused nodes, for codegen. */
   readShapes: Map<string, Node['shape']>;
   rules: Map<string, WgslRule>;
+}
+
+/** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`. */
+export function kernelOps(k: Kernel): string {
+  return k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
 }
 
 export interface Fusion {

@@ -6,7 +6,7 @@
 // times faster; a phase with many threads or heavy threads keeps its own
 // dispatch, where its workgroups spread over every core.
 import type { Phase } from './wgsl.js';
-import { MAX_GROUPS } from './wgsl.js';
+import { MAX_GROUPS } from './fuse.js';
 
 /** Most threads a phase may have to share a dispatch (at the largest batch). */
 export const MERGE_THREADS = 1024;
@@ -39,12 +39,17 @@ export function groupPhases(phases: readonly Phase[], maxBatch: number): Phase[]
   return groups;
 }
 
-/** Workgroups of a group's dispatch at `batch`, split over two dimensions past MAX_GROUPS. */
-export function groupWorkgroups(group: readonly Phase[], batch: number): { x: number; y: number } {
+/** Workgroups of a group's dispatch at `batch`: one for a merged group. */
+export function workgroupCount(group: readonly Phase[], batch: number): number {
   const [only] = group;
-  if (group.length > 1 || !only) return { x: 1, y: 1 };
-  const n = only.tree ? only.tree.groups(batch) : Math.ceil(only.threads(batch) / only.workgroup);
-  if (only.tree && n > MAX_GROUPS) throw new Error(`internal: ${only.label} reduces with ${n} workgroups, more than a dimension allows`);
+  if (group.length > 1 || !only) return 1;
+  return only.tree ? only.tree.groups(batch) : Math.ceil(only.threads(batch) / only.workgroup);
+}
+
+/** The same, split over two dimensions past MAX_GROUPS (a tree indexes by workgroup id alone, so it cannot be). */
+export function groupWorkgroups(group: readonly Phase[], batch: number): { x: number; y: number } {
+  const n = workgroupCount(group, batch);
+  if (group[0]?.tree && n > MAX_GROUPS) throw new Error(`internal: ${group[0].label} reduces with ${n} workgroups, more than a dimension allows`);
   return n <= MAX_GROUPS ? { x: Math.max(1, n), y: 1 } : { x: MAX_GROUPS, y: Math.ceil(n / MAX_GROUPS) };
 }
 

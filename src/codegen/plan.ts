@@ -4,10 +4,10 @@
 // in review like a change in the IR.
 import type { Graph } from '../ir/graph.js';
 import type { Fusion } from './fuse.js';
-import { fuse } from './fuse.js';
+import { fuse, kernelOps } from './fuse.js';
 import type { Memory } from './memory.js';
 import { allocate } from './memory.js';
-import { groupPhases, groupWorkgroups } from './merge.js';
+import { groupPhases, workgroupCount } from './merge.js';
 import type { Phase } from './wgsl.js';
 import { KERNEL_DECLS, kernelPhase, moduleWgsl } from './wgsl.js';
 
@@ -67,9 +67,9 @@ export function planText(p: Plan): string {
     String(i),
     String(dispatchOf.get(i)),
     `%${k.root.id}`,
-    k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op,
+    kernelOps(k),
     (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind) + (k.perThread > 1 ? `/tile${k.perThread}` : ''),
-    p.dispatches[dispatchOf.get(i)!]!.length > 1 ? 'merged' : String(groupWorkgroups([p.phases[i]!], p.batch).x * groupWorkgroups([p.phases[i]!], p.batch).y),
+    p.dispatches[dispatchOf.get(i)!]!.length > 1 ? 'merged' : String(workgroupCount([p.phases[i]!], p.batch)),
     k.reads.map((r) => `%${r}`).join(' '),
     k.fused.length ? k.fused.map((n) => n.op).join(' ') : '-',
   ]);

@@ -10,13 +10,9 @@ import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import type { Kernel } from './fuse.js';
+import { kernelOps, MAX_GROUPS, REDUCE_WORKGROUP } from './fuse.js';
 import type { Memory } from './memory.js';
 
-export const MAP_WORKGROUP = 64;
-export const REDUCE_WORKGROUP = 256;
-export const SMALL_WORKGROUP = 16;
-/** Workgroups per dispatch dimension that every device allows; larger maps use a second dimension. */
-export const MAX_GROUPS = 65535;
 
 /** The uniform every kernel of a step reads: the batch, then what the optimizer needs. */
 export const STEP_STRUCT = 'struct Step { B: u32, lr: f32, c1: f32, c2: f32 }';
@@ -129,9 +125,8 @@ export function kernelPhase(k: Kernel, mem: Memory, prefix: string): Phase {
   const c = ctx(k.root);
   const rule = k.rule;
   const fn = `${prefix}phase`;
-  const ops = k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
   const phase = {
-    label: `%${k.name} ${ops}`,
+    label: `%${k.name} ${kernelOps(k)}`,
     fn,
     workgroup: k.workgroup,
     reads: k.reads.map((r): Range => [mem.slots.get(r)!.offset, mem.slots.get(r)!.size]),

@@ -3,7 +3,7 @@
 // window ids in `windows` — the index arithmetic of data/windows.ts, so a
 // window is never materialised on the host.
 import type { Phase } from '../../codegen/wgsl.js';
-import { MAP_WORKGROUP } from '../../codegen/wgsl.js';
+import { MAP_WORKGROUP } from '../../codegen/fuse.js';
 
 /**
  * Floats one thread copies. A snapshot is contiguous at both ends, and on a
