@@ -7,7 +7,8 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
-import { leftPad, paddingAttr, padIndex, padLoadWgsl, padTap } from './padding.js';
+import { leftPad, paddingAttr, padIndex, padTap } from './padding.js';
+import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
 
 export const conv1d: OpDef = {
@@ -53,40 +54,18 @@ export const conv1d: OpDef = {
   wgsl: {
     kind: 'loop',
     reuse: (c) => [(c.ins[1]![0] as number) * (c.ins[1]![2] as number), 1],
-    // A thread computes 4 output channels x 4 columns: each input vector
-    // feeds 4 weights and each weight 4 columns (8 loads per 16 FMAs instead
-    // of 32), which made the W2 middle convolution 4-6x faster on lavapipe.
     tile: (s) => {
       const [, C, N] = s.ins[0] as [unknown, number, number];
       const [O, , K] = s.ins[1] as [number, number, number];
-      const [P, Q] = [4, 4];
-      if (O % Q !== 0 || N % P !== 0) return undefined;
-      return {
-        size: P * Q,
-        threads: { fixed: (O / Q) * (N / P), batchBlock: 1 },
-        body: (c, t) => {
-          const pad = paddingAttr(c.attrs, 'conv1d');
-          const [b, ob, cb, acc, ch] = ['b', 'ob', 'cb', 'acc', 'c'].map((x) => c.fresh(x)) as [string, string, string, string, string];
-          const stmts = [
-            `let ${cb} = ${t} % ${N / P}u; let ${ob} = (${t} / ${N / P}u) % ${O / Q}u; let ${b} = ${t} / ${(N / P) * (O / Q)}u;`,
-            `var ${acc}: array<vec4<f32>, ${Q}>;`,
-            `for (var ${ch} = 0u; ${ch} < ${C}u; ${ch}++) {`,
-          ];
-          for (let k = 0; k < K; k++) {
-            const cols = [...Array(P).keys()].map((p) =>
-              padLoadWgsl(pad, `i32(${cb} * ${P}u) + ${p + k - leftPad(K)}`, N, (j) => c.x(0, `(${b} * ${C}u + ${ch}) * ${N}u + ${j}`)),
-            );
-            stmts.push(`  { let xv = vec4<f32>(${cols.join(', ')});`);
-            for (let q = 0; q < Q; q++) stmts.push(`    ${acc}[${q}] += ${c.x(1, `((${ob} * ${Q}u + ${q}u) * ${C}u + ${ch}) * ${K}u + ${k}u`)} * xv;`);
-            stmts.push('  }');
-          }
-          stmts.push('}');
-          const writes: [string, string][] = [];
-          for (let q = 0; q < Q; q++)
-            for (let p = 0; p < P; p++) writes.push([`(${b} * ${O}u + ${ob} * ${Q}u + ${q}u) * ${N}u + ${cb} * ${P}u + ${p}u`, `${acc}[${q}][${p}]`]);
-          return { stmts, writes };
-        },
-      };
+      return convTile(O, {
+        inner: C,
+        N,
+        K,
+        shift: (k) => k - leftPad(K),
+        padding: (c) => paddingAttr(c.attrs, 'conv1d'),
+        w: (c, q, ch, k) => c.x(1, `(${q} * ${C}u + ${ch}) * ${K}u + ${k}u`),
+        input: 0,
+      });
     },
     // The K padded tap positions depend only on the output column: computed
     // once, so the channel loop holds no index arithmetic and its K taps unroll.

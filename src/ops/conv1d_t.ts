@@ -9,6 +9,7 @@ import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
 import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
+import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
 
 export const conv1d_t: OpDef = {
@@ -54,38 +55,18 @@ export const conv1d_t: OpDef = {
   wgsl: {
     kind: 'loop',
     reuse: (c) => [(c.ins[1]![1] as number) * (c.ins[1]![2] as number), 1],
-    // Register blocks as conv1d's: 4 input channels x 4 columns per thread.
     tile: (s) => {
       const [, O, N] = s.ins[0] as [unknown, number, number];
       const [, C, K] = s.ins[1] as [number, number, number];
-      const [P, Q] = [4, 4];
-      if (C % Q !== 0 || N % P !== 0) return undefined;
-      return {
-        size: P * Q,
-        threads: { fixed: (C / Q) * (N / P), batchBlock: 1 },
-        body: (c, t) => {
-          const pad = paddingAttr(c.attrs, 'conv1d_t');
-          const [b, cq, cb, acc, o] = ['b', 'cq', 'cb', 'acc', 'o'].map((x) => c.fresh(x)) as [string, string, string, string, string];
-          const stmts = [
-            `let ${cb} = ${t} % ${N / P}u; let ${cq} = (${t} / ${N / P}u) % ${C / Q}u; let ${b} = ${t} / ${(N / P) * (C / Q)}u;`,
-            `var ${acc}: array<vec4<f32>, ${Q}>;`,
-            `for (var ${o} = 0u; ${o} < ${O}u; ${o}++) {`,
-          ];
-          for (let k = 0; k < K; k++) {
-            const cols = [...Array(P).keys()].map((p) =>
-              padLoadWgsl(pad, `i32(${cb} * ${P}u) + ${p + leftPad(K) - k}`, N, (j) => c.x(0, `(${b} * ${O}u + ${o}) * ${N}u + ${j}`)),
-            );
-            stmts.push(`  { let yv = vec4<f32>(${cols.join(', ')});`);
-            for (let q = 0; q < Q; q++) stmts.push(`    ${acc}[${q}] += ${c.x(1, `(${o} * ${C}u + ${cq} * ${Q}u + ${q}u) * ${K}u + ${k}u`)} * yv;`);
-            stmts.push('  }');
-          }
-          stmts.push('}');
-          const writes: [string, string][] = [];
-          for (let q = 0; q < Q; q++)
-            for (let p = 0; p < P; p++) writes.push([`(${b} * ${C}u + ${cq} * ${Q}u + ${q}u) * ${N}u + ${cb} * ${P}u + ${p}u`, `${acc}[${q}][${p}]`]);
-          return { stmts, writes };
-        },
-      };
+      return convTile(C, {
+        inner: O,
+        N,
+        K,
+        shift: (k) => leftPad(K) - k,
+        padding: (c) => paddingAttr(c.attrs, 'conv1d_t'),
+        w: (c, q, o, k) => c.x(1, `(${o} * ${C}u + ${q}) * ${K}u + ${k}u`),
+        input: 0,
+      });
     },
     body: (c, i) => {
       const p = paddingAttr(c.attrs, 'conv1d_t');

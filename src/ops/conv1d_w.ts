@@ -6,9 +6,17 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { intAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
+import type { TileWrite } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
 import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
+
+const MIN_THREADS = 32;
+
+/** The largest of 4, 2, 1 that divides n. */
+function block(n: number): number {
+  return n % 4 === 0 ? 4 : n % 2 === 0 ? 2 : 1;
+}
 
 export const conv1d_w: OpDef = {
   name: 'conv1d_w',
@@ -52,35 +60,51 @@ export const conv1d_w: OpDef = {
   wgsl: {
     kind: 'reduce',
     reuse: (c) => [(c.out[1] as number) * (c.out[2] as number), (c.out[0] as number) * (c.out[2] as number)],
-    // A thread sums a block of 4 output x 4 input channels for one tap: each
-    // step of the sum loads 4 + 4 values for 16 FMAs instead of 2 for 1.
+    // A thread sums a block of Qo output x Qc input channels over all K
+    // taps, walking the columns with a window of the last K inputs per
+    // channel in registers: each column loads Qo + Qc values for Qo*Qc*K
+    // FMAs (8 for 80 at 4 x 2 x 5, where one tap per thread loaded 8 for 16).
+    // Blocks shrink until there are MIN_THREADS threads, so that both cores
+    // of a small machine get work.
     tile: (s) => {
-      const [O, C] = s.out as [number, number, number];
-      const Q = 4;
-      if (O % Q !== 0 || C % Q !== 0) return undefined;
+      const [O, C, K] = s.out as [number, number, number];
+      let [Qo, Qc] = [block(O), block(C)];
+      while ((O / Qo) * (C / Qc) < MIN_THREADS && Qo * Qc > 1) {
+        if (Qc >= Qo) Qc /= 2;
+        else Qo /= 2;
+      }
+      if (Qo * Qc * K < 4) return undefined;
       return {
-        size: Q * Q,
-        threads: { fixed: (O / Q) * (C / Q) * (s.out[2] as number) },
+        size: Qo * Qc * K,
+        threads: { fixed: (O / Qo) * (C / Qc) },
         body: (c, t) => {
           const pad = paddingAttr(c.attrs, 'conv1d_w');
           const N = c.ins[0]![2] as number;
-          const K = c.out[2] as number;
-          const [k, cq, oq, acc, b, col] = ['k', 'cq', 'oq', 'acc', 'b', 'col'].map((x) => c.fresh(x)) as [string, string, string, string, string, string];
-          const ys = [...Array(Q).keys()].map((q) => c.x(0, `(${b} * ${O}u + ${oq} * ${Q}u + ${q}u) * ${N}u + ${col}`));
-          const xs = [...Array(Q).keys()].map((q) =>
-            padLoadWgsl(pad, `i32(${col}) - ${leftPad(K)} + i32(${k})`, N, (j) => c.x(1, `(${b} * ${C}u + ${cq} * ${Q}u + ${q}u) * ${N}u + ${j}`)),
-          );
+          const left = leftPad(K);
+          const [oq, cq, b, col] = ['oq', 'cq', 'b', 'col'].map((x) => c.fresh(x)) as [string, string, string, string];
+          const acc = (q: number, r: number, k: number) => `acc_${q}_${r}_${k}`;
+          const win = (r: number, k: number) => `w_${r}_${k}`;
+          const xAt = (r: number, pos: string) => padLoadWgsl(pad, pos, N, (j) => c.x(1, `(${b} * ${C}u + ${cq} * ${Qc}u + ${r}u) * ${N}u + ${j}`));
+          const qs = [...Array(Qo).keys()];
+          const rs = [...Array(Qc).keys()];
+          const ks = [...Array(K).keys()];
           const stmts = [
-            `let ${k} = ${t} % ${K}u; let ${cq} = (${t} / ${K}u) % ${C / Q}u; let ${oq} = ${t} / ${K * (C / Q)}u;`,
-            `var ${acc}: array<vec4<f32>, ${Q}>;`,
-            `for (var ${b} = 0u; ${b} < u.B; ${b}++) { for (var ${col} = 0u; ${col} < ${N}u; ${col}++) {`,
-            `  let xv = vec4<f32>(${xs.join(', ')});`,
-            ...ys.map((y, q) => `  ${acc}[${q}] += ${y} * xv;`),
-            `} }`,
+            `let ${cq} = ${t} % ${C / Qc}u; let ${oq} = ${t} / ${C / Qc}u;`,
+            ...qs.flatMap((q) => rs.flatMap((r) => ks.map((k) => `var ${acc(q, r, k)} = 0.0;`))),
+            `for (var ${b} = 0u; ${b} < u.B; ${b}++) {`,
+            // The window before column 0: positions -left .. K-2-left.
+            ...rs.flatMap((r) => ks.slice(0, -1).map((k) => `  var ${win(r, k)} = ${xAt(r, String(k - left))};`)),
+            `  for (var ${col} = 0u; ${col} < ${N}u; ${col}++) {`,
+            ...rs.map((r) => `    let ${win(r, K - 1)} = ${xAt(r, `i32(${col}) + ${K - 1 - left}`)};`),
+            ...qs.map((q) => `    let y${q} = ${c.x(0, `(${b} * ${O}u + ${oq} * ${Qo}u + ${q}u) * ${N}u + ${col}`)};`),
+            ...qs.flatMap((q) => rs.flatMap((r) => ks.map((k) => `    ${acc(q, r, k)} = fma(y${q}, ${win(r, k)}, ${acc(q, r, k)});`))),
+            ...rs.flatMap((r) => ks.slice(0, -1).map((k) => `    ${win(r, k)} = ${win(r, k + 1)};`)),
+            `  }`,
+            `}`,
           ];
-          const writes: [string, string][] = [];
-          for (let q = 0; q < Q; q++)
-            for (let r = 0; r < Q; r++) writes.push([`((${oq} * ${Q}u + ${q}u) * ${C}u + ${cq} * ${Q}u + ${r}u) * ${K}u + ${k}`, `${acc}[${q}][${r}]`]);
+          const writes: TileWrite[] = qs.flatMap((q) =>
+            rs.flatMap((r) => ks.map((k): TileWrite => [`((${oq} * ${Qo}u + ${q}u) * ${C}u + ${cq} * ${Qc}u + ${r}u) * ${K}u + ${k}u`, acc(q, r, k)])),
+          );
           return { stmts, writes };
         },
       };
