@@ -2,7 +2,7 @@
 // have the same form:
 //   out[b, q, i] = sum_{ch, k} w(q, ch, k) in[b, ch, i + shift(k)]
 // (conv1d: shift k - left; conv1d_t: left - k). A thread computes Q output
-// channels x P columns. Per inner channel it loads the P + K - 1 inputs its
+// channels (4, else 2, else 1) x P columns (8, else 4). Per inner channel it loads the P + K - 1 inputs its
 // columns touch once and the Q x K weights once, for P x Q x K FMAs: at
 // P = 8, Q = 4, K = 5, 32 loads for 160 FMAs, where loading per tap took 40
 // for 80 (on lavapipe each loaded float costs about 40 FMAs).
@@ -27,8 +27,8 @@ export interface ConvTileShape {
 export function convTile(outCh: number, s: ConvTileShape): Tile | undefined {
   const { N, K, inner } = s;
   const P = N % 8 === 0 ? 8 : N % 4 === 0 ? 4 : 0;
-  const Q = 4;
-  if (!P || outCh % Q !== 0) return undefined;
+  const Q = outCh % 4 === 0 ? 4 : outCh % 2 === 0 ? 2 : 1;
+  if (!P) return undefined;
   const shifts = [...Array(K).keys()].map(s.shift);
   const lo = Math.min(...shifts);
   const span = P + Math.max(...shifts) - lo;
