@@ -25,7 +25,7 @@ export interface Plan {
 export function plan(graph: Graph, batch: number): Plan {
   const fusion = fuse(graph);
   const memory = allocate(graph, fusion, batch);
-  const phases = fusion.kernels.map((k, i) => kernelPhase(k, memory, `k${i}_`));
+  const phases = fusion.kernels.map((k) => kernelPhase(k, memory));
   const index = new Map(phases.map((p, i) => [p, i]));
   const dispatches = groupPhases(phases, batch).map((g) => g.map((p) => index.get(p)!));
   return { graph, batch, fusion, memory, phases, dispatches };

@@ -4,7 +4,7 @@
 // one element per workgroup (reduce, summed in a tree: WGSL has no float
 // atomics). A phase runs as its own dispatch, or with its neighbours in one
 // merged dispatch (merge.ts). All values live in one f32 arena binding, so
-// no kernel needs more than two bindings.
+// no kernel needs more than three bindings (arena, step uniform, offsets).
 import type { Node } from '../ir/graph.js';
 import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tileThreads } from '../ops/op.js';
@@ -18,10 +18,23 @@ import type { Memory } from './memory.js';
 export const STEP_STRUCT = 'struct Step { B: u32, lr: f32, c1: f32, c2: f32 }';
 export const STEP_UNIFORM_BYTES = 16;
 
-/** The bindings of a graph's kernels: the arena and the step uniform. */
+/**
+ * Arena offsets a lone kernel reads from a uniform, at a dynamic offset per
+ * dispatch, instead of as literals: then the same layer at every time step is
+ * one WGSL module and one pipeline. On lavapipe, which compiles each pipeline
+ * with LLVM, this divides compile time by about the rollout length.
+ */
+export const OFFSETS_BINDING = 5;
+export const MAX_OFFSETS = 16;
+/** Bytes of one dispatch's offsets; a multiple of every device's uniform offset alignment (at most 256). */
+export const OFFSETS_STRIDE = 256;
+
+/** The bindings of a graph's kernels: the arena, the step uniform, the dispatch's offsets. */
 export const KERNEL_DECLS = `${STEP_STRUCT}
+struct Offsets { o: array<vec4<u32>, ${MAX_OFFSETS / 4}> }
 @group(0) @binding(0) var<storage, read_write> arena: array<f32>;
 @group(0) @binding(1) var<uniform> u: Step;
+@group(0) @binding(${OFFSETS_BINDING}) var<uniform> tx_off: Offsets;
 `;
 
 // tanh through exp(-2|x|) never overflows; WGSL's own may for large |x|.
@@ -50,6 +63,11 @@ export interface Phase {
   tree?: { entry: string; groups(batch: number): number };
   /** Whether it may share a dispatch: not a tree, and light per thread (no register blocks). */
   merge: boolean;
+  /**
+   * Arena offsets the code refers to as OFFSET(j) placeholders; its names
+   * start with PREFIX. moduleWgsl resolves both.
+   */
+  offsets: number[];
   /** Arena ranges read and written; 'all' orders the phase after and before every other. */
   reads: Range[] | 'all';
   writes: Range[] | 'all';
@@ -87,8 +105,17 @@ function sequentialSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx):
   };
 }
 
-/** Kernel `k` as a phase whose names start with `prefix`. */
-export function kernelPhase(k: Kernel, mem: Memory, prefix: string): Phase {
+const PREFIX = '$P$';
+const OFFSET = (j: number) => `$O${j}$`;
+
+/** Kernel `k` as a phase. */
+export function kernelPhase(k: Kernel, mem: Memory): Phase {
+  const prefix = PREFIX;
+  const offsets: number[] = [];
+  const at = (offset: number) => {
+    if (!offsets.includes(offset)) offsets.push(offset);
+    return OFFSET(offsets.indexOf(offset));
+  };
   const shapes = new Map<string, Node['shape']>();
   for (const n of [...k.fused, k.root]) shapes.set(n.id, n.shape);
   const fnName = new Map(k.fused.map((n, j) => [n.id, `${prefix}v${j}_${n.id.replace(/[^A-Za-z0-9]/g, '_')}`]));
@@ -107,7 +134,7 @@ export function kernelPhase(k: Kernel, mem: Memory, prefix: string): Phase {
       if (f) return `${f}(${idx})`;
       const s = mem.slots.get(id);
       if (!s) throw new Error(`internal: %${id} is neither stored nor fused in ${k.name}`);
-      return `arena[${s.offset}u + ${idx}]`;
+      return `arena[${at(s.offset)} + ${idx}]`;
     },
     out: n.shape,
     ins: n.inputs.map((i) => shapeOf(i)),
@@ -131,6 +158,7 @@ export function kernelPhase(k: Kernel, mem: Memory, prefix: string): Phase {
     workgroup: k.workgroup,
     reads: k.reads.map((r): Range => [mem.slots.get(r)!.offset, mem.slots.get(r)!.size]),
     writes: [[out.offset, out.size]] as Range[],
+    offsets,
     merge: !k.tree && !k.threads,
   };
   const count = (batch: number) => k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
@@ -153,7 +181,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     if (lid < s) { ${prefix}part[lid] += ${prefix}part[lid + s]; }
     workgroupBarrier();
   }
-  if (lid == 0u) { arena[${out.offset}u + i] = ${done}; }
+  if (lid == 0u) { arena[${at(out.offset)} + i] = ${done}; }
 }`;
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
   } else if (rule.kind !== 'expr' && k.threads) {
@@ -162,10 +190,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     const { fixed, batchBlock } = k.threads;
     const threads = k.threads;
     const write = ([idx, v, guard]: TileWrite) => {
-      let store = `arena[${out.offset}u + ${idx}] = ${v};`;
+      let store = `arena[${at(out.offset)} + ${idx}] = ${v};`;
       if (k.prologue) {
         const e = epilogue(k, ctx, locals, v);
-        store = `{ let i = ${idx}; ${e.stmts.join(' ')} arena[${out.offset}u + i] = ${e.value}; }`;
+        store = `{ let i = ${idx}; ${e.stmts.join(' ')} arena[${at(out.offset)} + i] = ${e.value}; }`;
       }
       return guard ? `if (${guard}) ${store.startsWith('{') ? store : `{ ${store} }`}` : store;
     };
@@ -195,7 +223,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       code: `${header}fn ${fn}(i: u32) {
   if (i >= ${countExpr(k.root.shape)}) { return; }
   ${body.stmts.join('\n  ')}
-  arena[${out.offset}u + i] = ${body.value};
+  arena[${at(out.offset)} + i] = ${body.value};
 }
 `,
     };
@@ -203,26 +231,54 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 }
 
 /**
+ * The arena offsets a dispatch of `group` reads from its uniform, or
+ * undefined when its code holds them as literals (merged dispatches, whose
+ * phases would need a table each, and kernels with too many).
+ */
+export function dispatchOffsets(group: readonly Phase[]): number[] | undefined {
+  const [only] = group;
+  return group.length === 1 && only && only.offsets.length <= MAX_OFFSETS ? only.offsets : undefined;
+}
+
+/** A phase's code with its names and offsets resolved. */
+function resolve(text: string, p: Phase, prefix: string, uniform: boolean): string {
+  return text
+    .replaceAll(PREFIX, prefix)
+    .replace(/\$O(\d+)\$/g, (_, j: string) => (uniform ? `tx_o${j}` : `${p.offsets[Number(j)]}u`));
+}
+
+/**
  * One compute module running `phases` in order: a lone phase with one
  * thread per index (a tree with its own entry); several in one workgroup
  * that strides over each phase's threads, with a storage barrier wherever a
  * phase touches what an earlier one since the last barrier wrote, or
- * writes what it read.
+ * writes what it read. Only `//` comment lines tell apart the modules of the
+ * same layer at different time steps.
  */
 export function moduleWgsl(decls: string, phases: Phase[]): string {
-  const code = `${decls}${MATH}${phases.map((p) => p.code).join('')}`;
-  const [only] = phases;
-  if (phases.length === 1 && only) {
-    if (only.tree) return `${code}${only.tree.entry}\n`;
+  const uniform = dispatchOffsets(phases) !== undefined;
+  const named = phases.map((p, g) => {
+    const prefix = phases.length > 1 ? `k${g}_` : '';
+    return { ...p, fn: resolve(p.fn, p, prefix, uniform), code: resolve(p.code, p, prefix, uniform), tree: p.tree && { ...p.tree, entry: resolve(p.tree.entry, p, prefix, uniform) } };
+  });
+  // The entry point copies the dispatch's offsets into private variables:
+  // read from the uniform inside a loop, lavapipe reloaded them every step.
+  const offsets = uniform ? phases[0]!.offsets.map((_, j) => j) : [];
+  const privates = offsets.map((j) => `var<private> tx_o${j}: u32;\n`).join('');
+  const load = offsets.map((j) => `  tx_o${j} = tx_off.o[${j >> 2}][${j & 3}];\n`).join('');
+  const code = `${decls}${MATH}${privates}${named.map((p) => p.code).join('')}`;
+  const [only] = named;
+  if (named.length === 1 && only) {
+    if (only.tree) return `${code}${only.tree.entry.replace('{\n', `{\n${load}`)}\n`;
     return `${code}@compute @workgroup_size(${only.workgroup})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
+${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
 }
 `;
   }
   const lines: string[] = [];
   let since: Phase[] = [];
-  for (const p of phases) {
+  for (const p of named) {
     if (since.some((q) => conflicts(q, p))) {
       lines.push('  storageBarrier();');
       since = [];

@@ -3,8 +3,10 @@
 // a thread computes TM x TN outputs, so each step of the sum loads TM + TN
 // values for TM * TN FMAs. On lavapipe every loaded float costs about as
 // much as 40 FMAs (vec4 loads cost as much as four scalar ones), so this is
-// what makes a dense layer fast there. 8 x 8 blocks ran 25% faster than 4 x 4
-// but took lavapipe 3.5x longer to compile (57 s against 16 s for W4 uncached).
+// what makes a dense layer fast there. 8 x 8 blocks ran 25% faster than
+// 4 x 4 and take lavapipe about 2.5x longer to compile; with one pipeline per
+// layer rather than per time step (wgsl.ts, OFFSETS_BINDING) that is 23 s
+// for W4 with an empty shader cache, against 57 s before.
 import type { Dim } from '../ir/graph.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
 import { dimExpr } from './op.js';
@@ -20,7 +22,7 @@ export interface Matmul {
   out(m: string, n: string): string;
 }
 
-const BLOCK = 4;
+const BLOCK = 8;
 
 /** The block along an axis of `size`: BLOCK if it divides, a small axis whole, else undefined. */
 function block(size: Dim): number | undefined {

@@ -77,12 +77,24 @@ describe('kernels', () => {
     expect(ops.length).toBe(21);
   });
 
-  test.each(findSpecs('specs'))('every dispatch uses two bindings, within any device limit: %s', (file) => {
+  test.each(findSpecs('specs'))('every dispatch uses three bindings (arena, step, offsets), within any device limit: %s', (file) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     for (const prog of fe.programs) {
       const p = plan(runPasses(prog.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
-      for (const m of planModules(p)) expect(m.wgsl.match(/@binding\(/g)?.length).toBe(2);
+      for (const m of planModules(p)) expect(m.wgsl.match(/@binding\(/g)?.length).toBe(3);
     }
+  });
+
+  test('the same layer at every time step compiles to one module: offsets come from a uniform', () => {
+    const file = 'specs/lorenz/mlp.tx';
+    const fe = frontend(readFileSync(file, 'utf8'), file);
+    const p = plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
+    const text = (i: number) => planModules(p)[i]!.wgsl.replace(/^\s*\/\/.*\n/gm, '');
+    // Dispatch 1 is u1.dense1 (64 -> 64), and every later step's dense1 the same module.
+    const dense1 = p.dispatches.map((d, j) => [p.fusion.kernels[d[0]!]!.name, j] as const).filter(([name]) => /^u\d+\.dense1$/.test(name));
+    expect(dense1.length).toBe(10);
+    expect(new Set(dense1.map(([, j]) => text(j))).size).toBe(1);
+    expect(text(dense1[0]![1])).toContain('tx_off.o[0]');
   });
 
   test('light kernels share merged dispatches of at most MERGE_PHASES, in kernel order, barriers only between dependent ones', () => {

@@ -40,6 +40,7 @@ export function gatherPhase(p: GatherPlan): Phase {
     threads: (batch) => gatherThreads(p, batch),
     workgroup: MAP_WORKGROUP,
     merge: true,
+    offsets: [],
     reads: 'all',
     writes: 'all',
     code: `// gather: ${k} data input(s) of ${p.stateSize} floats per sample

@@ -6,14 +6,17 @@ import type { Memory } from '../../codegen/memory.js';
 import type { Plan } from '../../codegen/plan.js';
 import { plan } from '../../codegen/plan.js';
 import type { Phase } from '../../codegen/wgsl.js';
-import { moduleWgsl } from '../../codegen/wgsl.js';
+import { dispatchOffsets, MAX_OFFSETS, moduleWgsl, OFFSETS_BINDING, OFFSETS_STRIDE } from '../../codegen/wgsl.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, type SizedBuffer } from './buffers.js';
 import { guard } from './lost.js';
 
 export interface CompiledPhases {
   groups: Phase[][];
+  /** Per group; groups whose modules are the same text share one. */
   pipelines: GPUComputePipeline[];
+  /** Every dispatch's arena offsets, OFFSETS_STRIDE bytes apart, for the OFFSETS_BINDING uniform. */
+  offsets: GPUBuffer;
 }
 
 /** The graph's plan; an arena too large for the device is refused before any kernel is compiled. */
@@ -23,14 +26,36 @@ export function planFor(device: GPUDevice, graph: Graph, maxBatch: number): Plan
   return p;
 }
 
-/** `layout` must hold the bindings `decls` declares. */
+/** `layout` must hold the bindings `decls` declares, with offsetsLayoutEntry() among them. */
 export async function compilePhases(device: GPUDevice, layout: GPUPipelineLayout, decls: string, phases: readonly Phase[], maxBatch: number): Promise<CompiledPhases> {
   const groups = groupPhases(phases, maxBatch);
+  const table = new Uint32Array((groups.length * OFFSETS_STRIDE) / 4);
+  groups.forEach((g, j) => table.set(dispatchOffsets(g) ?? [], (j * OFFSETS_STRIDE) / 4));
+  const offsets = device.createBuffer({ size: table.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(offsets, 0, table);
   // One at a time: Dawn on lavapipe aborted the process when several error
-  // scopes and pipeline creations were in flight together.
+  // scopes and pipeline creations were in flight together. Modules that
+  // differ only in comments (a layer at another time step) share a pipeline.
+  const byText = new Map<string, GPUComputePipeline>();
   const pipelines: GPUComputePipeline[] = [];
-  for (const g of groups) pipelines.push(await createPipeline(device, layout, groupLabel(g), moduleWgsl(decls, g)));
-  return { groups, pipelines };
+  for (const g of groups) {
+    const code = moduleWgsl(decls, g);
+    const key = code.replace(/^\s*\/\/.*\n/gm, '');
+    let p = byText.get(key);
+    if (!p) byText.set(key, (p = await createPipeline(device, layout, groupLabel(g), code)));
+    pipelines.push(p);
+  }
+  return { groups, pipelines, offsets };
+}
+
+/** The layout entry of the offsets uniform. */
+export function offsetsLayoutEntry(): GPUBindGroupLayoutEntry {
+  return { binding: OFFSETS_BINDING, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: MAX_OFFSETS * 4 } };
+}
+
+/** The bind group entry of the offsets uniform. */
+export function offsetsGroupEntry(c: CompiledPhases): GPUBindGroupEntry {
+  return { binding: OFFSETS_BINDING, resource: { buffer: c.offsets, size: MAX_OFFSETS * 4 } };
 }
 
 /** The one buffer of every value of a step, as codegen laid it out for `maxBatch`. */
@@ -47,13 +72,27 @@ export interface Dispatch {
   /** What it computes, for profiles. */
   label: string;
   pipeline: GPUComputePipeline;
+  /** The dynamic offset of its arena offsets in the offsets uniform; undefined when its code holds them. */
+  offsets: number | undefined;
   x: number;
   y: number;
 }
 
+/** Records `dispatches` into `pass`, each with its offsets; `group` is the step's bind group at index 0. */
+export function encodeDispatches(pass: GPUComputePassEncoder, group: GPUBindGroup, dispatches: readonly Dispatch[]): void {
+  // Rebinding costs on a software driver: only where a dispatch reads its offsets.
+  let bound = false;
+  for (const d of dispatches) {
+    if (!bound || d.offsets !== undefined) pass.setBindGroup(0, group, [d.offsets ?? 0]);
+    bound = true;
+    pass.setPipeline(d.pipeline);
+    pass.dispatchWorkgroups(d.x, d.y);
+  }
+}
+
 /** The dispatches, in order, for a batch of `batch` samples. */
 export function phaseDispatches(c: CompiledPhases, batch: number): Dispatch[] {
-  return c.groups.map((g, j) => ({ label: groupLabel(g), pipeline: c.pipelines[j]!, ...groupWorkgroups(g, batch) }));
+  return c.groups.map((g, j) => ({ label: groupLabel(g), pipeline: c.pipelines[j]!, offsets: dispatchOffsets(g) && j * OFFSETS_STRIDE, ...groupWorkgroups(g, batch) }));
 }
 
 /**

@@ -11,7 +11,7 @@ import { guard } from './lost.js';
 import type { Plan } from '../../codegen/plan.js';
 import { KERNEL_DECLS } from '../../codegen/wgsl.js';
 import type { CompiledPhases } from './pipeline.js';
-import { arenaBuffer, compilePhases, phaseDispatches, planFor } from './pipeline.js';
+import { arenaBuffer, compilePhases, encodeDispatches, offsetsGroupEntry, offsetsLayoutEntry, phaseDispatches, planFor } from './pipeline.js';
 
 export class GpuProgram {
   private constructor(
@@ -38,6 +38,7 @@ export class GpuProgram {
       entries: [
         { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
         { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        offsetsLayoutEntry(),
       ],
     });
     const plan = planFor(device, graph, maxBatch);
@@ -49,6 +50,7 @@ export class GpuProgram {
       entries: [
         { binding: 0, resource: { buffer: arena } },
         { binding: 1, resource: { buffer: uniforms } },
+        offsetsGroupEntry(compiled),
       ],
     });
     return new GpuProgram(device, graph, plan, compiled, maxBatch, arena, uniforms, bindGroup);
@@ -65,11 +67,7 @@ export class GpuProgram {
     q.writeBuffer(this.uniforms, 0, Uint32Array.of(batch, 0, 0, 0));
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
-    pass.setBindGroup(0, this.bindGroup);
-    for (const d of phaseDispatches(this.compiled, batch)) {
-      pass.setPipeline(d.pipeline);
-      pass.dispatchWorkgroups(d.x, d.y);
-    }
+    encodeDispatches(pass, this.bindGroup, phaseDispatches(this.compiled, batch));
     pass.end();
     const slots = read.map((id) => this.memory.slots.get(id)!);
     const total = slots.reduce((a, s) => a + s.size, 0);
@@ -94,6 +92,7 @@ export class GpuProgram {
   }
 
   destroy(): void {
+    this.compiled.offsets.destroy();
     this.arena.destroy();
     this.uniforms.destroy();
   }

@@ -5,6 +5,7 @@
 // bindings it uses; the pipeline layout holds them all.
 
 import { KERNEL_DECLS, STEP_UNIFORM_BYTES } from '../../codegen/wgsl.js';
+import { offsetsLayoutEntry } from './pipeline.js';
 
 /** Declarations for every kernel of a training step. */
 export const TRAIN_DECLS = `${KERNEL_DECLS}// A non-finite loss sets \`halted\`: from then on no update is applied.
@@ -32,7 +33,7 @@ export function stepUniform(batch: number, lr: number, c1: number, c2: number): 
 export function trainLayout(device: GPUDevice): { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout } {
   const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
   const group = device.createBindGroupLayout({
-    entries: [entry(0, 'storage'), entry(1, 'uniform'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'read-only-storage')],
+    entries: [entry(0, 'storage'), entry(1, 'uniform'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'read-only-storage'), offsetsLayoutEntry()],
   });
   return { group, pipeline: device.createPipelineLayout({ bindGroupLayouts: [group] }) };
 }

@@ -16,7 +16,7 @@ import { guard } from './lost.js';
 import type { OptimizerPlan } from './optimizer-wgsl.js';
 import { optimizerPhase, parameterCount, stateRegions } from './optimizer-wgsl.js';
 import type { CompiledPhases, Dispatch } from './pipeline.js';
-import { arenaBuffer, compilePhases, phaseDispatches, planFor } from './pipeline.js';
+import { arenaBuffer, compilePhases, encodeDispatches, offsetsGroupEntry, phaseDispatches, planFor } from './pipeline.js';
 import { STATE_HEADER, stepUniform, TRAIN_DECLS, trainLayout } from './train-bindings.js';
 
 /** Steps whose losses are mapped together. */
@@ -84,7 +84,10 @@ export class GpuTrainProgram {
     device.queue.writeBuffer(buffers.trajectories, 0, trajectories);
     const bindGroup = device.createBindGroup({
       layout: layout.group,
-      entries: [buffers.arena, buffers.uniform, buffers.state, buffers.trajectories, buffers.windows].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: [
+        ...[buffers.arena, buffers.uniform, buffers.state, buffers.trajectories, buffers.windows].map((buffer, binding) => ({ binding, resource: { buffer } })),
+        offsetsGroupEntry(compiled),
+      ],
     });
     return new GpuTrainProgram(device, compiled, optimizer, spec.maxBatch, buffers, bindGroup);
   }
@@ -105,11 +108,7 @@ export class GpuTrainProgram {
     q.writeBuffer(this.buffers.uniform, 0, stepUniform(batch, lr, c1, c2));
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
-    pass.setBindGroup(0, this.bindGroup);
-    for (const d of this.dispatches(batch)) {
-      pass.setPipeline(d.pipeline);
-      pass.dispatchWorkgroups(d.x, d.y);
-    }
+    encodeDispatches(pass, this.bindGroup, this.dispatches(batch));
     pass.end();
     this.losses.record(enc, this.buffers.arena, this.optimizer.loss * 4);
     q.submit([enc.finish()]);
@@ -163,11 +162,7 @@ export class GpuTrainProgram {
     const time = async (d: Dispatch | undefined, n: number) => {
       const enc = this.device.createCommandEncoder();
       const pass = enc.beginComputePass();
-      pass.setBindGroup(0, this.bindGroup);
-      for (let r = 0; d && r < n; r++) {
-        pass.setPipeline(d.pipeline);
-        pass.dispatchWorkgroups(d.x, d.y);
-      }
+      if (d) encodeDispatches(pass, this.bindGroup, Array<Dispatch>(n).fill(d));
       pass.end();
       const t0 = performance.now();
       q.submit([enc.finish()]);
@@ -194,6 +189,7 @@ export class GpuTrainProgram {
   }
 
   destroy(): void {
+    this.compiled.offsets.destroy();
     this.losses.destroy();
     for (const b of Object.values(this.buffers)) b.destroy();
   }
