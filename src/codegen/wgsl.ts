@@ -63,6 +63,8 @@ export interface Phase {
   tree?: { entry: string; groups(batch: number): number };
   /** Whether it may share a dispatch: not a tree, and light per thread (no register blocks). */
   merge: boolean;
+  /** In a merged dispatch: `fn <fn>(lid: u32)`, the whole phase computed by the workgroup together (sweepSum). */
+  sweep?: { fn: string; code: string };
   /**
    * Arena offsets the code refers to as OFFSET(j) placeholders; its names
    * start with PREFIX. moduleWgsl resolves both.
@@ -94,6 +96,40 @@ function exprOf(n: Node): Extract<WgslRule, { kind: 'expr' }> {
   const r = opDef(n.op).wgsl;
   if (r?.kind !== 'expr') throw new Error(`internal: %${n.id} is not an expression`);
   return r;
+}
+
+/** Most outputs a reduction may have to sum cooperatively in a merged dispatch. */
+export const SWEEP_OUTPUTS = 16;
+
+/**
+ * A reduction with few outputs summed by the whole workgroup of a merged
+ * dispatch: each thread sums a strided share of every output into
+ * workgroup memory, then one thread per output adds the shares. On lavapipe
+ * one thread summing a quickstart weight gradient (960 terms) took ~10 us;
+ * the workgroup takes a fraction, for two barriers.
+ */
+function sweepSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx, outputs: number, name: string, out: string): string {
+  const t = rule.term(c, 'i', 'j');
+  const W = MERGED_WORKGROUP;
+  return `fn ${name}(lid: u32) {
+  for (var i = 0u; i < ${outputs}u; i++) {
+    var acc = 0.0;
+    for (var j = lid; j < ${rule.domain(c)}; j += ${W}u) {
+      ${t.stmts.join('\n      ')}
+      acc += ${t.value};
+    }
+    tx_part[i * ${W}u + lid] = acc;
+  }
+  workgroupBarrier();
+  if (lid < ${outputs}u) {
+    let i = lid;
+    var acc = 0.0;
+    for (var r = 0u; r < ${W}u; r++) { acc += tx_part[i * ${W}u + r]; }
+    arena[${out} + i] = ${rule.finish ? rule.finish(c, 'i', 'acc') : 'acc'};
+  }
+  workgroupBarrier();
+}
+`;
 }
 
 /** A reduction summed by one thread per output element. */
@@ -216,10 +252,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       const e = epilogue(k, ctx, locals, loop.value);
       body = { stmts: [...loop.stmts, ...e.stmts], value: e.value };
     } else body = rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
+    const outputs = k.root.shape.includes('B') ? Infinity : count(1);
+    const sweep = rule.kind === 'reduce' && !k.prologue && outputs <= SWEEP_OUTPUTS ? sweepSum(rule, c, outputs, `${prefix}sweep`, at(out.offset)) : undefined;
     return {
       ...phase,
       count: countExpr(k.root.shape),
       threads: count,
+      ...(sweep && { sweep: { fn: `${prefix}sweep`, code: sweep } }),
       code: `${header}fn ${fn}(i: u32) {
   if (i >= ${countExpr(k.root.shape)}) { return; }
   ${body.stmts.join('\n  ')}
@@ -259,14 +298,15 @@ export function moduleWgsl(decls: string, phases: Phase[]): string {
   const uniform = dispatchOffsets(phases) !== undefined;
   const named = phases.map((p, g) => {
     const prefix = phases.length > 1 ? `k${g}_` : '';
-    return { ...p, fn: resolve(p.fn, p, prefix, uniform), code: resolve(p.code, p, prefix, uniform), tree: p.tree && { ...p.tree, entry: resolve(p.tree.entry, p, prefix, uniform) } };
+    return { ...p, fn: resolve(p.fn, p, prefix, uniform), code: resolve(p.code, p, prefix, uniform), ...(p.sweep && { sweep: { fn: resolve(p.sweep.fn, p, prefix, uniform), code: resolve(p.sweep.code, p, prefix, uniform) } }), tree: p.tree && { ...p.tree, entry: resolve(p.tree.entry, p, prefix, uniform) } };
   });
   // The entry point copies the dispatch's offsets into private variables:
   // read from the uniform inside a loop, lavapipe reloaded them every step.
   const offsets = uniform ? phases[0]!.offsets.map((_, j) => j) : [];
   const privates = offsets.map((j) => `var<private> tx_o${j}: u32;\n`).join('');
   const load = offsets.map((j) => `  tx_o${j} = tx_off.o[${j >> 2}][${j & 3}];\n`).join('');
-  const code = `${decls}${MATH}${privates}${named.map((p) => p.code).join('')}`;
+  const merged = named.length > 1;
+  const code = `${decls}${MATH}${privates}${named.map((p) => p.code + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
   const [only] = named;
   if (named.length === 1 && only) {
     if (only.tree) return `${code}${only.tree.entry.replace('{\n', `{\n${load}`)}\n`;
@@ -283,10 +323,11 @@ ${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
       lines.push('  storageBarrier();');
       since = [];
     }
-    lines.push(`  for (var t = lid; t < ${p.count}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
+    lines.push(p.sweep ? `  ${p.sweep.fn}(lid);` : `  for (var t = lid; t < ${p.count}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
     since.push(p);
   }
-  return `${code}@compute @workgroup_size(${MERGED_WORKGROUP})
+  const part = named.some((p) => p.sweep) ? `var<workgroup> tx_part: array<f32, ${SWEEP_OUTPUTS * MERGED_WORKGROUP}>;\n` : '';
+  return `${code}${part}@compute @workgroup_size(${MERGED_WORKGROUP})
 fn main(@builtin(local_invocation_index) lid: u32) {
 ${lines.join('\n')}
 }
