@@ -18,7 +18,10 @@
 //   a tree; otherwise one thread per output sums without barriers: many
 //   outputs fill the machine alone, and a short sum (a loss over 32 x 30
 //   values) costs less than a workgroup's barriers (on lavapipe a tree of 256
-//   threads costs ~50 us, one thread summing 960 values ~2 us).
+//   threads costs ~50 us, one thread summing 960 values ~2 us). A sum to a
+//   single value (a loss, a one-channel bias gradient) is a tree from
+//   TREE_ABOVE_WORK_SINGLE terms: one thread summing 8192 terms took 0.6 ms
+//   on an H100 (a tree, a few us) and about a tree's time on lavapipe.
 // - Epilogues: when a convolution or dense layer is read only by an
 //   elementwise chain (bias add, activation) that ends in a stored value, the
 //   chain runs in the layer's kernel on the value still in a register, and
@@ -34,6 +37,7 @@ const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;
 const TREE_BELOW_OUTPUTS = 64;
 const TREE_ABOVE_WORK = 16384;
+const TREE_ABOVE_WORK_SINGLE = 4096;
 /**
  * Register-blocked kernels with few threads run in small workgroups: lavapipe
  * runs a workgroup on one core, so a 64-thread kernel in one workgroup would
@@ -138,7 +142,7 @@ export function fuse(g: Graph): Fusion {
     const rule = opDef((chain?.prologue ?? n).op).wgsl!;
     const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
     const work = byId.get(n.inputs[0]!)!.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1);
-    const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= TREE_ABOVE_WORK;
+    const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK);
     const blocked = chain?.prologue ?? n;
     const tile = tree || rule.kind === 'expr' ? undefined : rule.tile?.({ out: blocked.shape, ins: blocked.inputs.map((i) => byId.get(i)!.shape), attrs: blocked.attrs });
     kernels.push({
