@@ -32,6 +32,7 @@ import type { Tile, WgslRule } from '../ops/op.js';
 import { tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
+import type { Target } from './target.js';
 
 const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;
@@ -39,11 +40,11 @@ const TREE_BELOW_OUTPUTS = 64;
 const TREE_ABOVE_WORK = 16384;
 const TREE_ABOVE_WORK_SINGLE = 4096;
 /**
- * Register-blocked kernels with few threads run in small workgroups: lavapipe
- * runs a workgroup on one core, so a 64-thread kernel in one workgroup would
- * leave the other cores idle.
+ * Kernels of few threads that each do much (register blocks, a sum per
+ * thread) run in small workgroups: lavapipe runs a workgroup on one core, so
+ * a 64-thread kernel in one workgroup would leave the other cores idle.
  */
-const SMALL_TILE_THREADS = 2048;
+const SMALL_KERNEL_THREADS = 2048;
 
 export const MAP_WORKGROUP = 64;
 export const REDUCE_WORKGROUP = 256;
@@ -60,10 +61,8 @@ export interface Kernel {
   rule: WgslRule;
   /** Inlined producers, in graph order. */
   fused: Node[];
-  /** Outputs per thread: more than 1 when the root is computed in register blocks. */
-  perThread: number;
-  /** For register blocks, how many threads (see Tile). */
-  threads?: Tile['threads'];
+  /** The register block each thread computes, where the root has one for these shapes and target. */
+  tile?: Tile;
   /** Threads per workgroup. */
   workgroup: number;
   /** A loop op computed first, in the same thread, whose value the epilogue and root consume at the same index. */
@@ -72,15 +71,25 @@ export interface Kernel {
   epilogue: Node[];
   /** Values read from memory. */
   reads: string[];
+  /** Of those, the ones read only at the element the kernel writes: its output may take their memory. */
+  inPlace: string[];
   /**
    * For a reduction: sum in a workgroup tree (few outputs with long sums, as
    * a loss) or in one thread per output (many outputs: barriers cost more than
    * they save, as for a dense layer's weight gradient).
    */
   tree: boolean;
+  /** For a tree: lanes of the subgroups that sum in registers before the workgroup does (Target.subgroup). */
+  treeLanes?: number;
   /** Shapes of the values read, and the rules of the fused nodes, for codegen. */
   readShapes: Map<string, Node['shape']>;
   rules: Map<string, WgslRule>;
+}
+
+/** Threads of a kernel whose threads each compute a block or a whole sum; Infinity for others. */
+function heavyThreads(rule: WgslRule, tile: Tile | undefined, n: Node): number {
+  if (tile) return tileThreads(tile.threads, TYPICAL_BATCH);
+  return rule.kind === 'reduce' ? n.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1) : Infinity;
 }
 
 /** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`. */
@@ -94,7 +103,7 @@ export interface Fusion {
   stored: Set<string>;
 }
 
-export function fuse(g: Graph): Fusion {
+export function fuse(g: Graph, target: Target): Fusion {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const outputs = new Set(g.outputs);
   const cost = new Map<string, number>();
@@ -125,13 +134,16 @@ export function fuse(g: Graph): Fusion {
   for (const n of g.nodes) {
     if (!stored.has(n.id) || n.op === 'input') continue;
     const chain = chains.get(n.id);
+    // The chain's nodes compute in registers; what they read is fused or loaded.
     const absorbed = new Set(chain ? [chain.prologue.id, ...chain.epilogue.map((x) => x.id)] : []);
+    const seen = new Set<string>();
     const fused = new Set<string>();
     const reads = new Set<string>();
     const visit = (id: string) => {
       if (stored.has(id)) reads.add(id);
       else if (absorbed.has(id)) {
-        absorbed.delete(id);
+        if (seen.has(id)) return;
+        seen.add(id);
         byId.get(id)!.inputs.forEach(visit);
       } else if (!fused.has(id)) {
         fused.add(id);
@@ -144,19 +156,20 @@ export function fuse(g: Graph): Fusion {
     const work = byId.get(n.inputs[0]!)!.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1);
     const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK);
     const blocked = chain?.prologue ?? n;
-    const tile = tree || rule.kind === 'expr' ? undefined : rule.tile?.({ out: blocked.shape, ins: blocked.inputs.map((i) => byId.get(i)!.shape), attrs: blocked.attrs });
+    const tile = tree || rule.kind === 'expr' ? undefined : rule.tile?.({ out: blocked.shape, ins: blocked.inputs.map((i) => byId.get(i)!.shape), attrs: blocked.attrs, target });
     kernels.push({
       name: n.id,
       root: n,
       rule,
       tree,
-      perThread: tile?.size ?? 1,
-      ...(tile && { threads: tile.threads }),
-      workgroup: tree ? REDUCE_WORKGROUP : tile && tileThreads(tile.threads, TYPICAL_BATCH) < SMALL_TILE_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
+      ...(tree && target.subgroup && { treeLanes: target.subgroup }),
+      ...(tile && { tile }),
+      workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
       epilogue: chain?.epilogue ?? [],
       reads: g.nodes.filter((x) => reads.has(x.id)).map((x) => x.id),
+      inPlace: chain ? inPlaceReads(chain.prologue, [...chain.epilogue, n], stored, byId) : [],
       readShapes: new Map([...reads].map((r) => [r, byId.get(r)!.shape])),
       rules: new Map([...fused].map((f) => [f, opDef(byId.get(f)!.op).wgsl!])),
     });
@@ -165,31 +178,79 @@ export function fuse(g: Graph): Fusion {
 }
 
 /**
- * For each stored value that ends an elementwise chain over a loop op's
- * output (read by nothing else), the loop op and the chain between. The loop
- * op is then no longer stored.
+ * For each loop op (convolution, dense layer) whose output only an
+ * elementwise chain reads (bias add, activation, and the activation's VJP
+ * terms), the value that ends the chain, with the loop op and the chain
+ * between: the chain then runs in the loop op's kernel on values still in
+ * registers, and only its end is stored. The chain may branch and join
+ * (tanh's VJP reads the cotangent g twice: g - g y^2) as long as every
+ * reader of the loop op or an inner node is in it and reads at the element it
+ * computes. It ends in one value: one already stored, or one that a loop or
+ * reduction reads. Storing relu(conv + b) rather than the raw convolution
+ * spares each reader the bias load and the activation per read.
  */
 function epilogues(g: Graph, stored: Set<string>): Map<string, { prologue: Node; epilogue: Node[] }> {
   const readers = users(g);
   const outputs = new Set(g.outputs);
+  const order = new Map(g.nodes.map((n, j) => [n.id, j]));
   const out = new Map<string, { prologue: Node; epilogue: Node[] }>();
+  const inChain = (n: Node, cur: Node, p: Node) => opDef(n.op).wgsl?.kind === 'expr' && sameShape(n.shape, p.shape) && readsInPlace(n, cur.id);
   for (const p of g.nodes) {
     if (opDef(p.op).wgsl?.kind !== 'loop' || outputs.has(p.id)) continue;
-    const chain: Node[] = [];
-    for (let cur = p; ; ) {
+    const chain = new Map<string, Node>();
+    const sinks = new Set<string>();
+    const open = [p];
+    while (open.length) {
+      const cur = open.pop()!;
       const rs = readers.get(cur.id)!;
-      const n = rs[0];
-      if (rs.length !== 1 || !n || opDef(n.op).wgsl?.kind !== 'expr' || !sameShape(n.shape, p.shape) || !readsInPlace(n, cur.id)) break;
-      if (stored.has(n.id)) {
-        stored.delete(p.id);
-        out.set(n.id, { prologue: p, epilogue: chain });
-        break;
+      const ends = !rs.every((n) => inChain(n, cur, p)) || (cur !== p && stored.has(cur.id));
+      if (ends) {
+        chain.delete(cur.id);
+        sinks.add(cur.id);
+        continue;
       }
-      chain.push(n);
-      cur = n;
+      for (const n of rs)
+        if (!chain.has(n.id)) {
+          chain.set(n.id, n);
+          open.push(n);
+        }
     }
+    const [sink] = sinks;
+    // A chain that joins another loop op's (conv_a + conv_b) belongs to the first.
+    if (sinks.size !== 1 || !sink || sink === p.id || out.has(sink)) continue;
+    stored.delete(p.id);
+    stored.add(sink);
+    out.set(sink, { prologue: p, epilogue: [...chain.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!) });
   }
   return out;
+}
+
+/**
+ * The stored values that a kernel with an epilogue reads only at the element
+ * it writes (a loss seed the cotangent adds, a bias gradient's input), never
+ * through its loop op: the output can overwrite them as it goes. `nodes` are
+ * the epilogue's and the root, computed in registers from the prologue.
+ */
+function inPlaceReads(prologue: Node, nodes: Node[], stored: Set<string>, byId: Map<string, Node>): string[] {
+  const registers = new Set([prologue.id, ...nodes.map((n) => n.id)]);
+  const anywhere = new Set<string>();
+  const mark = (id: string) => {
+    if (anywhere.has(id)) return;
+    anywhere.add(id);
+    if (!stored.has(id)) byId.get(id)!.inputs.forEach(mark);
+  };
+  prologue.inputs.forEach(mark);
+  const atElement = new Set<string>();
+  const visit = (n: Node) => {
+    for (const id of n.inputs) {
+      if (registers.has(id)) continue;
+      if (!readsInPlace(n, id)) mark(id);
+      else if (stored.has(id)) atElement.add(id);
+      else visit(byId.get(id)!);
+    }
+  };
+  nodes.forEach(visit);
+  return [...atElement].filter((id) => !anywhere.has(id));
 }
 
 /** Whether `n` reads `id` only at the element it computes (add, bias_add, relu — not shift or broadcast). */

@@ -1,8 +1,9 @@
 // Memory: every stored value gets a range of one f32 arena, sized for the
 // largest batch. Ranges are reused once their last reader has run (a
-// linear-scan allocator over kernel order), except the graph's inputs and
-// outputs, which live from the first kernel to the last: inputs are written
-// before the step and outputs read after it.
+// linear-scan allocator over kernel order), or by that reader's own output
+// where it reads the value only at the elements it writes; except the graph's
+// inputs and outputs, which live from the first kernel to the last: inputs
+// are written before the step and outputs read after it.
 import type { Graph } from '../ir/graph.js';
 import type { Fusion } from './fuse.js';
 
@@ -46,11 +47,16 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
   let live = 0;
   let peakActivations = 0;
   f.kernels.forEach((k, t) => {
-    if (!slots.has(k.root.id)) take(k.root.id);
-    live += size(k.root.id);
+    // An output may take the memory of a value the kernel reads last, and
+    // only at the element it writes (a loss seed folded into a cotangent).
+    const dying = (r: string) => !pinned.has(r) && lastUse.get(r) === t;
+    const heir = slots.has(k.root.id) ? undefined : k.inPlace.find((r) => dying(r) && size(r) === size(k.root.id));
+    if (heir) slots.set(k.root.id, slots.get(heir)!);
+    else if (!slots.has(k.root.id)) take(k.root.id);
+    live += size(k.root.id) - (heir ? size(heir) : 0);
     peakActivations = Math.max(peakActivations, live);
     for (const r of [...k.reads, k.root.id]) {
-      if (pinned.has(r) || (lastUse.get(r) ?? t) > t) continue;
+      if (r === heir || pinned.has(r) || (lastUse.get(r) ?? t) > t) continue;
       live -= size(r);
       free.push(slots.get(r)!);
     }

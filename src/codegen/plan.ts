@@ -8,6 +8,8 @@ import { fuse, kernelOps } from './fuse.js';
 import type { Memory } from './memory.js';
 import { allocate } from './memory.js';
 import { groupPhases, workgroupCount } from './merge.js';
+import type { Target } from './target.js';
+import { GENERIC } from './target.js';
 import type { Phase } from './wgsl.js';
 import { KERNEL_DECLS, kernelPhase, moduleWgsl } from './wgsl.js';
 
@@ -22,8 +24,8 @@ export interface Plan {
   dispatches: number[][];
 }
 
-export function plan(graph: Graph, batch: number): Plan {
-  const fusion = fuse(graph);
+export function plan(graph: Graph, batch: number, target: Target = GENERIC): Plan {
+  const fusion = fuse(graph, target);
   const memory = allocate(graph, fusion, batch);
   const phases = fusion.kernels.map((k) => kernelPhase(k, memory));
   const index = new Map(phases.map((p, i) => [p, i]));
@@ -68,7 +70,7 @@ export function planText(p: Plan): string {
     String(dispatchOf.get(i)),
     `%${k.root.id}`,
     kernelOps(k),
-    (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind) + (k.perThread > 1 ? `/tile${k.perThread}` : ''),
+    (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind) + (k.tile ? `/${k.tile.subgroup ? 'sg' : 'tile'}${k.tile.size}` : ''),
     p.dispatches[dispatchOf.get(i)!]!.length > 1 ? 'merged' : String(workgroupCount([p.phases[i]!], p.batch)),
     k.reads.map((r) => `%${r}`).join(' '),
     k.fused.length ? k.fused.map((n) => n.op).join(' ') : '-',

@@ -65,7 +65,7 @@ export const conv1d: OpDef = {
         padding: (c) => paddingAttr(c.attrs, 'conv1d'),
         w: (c, q, ch, k) => c.x(1, `(${q} * ${C}u + ${ch}) * ${K}u + ${k}u`),
         input: 0,
-      });
+      }, s.target);
     },
     // The K padded tap positions depend only on the output column: computed
     // once, so the channel loop holds no index arithmetic and its K taps unroll.
@@ -74,7 +74,7 @@ export const conv1d: OpDef = {
       const [, C, N] = c.ins[0] as [unknown, number, number];
       const K = c.ins[1]![2] as number;
       const [b, o, col, acc, ch] = ['b', 'o', 'col', 'acc', 'c'].map((t) => c.fresh(t)) as [string, string, string, string, string];
-      const taps = [...Array(K).keys()].map((k) => padTap(p, `i32(${col}) + ${k - leftPad(K)}`, N, c.fresh(`j${k}`)));
+      const taps = [...Array(K).keys()].map((k) => padTap(p, `i32(${col}) + ${k - leftPad(K)}`, N, K, c.fresh(`j${k}`)));
       const terms = taps.map((t, k) => t.mask(`${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}u`)} * ${c.x(0, `(${b} * ${C}u + ${ch}) * ${N}u + ${t.index}`)}`));
       return {
         stmts: [

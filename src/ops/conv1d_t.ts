@@ -66,14 +66,14 @@ export const conv1d_t: OpDef = {
         padding: (c) => paddingAttr(c.attrs, 'conv1d_t'),
         w: (c, q, o, k) => c.x(1, `(${o} * ${C}u + ${q}) * ${K}u + ${k}u`),
         input: 0,
-      });
+      }, s.target);
     },
     body: (c, i) => {
       const p = paddingAttr(c.attrs, 'conv1d_t');
       const [, O, N] = c.ins[0] as [unknown, number, number];
       const [, C, K] = c.ins[1] as [number, number, number];
       const [b, ch, col, acc, o, k] = ['b', 'c', 'col', 'acc', 'o', 'k'].map((t) => c.fresh(t)) as [string, string, string, string, string, string];
-      const y = padLoadWgsl(p, `i32(${col}) + ${leftPad(K)} - i32(${k})`, N, (j) => c.x(0, `(${b} * ${O}u + ${o}) * ${N}u + ${j}`));
+      const y = padLoadWgsl(p, `i32(${col}) + ${leftPad(K)} - i32(${k})`, N, K, (j) => c.x(0, `(${b} * ${O}u + ${o}) * ${N}u + ${j}`));
       return {
         stmts: [
           `let ${b} = ${coord(c.out, 0, i)}; let ${ch} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,

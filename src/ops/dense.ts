@@ -50,7 +50,7 @@ export const dense: OpDef = {
         a: (c, m, k) => c.x(0, `${m} * ${In}u + ${k}`),
         b: (c, n, k) => c.x(1, `${n} * ${In}u + ${k}`),
         out: (m, n) => `${m} * ${O}u + ${n}`,
-      });
+      }, s.target);
     },
     body: (c, i) => {
       const In = c.ins[0]![1] as number;

@@ -48,7 +48,7 @@ export const dense_t: OpDef = {
         a: (c, m, k) => c.x(0, `${m} * ${O}u + ${k}`),
         b: (c, n, k) => c.x(1, `${k} * ${In}u + ${n}`),
         out: (m, n) => `${m} * ${In}u + ${n}`,
-      });
+      }, s.target);
     },
     body: (c, i) => {
       const [O, In] = c.ins[1] as [number, number];

@@ -50,7 +50,7 @@ export const dense_w: OpDef = {
         a: (c, m, k) => c.x(0, `${k} * ${O}u + ${m}`),
         b: (c, n, k) => c.x(1, `${k} * ${In}u + ${n}`),
         out: (m, n) => `${m} * ${In}u + ${n}`,
-      });
+      }, s.target);
     },
     domain: () => 'u.B',
     term: (c, i, j) => {

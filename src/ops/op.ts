@@ -1,6 +1,7 @@
 // The contract every primitive op fulfils, in one place: its shape rule, its
 // float64 CPU semantics (the oracle every GPU program answers to) and its VJP,
 // which emits the backward as more nodes of the same graph IR.
+import type { Target } from '../codegen/target.js';
 import type { Attrs, Dim, GraphBuilder, Node, Shape } from '../ir/graph.js';
 
 /** A dense row-major float64 array: the CPU interpreter's value. */
@@ -70,13 +71,13 @@ export type WgslRule =
        * load feeds several FMAs (lavapipe is bound by loads). Undefined where
        * the shapes do not divide into blocks.
        */
-      tile?(c: ReuseCtx): Tile | undefined;
+      tile?(c: TileCtx): Tile | undefined;
     }
   | {
       readonly kind: 'reduce';
       reuse?(c: ReuseCtx): number[];
       /** As for loops; used when the reduction sums in one thread per output. */
-      tile?(c: ReuseCtx): Tile | undefined;
+      tile?(c: TileCtx): Tile | undefined;
       /** The number of terms per output element, a u32 expression. */
       domain(c: WgslCtx): string;
       term(c: WgslCtx, i: string, j: string): { stmts: string[]; value: string };
@@ -92,6 +93,8 @@ export type WgslRule =
  */
 export interface Tile {
   size: number;
+  /** Lanes of the subgroups its code broadcasts across (Target.subgroup); its module enables subgroups. */
+  subgroup?: number;
   threads: { fixed: number; batchBlock?: number };
   body(c: WgslCtx, t: string): { stmts: string[]; writes: TileWrite[] };
 }
@@ -105,6 +108,9 @@ export function tileThreads(t: Tile['threads'], batch: number): number {
 
 /** Shapes only: enough to say how often a kernel reads each input element. */
 export type ReuseCtx = Pick<WgslCtx, 'out' | 'ins' | 'attrs'>;
+
+/** Shapes and the device's target: what picks a register block. */
+export type TileCtx = ReuseCtx & { readonly target: Target };
 
 /** A size as a WGSL u32 expression: the batch is the uniform `u.B`. */
 export function dimExpr(d: Dim): string {

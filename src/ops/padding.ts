@@ -30,13 +30,24 @@ export function padIndex(p: Padding, j: number, n: number): number {
 }
 
 /**
- * WGSL: reads `load(j)` at padded position `pos` (an i32 expression) of a
- * length-n axis, as `padIndex` does: wrapped, or 0 outside for zero padding.
+ * WGSL: `pos` (an i32 expression) wrapped into [0, n). A position less than
+ * one period out (|offset| <= reach <= n, as for a kernel no longer than the
+ * axis) wraps with two selects: lavapipe has no vector division, and the
+ * remainders cost a tiled convolution as much as its loads.
  */
-export function padLoadWgsl(p: Padding, pos: string, n: number, load: (j: string) => string): string {
+function wrap(pos: string, n: number, reach: number): string {
+  return reach <= n ? `u32(select(select(${pos}, ${pos} - ${n}, ${pos} >= ${n}), ${pos} + ${n}, ${pos} < 0))` : `u32(((${pos}) % ${n} + ${n}) % ${n})`;
+}
+
+/**
+ * WGSL: reads `load(j)` at padded position `pos` (an i32 expression, at most
+ * `reach` outside [0, n)) of a length-n axis, as `padIndex` does: wrapped, or
+ * 0 outside for zero padding.
+ */
+export function padLoadWgsl(p: Padding, pos: string, n: number, reach: number, load: (j: string) => string): string {
   switch (p) {
     case 'circular':
-      return load(`u32(((${pos}) % ${n} + ${n}) % ${n})`);
+      return load(wrap(`(${pos})`, n, reach));
     case 'zero':
       return `select(0.0, ${load(`u32(clamp(${pos}, 0, ${n - 1}))`)}, (${pos}) >= 0 && (${pos}) < ${n})`;
     default:
@@ -45,14 +56,15 @@ export function padLoadWgsl(p: Padding, pos: string, n: number, load: (j: string
 }
 
 /**
- * WGSL: one tap of a padded read at position `pos` (an i32 expression),
+ * WGSL: one tap of a padded read at position `pos` (an i32 expression, at
+ * most `reach` outside the axis),
  * resolved once outside a loop: `index` is the in-range u32 position to load,
  * and `mask` zeroes the tap's contribution where zero padding applies.
  */
-export function padTap(p: Padding, pos: string, n: number, name: string): { stmts: string[]; index: string; mask: (v: string) => string } {
+export function padTap(p: Padding, pos: string, n: number, reach: number, name: string): { stmts: string[]; index: string; mask: (v: string) => string } {
   switch (p) {
     case 'circular':
-      return { stmts: [`let ${name} = u32(((${pos}) % ${n} + ${n}) % ${n});`], index: name, mask: (v) => v };
+      return { stmts: [`let ${name}p = ${pos};`, `let ${name} = ${wrap(`${name}p`, n, reach)};`], index: name, mask: (v) => v };
     case 'zero':
       return {
         stmts: [`let ${name}p = ${pos};`, `let ${name} = u32(clamp(${name}p, 0, ${n - 1}));`, `let ${name}m = select(0.0, 1.0, ${name}p >= 0 && ${name}p < ${n});`],

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Plan } from '../../src/codegen/plan.js';
 import { plan, planModules, planStats } from '../../src/codegen/plan.js';
+import { kernelOps } from '../../src/codegen/fuse.js';
 import { MERGE_PHASES } from '../../src/codegen/merge.js';
 import { frontend } from '../../src/frontend.js';
 import { runPasses } from '../../src/passes/pipeline.js';
@@ -34,6 +35,8 @@ function lifetimes(p: Plan): Map<string, [number, number]> {
 }
 
 describe('memory plan', () => {
+  // Except a kernel's output and a value it reads last, and only at the
+  // elements it writes (Kernel.inPlace): their lives meet at that kernel.
   test.each(findSpecs('specs'))('no two live values share memory: %s', (file) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     for (const prog of fe.programs) {
@@ -44,7 +47,9 @@ describe('memory plan', () => {
         for (let b = a + 1; b < slots.length; b++) {
           const [[ia, sa], [ib, sb]] = [slots[a]!, slots[b]!];
           const [la, lb] = [life.get(ia)!, life.get(ib)!];
-          const liveTogether = la[0] <= lb[1] && lb[0] <= la[1];
+          const handedOver = (x: string, lx: [number, number], y: string, ly: [number, number]) =>
+            ly[0] === lx[1] && p.fusion.kernels[ly[0]]!.root.id === y && p.fusion.kernels[ly[0]]!.inPlace.includes(x);
+          const liveTogether = la[0] <= lb[1] && lb[0] <= la[1] && !handedOver(ia, la, ib, lb) && !handedOver(ib, lb, ia, la);
           const overlap = sa.offset < sb.offset + sb.size && sb.offset < sa.offset + sa.size;
           expect(liveTogether && overlap, `%${ia} and %${ib}`).toBe(false);
         }
@@ -65,11 +70,12 @@ describe('memory plan', () => {
 
 describe('kernels', () => {
   test('the quickstart fuses its losses, seeds and cotangents into the layer kernels', () => {
-    // Forward: 5 convolutions and 5 losses; backward: 4 input transposes and
-    // 5 weight transposes (each with its loss seed and cotangent sum fused
-    // in); the gradient sum and the weighted loss sum: 21 kernels.
+    // Forward: 5 convolutions and 5 losses; backward: 4 input transposes
+    // (each adding its step's loss seed to the cotangent in registers) and 5
+    // weight transposes; the gradient sum and the weighted loss sum: 21 kernels.
     const p = planOf(`${HEAD}config supervised rollout 5\n`);
-    const ops = p.fusion.kernels.map((k) => k.root.op);
+    const ops = p.fusion.kernels.map((k) => (k.prologue ?? k.root).op);
+    expect(p.fusion.kernels.filter((k) => k.prologue?.op === 'conv1d_t').map(kernelOps)).toEqual(Array(4).fill('conv1d_t+add'));
     expect(ops.filter((o) => o === 'conv1d').length).toBe(5);
     expect(ops.filter((o) => o === 'loss').length).toBe(5);
     expect(ops.filter((o) => o === 'conv1d_t').length).toBe(4);
@@ -90,8 +96,8 @@ describe('kernels', () => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     const p = plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
     const text = (i: number) => planModules(p)[i]!.wgsl.replace(/^\s*\/\/.*\n/gm, '');
-    // Dispatch 1 is u1.dense1 (64 -> 64), and every later step's dense1 the same module.
-    const dense1 = p.dispatches.map((d, j) => [p.fusion.kernels[d[0]!]!.name, j] as const).filter(([name]) => /^u\d+\.dense1$/.test(name));
+    // Dispatch 1 is u1.act1 (tanh of the 64 -> 64 dense layer), and every later step's act1 the same module.
+    const dense1 = p.dispatches.map((d, j) => [p.fusion.kernels[d[0]!]!.name, j] as const).filter(([name]) => /^u\d+\.act1$/.test(name));
     expect(dense1.length).toBe(10);
     expect(new Set(dense1.map(([, j]) => text(j))).size).toBe(1);
     expect(text(dense1[0]![1])).toContain('tx_off.o[0]');
@@ -113,5 +119,27 @@ describe('kernels', () => {
     expect(body.match(/storageBarrier\(\);/g)!.length).toBeLessThan(MERGE_PHASES);
     // The losses (one output) are summed by the whole workgroup, not one thread.
     expect(loops.length + (body.match(/sweep\(lid\);/g) ?? []).length).toBe(MERGE_PHASES);
+  });
+
+  test('with 8-lane subgroups, wide products and convolutions broadcast across lanes; narrow ones keep register blocks', () => {
+    // The Lorenz MLP: 64 -> 64 products take subgroup blocks, the 64 -> 3 output layer cannot (3 columns).
+    const file = 'specs/lorenz/mlp.tx';
+    const fe = frontend(readFileSync(file, 'utf8'), file);
+    const graph = runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph;
+    const p = plan(graph, fe.spec.train.batch, { subgroup: 8 });
+    const generic = plan(graph, fe.spec.train.batch);
+    // Same kernels and memory: the target changes only how a kernel's threads split its work.
+    expect(p.fusion.kernels.map((k) => k.name)).toEqual(generic.fusion.kernels.map((k) => k.name));
+    expect(p.memory.floats).toBe(generic.memory.floats);
+    const tiled = (k: (typeof p.fusion.kernels)[number]) => `${kernelOps(k)}${k.tile?.subgroup ? '/sg' : k.tile ? '/tile' : ''}`;
+    const forms = new Set(p.fusion.kernels.filter((k) => k.tile).map(tiled));
+    expect(forms).toEqual(new Set(['dense+bias_add+tanh/sg', 'dense+bias_add+reshape/tile', 'dense_t+mul+sub/sg', 'dense_t+reshape+add+reshape/tile', 'dense_w/sg', 'dense_w/tile']));
+    const modules = planModules(p);
+    for (const [j, d] of p.dispatches.entries()) {
+      const uses = d.some((i) => p.fusion.kernels[i]!.tile?.subgroup || p.fusion.kernels[i]!.treeLanes);
+      expect(modules[j]!.wgsl.startsWith('enable subgroups;'), modules[j]!.name).toBe(Boolean(uses));
+      expect(modules[j]!.wgsl.includes('subgroup'), modules[j]!.name).toBe(Boolean(uses));
+    }
+    expect(planModules(generic).some((m) => m.wgsl.includes('subgroup'))).toBe(false);
   });
 });

@@ -6,7 +6,12 @@ import { describe, expect, test } from 'vitest';
 import { cpuLossAndGrad } from '../../src/runtime/cpu.js';
 import { gpuLossAndGrad } from '../../src/runtime/gpu/grad.js';
 import { findSpecs } from '../../src/snapshot.js';
+import type { Plan } from '../../src/codegen/plan.js';
 import { plan } from '../../src/codegen/plan.js';
+import type { Target } from '../../src/codegen/target.js';
+import { GENERIC } from '../../src/codegen/target.js';
+import { gpuDevice } from '../../src/runtime/gpu/device.js';
+import { deviceTarget } from '../../src/runtime/gpu/target-probe.js';
 import { compileAll, compileFile, firstBatch, paramsFor } from '../grad/helpers.js';
 import { relError } from '../train/helpers.js';
 
@@ -26,21 +31,35 @@ describe('GPU loss and gradients equal the float64 interpreter', () => {
   });
 });
 
+// Each tiled case runs with register blocks (GENERIC) and with subgroup
+// broadcast blocks where the device has them (lavapipe: 8 lanes).
+const device = await gpuDevice();
+const targets: [string, Target][] = [['register blocks', GENERIC], ...(deviceTarget(device).subgroup ? [['subgroup blocks', deviceTarget(device)] as [string, Target]] : [])];
+
+/** The op of each tiled kernel, and whether its tile broadcasts across subgroups. */
+function tiles(p: Plan): Set<string> {
+  return new Set(p.fusion.kernels.filter((k) => k.tile).map((k) => `${(k.prologue ?? k.root).op}${k.tile!.subgroup ? '/sg' : ''}`));
+}
+
 describe('register-blocked convolutions equal the float64 interpreter', () => {
-  // 8 channels and 32 points divide into 4 x 4 blocks, so the middle
-  // convolution runs tiled; both paddings, forward and backward.
+  // 8 channels and 32 points divide into blocks (4 x 8, or 8 lanes x 4
+  // columns x 8 channels), so the middle convolution and its input transpose
+  // run tiled; both paddings, forward and backward.
   const spec = (padding: string) => `data advection1d { points 32  trajectories 4  snapshots 8  cfl 0.5 }
 emulator conv1d { channels 1 -> 8 -> 8 -> 1  kernel 5  padding ${padding}  activation tanh  seed 3 }
 config supervised rollout 2
 train { batch 4 }
 `;
-  test.each(['circular', 'zero'])('%s padding', { timeout: 240_000 }, async (padding) => {
+  const cases = ['circular', 'zero'].flatMap((padding) => targets.map(([form, target]) => ({ padding, form, target })));
+  test.each(cases)('$padding padding, $form', { timeout: 240_000 }, async ({ padding, target }) => {
     const [c] = compileAll(spec(padding));
-    expect(plan(c!.final, 4).fusion.kernels.some((k) => k.perThread > 1)).toBe(true);
+    // With subgroups, the convolutions to and from one channel keep register blocks.
+    const expected = target.subgroup ? ['conv1d/sg', 'conv1d', 'conv1d_t/sg', 'conv1d_t', 'conv1d_w/sg', 'conv1d_w'] : ['conv1d', 'conv1d_t', 'conv1d_w'];
+    expect(tiles(plan(c!.final, 4, target))).toEqual(new Set(expected));
     const windows = firstBatch(c!, 4);
     const params = paramsFor(c!, 0);
     const cpu = cpuLossAndGrad(c!.final, params, windows);
-    const gpu = await gpuLossAndGrad(c!.final, params, windows);
+    const gpu = await gpuLossAndGrad(c!.final, params, windows, target);
     expect(Math.abs(gpu.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThan(1e-4);
     for (const [name, g] of cpu.grads) expect(relError(g.data, gpu.grads.get(name)!.data), name).toBeLessThan(1e-4);
   });
@@ -56,14 +75,17 @@ reference lorenz63 { dt 0.01 }
 config supervised rollout 3
 train { batch 13 }
 `;
-  test.each([13, 8, 3])('batch %i', { timeout: 240_000 }, async (batch) => {
+  // Subgroup blocks span 32 samples (8 lanes x 4 rows): every batch here is a partial block.
+  const cases = [13, 8, 3].flatMap((batch) => targets.map(([form, target]) => ({ batch, form, target })));
+  test.each(cases)('batch $batch, $form', { timeout: 240_000 }, async ({ batch, target }) => {
     const [c] = compileAll(spec);
-    const tiled = plan(c!.final, batch).fusion.kernels.filter((k) => k.perThread > 1).map((k) => (k.prologue ?? k.root).op);
-    expect(new Set(tiled)).toEqual(new Set(['dense', 'dense_t', 'dense_w']));
+    // With subgroups, the products with the 3 outputs (not a multiple of 8 lanes) keep register blocks.
+    const expected = ['dense', 'dense_t', 'dense_w'];
+    expect(tiles(plan(c!.final, batch, target))).toEqual(new Set(target.subgroup ? [...expected, ...expected.map((op) => `${op}/sg`)] : expected));
     const windows = firstBatch(c!, batch);
     const params = paramsFor(c!, 0);
     const cpu = cpuLossAndGrad(c!.final, params, windows);
-    const gpu = await gpuLossAndGrad(c!.final, params, windows);
+    const gpu = await gpuLossAndGrad(c!.final, params, windows, target);
     expect(Math.abs(gpu.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThan(1e-4);
     for (const [name, g] of cpu.grads) expect(relError(g.data, gpu.grads.get(name)!.data), name).toBeLessThan(1e-4);
   });

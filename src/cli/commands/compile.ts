@@ -1,12 +1,21 @@
 import type { Command } from 'commander';
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
+import { SMALL_WORKGROUP } from '../../codegen/fuse.js';
 import { plan, planModules, planStats, planText } from '../../codegen/plan.js';
+import { GENERIC } from '../../codegen/target.js';
 import { printGraph } from '../../ir/print.js';
 import { runPasses } from '../../passes/pipeline.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
 
 type Emit = 'ir' | 'plan' | 'wgsl';
+
+/** Subgroup tiles assume lanes that divide the smallest workgroup codegen uses. */
+function lanes(v: string): number {
+  const n = Number(v);
+  if (![2, 4, 8, 16].includes(n) || SMALL_WORKGROUP % n !== 0) throw new InvalidArgumentError('expected 2, 4, 8 or 16 lanes');
+  return n;
+}
 
 export function register(program: Command): void {
   program
@@ -19,10 +28,11 @@ export function register(program: Command): void {
     .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch)", (v) => Number(v))
     .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
     .option('--json', 'with --stats: as JSON')
-    .action((file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean }) => {
+    .option('--subgroup <lanes>', 'plan for subgroups of this many lanes (2, 4, 8 or 16), as the runtime does on a CPU adapter such as lavapipe (8)', lanes)
+    .action((file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; subgroup?: number }) => {
       const fe = loadSpec(file);
       const batch = opts.batch ?? fe.spec.train.batch;
-      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: plan(runPasses(p.graph, fe.spec).at(-1)!.graph, batch) }));
+      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: plan(runPasses(p.graph, fe.spec).at(-1)!.graph, batch, opts.subgroup ? { subgroup: opts.subgroup } : GENERIC) }));
       if (opts.stats) {
         const stats = compiled.map(({ p, plan: pl }) => ({ config: p.config.name, ...planStats(pl) }));
         if (opts.json) process.stdout.write(JSON.stringify(stats, null, 2) + '\n');

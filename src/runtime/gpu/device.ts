@@ -2,6 +2,7 @@
 // package) and a page (navigator.gpu): getting a GPUDevice. Everything after
 // it is the same code.
 import { UserError } from '../../dsl/diagnostics.js';
+import { probeTarget, wantedSubgroup } from './target-probe.js';
 
 let cached: Promise<GPUDevice> | undefined;
 // Dawn's instance must outlive its devices: if it is garbage-collected, the
@@ -28,7 +29,9 @@ async function acquire(): Promise<GPUDevice> {
     );
   // Ask for the adapter's real limits: the defaults allow 128 MiB per binding.
   const limits = adapter.limits;
+  const subgroup = wantedSubgroup(adapter);
   const device = await adapter.requestDevice({
+    ...(subgroup && { requiredFeatures: ['subgroups' as GPUFeatureName] }),
     requiredLimits: {
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
       maxBufferSize: limits.maxBufferSize,
@@ -38,6 +41,7 @@ async function acquire(): Promise<GPUDevice> {
   // A lost device is never handed out again; whoever was using it learns of
   // the loss from the work that fails (see lost.ts).
   void device.lost.then(() => (cached = undefined));
+  if (subgroup) await probeTarget(device, subgroup);
   return device;
 }
 

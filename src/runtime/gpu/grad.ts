@@ -1,5 +1,6 @@
 // `tx grad --device gpu`: the same loss and gradients as the float64
 // interpreter, computed by the compiled WGSL kernels.
+import type { Target } from '../../codegen/target.js';
 import type { Graph } from '../../ir/graph.js';
 import type { Tensor } from '../../ops/op.js';
 import type { LossAndGrad } from '../cpu.js';
@@ -8,9 +9,10 @@ import type { Params } from '../params.js';
 import { gpuDevice } from './device.js';
 import { GpuProgram } from './program.js';
 
-export async function gpuLossAndGrad(g: Graph, params: Params, windows: Tensor): Promise<LossAndGrad> {
+/** `target` overrides the device's (GENERIC runs anywhere): tests compare both. */
+export async function gpuLossAndGrad(g: Graph, params: Params, windows: Tensor, target?: Target): Promise<LossAndGrad> {
   const batch = windows.shape[0]!;
-  const program = await GpuProgram.compile(await gpuDevice(), g, batch);
+  const program = await GpuProgram.compile(await gpuDevice(), g, batch, target);
   try {
     const feeds = windowFeeds(g, windows);
     for (const [name, t] of params) feeds.set(name, t);

@@ -7,9 +7,11 @@ import type { Plan } from '../../codegen/plan.js';
 import { plan } from '../../codegen/plan.js';
 import type { Phase } from '../../codegen/wgsl.js';
 import { dispatchOffsets, MAX_OFFSETS, moduleWgsl, OFFSETS_BINDING, OFFSETS_STRIDE } from '../../codegen/wgsl.js';
+import type { Target } from '../../codegen/target.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, type SizedBuffer } from './buffers.js';
 import { guard } from './lost.js';
+import { deviceTarget } from './target-probe.js';
 
 export interface CompiledPhases {
   groups: Phase[][];
@@ -19,9 +21,9 @@ export interface CompiledPhases {
   offsets: GPUBuffer;
 }
 
-/** The graph's plan; an arena too large for the device is refused before any kernel is compiled. */
-export function planFor(device: GPUDevice, graph: Graph, maxBatch: number): Plan {
-  const p = plan(graph, maxBatch);
+/** The graph's plan for the device's target; an arena too large for the device is refused before any kernel is compiled. */
+export function planFor(device: GPUDevice, graph: Graph, maxBatch: number, target: Target = deviceTarget(device)): Plan {
+  const p = plan(graph, maxBatch, target);
   checkFits(device, arenaBuffer(p.memory, maxBatch));
   return p;
 }

@@ -2,6 +2,7 @@
 // one arena buffer for every value, and a run that is one command buffer —
 // feeds written, every kernel dispatched in order in one compute pass,
 // outputs copied back.
+import type { Target } from '../../codegen/target.js';
 import type { Kernel } from '../../codegen/fuse.js';
 import type { Memory } from '../../codegen/memory.js';
 import type { Graph } from '../../ir/graph.js';
@@ -33,7 +34,7 @@ export class GpuProgram {
     return this.plan.memory;
   }
 
-  static async compile(device: GPUDevice, graph: Graph, maxBatch: number): Promise<GpuProgram> {
+  static async compile(device: GPUDevice, graph: Graph, maxBatch: number, target?: Target): Promise<GpuProgram> {
     const layout = device.createBindGroupLayout({
       entries: [
         { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
@@ -41,7 +42,7 @@ export class GpuProgram {
         offsetsLayoutEntry(),
       ],
     });
-    const plan = planFor(device, graph, maxBatch);
+    const plan = planFor(device, graph, maxBatch, target);
     const compiled = await compilePhases(device, device.createPipelineLayout({ bindGroupLayouts: [layout] }), KERNEL_DECLS, plan.phases, maxBatch);
     const arena = await sizedBuffer(device, arenaBuffer(plan.memory, maxBatch));
     const uniforms = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
