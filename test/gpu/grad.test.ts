@@ -42,10 +42,10 @@ function tiles(p: Plan): Set<string> {
 }
 
 describe('register-blocked convolutions equal the float64 interpreter', () => {
-  // 8 channels and 32 points divide into blocks (4 x 8, or 8 lanes x 4
-  // columns x 8 channels), so the middle convolution and its input transpose
-  // run tiled; both paddings, forward and backward.
-  const spec = (padding: string) => `data advection1d { points 32  trajectories 4  snapshots 8  cfl 0.5 }
+  // 8 channels and 64 points divide into blocks (4 x 8, or 8 lanes x 8
+  // columns x 8 channels; 4 columns where the sum has one inner channel), so
+  // the convolutions and transposes run tiled; both paddings, forward and backward.
+  const spec = (padding: string) => `data advection1d { points 64  trajectories 4  snapshots 8  cfl 0.5 }
 emulator conv1d { channels 1 -> 8 -> 8 -> 1  kernel 5  padding ${padding}  activation tanh  seed 3 }
 config supervised rollout 2
 train { batch 4 }
