@@ -69,6 +69,12 @@ export interface Kernel {
   prologue?: Node;
   /** Elementwise nodes between the prologue and the root, in order. */
   epilogue: Node[];
+  /**
+   * The bias_add that the prologue's register block starts its sums from
+   * (Tile.init): the first node after the prologue, its only reader. Its
+   * value is then the block's, and its bias is loaded once per channel.
+   */
+  biasInit?: Node;
   /** Values read from memory. */
   reads: string[];
   /** Of those, the ones read only at the element the kernel writes: its output may take their memory. */
@@ -130,6 +136,7 @@ export function fuse(g: Graph, target: Target): Fusion {
     });
   }
   const chains = epilogues(g, stored);
+  const readers = users(g);
   const kernels: Kernel[] = [];
   for (const n of g.nodes) {
     if (!stored.has(n.id) || n.op === 'input') continue;
@@ -167,6 +174,7 @@ export function fuse(g: Graph, target: Target): Fusion {
       workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
+      ...(chain && tile?.init && foldedBias(chain.prologue, [...chain.epilogue, n], readers) && { biasInit: [...chain.epilogue, n][0]! }),
       epilogue: chain?.epilogue ?? [],
       reads: g.nodes.filter((x) => reads.has(x.id)).map((x) => x.id),
       inPlace: chain ? inPlaceReads(chain.prologue, [...chain.epilogue, n], stored, byId) : [],
@@ -223,6 +231,12 @@ function epilogues(g: Graph, stored: Set<string>): Map<string, { prologue: Node;
     out.set(sink, { prologue: p, epilogue: [...chain.values()].sort((a, b) => order.get(a.id)! - order.get(b.id)!) });
   }
   return out;
+}
+
+/** Whether the chain after `p` starts with a bias_add of p that alone reads p. */
+function foldedBias(p: Node, chain: Node[], readers: Map<string, Node[]>): boolean {
+  const [first] = chain;
+  return first?.op === 'bias_add' && first.inputs[0] === p.id && first.inputs[1] !== p.id && readers.get(p.id)!.length === 1;
 }
 
 /**

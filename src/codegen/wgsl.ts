@@ -86,11 +86,13 @@ export interface Phase {
 function epilogue(k: Kernel, ctx: (n: Node) => WgslCtx, locals: Map<string, string>, value: string): { stmts: string[]; value: string } {
   const stmts = [`let pro = ${value};`];
   locals.set(k.prologue!.id, 'pro');
+  // A bias the block started from is in its value already.
+  const expr = (n: Node) => (n === k.biasInit ? 'pro' : exprOf(n).expr(ctx(n), 'i'));
   k.epilogue.forEach((n, j) => {
-    stmts.push(`let epi${j} = ${exprOf(n).expr(ctx(n), 'i')};`);
+    stmts.push(`let epi${j} = ${expr(n)};`);
     locals.set(n.id, `epi${j}`);
   });
-  return { stmts, value: exprOf(k.root).expr(ctx(k.root), 'i') };
+  return { stmts, value: expr(k.root) };
 }
 
 function loopOf(n: Node): Extract<WgslRule, { kind: 'loop' }> {
@@ -241,7 +243,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
   } else if (k.tile) {
     const pc = k.prologue ? ctx(k.prologue) : c;
-    const body = k.tile.body(pc, 't');
+    const bias = k.biasInit;
+    const body = k.tile.body(pc, 't', bias && ((axis1) => ctx(bias).x(1, axis1)));
     const { threads } = k.tile;
     const { fixed, batchBlock } = threads;
     const write = ([idx, v, guard]: TileWrite) => {

@@ -16,6 +16,7 @@
 import type { Target } from '../codegen/target.js';
 import type { Padding } from './padding.js';
 import { padTap } from './padding.js';
+import { startAt } from './matmul-tile.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
 
 export interface ConvTileShape {
@@ -87,7 +88,8 @@ export function convTile(outCh: number, s: ConvTileShape, target: Target): Tile 
     size: P * Q,
     threads: { fixed: (outCh / Q) * (N / P), batchBlock: 1 },
     ...(S && { subgroup: S }),
-    body: (c, t) => {
+    init: true,
+    body: (c, t, init) => {
       const pad = s.padding(c);
       const [b, qb, cb, ch, lane] = ['b', 'qb', 'cb', 'ch', 'lane'].map((x) => c.fresh(x)) as [string, string, string, string, string];
       const acc = (q: number, p: number) => `acc_${q}_${p}`;
@@ -102,7 +104,8 @@ export function convTile(outCh: number, s: ConvTileShape, target: Target): Tile 
       const stmts = [
         L.index(t, b, qb, cb, lane),
         ...taps.flatMap((tap) => tap.stmts),
-        ...qs.flatMap((q) => ps.map((p) => `var ${acc(q, p)} = 0.0;`)),
+        ...(init ? startAt(init, Q, S, channel, (r) => `(${qb} * ${Q}u + ${r * S!}u + ${lane})`) : []),
+        ...qs.flatMap((q) => ps.map((p) => `var ${acc(q, p)} = ${init ? `init${q}` : '0.0'};`)),
         `for (var ${ch} = 0u; ${ch} < ${inner}u; ${ch}++) {`,
         ...taps.map((tap, j) => `  let x${j} = ${tap.mask(c.x(s.input, `(${b} * ${inner}u + ${ch}) * ${N}u + ${tap.index}`))};`),
         ...weightLoads,

@@ -83,6 +83,19 @@ function subgroupLayout(mm: Matmul, S: number): Layout | undefined {
   };
 }
 
+/**
+ * `let init<j> = ...` for each of a block's `count` channels: loaded one
+ * each, or with S lanes a share per lane and broadcast (`share(r)`: the
+ * channel lane l loads in group r).
+ */
+export function startAt(init: (axis1: string) => string, count: number, S: number | undefined, channel: (j: number) => string, share: (r: number) => string): string[] {
+  if (!S) return [...Array(count).keys()].map((j) => `let init${j} = ${init(channel(j))};`);
+  return [...Array(count / S).keys()].flatMap((r) => [
+    `let initv${r} = ${init(share(r))};`,
+    ...[...Array(S).keys()].map((l) => `let init${r * S + l} = subgroupBroadcast(initv${r}, ${l}u);`),
+  ]);
+}
+
 export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
   const L = (target.subgroup && subgroupLayout(mm, target.subgroup)) || registerLayout(mm);
   if (!L) return undefined;
@@ -92,7 +105,8 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
     size: TM * TN,
     threads: L.threads,
     ...(S && { subgroup: S }),
-    body: (c, t) => {
+    init: true,
+    body: (c, t, init) => {
       const [mq, nq, k, acc, lane] = ['mq', 'nq', 'k', 'acc', 'lane'].map((x) => c.fresh(x)) as [string, string, string, string, string];
       const rows = [...Array(TM).keys()].map((i) => c.fresh(`m${i}`));
       const cols = [...Array(TN).keys()];
@@ -109,6 +123,7 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
         // Rows past the batch read the last row; their results are not written.
         ...rows.map((r, i) => `let ${r} = ${batchRows ? `min(${L.row(mq, lane, i)}, u.B - 1u)` : L.row(mq, lane, i)};`),
         `var ${acc}: array<array<f32, ${TN}>, ${TM}>;`,
+        ...(init ? startAt(init, TN, S, col, (r) => `(${nq} * ${TN}u + ${r * S!}u + ${lane})`).concat(rows.flatMap((_, i) => cols.map((j) => `${acc}[${i}][${j}] = init${j};`))) : []),
         `for (var ${k} = 0u; ${k} < ${dimExpr(mm.K)}; ${k}++) {`,
         ...rows.map((r, i) => `  let a${i} = ${mm.a(c, r, k)};`),
         ...bLoads,

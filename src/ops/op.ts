@@ -96,7 +96,14 @@ export interface Tile {
   /** Lanes of the subgroups its code broadcasts across (Target.subgroup); its module enables subgroups. */
   subgroup?: number;
   threads: { fixed: number; batchBlock?: number };
-  body(c: WgslCtx, t: string): { stmts: string[]; writes: TileWrite[] };
+  /**
+   * `init`, where given, is the value an output's sum starts from, as a
+   * function of its coordinate on axis 1 (a channel: a layer's bias, folded
+   * in so that it is loaded once per channel rather than once per output).
+   */
+  body(c: WgslCtx, t: string, init?: (axis1: string) => string): { stmts: string[]; writes: TileWrite[] };
+  /** Whether body takes `init`. */
+  init?: boolean;
 }
 
 export type TileWrite = [index: string, value: string, guard?: string];
