@@ -23,9 +23,10 @@
 //   TREE_ABOVE_WORK_SINGLE terms: one thread summing 8192 terms took 0.6 ms
 //   on an H100 (a tree, a few us) and about a tree's time on lavapipe.
 // - Epilogues: when a convolution or dense layer is read only by an
-//   elementwise chain (bias add, activation) that ends in a stored value, the
-//   chain runs in the layer's kernel on the value still in a register, and
-//   the layer's raw output is never stored.
+//   elementwise chain (bias add, activation, the activation's VJP terms), the
+//   chain runs in the layer's kernel on the value still in a register, only
+//   the chain's end is stored (see `epilogues`), and a leading bias add is
+//   where the layer's sums start (Kernel.biasInit).
 import type { Graph, Node } from '../ir/graph.js';
 import { sameShape, users } from '../ir/graph.js';
 import type { Tile, WgslRule } from '../ops/op.js';
@@ -135,8 +136,8 @@ export function fuse(g: Graph, target: Target): Fusion {
       if (!stored.has(i) && cost.get(i)! * reuse[k]! > RECOMPUTE_LIMIT) stored.add(i);
     });
   }
-  const chains = epilogues(g, stored);
   const readers = users(g);
+  const chains = epilogues(g, stored, readers);
   const kernels: Kernel[] = [];
   for (const n of g.nodes) {
     if (!stored.has(n.id) || n.op === 'input') continue;
@@ -174,7 +175,7 @@ export function fuse(g: Graph, target: Target): Fusion {
       workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
-      ...(chain && tile?.init && foldedBias(chain.prologue, [...chain.epilogue, n], readers) && { biasInit: [...chain.epilogue, n][0]! }),
+      ...(chain && tile?.init && foldedBias(chain.prologue, chain.epilogue[0] ?? n, readers)),
       epilogue: chain?.epilogue ?? [],
       reads: g.nodes.filter((x) => reads.has(x.id)).map((x) => x.id),
       inPlace: chain ? inPlaceReads(chain.prologue, [...chain.epilogue, n], stored, byId) : [],
@@ -197,8 +198,7 @@ export function fuse(g: Graph, target: Target): Fusion {
  * reduction reads. Storing relu(conv + b) rather than the raw convolution
  * spares each reader the bias load and the activation per read.
  */
-function epilogues(g: Graph, stored: Set<string>): Map<string, { prologue: Node; epilogue: Node[] }> {
-  const readers = users(g);
+function epilogues(g: Graph, stored: Set<string>, readers: Map<string, Node[]>): Map<string, { prologue: Node; epilogue: Node[] }> {
   const outputs = new Set(g.outputs);
   const order = new Map(g.nodes.map((n, j) => [n.id, j]));
   const out = new Map<string, { prologue: Node; epilogue: Node[] }>();
@@ -233,10 +233,10 @@ function epilogues(g: Graph, stored: Set<string>): Map<string, { prologue: Node;
   return out;
 }
 
-/** Whether the chain after `p` starts with a bias_add of p that alone reads p. */
-function foldedBias(p: Node, chain: Node[], readers: Map<string, Node[]>): boolean {
-  const [first] = chain;
-  return first?.op === 'bias_add' && first.inputs[0] === p.id && first.inputs[1] !== p.id && readers.get(p.id)!.length === 1;
+/** `{ biasInit: first }` when `first`, the node after `p`, is a bias_add of p that alone reads p. */
+function foldedBias(p: Node, first: Node, readers: Map<string, Node[]>): { biasInit: Node } | undefined {
+  const only = first.op === 'bias_add' && first.inputs[0] === p.id && first.inputs[1] !== p.id && readers.get(p.id)!.length === 1;
+  return only ? { biasInit: first } : undefined;
 }
 
 /**

@@ -88,7 +88,7 @@ export function planText(p: Plan): string {
     ...rows.map(line),
     '',
     '# dispatch: kernels with the same number run as one merged dispatch (one workgroup, barriers between dependent kernels)',
-    '# memory: f32 arena slots (offset, elements at the batch above); a slot is reused once its last reader has run',
+    '# memory: f32 arena slots (offset, elements at the batch above); a slot is reused once its last reader has run, or by that reader\'s output where it reads the value only at the elements it writes',
     ...slots.map(([id, sl]) => `%${id.padEnd(nameW - 1)}  ${`@${sl.offset}`.padEnd(offW)}  ${sl.size}`),
   ].join('\n') + '\n';
 }

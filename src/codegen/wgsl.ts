@@ -220,15 +220,13 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
       ? `acc = subgroupAdd(acc);
   if (lid % ${S}u == 0u) { ${prefix}part[lid / ${S}u] = acc; }
   workgroupBarrier();
-  if (lid == 0u) {
-    for (var r = 1u; r < ${REDUCE_WORKGROUP / S}u; r++) { ${prefix}part[0] += ${prefix}part[r]; }`
+  if (lid == 0u) { for (var r = 1u; r < ${REDUCE_WORKGROUP / S}u; r++) { ${prefix}part[0] += ${prefix}part[r]; } }`
       : `${prefix}part[lid] = acc;
   workgroupBarrier();
   for (var s = ${REDUCE_WORKGROUP / 2}u; s > 0u; s >>= 1u) {
     if (lid < s) { ${prefix}part[lid] += ${prefix}part[lid + s]; }
     workgroupBarrier();
-  }
-  if (lid == 0u) {`;
+  }`;
     const entry = `var<workgroup> ${prefix}part: array<f32, ${REDUCE_WORKGROUP / (S ?? 1)}>;
 @compute @workgroup_size(${REDUCE_WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -238,7 +236,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     ${t.stmts.join('\n    ')}
     acc += ${t.value};
   }
-  ${combine} arena[${at(out.offset)} + i] = ${done}; }
+  ${combine}
+  if (lid == 0u) { arena[${at(out.offset)} + i] = ${done}; }
 }`;
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
   } else if (k.tile) {

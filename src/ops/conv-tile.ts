@@ -16,8 +16,8 @@
 import type { Target } from '../codegen/target.js';
 import type { Padding } from './padding.js';
 import { padTap } from './padding.js';
-import { startAt } from './matmul-tile.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
+import { startAt } from './op.js';
 
 export interface ConvTileShape {
   /** Inner (summed) channels, columns, taps. */

@@ -17,7 +17,7 @@
 import type { Target } from '../codegen/target.js';
 import type { Dim } from '../ir/graph.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
-import { dimExpr } from './op.js';
+import { dimExpr, startAt } from './op.js';
 
 export interface Matmul {
   /** Rows and columns of the output; rows may be the batch. */
@@ -83,19 +83,6 @@ function subgroupLayout(mm: Matmul, S: number): Layout | undefined {
   };
 }
 
-/**
- * `let init<j> = ...` for each of a block's `count` channels: loaded one
- * each, or with S lanes a share per lane and broadcast (`share(r)`: the
- * channel lane l loads in group r).
- */
-export function startAt(init: (axis1: string) => string, count: number, S: number | undefined, channel: (j: number) => string, share: (r: number) => string): string[] {
-  if (!S) return [...Array(count).keys()].map((j) => `let init${j} = ${init(channel(j))};`);
-  return [...Array(count / S).keys()].flatMap((r) => [
-    `let initv${r} = ${init(share(r))};`,
-    ...[...Array(S).keys()].map((l) => `let init${r * S + l} = subgroupBroadcast(initv${r}, ${l}u);`),
-  ]);
-}
-
 export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
   const L = (target.subgroup && subgroupLayout(mm, target.subgroup)) || registerLayout(mm);
   if (!L) return undefined;
@@ -123,7 +110,8 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
         // Rows past the batch read the last row; their results are not written.
         ...rows.map((r, i) => `let ${r} = ${batchRows ? `min(${L.row(mq, lane, i)}, u.B - 1u)` : L.row(mq, lane, i)};`),
         `var ${acc}: array<array<f32, ${TN}>, ${TM}>;`,
-        ...(init ? startAt(init, TN, S, col, (r) => `(${nq} * ${TN}u + ${r * S!}u + ${lane})`).concat(rows.flatMap((_, i) => cols.map((j) => `${acc}[${i}][${j}] = init${j};`))) : []),
+        ...(init ? startAt(init, TN, S, col, (r) => `(${nq} * ${TN}u + ${r * S!}u + ${lane})`) : []),
+        ...(init ? rows.flatMap((_, i) => cols.map((j) => `${acc}[${i}][${j}] = init${j};`)) : []),
         `for (var ${k} = 0u; ${k} < ${dimExpr(mm.K)}; ${k}++) {`,
         ...rows.map((r, i) => `  let a${i} = ${mm.a(c, r, k)};`),
         ...bLoads,

@@ -108,6 +108,19 @@ export interface Tile {
 
 export type TileWrite = [index: string, value: string, guard?: string];
 
+/**
+ * `let init<j> = ...` for each of a block's `count` channels: loaded one
+ * each, or with S lanes a share per lane and broadcast (`share(r)`: the
+ * channel lane l loads in group r).
+ */
+export function startAt(init: (axis1: string) => string, count: number, S: number | undefined, channel: (j: number) => string, share: (r: number) => string): string[] {
+  if (!S) return [...Array(count).keys()].map((j) => `let init${j} = ${init(channel(j))};`);
+  return [...Array(count / S).keys()].flatMap((r) => [
+    `let initv${r} = ${init(share(r))};`,
+    ...[...Array(S).keys()].map((l) => `let init${r * S + l} = subgroupBroadcast(initv${r}, ${l}u);`),
+  ]);
+}
+
 /** Threads a tile needs at batch `batch`. */
 export function tileThreads(t: Tile['threads'], batch: number): number {
   return t.fixed * (t.batchBlock ? Math.ceil(batch / t.batchBlock) : 1);
