@@ -34,6 +34,7 @@ import { tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
 import type { Target } from './target.js';
+import { mergeTerms } from './terms.js';
 
 const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;
@@ -76,6 +77,14 @@ export interface Kernel {
    * value is then the block's, and its bias is loaded once per channel.
    */
   biasInit?: Node;
+  /**
+   * For a sum of the same reduction over several sets of inputs (terms.ts):
+   * the reductions, whose code the kernel runs on each one's inputs in turn
+   * into one sum. The root is then the chain of adds they replace.
+   */
+  terms?: Node[];
+  /** Stored values such a sum adds at each element: the chain's other contributions. */
+  addends?: string[];
   /** Values read from memory. */
   reads: string[];
   /** Of those, the ones read only at the element the kernel writes: its output may take their memory. */
@@ -99,8 +108,9 @@ function heavyThreads(rule: WgslRule, tile: Tile | undefined, n: Node): number {
   return rule.kind === 'reduce' ? n.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1) : Infinity;
 }
 
-/** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`. */
+/** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`; `dense_w*10` for a sum of ten. */
 export function kernelOps(k: Kernel): string {
+  if (k.terms) return `${k.terms[0]!.op}*${k.terms.length}`;
   return k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
 }
 
@@ -183,7 +193,8 @@ export function fuse(g: Graph, target: Target): Fusion {
       rules: new Map([...fused].map((f) => [f, opDef(byId.get(f)!.op).wgsl!])),
     });
   }
-  return { kernels: schedule(kernels, backwardValues(g)), stored };
+  const backward = backwardValues(g);
+  return { kernels: mergeTerms(schedule(kernels, backward), backward, outputs), stored };
 }
 
 /**

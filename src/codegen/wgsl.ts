@@ -117,16 +117,14 @@ export const SWEEP_OUTPUTS = 16;
  * one thread summing a quickstart weight gradient (960 terms) took ~10 us;
  * the workgroup takes a fraction, for two barriers.
  */
-function sweepSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx, outputs: number, name: string, out: string): string {
+function sweepSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx, outputs: number, name: string, out: string, terms: Terms): string {
   const t = rule.term(c, 'i', 'j');
   const W = MERGED_WORKGROUP;
+  const sum = terms.over([`for (var j = lid; j < ${rule.domain(c)}; j += ${W}u) {`, ...t.stmts.map((x) => `  ${x}`), `  acc += ${t.value};`, `}`]);
   return `fn ${name}(lid: u32) {
   for (var i = 0u; i < ${outputs}u; i++) {
     var acc = 0.0;
-    for (var j = lid; j < ${rule.domain(c)}; j += ${W}u) {
-      ${t.stmts.join('\n      ')}
-      acc += ${t.value};
-    }
+    ${sum.join('\n    ')}
     tx_part[i * ${W}u + lid] = acc;
   }
   workgroupBarrier();
@@ -134,20 +132,49 @@ function sweepSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx, outpu
     let i = lid;
     var acc = 0.0;
     for (var r = 0u; r < ${W}u; r++) { acc += tx_part[i * ${W}u + r]; }
-    arena[${out} + i] = ${rule.finish ? rule.finish(c, 'i', 'acc') : 'acc'};
+    arena[${out} + i] = ${terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc')};
   }
   workgroupBarrier();
 }
 `;
 }
 
+/** Terms a one-thread sum adds per loop iteration, in one write of its accumulator (see matmul-tile.ts). */
+const SUM_UNROLL = 4;
+
 /** A reduction summed by one thread per output element. */
-function sequentialSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx): { stmts: string[]; value: string } {
-  const t = rule.term(c, 'i', 'j');
+function sequentialSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx, terms: Terms): { stmts: string[]; value: string } {
+  const U = SUM_UNROLL;
+  const ts = [...Array(U).keys()].map((u) => rule.term(c, 'i', u ? `(j + ${u}u)` : 'j'));
+  const one = rule.term(c, 'i', 'j');
+  const n = rule.domain(c);
   return {
-    stmts: [`var acc = 0.0;`, `for (var j = 0u; j < ${rule.domain(c)}; j++) {`, ...t.stmts.map((x) => `  ${x}`), `  acc += ${t.value};`, `}`],
-    value: rule.finish ? rule.finish(c, 'i', 'acc') : 'acc',
+    stmts: [
+      `var acc = 0.0;`,
+      ...terms.over([
+        `var j = 0u;`,
+        `for (; j + ${U - 1}u < ${n}; j += ${U}u) {`,
+        ...ts.flatMap((t) => t.stmts.map((x) => `  ${x}`)),
+        `  acc = acc + ${ts.map((t) => t.value).join(' + ')};`,
+        `}`,
+        `for (; j < ${n}; j++) {`,
+        ...one.stmts.map((x) => `  ${x}`),
+        `  acc += ${one.value};`,
+        `}`,
+      ]),
+    ],
+    value: terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc'),
   };
+}
+
+/**
+ * A sum over several sets of inputs (Kernel.terms): `over` repeats the
+ * statements that add terms once per set; `plus` adds the kernel's addends
+ * to the value at element i. Both are identities for other kernels.
+ */
+interface Terms {
+  over(sum: string[]): string[];
+  plus(i: string, value: string): string;
 }
 
 const PREFIX = '$P$';
@@ -193,8 +220,24 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     if (rule?.kind !== 'expr') throw new Error(`internal: fused %${n.id} is not an expression`);
     return `fn ${fnName.get(n.id)}(i: u32) -> f32 { return ${rule.expr(ctx(n), 'i')}; }`;
   });
+  // A sum over terms reads input j of term s at arena offset tb<j>, from the table tbs<j>[s].
+  const terms = k.terms;
+  const c: WgslCtx = terms ? { ...ctx(terms[0]!), x: (slot, idx) => `arena[${prefix}tb${slot} + ${idx}]` } : ctx(k.root);
+  const sums: Terms = {
+    over: (sum) => {
+      if (!terms) return sum;
+      const slots = [...terms[0]!.inputs.keys()];
+      return [
+        ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${terms.map((n) => at(mem.slots.get(n.inputs[j]!)!.offset)).join(', ')});`),
+        `for (var ${prefix}s = 0u; ${prefix}s < ${terms.length}u; ${prefix}s++) {`,
+        ...slots.map((j) => `  let ${prefix}tb${j} = ${prefix}tbs${j}[${prefix}s];`),
+        ...sum.map((x) => `  ${x}`),
+        `}`,
+      ];
+    },
+    plus: (i, value) => [value, ...(k.addends ?? []).map((a) => `arena[${at(mem.slots.get(a)!.offset)} + ${i}]`)].join(' + '),
+  };
   const out = mem.slots.get(k.root.id)!;
-  const c = ctx(k.root);
   const rule = k.rule;
   const fn = `${prefix}phase`;
   const phase = {
@@ -232,22 +275,20 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = wid.x;
   var acc = 0.0;
-  for (var j = lid; j < ${rule.domain(c)}; j += ${REDUCE_WORKGROUP}u) {
-    ${t.stmts.join('\n    ')}
-    acc += ${t.value};
-  }
+  ${sums.over([`for (var j = lid; j < ${rule.domain(c)}; j += ${REDUCE_WORKGROUP}u) {`, ...t.stmts.map((x) => `  ${x}`), `  acc += ${t.value};`, `}`]).join('\n  ')}
   ${combine}
-  if (lid == 0u) { arena[${at(out.offset)} + i] = ${done}; }
+  if (lid == 0u) { arena[${at(out.offset)} + i] = ${sums.plus('i', done)}; }
 }`;
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
   } else if (k.tile) {
     const pc = k.prologue ? ctx(k.prologue) : c;
     const bias = k.biasInit;
     const body = k.tile.body(pc, 't', bias && ((axis1) => ctx(bias).x(1, axis1)));
+    if (terms && !body.sum) throw new Error(`internal: ${k.name} sums terms with a block that does not say where its sum is`);
     const { threads } = k.tile;
     const { fixed, batchBlock } = threads;
     const write = ([idx, v, guard]: TileWrite) => {
-      let store = `arena[${at(out.offset)} + ${idx}] = ${v};`;
+      let store = `arena[${at(out.offset)} + ${idx}] = ${sums.plus(idx, v)};`;
       if (k.prologue) {
         const e = epilogue(k, ctx, locals, v);
         store = `{ let i = ${idx}; ${e.stmts.join(' ')} arena[${at(out.offset)} + i] = ${e.value}; }`;
@@ -261,7 +302,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       threads: (batch) => tileThreads(threads, batch),
       code: `${header}fn ${fn}(t: u32) {
   if (t >= ${total}) { return; }
-  ${body.stmts.join('\n  ')}
+  ${[...body.stmts, ...sums.over(body.sum ?? [])].join('\n  ')}
   ${body.writes.map(write).join('\n  ')}
 }
 `,
@@ -272,9 +313,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       const loop = loopOf(k.prologue).body(ctx(k.prologue), 'i');
       const e = epilogue(k, ctx, locals, loop.value);
       body = { stmts: [...loop.stmts, ...e.stmts], value: e.value };
-    } else body = rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c) : { stmts: [], value: rule.expr(c, 'i') };
+    } else body = rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c, sums) : { stmts: [], value: rule.expr(c, 'i') };
     const outputs = k.root.shape.includes('B') ? Infinity : count(1);
-    const sweep = rule.kind === 'reduce' && !k.prologue && outputs <= SWEEP_OUTPUTS ? sweepSum(rule, c, outputs, `${prefix}sweep`, at(out.offset)) : undefined;
+    const sweep = rule.kind === 'reduce' && !k.prologue && outputs <= SWEEP_OUTPUTS ? sweepSum(rule, c, outputs, `${prefix}sweep`, at(out.offset), sums) : undefined;
     return {
       ...phase,
       count: countExpr(k.root.shape),

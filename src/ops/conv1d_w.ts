@@ -159,6 +159,8 @@ export const conv1d_w: OpDef = {
           const stmts = [
             L.index(t, oq, cq, lane),
             ...qs.flatMap((q) => rs.flatMap((r) => ks.map((k) => `var ${acc(q, r, k)} = 0.0;`))),
+          ];
+          const sum = [
             `for (var ${b} = 0u; ${b} < u.B; ${b}++) {`,
             // The window before column 0: positions -left .. K-2-left.
             ...rs.flatMap((r) => ks.slice(0, -1).map((k) => `  var ${win(r, k)} = ${xAt(r, String(k - left))};`)),
@@ -170,7 +172,7 @@ export const conv1d_w: OpDef = {
           const writes: TileWrite[] = qs.flatMap((q) =>
             rs.flatMap((r) => ks.map((k): TileWrite => [`((${oq} * ${Qo}u + ${q}u) * ${C}u + ${L.channel(cq, lane, r)}) * ${K}u + ${k}u`, acc(q, r, k)])),
           );
-          return { stmts, writes };
+          return { stmts, sum, writes };
         },
       };
     },

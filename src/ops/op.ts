@@ -100,8 +100,12 @@ export interface Tile {
    * `init`, where given, is the value an output's sum starts from, as a
    * function of its coordinate on axis 1 (a channel: a layer's bias, folded
    * in so that it is loaded once per channel rather than once per output).
+   * A reduction's body puts the statements that read its inputs and add
+   * their terms into the block in `sum`, run after `stmts`: a kernel that
+   * sums the same reduction over several sets of inputs (Kernel.terms) runs
+   * them once per set.
    */
-  body(c: WgslCtx, t: string, init?: (axis1: string) => string): { stmts: string[]; writes: TileWrite[] };
+  body(c: WgslCtx, t: string, init?: (axis1: string) => string): { stmts: string[]; sum?: string[]; writes: TileWrite[] };
   /** Whether body takes `init`. */
   init?: boolean;
 }

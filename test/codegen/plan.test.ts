@@ -71,16 +71,29 @@ describe('memory plan', () => {
 describe('kernels', () => {
   test('the quickstart fuses its losses, seeds and cotangents into the layer kernels', () => {
     // Forward: 5 convolutions and 5 losses; backward: 4 input transposes
-    // (each adding its step's loss seed to the cotangent in registers) and 5
-    // weight transposes; the gradient sum and the weighted loss sum: 21 kernels.
+    // (each adding its step's loss seed to the cotangent in registers), the
+    // last step's weight transpose (its cotangent, the seed, in registers
+    // too), one kernel summing the other 4 steps' weight transposes and
+    // adding the last's, and the weighted loss sum: 17 kernels.
     const p = planOf(`${HEAD}config supervised rollout 5\n`);
-    const ops = p.fusion.kernels.map((k) => (k.prologue ?? k.root).op);
+    const ops = p.fusion.kernels.map((k) => (k.terms?.[0] ?? k.prologue ?? k.root).op);
     expect(p.fusion.kernels.filter((k) => k.prologue?.op === 'conv1d_t').map(kernelOps)).toEqual(Array(4).fill('conv1d_t+add'));
     expect(ops.filter((o) => o === 'conv1d').length).toBe(5);
     expect(ops.filter((o) => o === 'loss').length).toBe(5);
     expect(ops.filter((o) => o === 'conv1d_t').length).toBe(4);
-    expect(ops.filter((o) => o === 'conv1d_w').length).toBe(5);
-    expect(ops.length).toBe(21);
+    expect(p.fusion.kernels.filter((k) => k.terms).map((k) => [k.name, kernelOps(k), k.addends])).toEqual([['grad.layers.0.weight', 'conv1d_w*4', ['d.u5.w']]]);
+    expect(ops.filter((o) => o === 'conv1d_w').length).toBe(2);
+    expect(ops.length).toBe(17);
+  });
+
+  test("a parameter's per-step gradients sum in one kernel within a run of backward kernels, never across a cut_bptt segment", () => {
+    const termsOf = (p: Plan) => p.fusion.kernels.filter((k) => k.terms).map(kernelOps);
+    // The add chain of 40 values is stored once on the way (MAX_INLINE_COST):
+    // two sums, the second adding the first and the last step's own kernel.
+    expect(termsOf(planOf(`${HEAD}config supervised rollout 40\n`))).toEqual(['conv1d_w*25', 'conv1d_w*14']);
+    // Each segment's backward runs before the next segment's forward: merging
+    // would keep every segment's inputs alive to the end.
+    expect(termsOf(planOf(`${HEAD}config supervised rollout 40 cut_bptt every 2\n`))).toEqual([]);
   });
 
   test.each(findSpecs('specs'))('every dispatch uses three bindings (arena, step, offsets), within any device limit: %s', (file) => {
@@ -133,7 +146,7 @@ describe('kernels', () => {
     expect(p.memory.floats).toBe(generic.memory.floats);
     const tiled = (k: (typeof p.fusion.kernels)[number]) => `${kernelOps(k)}${k.tile?.subgroup ? '/sg' : k.tile ? '/tile' : ''}`;
     const forms = new Set(p.fusion.kernels.filter((k) => k.tile).map(tiled));
-    expect(forms).toEqual(new Set(['dense+bias_add+tanh/sg', 'dense+bias_add+reshape/tile', 'dense_t+mul+sub/sg', 'dense_t+reshape+add+reshape/tile', 'dense_w/sg', 'dense_w/tile']));
+    expect(forms).toEqual(new Set(['dense+bias_add+tanh/sg', 'dense+bias_add+reshape/tile', 'dense_t+mul+sub/sg', 'dense_t+reshape+add+reshape/tile', 'dense_w*10/sg', 'dense_w*10/tile', 'dense_w*9/tile', 'dense_w/tile']));
     const modules = planModules(p);
     for (const [j, d] of p.dispatches.entries()) {
       const uses = d.some((i) => p.fusion.kernels[i]!.tile?.subgroup || p.fusion.kernels[i]!.treeLanes);

@@ -8,6 +8,7 @@ import { gpuLossAndGrad } from '../../src/runtime/gpu/grad.js';
 import { findSpecs } from '../../src/snapshot.js';
 import type { Plan } from '../../src/codegen/plan.js';
 import { plan } from '../../src/codegen/plan.js';
+import { kernelOps } from '../../src/codegen/fuse.js';
 import type { Target } from '../../src/codegen/target.js';
 import { GENERIC } from '../../src/codegen/target.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
@@ -38,16 +39,18 @@ const targets: [string, Target][] = [['register blocks', GENERIC], ...(deviceTar
 
 /** The op of each tiled kernel, and whether its tile broadcasts across subgroups. */
 function tiles(p: Plan): Set<string> {
-  return new Set(p.fusion.kernels.filter((k) => k.tile).map((k) => `${(k.prologue ?? k.root).op}${k.tile!.subgroup ? '/sg' : ''}`));
+  return new Set(p.fusion.kernels.filter((k) => k.tile).map((k) => `${(k.terms?.[0] ?? k.prologue ?? k.root).op}${k.tile!.subgroup ? '/sg' : ''}`));
 }
 
 describe('register-blocked convolutions equal the float64 interpreter', () => {
   // 8 channels and 64 points divide into blocks (4 x 8, or 8 lanes x 8
   // columns x 8 channels; 4 columns where the sum has one inner channel), so
-  // the convolutions and transposes run tiled; both paddings, forward and backward.
+  // the convolutions and transposes run tiled; both paddings, forward and
+  // backward. At rollout 3 each parameter's three per-step gradients are
+  // summed by one kernel (terms.ts): tiled, in trees, or one thread each.
   const spec = (padding: string) => `data advection1d { points 64  trajectories 4  snapshots 8  cfl 0.5 }
-emulator conv1d { channels 1 -> 8 -> 8 -> 1  kernel 5  padding ${padding}  activation tanh  seed 3 }
-config supervised rollout 2
+emulator conv1d { channels 1 -> 8 -> 8 -> 1  kernel 5  padding ${padding}  activation tanh  bias true  seed 3 }
+config supervised rollout 3
 train { batch 4 }
 `;
   const cases = ['circular', 'zero'].flatMap((padding) => targets.map(([form, target]) => ({ padding, form, target })));
@@ -55,7 +58,10 @@ train { batch 4 }
     const [c] = compileAll(spec(padding));
     // With subgroups, the convolutions to and from one channel keep register blocks.
     const expected = target.subgroup ? ['conv1d/sg', 'conv1d', 'conv1d_t/sg', 'conv1d_t', 'conv1d_w/sg', 'conv1d_w'] : ['conv1d', 'conv1d_t', 'conv1d_w'];
-    expect(tiles(plan(c!.final, 4, target))).toEqual(new Set(expected));
+    const p = plan(c!.final, 4, target);
+    expect(tiles(p)).toEqual(new Set(expected));
+    const sums = p.fusion.kernels.filter((k) => k.terms).map((k) => `${kernelOps(k)}${k.tile ? '/tile' : k.tree ? '/tree' : ''}`);
+    expect(sums.sort()).toEqual(['conv1d_w*3/tile', 'conv1d_w*3/tile', 'conv1d_w*3/tree', 'sum*3', 'sum*3/tree', 'sum*3/tree']);
     const windows = firstBatch(c!, 4);
     const params = paramsFor(c!, 0);
     const cpu = cpuLossAndGrad(c!.final, params, windows);
