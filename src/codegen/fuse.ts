@@ -34,6 +34,7 @@ import { tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
 import type { Target } from './target.js';
+import { foldChannelSums } from './fold.js';
 import { mergeTerms } from './terms.js';
 
 const MAX_INLINE_COST = 24;
@@ -85,6 +86,12 @@ export interface Kernel {
   terms?: Node[];
   /** Stored values such a sum adds at each element: the chain's other contributions. */
   addends?: string[];
+  /**
+   * A second output: the sum of the cotangent (input 0) over every axis but
+   * its channel, which the root's register block computes on the way (a
+   * bias gradient beside its weight gradient, fold.ts), and its addends.
+   */
+  channelSum?: { root: Node; addends?: string[] };
   /** Values read from memory. */
   reads: string[];
   /** Of those, the ones read only at the element the kernel writes: its output may take their memory. */
@@ -108,10 +115,15 @@ function heavyThreads(rule: WgslRule, tile: Tile | undefined, n: Node): number {
   return rule.kind === 'reduce' ? n.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1) : Infinity;
 }
 
-/** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`; `dense_w*10` for a sum of ten. */
+/** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`; `dense_w*10` for a sum of ten; `+sum` for a channel sum folded in. */
 export function kernelOps(k: Kernel): string {
-  if (k.terms) return `${k.terms[0]!.op}*${k.terms.length}`;
-  return k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
+  const ops = k.terms ? `${k.terms[0]!.op}*${k.terms.length}` : k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
+  return k.channelSum ? `${ops}+sum` : ops;
+}
+
+/** The values a kernel writes: its root, and a channel sum folded in. */
+export function kernelOutputs(k: Kernel): string[] {
+  return k.channelSum ? [k.root.id, k.channelSum.root.id] : [k.root.id];
 }
 
 export interface Fusion {
@@ -194,7 +206,7 @@ export function fuse(g: Graph, target: Target): Fusion {
     });
   }
   const backward = backwardValues(g);
-  return { kernels: mergeTerms(schedule(kernels, backward), backward, outputs), stored };
+  return { kernels: foldChannelSums(mergeTerms(schedule(kernels, backward), backward, outputs)), stored };
 }
 
 /**

@@ -6,6 +6,7 @@
 // are written before the step and outputs read after it.
 import type { Graph } from '../ir/graph.js';
 import type { Fusion } from './fuse.js';
+import { kernelOutputs } from './fuse.js';
 
 export interface Slot {
   offset: number;
@@ -53,10 +54,11 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
     const dying = (r: string) => !pinned.has(r) && lastUse.get(r) === t;
     const heir = slots.has(k.root.id) ? undefined : k.inPlace.find((r) => dying(r) && size(r) === size(k.root.id));
     if (heir) slots.set(k.root.id, slots.get(heir)!);
-    else if (!slots.has(k.root.id)) take(k.root.id);
-    live += size(k.root.id) - (heir ? size(heir) : 0);
+    const outs = kernelOutputs(k);
+    for (const o of outs) if (!slots.has(o)) take(o);
+    live += outs.reduce((a, o) => a + size(o), 0) - (heir ? size(heir) : 0);
     peakActivations = Math.max(peakActivations, live);
-    for (const r of [...k.reads, k.root.id]) {
+    for (const r of [...k.reads, ...outs]) {
       if (r === heir || pinned.has(r) || (lastUse.get(r) ?? t) > t) continue;
       live -= size(r);
       free.push({ offset: slots.get(r)!.offset, size: lines(size(r)) });

@@ -4,7 +4,7 @@
 // in review like a change in the IR.
 import type { Graph } from '../ir/graph.js';
 import type { Fusion } from './fuse.js';
-import { fuse, kernelOps } from './fuse.js';
+import { fuse, kernelOps, kernelOutputs } from './fuse.js';
 import type { Memory } from './memory.js';
 import { allocate } from './memory.js';
 import { groupPhases, workgroupCount } from './merge.js';
@@ -68,7 +68,7 @@ export function planText(p: Plan): string {
   const rows = p.fusion.kernels.map((k, i) => [
     String(i),
     String(dispatchOf.get(i)),
-    `%${k.root.id}`,
+    kernelOutputs(k).map((o) => `%${o}`).join(','),
     kernelOps(k),
     (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind) + (k.tile ? `/${k.tile.subgroup ? 'sg' : 'tile'}${k.tile.size}` : ''),
     p.dispatches[dispatchOf.get(i)!]!.length > 1 ? 'merged' : String(workgroupCount([p.phases[i]!], p.batch)),

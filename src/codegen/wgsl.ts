@@ -10,7 +10,7 @@ import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import type { Kernel } from './fuse.js';
-import { kernelOps, MAX_GROUPS, REDUCE_WORKGROUP } from './fuse.js';
+import { kernelOps, kernelOutputs, MAX_GROUPS, REDUCE_WORKGROUP } from './fuse.js';
 import type { Memory } from './memory.js';
 
 
@@ -223,6 +223,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
   // A sum over terms reads input j of term s at arena offset tb<j>, from the table tbs<j>[s].
   const terms = k.terms;
   const c: WgslCtx = terms ? { ...ctx(terms[0]!), x: (slot, idx) => `arena[${prefix}tb${slot} + ${idx}]` } : ctx(k.root);
+  const added = (i: string, value: string, addends: string[] = []) => [value, ...addends.map((a) => `arena[${at(mem.slots.get(a)!.offset)} + ${i}]`)].join(' + ');
   const sums: Terms = {
     over: (sum) => {
       if (!terms) return sum;
@@ -235,7 +236,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
         `}`,
       ];
     },
-    plus: (i, value) => [value, ...(k.addends ?? []).map((a) => `arena[${at(mem.slots.get(a)!.offset)} + ${i}]`)].join(' + '),
+    plus: (i, value) => added(i, value, k.addends),
   };
   const out = mem.slots.get(k.root.id)!;
   const rule = k.rule;
@@ -245,7 +246,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     fn,
     workgroup: k.workgroup,
     reads: k.reads.map((r): Range => [mem.slots.get(r)!.offset, mem.slots.get(r)!.size]),
-    writes: [[out.offset, out.size]] as Range[],
+    writes: kernelOutputs(k).map((o): Range => [mem.slots.get(o)!.offset, mem.slots.get(o)!.size]),
     offsets,
     merge: !k.tree && !k.tile,
     ...((k.tile?.subgroup || k.treeLanes) && { subgroups: true }),
@@ -283,8 +284,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   } else if (k.tile) {
     const pc = k.prologue ? ctx(k.prologue) : c;
     const bias = k.biasInit;
-    const body = k.tile.body(pc, 't', bias && ((axis1) => ctx(bias).x(1, axis1)));
+    const cs = k.channelSum;
+    const body = k.tile.body(pc, 't', bias && ((axis1) => ctx(bias).x(1, axis1)), Boolean(cs));
     if (terms && !body.sum) throw new Error(`internal: ${k.name} sums terms with a block that does not say where its sum is`);
+    if (cs && !body.channelWrites) throw new Error(`internal: ${k.name}'s block does not sum its channels`);
+    const channelWrite = ([idx, v, guard]: TileWrite) => `if (${guard ?? 'true'}) { arena[${at(mem.slots.get(cs!.root.id)!.offset)} + ${idx}] = ${added(idx, v, cs!.addends)}; }`;
     const { threads } = k.tile;
     const { fixed, batchBlock } = threads;
     const write = ([idx, v, guard]: TileWrite) => {
@@ -303,7 +307,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
       code: `${header}fn ${fn}(t: u32) {
   if (t >= ${total}) { return; }
   ${[...body.stmts, ...sums.over(body.sum ?? [])].join('\n  ')}
-  ${body.writes.map(write).join('\n  ')}
+  ${[...body.writes.map(write), ...(body.channelWrites ?? []).map(channelWrite)].join('\n  ')}
 }
 `,
     };

@@ -124,7 +124,8 @@ export const conv1d_w: OpDef = {
         size: Qo * Qc * K,
         threads: { fixed: L.threads },
         ...(S && { subgroup: S }),
-        body: (c, t) => {
+        channelSums: true,
+        body: (c, t, _init, channelSums) => {
           const pad = paddingAttr(c.attrs, 'conv1d_w');
           const N = c.ins[0]![2] as number;
           const left = leftPad(K);
@@ -133,6 +134,8 @@ export const conv1d_w: OpDef = {
           const win = (r: number, k: number) => `w_${r}_${k}`;
           const xAt = (r: number, pos: string) => padLoadWgsl(pad, pos, N, K, (j) => c.x(1, `(${b} * ${C}u + ${L.channel(cq, lane, r)}) * ${N}u + ${j}`));
           const qs = [...Array(Qo).keys()];
+          // The output channels whose cotangents this thread loads itself.
+          const yOwn = S ? [...Array(Qo / S).keys()].map((m) => `(${oq} * ${Qo}u + ${m * S}u + ${lane})`) : qs.map((q) => `(${oq} * ${Qo}u + ${q}u)`);
           const rs = [...Array(Qc).keys()];
           const ks = [...Array(K).keys()];
           // One column: load its input into the window's end and its cotangents, add the products, slide the window.
@@ -140,15 +143,15 @@ export const conv1d_w: OpDef = {
             const yAt = (o: string) => c.x(0, `(${b} * ${O}u + ${o}) * ${N}u + ${at}`);
             // With subgroups, lane l loads output channel m * S + l of each group of S and broadcasts it.
             const yLoads = S
-              ? [...Array(Qo / S).keys()].flatMap((m) => [
-                  `let yv${m} = ${yAt(`(${oq} * ${Qo}u + ${m * S}u + ${lane})`)};`,
-                  ...[...Array(S).keys()].map((l) => `let y${m * S + l} = subgroupBroadcast(yv${m}, ${l}u);`),
-                ])
-              : qs.map((q) => `let y${q} = ${yAt(`${oq} * ${Qo}u + ${q}u`)};`);
+              ? yOwn.flatMap((o, m) => [`let yv${m} = ${yAt(o)};`, ...[...Array(S).keys()].map((l) => `let y${m * S + l} = subgroupBroadcast(yv${m}, ${l}u);`)])
+              : yOwn.map((o, q) => `let y${q} = ${yAt(o)};`);
+            // The channel sums add each loaded cotangent: a lane's own with subgroups.
+            const sums = channelSums ? yOwn.map((_, m) => `ys${m} += ${S ? 'yv' : 'y'}${m};`) : [];
             return [
               `    {`,
               ...rs.map((r) => `let ${win(r, K - 1)} = ${xAt(r, `i32(${at}) + ${K - 1 - left}`)};`),
               ...yLoads,
+              ...sums,
               ...qs.flatMap((q) => rs.flatMap((r) => ks.map((k) => `${acc(q, r, k)} = fma(y${q}, ${win(r, k)}, ${acc(q, r, k)});`))),
               ...rs.flatMap((r) => ks.slice(0, -1).map((k) => `${win(r, k)} = ${win(r, k + 1)};`)),
               `}`,
@@ -159,6 +162,7 @@ export const conv1d_w: OpDef = {
           const stmts = [
             L.index(t, oq, cq, lane),
             ...qs.flatMap((q) => rs.flatMap((r) => ks.map((k) => `var ${acc(q, r, k)} = 0.0;`))),
+            ...(channelSums ? yOwn.map((_, m) => `var ys${m} = 0.0;`) : []),
           ];
           const sum = [
             `for (var ${b} = 0u; ${b} < u.B; ${b}++) {`,
@@ -172,7 +176,9 @@ export const conv1d_w: OpDef = {
           const writes: TileWrite[] = qs.flatMap((q) =>
             rs.flatMap((r) => ks.map((k): TileWrite => [`((${oq} * ${Qo}u + ${q}u) * ${C}u + ${L.channel(cq, lane, r)}) * ${K}u + ${k}u`, acc(q, r, k)])),
           );
-          return { stmts, sum, writes };
+          // Every input-channel block sums the same cotangents; the first writes them.
+          const channelWrites = channelSums ? yOwn.map((o, m): TileWrite => [o, `ys${m}`, `${cq} == 0u`]) : undefined;
+          return { stmts, sum, writes, ...(channelWrites && { channelWrites }) };
         },
       };
     },

@@ -50,6 +50,7 @@ export const dense_w: OpDef = {
         a: (c, m, k) => c.x(0, `${k} * ${O}u + ${m}`),
         b: (c, n, k) => c.x(1, `${k} * ${In}u + ${n}`),
         out: (m, n) => `${m} * ${In}u + ${n}`,
+        channelRows: true,
       }, s.target);
     },
     domain: () => 'u.B',

@@ -28,6 +28,8 @@ export interface Matmul {
   a(c: WgslCtx, m: string, k: string): string;
   b(c: WgslCtx, n: string, k: string): string;
   out(m: string, n: string): string;
+  /** Whether a(m, k) is input 0 at channel m: then the block can also sum a over k (Tile.channelSums). */
+  channelRows?: boolean;
 }
 
 const BLOCK = 8;
@@ -97,7 +99,8 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
     threads: L.threads,
     ...(S && { subgroup: S }),
     init: true,
-    body: (c, t, init) => {
+    ...(mm.channelRows && { channelSums: true }),
+    body: (c, t, init, channelSums) => {
       const [mq, nq, k, acc, lane] = ['mq', 'nq', 'k', 'acc', 'lane'].map((x) => c.fresh(x)) as [string, string, string, string, string];
       const rows = [...Array(TM).keys()].map((i) => c.fresh(`m${i}`));
       const cols = [...Array(TN).keys()];
@@ -120,7 +123,8 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
       const steps = (n: number) => {
         const us = [...Array(n).keys()];
         const fmas = rows.flatMap((_, i) => cols.map((j) => `${acc}[${i}][${j}] = ${us.reduce((e, u) => `fma(a${i}_${u}, b${j}_${u}, ${e})`, `${acc}[${i}][${j}]`)};`));
-        return [...us.flatMap(loads), ...fmas].map((x) => `  ${x}`);
+        const rowSums = channelSums ? rows.map((_, i) => `${acc}_r${i} = ${[`${acc}_r${i}`, ...us.map((u) => `a${i}_${u}`)].join(' + ')};`) : [];
+        return [...us.flatMap(loads), ...fmas, ...rowSums].map((x) => `  ${x}`);
       };
       const K = dimExpr(mm.K);
       const tail = mm.K === 'B' || mm.K % UNROLL !== 0;
@@ -131,6 +135,7 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
         `var ${acc}: array<array<f32, ${TN}>, ${TM}>;`,
         ...(init ? startAt(init, TN, S, col, (r) => `(${nq} * ${TN}u + ${r * S!}u + ${lane})`) : []),
         ...(init ? rows.flatMap((_, i) => cols.map((j) => `${acc}[${i}][${j}] = init${j};`)) : []),
+        ...(channelSums ? rows.map((_, i) => `var ${acc}_r${i} = 0.0;`) : []),
       ];
       // A short fixed sum runs straight through, with no loop to mask it.
       const sum = typeof mm.K === 'number' && mm.K <= STRAIGHT ? [`let ${k} = 0u;`, ...steps(mm.K)] : [
@@ -143,7 +148,9 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
       const writes: TileWrite[] = rows.flatMap((r, i) =>
         cols.map((j): TileWrite => (batchRows ? [mm.out(r, col(j)), `${acc}[${i}][${j}]`, `${L.row(mq, lane, i)} < u.B`] : [mm.out(r, col(j)), `${acc}[${i}][${j}]`])),
       );
-      return { stmts, sum, writes };
+      // Every column block sums the same rows; the first writes them.
+      const channelWrites = channelSums ? rows.map((r, i): TileWrite => [r, `${acc}_r${i}`, `${nq} == 0u`]) : undefined;
+      return { stmts, sum, writes, ...(channelWrites && { channelWrites }) };
     },
   };
 }

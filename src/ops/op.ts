@@ -105,9 +105,17 @@ export interface Tile {
    * sums the same reduction over several sets of inputs (Kernel.terms) runs
    * them once per set.
    */
-  body(c: WgslCtx, t: string, init?: (axis1: string) => string): { stmts: string[]; sum?: string[]; writes: TileWrite[] };
+  body(c: WgslCtx, t: string, init?: (axis1: string) => string, channelSums?: boolean): { stmts: string[]; sum?: string[]; writes: TileWrite[]; channelWrites?: TileWrite[] };
   /** Whether body takes `init`. */
   init?: boolean;
+  /**
+   * Whether the block can also sum input 0 over every axis but its channel
+   * (axis 1), which is the block's output axis 0: a layer's bias gradient
+   * beside its weight gradient, from the cotangent values the block loads
+   * anyway (fold.ts). Asked with `channelSums`, body returns their writes,
+   * indexed by channel, in `channelWrites`.
+   */
+  channelSums?: boolean;
 }
 
 export type TileWrite = [index: string, value: string, guard?: string];
