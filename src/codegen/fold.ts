@@ -5,9 +5,8 @@
 // anyway, so adding it to a per-channel sum costs one add per load, where a
 // kernel of its own loads the whole cotangent again: on lavapipe W2's two
 // 16-channel bias gradients took 2 of its 25 ms.
-import type { Node } from '../ir/graph.js';
 import { axesAttr } from '../ops/attrs.js';
-import type { Kernel } from './fuse.js';
+import type { Kernel, Term } from './fuse.js';
 
 export function foldChannelSums(kernels: readonly Kernel[]): Kernel[] {
   const position = new Map(kernels.map((k, i) => [k, i]));
@@ -37,20 +36,20 @@ export function foldChannelSums(kernels: readonly Kernel[]): Kernel[] {
 }
 
 /** The reductions a kernel sums: its terms, or its root alone. */
-function parts(k: Kernel): Node[] {
-  return k.terms ?? [k.root];
+function parts(k: Kernel): Term[] {
+  return k.terms ?? [{ node: k.root, inputs: k.root.inputs }];
 }
 
 /** A key for the cotangents (input 0) of a kernel's reductions, in order. */
 function cotangents(k: Kernel): string {
-  return JSON.stringify(parts(k).map((n) => n.inputs[0]));
+  return JSON.stringify(parts(k).map((t) => t.inputs[0]));
 }
 
 /** Whether a kernel sums stored values over every axis but axis 1: a bias gradient. */
 function channelSum(k: Kernel): boolean {
   if (k.rule.kind !== 'reduce' || k.prologue || k.fused.length > 0 || k.tile) return false;
-  return parts(k).every((n) => {
-    const rank = k.readShapes.get(n.inputs[0]!)?.length;
+  return parts(k).every(({ node: n, inputs }) => {
+    const rank = k.readShapes.get(inputs[0]!)?.length;
     if (n.op !== 'sum' || n.shape.length !== 1 || rank === undefined || rank < 2) return false;
     const axes = [...axesAttr(n.attrs, rank, 'sum')].sort((a, b) => a - b);
     return JSON.stringify(axes) === JSON.stringify([...Array(rank).keys()].filter((a) => a !== 1));

@@ -83,7 +83,7 @@ export interface Kernel {
    * the reductions, whose code the kernel runs on each one's inputs in turn
    * into one sum. The root is then the chain of adds they replace.
    */
-  terms?: Node[];
+  terms?: Term[];
   /** Stored values such a sum adds at each element: the chain's other contributions. */
   addends?: string[];
   /**
@@ -117,13 +117,19 @@ function heavyThreads(rule: WgslRule, tile: Tile | undefined, n: Node): number {
 
 /** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`; `dense_w*10` for a sum of ten; `+sum` for a channel sum folded in. */
 export function kernelOps(k: Kernel): string {
-  const ops = k.terms ? `${k.terms[0]!.op}*${k.terms.length}` : k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
+  const ops = k.terms ? `${k.terms[0]!.node.op}*${k.terms.length}` : k.prologue ? [k.prologue, ...k.epilogue, k.root].map((n) => n.op).join('+') : k.root.op;
   return k.channelSum ? `${ops}+sum` : ops;
 }
 
 /** The values a kernel writes: its root, and a channel sum folded in. */
 export function kernelOutputs(k: Kernel): string[] {
   return k.channelSum ? [k.root.id, k.channelSum.root.id] : [k.root.id];
+}
+
+/** A reduction summed with others (Kernel.terms), and the stored value it reads for each input (through a reshape, which keeps the flat index). */
+export interface Term {
+  node: Node;
+  inputs: readonly string[];
 }
 
 export interface Fusion {

@@ -18,7 +18,7 @@
 // outlive the segment), so contributions split by one stay apart.
 import type { Node } from '../ir/graph.js';
 import { sameShape } from '../ir/graph.js';
-import type { Kernel } from './fuse.js';
+import type { Kernel, Term } from './fuse.js';
 
 export function mergeTerms(kernels: readonly Kernel[], backward: ReadonlySet<string>, outputs: ReadonlySet<string>): Kernel[] {
   const position = new Map(kernels.map((k, i) => [k.root.id, i]));
@@ -42,8 +42,8 @@ export function mergeTerms(kernels: readonly Kernel[], backward: ReadonlySet<str
     if (!parts || parts.length < 2) continue;
     const at = parts.map((p) => position.get(p.root.id)!).sort((a, b) => a - b);
     if (kernels.slice(at[0], at.at(-1)).some((k) => !backward.has(k.root.id))) continue;
-    const terms = at.map((i) => kernels[i]!.root);
-    const addends = leaves.filter((id) => !terms.some((n) => n.id === id));
+    const terms = at.map((i): Term => ({ node: kernels[i]!.root, inputs: sources(kernels[i]!) }));
+    const addends = leaves.filter((id) => !terms.some((t) => t.node.id === id));
     if (addends.some((a) => !sameShape(sum.readShapes.get(a)!, sum.root.shape))) continue;
     merged.set(sum, {
       ...parts[0]!,
@@ -51,8 +51,10 @@ export function mergeTerms(kernels: readonly Kernel[], backward: ReadonlySet<str
       root: sum.root,
       terms,
       ...(addends.length && { addends }),
-      reads: [...new Set([...terms.flatMap((n) => n.inputs), ...addends])],
-      readShapes: new Map([...parts.flatMap((p) => [...p.readShapes]), ...addends.map((a): [string, Node['shape']] => [a, sum.readShapes.get(a)!])]),
+      fused: [],
+      reads: [...new Set([...terms.flatMap((t) => t.inputs), ...addends])],
+      // The shapes of the terms' inputs as they see them (before a reshape), for codegen.
+      readShapes: new Map([...parts.flatMap((p) => [...p.readShapes, ...p.fused.map((n): [string, Node['shape']] => [n.id, n.shape])]), ...addends.map((a): [string, Node['shape']] => [a, sum.readShapes.get(a)!])]),
     });
     parts.forEach((p) => dropped.add(p));
   }
@@ -69,15 +71,21 @@ function addLeaves(k: Kernel): string[] | undefined {
   return new Set(leaves).size === leaves.length ? leaves : undefined;
 }
 
-/** A reduction that reads each of its inputs from memory and nothing else. */
+/** The stored value each input of a reduction reads: itself, or what a reshape fused into the kernel reshapes. */
+function sources(k: Kernel): string[] {
+  return k.root.inputs.map((id) => k.fused.find((n) => n.id === id)?.inputs[0] ?? id);
+}
+
+/** A reduction that reads each of its inputs from memory, directly or through a reshape, and nothing else. */
 function plainReduction(k: Kernel): boolean {
   const ins = k.root.inputs;
-  return k.rule.kind === 'reduce' && !k.prologue && !k.terms && k.fused.length === 0 && new Set(ins).size === ins.length && k.reads.length === ins.length;
+  const reshapes = k.fused.every((n) => n.op === 'reshape' && ins.includes(n.id) && k.reads.includes(n.inputs[0]!));
+  return k.rule.kind === 'reduce' && !k.prologue && !k.terms && reshapes && new Set(sources(k)).size === ins.length && k.reads.length === ins.length;
 }
 
 /** Whether two reductions run the same code on different inputs. */
 function sameReduction(a: Kernel, b: Kernel): boolean {
-  const shapes = (k: Kernel) => JSON.stringify(k.root.inputs.map((i) => k.readShapes.get(i)));
+  const shapes = (k: Kernel) => JSON.stringify(k.root.inputs.map((i) => k.readShapes.get(i) ?? k.fused.find((n) => n.id === i)!.shape));
   return (
     a.root.op === b.root.op &&
     JSON.stringify(a.root.attrs) === JSON.stringify(b.root.attrs) &&

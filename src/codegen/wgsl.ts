@@ -222,14 +222,14 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
   });
   // A sum over terms reads input j of term s at arena offset tb<j>, from the table tbs<j>[s].
   const terms = k.terms;
-  const c: WgslCtx = terms ? { ...ctx(terms[0]!), x: (slot, idx) => `arena[${prefix}tb${slot} + ${idx}]` } : ctx(k.root);
+  const c: WgslCtx = terms ? { ...ctx(terms[0]!.node), x: (slot, idx) => `arena[${prefix}tb${slot} + ${idx}]` } : ctx(k.root);
   const added = (i: string, value: string, addends: string[] = []) => [value, ...addends.map((a) => `arena[${at(mem.slots.get(a)!.offset)} + ${i}]`)].join(' + ');
   const sums: Terms = {
     over: (sum) => {
       if (!terms) return sum;
       const slots = [...terms[0]!.inputs.keys()];
       return [
-        ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${terms.map((n) => at(mem.slots.get(n.inputs[j]!)!.offset)).join(', ')});`),
+        ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${terms.map((t) => at(mem.slots.get(t.inputs[j]!)!.offset)).join(', ')});`),
         `for (var ${prefix}s = 0u; ${prefix}s < ${terms.length}u; ${prefix}s++) {`,
         ...slots.map((j) => `  let ${prefix}tb${j} = ${prefix}tbs${j}[${prefix}s];`),
         ...sum.map((x) => `  ${x}`),

@@ -39,7 +39,7 @@ const targets: [string, Target][] = [['register blocks', GENERIC], ...(deviceTar
 
 /** The op of each tiled kernel, and whether its tile broadcasts across subgroups. */
 function tiles(p: Plan): Set<string> {
-  return new Set(p.fusion.kernels.filter((k) => k.tile).map((k) => `${(k.terms?.[0] ?? k.prologue ?? k.root).op}${k.tile!.subgroup ? '/sg' : ''}`));
+  return new Set(p.fusion.kernels.filter((k) => k.tile).map((k) => `${(k.terms?.[0]?.node ?? k.prologue ?? k.root).op}${k.tile!.subgroup ? '/sg' : ''}`));
 }
 
 describe('register-blocked convolutions equal the float64 interpreter', () => {
