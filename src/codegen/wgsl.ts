@@ -10,8 +10,10 @@ import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tileThreads } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import type { Kernel } from './fuse.js';
-import { kernelOps, kernelOutputs, MAX_GROUPS, REDUCE_WORKGROUP } from './fuse.js';
+import { kernelOps, kernelOutputs, MAX_GROUPS } from './fuse.js';
 import type { Memory } from './memory.js';
+import type { Terms } from './sum-wgsl.js';
+import { MERGED_WORKGROUP, sequentialSum, SWEEP_OUTPUTS, sweepSum, treeSum } from './sum-wgsl.js';
 
 
 /** The uniform every kernel of a step reads: the batch, then what the optimizer needs. */
@@ -107,76 +109,6 @@ function exprOf(n: Node): Extract<WgslRule, { kind: 'expr' }> {
   return r;
 }
 
-/** Most outputs a reduction may have to sum cooperatively in a merged dispatch. */
-export const SWEEP_OUTPUTS = 16;
-
-/**
- * A reduction with few outputs summed by the whole workgroup of a merged
- * dispatch: each thread sums a strided share of every output into
- * workgroup memory, then one thread per output adds the shares. On lavapipe
- * one thread summing a quickstart weight gradient (960 terms) took ~10 us;
- * the workgroup takes a fraction, for two barriers.
- */
-function sweepSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx, outputs: number, name: string, out: string, terms: Terms): string {
-  const t = rule.term(c, 'i', 'j');
-  const W = MERGED_WORKGROUP;
-  const sum = terms.over([`for (var j = lid; j < ${rule.domain(c)}; j += ${W}u) {`, ...t.stmts.map((x) => `  ${x}`), `  acc += ${t.value};`, `}`]);
-  return `fn ${name}(lid: u32) {
-  for (var i = 0u; i < ${outputs}u; i++) {
-    var acc = 0.0;
-    ${sum.join('\n    ')}
-    tx_part[i * ${W}u + lid] = acc;
-  }
-  workgroupBarrier();
-  if (lid < ${outputs}u) {
-    let i = lid;
-    var acc = 0.0;
-    for (var r = 0u; r < ${W}u; r++) { acc += tx_part[i * ${W}u + r]; }
-    arena[${out} + i] = ${terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc')};
-  }
-  workgroupBarrier();
-}
-`;
-}
-
-/** Terms a one-thread sum adds per loop iteration, in one write of its accumulator (see matmul-tile.ts). */
-const SUM_UNROLL = 4;
-
-/** A reduction summed by one thread per output element. */
-function sequentialSum(rule: Extract<WgslRule, { kind: 'reduce' }>, c: WgslCtx, terms: Terms): { stmts: string[]; value: string } {
-  const U = SUM_UNROLL;
-  const ts = [...Array(U).keys()].map((u) => rule.term(c, 'i', u ? `(j + ${u}u)` : 'j'));
-  const one = rule.term(c, 'i', 'j');
-  const n = rule.domain(c);
-  return {
-    stmts: [
-      `var acc = 0.0;`,
-      ...terms.over([
-        `var j = 0u;`,
-        `for (; j + ${U - 1}u < ${n}; j += ${U}u) {`,
-        ...ts.flatMap((t) => t.stmts.map((x) => `  ${x}`)),
-        `  acc = acc + ${ts.map((t) => t.value).join(' + ')};`,
-        `}`,
-        `for (; j < ${n}; j++) {`,
-        ...one.stmts.map((x) => `  ${x}`),
-        `  acc += ${one.value};`,
-        `}`,
-      ]),
-    ],
-    value: terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc'),
-  };
-}
-
-/**
- * A sum over several sets of inputs (Kernel.terms): `over` repeats the
- * statements that add terms once per set; `plus` adds the kernel's addends
- * to the value at element i. Both are identities for other kernels.
- */
-interface Terms {
-  over(sum: string[]): string[];
-  plus(i: string, value: string): string;
-}
-
 const PREFIX = '$P$';
 const OFFSET = (j: number) => `$O${j}$`;
 
@@ -254,32 +186,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
   const count = (batch: number) => k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
   const header = `// ${k.name}: ${k.root.op} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
   if (rule.kind === 'reduce' && k.tree) {
-    const t = rule.term(c, 'i', 'j');
-    const done = rule.finish ? rule.finish(c, 'i', `${prefix}part[0]`) : `${prefix}part[0]`;
-    const S = k.treeLanes;
-    // With subgroups, each subgroup sums its lanes in registers and one
-    // barrier separates that from the last sum: lavapipe's nine-level tree
-    // of barriers cost ~0.3 ms for a 16-channel bias gradient.
-    const combine = S
-      ? `acc = subgroupAdd(acc);
-  if (lid % ${S}u == 0u) { ${prefix}part[lid / ${S}u] = acc; }
-  workgroupBarrier();
-  if (lid == 0u) { for (var r = 1u; r < ${REDUCE_WORKGROUP / S}u; r++) { ${prefix}part[0] += ${prefix}part[r]; } }`
-      : `${prefix}part[lid] = acc;
-  workgroupBarrier();
-  for (var s = ${REDUCE_WORKGROUP / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) { ${prefix}part[lid] += ${prefix}part[lid + s]; }
-    workgroupBarrier();
-  }`;
-    const entry = `var<workgroup> ${prefix}part: array<f32, ${REDUCE_WORKGROUP / (S ?? 1)}>;
-@compute @workgroup_size(${REDUCE_WORKGROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = wid.x;
-  var acc = 0.0;
-  ${sums.over([`for (var j = lid; j < ${rule.domain(c)}; j += ${REDUCE_WORKGROUP}u) {`, ...t.stmts.map((x) => `  ${x}`), `  acc += ${t.value};`, `}`]).join('\n  ')}
-  ${combine}
-  if (lid == 0u) { arena[${at(out.offset)} + i] = ${sums.plus('i', done)}; }
-}`;
+    const entry = treeSum(rule, c, sums, `arena[${at(out.offset)} + i]`, k.treeLanes, prefix);
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
   } else if (k.tile) {
     const pc = k.prologue ? ctx(k.prologue) : c;
@@ -401,8 +308,6 @@ ${lines.join('\n')}
 `;
 }
 
-/** Threads of the one workgroup a merged dispatch runs. */
-export const MERGED_WORKGROUP = 64;
 
 /** Whether `b` must wait for `a`: it reads what `a` writes, or writes what `a` reads or writes. */
 export function conflicts(a: Phase, b: Phase): boolean {

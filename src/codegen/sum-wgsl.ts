@@ -1,0 +1,114 @@
+// The three ways a reduction sums, as WGSL: one thread per output
+// (sequentialSum), a workgroup tree per output (treeSum, its own entry
+// point), or the whole workgroup of a merged dispatch over a few outputs
+// (sweepSum). Each runs its statements over a kernel's sets of inputs
+// (Terms) where it sums several.
+import type { WgslCtx, WgslRule } from '../ops/op.js';
+import { REDUCE_WORKGROUP } from './fuse.js';
+
+type Reduce = Extract<WgslRule, { kind: 'reduce' }>;
+
+/**
+ * A sum over several sets of inputs (Kernel.terms): `over` repeats the
+ * statements that add terms once per set; `plus` adds the kernel's addends
+ * to the value at element i. Both are identities for other kernels.
+ */
+export interface Terms {
+  over(sum: string[]): string[];
+  plus(i: string, value: string): string;
+}
+
+/** `head` (a for loop's header) around the statements that add term j to acc. */
+function adding(rule: Reduce, c: WgslCtx, head: string): string[] {
+  const t = rule.term(c, 'i', 'j');
+  return [`${head} {`, ...t.stmts.map((x) => `  ${x}`), `  acc += ${t.value};`, `}`];
+}
+
+/** Threads of the one workgroup a merged dispatch runs. */
+export const MERGED_WORKGROUP = 64;
+
+/** Most outputs a reduction may have to sum cooperatively in a merged dispatch. */
+export const SWEEP_OUTPUTS = 16;
+
+/**
+ * A reduction with few outputs summed by the whole workgroup of a merged
+ * dispatch: each thread sums a strided share of every output into
+ * workgroup memory, then one thread per output adds the shares. On lavapipe
+ * one thread summing a quickstart weight gradient (960 terms) took ~10 us;
+ * the workgroup takes a fraction, for two barriers.
+ */
+export function sweepSum(rule: Reduce, c: WgslCtx, outputs: number, name: string, out: string, terms: Terms): string {
+  const W = MERGED_WORKGROUP;
+  const sum = terms.over(adding(rule, c, `for (var j = lid; j < ${rule.domain(c)}; j += ${W}u)`));
+  return `fn ${name}(lid: u32) {
+  for (var i = 0u; i < ${outputs}u; i++) {
+    var acc = 0.0;
+    ${sum.join('\n    ')}
+    tx_part[i * ${W}u + lid] = acc;
+  }
+  workgroupBarrier();
+  if (lid < ${outputs}u) {
+    let i = lid;
+    var acc = 0.0;
+    for (var r = 0u; r < ${W}u; r++) { acc += tx_part[i * ${W}u + r]; }
+    arena[${out} + i] = ${terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc')};
+  }
+  workgroupBarrier();
+}
+`;
+}
+
+/** Terms a one-thread sum adds per loop iteration, in one write of its accumulator (see matmul-tile.ts). */
+const SUM_UNROLL = 4;
+
+/** A reduction summed by one thread per output element. */
+export function sequentialSum(rule: Reduce, c: WgslCtx, terms: Terms): { stmts: string[]; value: string } {
+  const U = SUM_UNROLL;
+  const ts = [...Array(U).keys()].map((u) => rule.term(c, 'i', u ? `(j + ${u}u)` : 'j'));
+  const n = rule.domain(c);
+  return {
+    stmts: [
+      `var acc = 0.0;`,
+      ...terms.over([
+        `var j = 0u;`,
+        `for (; j + ${U - 1}u < ${n}; j += ${U}u) {`,
+        ...ts.flatMap((t) => t.stmts.map((x) => `  ${x}`)),
+        `  acc = acc + ${ts.map((t) => t.value).join(' + ')};`,
+        `}`,
+        ...adding(rule, c, `for (; j < ${n}; j++)`),
+      ]),
+    ],
+    value: terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc'),
+  };
+}
+
+/**
+ * A workgroup per output: each thread sums a strided share, then the
+ * workgroup adds the shares. `out` is the arena element at output i.
+ */
+export function treeSum(rule: Reduce, c: WgslCtx, terms: Terms, out: string, S: number | undefined, prefix: string): string {
+  const done = rule.finish ? rule.finish(c, 'i', `${prefix}part[0]`) : `${prefix}part[0]`;
+  // With subgroups, each subgroup sums its lanes in registers and one
+  // barrier separates that from the last sum: lavapipe's nine-level tree
+  // of barriers cost ~0.3 ms for a 16-channel bias gradient.
+  const combine = S
+    ? `acc = subgroupAdd(acc);
+  if (lid % ${S}u == 0u) { ${prefix}part[lid / ${S}u] = acc; }
+  workgroupBarrier();
+  if (lid == 0u) { for (var r = 1u; r < ${REDUCE_WORKGROUP / S}u; r++) { ${prefix}part[0] += ${prefix}part[r]; } }`
+    : `${prefix}part[lid] = acc;
+  workgroupBarrier();
+  for (var s = ${REDUCE_WORKGROUP / 2}u; s > 0u; s >>= 1u) {
+    if (lid < s) { ${prefix}part[lid] += ${prefix}part[lid + s]; }
+    workgroupBarrier();
+  }`;
+  return `var<workgroup> ${prefix}part: array<f32, ${REDUCE_WORKGROUP / (S ?? 1)}>;
+@compute @workgroup_size(${REDUCE_WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = wid.x;
+  var acc = 0.0;
+  ${terms.over(adding(rule, c, `for (var j = lid; j < ${rule.domain(c)}; j += ${REDUCE_WORKGROUP}u)`)).join('\n  ')}
+  ${combine}
+  if (lid == 0u) { ${out} = ${terms.plus('i', done)}; }
+}`;
+}
