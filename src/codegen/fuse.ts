@@ -27,6 +27,9 @@
 //   chain runs in the layer's kernel on the value still in a register, only
 //   the chain's end is stored (see `epilogues`), and a leading bias add is
 //   where the layer's sums start (Kernel.biasInit).
+// - Once the kernels are in order, a parameter's per-step gradients that
+//   run in one stretch of backward kernels become one kernel (terms.ts),
+//   and a bias gradient joins its weight gradient's kernel (fold.ts).
 import type { Graph, Node } from '../ir/graph.js';
 import { sameShape, users } from '../ir/graph.js';
 import type { Tile, WgslRule } from '../ops/op.js';
@@ -133,9 +136,8 @@ export interface Term {
 }
 
 export interface Fusion {
+  /** In the order they run. */
   kernels: Kernel[];
-  /** Values stored in memory: inputs and kernel roots. */
-  stored: Set<string>;
 }
 
 export function fuse(g: Graph, target: Target): Fusion {
@@ -212,7 +214,7 @@ export function fuse(g: Graph, target: Target): Fusion {
     });
   }
   const backward = backwardValues(g);
-  return { kernels: foldChannelSums(mergeTerms(schedule(kernels, backward), backward, outputs)), stored };
+  return { kernels: foldChannelSums(mergeTerms(schedule(kernels, backward), backward, outputs)) };
 }
 
 /**
