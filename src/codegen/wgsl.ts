@@ -184,7 +184,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     ...((k.tile?.subgroup || k.treeLanes) && { subgroups: true }),
   };
   const count = (batch: number) => k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
-  const header = `// ${k.name}: ${k.root.op} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
+  const header = `// ${kernelOutputs(k).join(', ')}: ${kernelOps(k)} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
   if (rule.kind === 'reduce' && k.tree) {
     const entry = treeSum(rule, c, sums, `arena[${at(out.offset)} + i]`, k.treeLanes, prefix);
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
