@@ -140,7 +140,12 @@ export interface Fusion {
   kernels: Kernel[];
 }
 
-export function fuse(g: Graph, target: Target): Fusion {
+/** `stepSums: false` keeps each time step's gradient contributions apart (terms.ts), for less memory. */
+export interface FuseOptions {
+  stepSums?: boolean;
+}
+
+export function fuse(g: Graph, target: Target, options: FuseOptions = {}): Fusion {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const outputs = new Set(g.outputs);
   const cost = new Map<string, number>();
@@ -214,7 +219,8 @@ export function fuse(g: Graph, target: Target): Fusion {
     });
   }
   const backward = backwardValues(g);
-  return { kernels: foldChannelSums(mergeTerms(schedule(kernels, backward), backward, outputs)) };
+  const ordered = schedule(kernels, backward);
+  return { kernels: foldChannelSums(options.stepSums === false ? ordered : mergeTerms(ordered, backward, outputs)) };
 }
 
 /**

@@ -3,7 +3,7 @@
 // is checked in beside every spec, so a change in fusion or memory shows up
 // in review like a change in the IR.
 import type { Graph } from '../ir/graph.js';
-import type { Fusion } from './fuse.js';
+import type { FuseOptions, Fusion } from './fuse.js';
 import { fuse, kernelOps, kernelOutputs } from './fuse.js';
 import type { Memory } from './memory.js';
 import { allocate } from './memory.js';
@@ -24,8 +24,8 @@ export interface Plan {
   dispatches: number[][];
 }
 
-export function plan(graph: Graph, batch: number, target: Target = GENERIC): Plan {
-  const fusion = fuse(graph, target);
+export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}): Plan {
+  const fusion = fuse(graph, target, options);
   const memory = allocate(graph, fusion, batch);
   const phases = fusion.kernels.map((k) => kernelPhase(k, memory));
   const index = new Map(phases.map((p, i) => [p, i]));

@@ -14,11 +14,19 @@ export interface SizedBuffer {
   hint: string;
 }
 
-/** Throws unless the buffer fits; every buffer here is bound whole as a storage binding, so that limit applies too. */
+/** Throws unless the buffer fits (see fits). */
 export function checkFits(device: GPUDevice, b: SizedBuffer): void {
-  const limit = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
-  if (roundUp(b.bytes) > limit)
-    throw new UserError(`${b.what} take ${mib(roundUp(b.bytes))} MiB, more than the ${mib(limit)} MiB the GPU allows in one buffer`, b.hint);
+  if (!fits(device, b))
+    throw new UserError(`${b.what} take ${mib(roundUp(b.bytes))} MiB, more than the ${mib(bufferLimit(device))} MiB the GPU allows in one buffer`, b.hint);
+}
+
+/** Whether the buffer fits the device; every buffer here is bound whole as a storage binding, so that limit applies too. */
+export function fits(device: GPUDevice, b: SizedBuffer): boolean {
+  return roundUp(b.bytes) <= bufferLimit(device);
+}
+
+function bufferLimit(device: GPUDevice): number {
+  return Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
 }
 
 export async function sizedBuffer(device: GPUDevice, b: SizedBuffer): Promise<GPUBuffer> {

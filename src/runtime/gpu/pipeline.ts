@@ -9,7 +9,7 @@ import type { Phase } from '../../codegen/wgsl.js';
 import { dispatchOffsets, MAX_OFFSETS, moduleWgsl, OFFSETS_BINDING, OFFSETS_STRIDE } from '../../codegen/wgsl.js';
 import type { Target } from '../../codegen/target.js';
 import type { Graph } from '../../ir/graph.js';
-import { checkFits, type SizedBuffer } from './buffers.js';
+import { checkFits, fits, type SizedBuffer } from './buffers.js';
 import { guard } from './lost.js';
 import { deviceTarget } from './target-probe.js';
 
@@ -21,11 +21,18 @@ export interface CompiledPhases {
   offsets: GPUBuffer;
 }
 
-/** The graph's plan for the device's target; an arena too large for the device is refused before any kernel is compiled. */
+/**
+ * The graph's plan for the device's target; an arena too large for the
+ * device is refused before any kernel is compiled. Summing a parameter's
+ * per-step gradients in one kernel keeps every step's cotangents alive
+ * until it runs: where that does not fit, the steps' sums stay apart.
+ */
 export function planFor(device: GPUDevice, graph: Graph, maxBatch: number, target: Target = deviceTarget(device)): Plan {
   const p = plan(graph, maxBatch, target);
-  checkFits(device, arenaBuffer(p.memory, maxBatch));
-  return p;
+  if (fits(device, arenaBuffer(p.memory, maxBatch))) return p;
+  const lean = plan(graph, maxBatch, target, { stepSums: false });
+  checkFits(device, arenaBuffer(lean.memory, maxBatch));
+  return lean;
 }
 
 /** `layout` must hold the bindings `decls` declares, with offsetsLayoutEntry() among them. */
