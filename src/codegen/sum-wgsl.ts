@@ -4,6 +4,7 @@
 // (sweepSum). Each runs its statements over a kernel's sets of inputs
 // (Terms) where it sums several.
 import type { WgslCtx, WgslRule } from '../ops/op.js';
+import type { Term } from './fuse.js';
 import { REDUCE_WORKGROUP } from './fuse.js';
 
 type Reduce = Extract<WgslRule, { kind: 'reduce' }>;
@@ -16,6 +17,38 @@ type Reduce = Extract<WgslRule, { kind: 'reduce' }>;
 export interface Terms {
   over(sum: string[]): string[];
   plus(i: string, value: string): string;
+}
+
+/**
+ * A kernel's Terms: with several sets of inputs, input j of set s is at
+ * arena offset tb<j>, taken from the table tbs<j>[s] (offsets as `offsetOf`
+ * writes them) at the top of each pass.
+ */
+export function sumTerms(terms: readonly Term[] | undefined, addends: readonly string[] | undefined, offsetOf: (id: string) => string, prefix: string): Terms {
+  return {
+    over: (sum) => {
+      if (!terms) return sum;
+      const slots = [...terms[0]!.inputs.keys()];
+      return [
+        ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${terms.map((t) => offsetOf(t.inputs[j]!)).join(', ')});`),
+        `for (var ${prefix}s = 0u; ${prefix}s < ${terms.length}u; ${prefix}s++) {`,
+        ...slots.map((j) => `  let ${prefix}tb${j} = ${prefix}tbs${j}[${prefix}s];`),
+        ...sum.map((x) => `  ${x}`),
+        `}`,
+      ];
+    },
+    plus: (i, value) => withAddends(i, value, offsetOf, addends),
+  };
+}
+
+/** Input `slot` of the current set of a sum over terms, at flat index idx. */
+export function termInput(slot: number, idx: string, prefix: string): string {
+  return `arena[${prefix}tb${slot} + ${idx}]`;
+}
+
+/** `value` plus each addend at element i. */
+export function withAddends(i: string, value: string, offsetOf: (id: string) => string, addends: readonly string[] = []): string {
+  return [value, ...addends.map((a) => `arena[${offsetOf(a)} + ${i}]`)].join(' + ');
 }
 
 /** `head` (a for loop's header) around the statements that add term j to acc. */

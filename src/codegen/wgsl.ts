@@ -12,8 +12,7 @@ import { opDef } from '../ops/registry.js';
 import type { Kernel } from './fuse.js';
 import { kernelOps, kernelOutputs, MAX_GROUPS } from './fuse.js';
 import type { Memory } from './memory.js';
-import type { Terms } from './sum-wgsl.js';
-import { MERGED_WORKGROUP, sequentialSum, SWEEP_OUTPUTS, sweepSum, treeSum } from './sum-wgsl.js';
+import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, termInput, treeSum, withAddends } from './sum-wgsl.js';
 
 
 /** The uniform every kernel of a step reads: the batch, then what the optimizer needs. */
@@ -152,24 +151,10 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     if (rule?.kind !== 'expr') throw new Error(`internal: fused %${n.id} is not an expression`);
     return `fn ${fnName.get(n.id)}(i: u32) -> f32 { return ${rule.expr(ctx(n), 'i')}; }`;
   });
-  // A sum over terms reads input j of term s at arena offset tb<j>, from the table tbs<j>[s].
+  const offsetOf = (id: string) => at(mem.slots.get(id)!.offset);
   const terms = k.terms;
-  const c: WgslCtx = terms ? { ...ctx(terms[0]!.node), x: (slot, idx) => `arena[${prefix}tb${slot} + ${idx}]` } : ctx(k.root);
-  const added = (i: string, value: string, addends: string[] = []) => [value, ...addends.map((a) => `arena[${at(mem.slots.get(a)!.offset)} + ${i}]`)].join(' + ');
-  const sums: Terms = {
-    over: (sum) => {
-      if (!terms) return sum;
-      const slots = [...terms[0]!.inputs.keys()];
-      return [
-        ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${terms.map((t) => at(mem.slots.get(t.inputs[j]!)!.offset)).join(', ')});`),
-        `for (var ${prefix}s = 0u; ${prefix}s < ${terms.length}u; ${prefix}s++) {`,
-        ...slots.map((j) => `  let ${prefix}tb${j} = ${prefix}tbs${j}[${prefix}s];`),
-        ...sum.map((x) => `  ${x}`),
-        `}`,
-      ];
-    },
-    plus: (i, value) => added(i, value, k.addends),
-  };
+  const c: WgslCtx = terms ? { ...ctx(terms[0]!.node), x: (slot, idx) => termInput(slot, idx, prefix) } : ctx(k.root);
+  const sums = sumTerms(terms, k.addends, offsetOf, prefix);
   const out = mem.slots.get(k.root.id)!;
   const rule = k.rule;
   const fn = `${prefix}phase`;
@@ -195,7 +180,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     const body = k.tile.body(pc, 't', bias && ((axis1) => ctx(bias).x(1, axis1)), Boolean(cs));
     if (terms && !body.sum) throw new Error(`internal: ${k.name} sums terms with a block that does not say where its sum is`);
     if (cs && !body.channelWrites) throw new Error(`internal: ${k.name}'s block does not sum its channels`);
-    const channelWrite = ([idx, v, guard]: TileWrite) => `if (${guard ?? 'true'}) { arena[${at(mem.slots.get(cs!.root.id)!.offset)} + ${idx}] = ${added(idx, v, cs!.addends)}; }`;
+    const channelWrite = ([idx, v, guard]: TileWrite) => `if (${guard ?? 'true'}) { arena[${offsetOf(cs!.root.id)} + ${idx}] = ${withAddends(idx, v, offsetOf, cs!.addends)}; }`;
     const { threads } = k.tile;
     const { fixed, batchBlock } = threads;
     const write = ([idx, v, guard]: TileWrite) => {
