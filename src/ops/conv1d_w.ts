@@ -7,7 +7,7 @@ import { shapeText } from '../ir/graph.js';
 import { intAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import type { TileWrite } from './op.js';
-import { coord, expectArity, ShapeError } from './op.js';
+import { broadcastLoads, coord, expectArity, ShapeError } from './op.js';
 import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
 
@@ -142,9 +142,7 @@ export const conv1d_w: OpDef = {
           const column = (at: string) => {
             const yAt = (o: string) => c.x(0, `(${b} * ${O}u + ${o}) * ${N}u + ${at}`);
             // With subgroups, lane l loads output channel m * S + l of each group of S and broadcasts it.
-            const yLoads = S
-              ? yOwn.flatMap((o, m) => [`let yv${m} = ${yAt(o)};`, ...[...Array(S).keys()].map((l) => `let y${m * S + l} = subgroupBroadcast(yv${m}, ${l}u);`)])
-              : yOwn.map((o, q) => `let y${q} = ${yAt(o)};`);
+            const yLoads = S ? broadcastLoads(S, Qo, 'y', (m) => yAt(yOwn[m]!)) : yOwn.map((o, q) => `let y${q} = ${yAt(o)};`);
             // The channel sums add each loaded cotangent: a lane's own with subgroups.
             const sums = channelSums ? yOwn.map((_, m) => `ys${m} += ${S ? 'yv' : 'y'}${m};`) : [];
             return [

@@ -17,7 +17,7 @@
 import type { Target } from '../codegen/target.js';
 import type { Dim } from '../ir/graph.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
-import { dimExpr, startAt } from './op.js';
+import { broadcastLoads, dimExpr, startAt } from './op.js';
 
 export interface Matmul {
   /** Rows and columns of the output; rows may be the batch. */
@@ -110,10 +110,7 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
       const loads = (u: number) => {
         const at = u ? `(${k} + ${u}u)` : k;
         const bs = S
-          ? [...Array(TN / S).keys()].flatMap((r) => [
-              `let bv${r}_${u} = ${mm.b(c, `(${nq} * ${TN}u + ${r * S}u + ${lane})`, at)};`,
-              ...[...Array(S).keys()].map((l) => `let b${r * S + l}_${u} = subgroupBroadcast(bv${r}_${u}, ${l}u);`),
-            ])
+          ? broadcastLoads(S, TN, 'b', (r) => mm.b(c, `(${nq} * ${TN}u + ${r * S}u + ${lane})`, at), `_${u}`)
           : cols.map((j) => `let b${j}_${u} = ${mm.b(c, col(j), at)};`);
         return [...rows.map((r, i) => `let a${i}_${u} = ${mm.a(c, r, at)};`), ...bs];
       };

@@ -121,16 +121,26 @@ export interface Tile {
 export type TileWrite = [index: string, value: string, guard?: string];
 
 /**
+ * `count` values every lane of an S-lane subgroup needs, loaded a share per
+ * lane and broadcast: lane l loads value r * S + l as `<name>v<r><suffix>`
+ * (`load(r)`, in its own lane), and every lane gets value j as
+ * `<name><j><suffix>`.
+ */
+export function broadcastLoads(S: number, count: number, name: string, load: (r: number) => string, suffix = ''): string[] {
+  return [...Array(count / S).keys()].flatMap((r) => [
+    `let ${name}v${r}${suffix} = ${load(r)};`,
+    ...[...Array(S).keys()].map((l) => `let ${name}${r * S + l}${suffix} = subgroupBroadcast(${name}v${r}${suffix}, ${l}u);`),
+  ]);
+}
+
+/**
  * `let init<j> = ...` for each of a block's `count` channels: loaded one
  * each, or with S lanes a share per lane and broadcast (`share(r)`: the
  * channel lane l loads in group r).
  */
 export function startAt(init: (axis1: string) => string, count: number, S: number | undefined, channel: (j: number) => string, share: (r: number) => string): string[] {
   if (!S) return [...Array(count).keys()].map((j) => `let init${j} = ${init(channel(j))};`);
-  return [...Array(count / S).keys()].flatMap((r) => [
-    `let initv${r} = ${init(share(r))};`,
-    ...[...Array(S).keys()].map((l) => `let init${r * S + l} = subgroupBroadcast(initv${r}, ${l}u);`),
-  ]);
+  return broadcastLoads(S, count, 'init', (r) => init(share(r)));
 }
 
 /** Threads a tile needs at batch `batch`. */

@@ -57,9 +57,9 @@ export function padLoadWgsl(p: Padding, pos: string, n: number, reach: number, l
 
 /**
  * WGSL: one tap of a padded read at position `pos` (an i32 expression, at
- * most `reach` outside the axis),
- * resolved once outside a loop: `index` is the in-range u32 position to load,
- * and `mask` zeroes the tap's contribution where zero padding applies.
+ * most `reach` outside the axis), resolved once outside a loop: `index` is
+ * the in-range u32 position to load, and `mask` zeroes the tap's
+ * contribution where zero padding applies.
  */
 export function padTap(p: Padding, pos: string, n: number, reach: number, name: string): { stmts: string[]; index: string; mask: (v: string) => string } {
   switch (p) {
