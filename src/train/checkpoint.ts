@@ -10,37 +10,46 @@ import type { Checkpoint } from './trainer.js';
 
 const FORMAT = 'txc-checkpoint/1';
 
-/** `run` identifies what was trained (spec, configuration, options); resuming checks it. */
+/**
+ * `run` identifies what was trained (spec, configuration, options other than
+ * the steps); resuming checks it. A file without `horizon` predates runs that
+ * resume with other steps: its schedule spanned the train block's steps,
+ * which the caller passes as `blockSteps`.
+ */
 export function checkpointToJson(c: Checkpoint, run: string): string {
   const opt = c.optimizer;
   return JSON.stringify({
     format: FORMAT,
     run,
     step: c.step,
+    horizon: c.horizon,
     params: encodeParams(c.params),
     optimizer: opt.kind === 'adam' ? { kind: opt.kind, count: opt.count, mu: encodeParams(opt.mu), nu: encodeParams(opt.nu) } : opt,
     history: c.history.map((r) => [r.step, r.epoch, r.loss]),
   }) + '\n';
 }
 
-export function checkpointFromJson(text: string, run: string, decls: readonly ParamDecl[], file: string): Checkpoint {
+export function checkpointFromJson(text: string, run: string, decls: readonly ParamDecl[], file: string, blockSteps: number): Checkpoint {
   const bad = (why: string) => new UserError(`${file}: ${why}`, 'start afresh without --resume, or with another --out');
-  let obj: { format?: unknown; run?: unknown; step?: unknown; params?: unknown; optimizer?: { kind?: unknown; count?: unknown; mu?: unknown; nu?: unknown }; history?: unknown };
+  let obj: { format?: unknown; run?: unknown; step?: unknown; horizon?: unknown; params?: unknown; optimizer?: { kind?: unknown; count?: unknown; mu?: unknown; nu?: unknown }; history?: unknown };
   try {
     obj = JSON.parse(text);
   } catch {
     throw bad('not a txc checkpoint (not JSON)');
   }
   if (obj?.format !== FORMAT) throw bad('not a txc checkpoint');
-  if (obj.run !== run) throw bad('the checkpoint is of another run: the spec, its configuration or the options (--steps) changed');
+  if (obj.run !== run) throw bad('the checkpoint is of another run: the spec or its configuration changed');
   const { step, optimizer: o, history } = obj;
+  const horizon = obj.horizon ?? blockSteps;
   if (!Number.isInteger(step) || !Number.isInteger(o?.count) || !Array.isArray(history) || history.length !== step)
     throw bad('inconsistent step count');
+  if (!Number.isInteger(horizon) || (horizon as number) < 1) throw bad('the schedule horizon is not a positive integer');
   const count = o!.count as number;
   const optimizer: OptState =
     o!.kind === 'adam' ? { kind: 'adam', count, mu: decodeParams(o!.mu, decls, bad), nu: decodeParams(o!.nu, decls, bad) } : { kind: 'sgd', count };
   return {
     step: step as number,
+    horizon: horizon as number,
     params: decodeParams(obj.params, decls, bad),
     optimizer,
     history: (history as [number, number, number][]).map(([s, epoch, loss]) => ({ step: s, epoch, loss })),

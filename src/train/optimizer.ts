@@ -82,7 +82,12 @@ function zerosLike(params: Params): Params {
  */
 export const EXPONENTIAL_FINAL_FACTOR = 0.01;
 
-/** The learning rate of update `step` (0 for the first), as optax's schedule(count). */
+/**
+ * The learning rate of update `step` (0 for the first), as optax's
+ * schedule(count), over a horizon of `steps` updates. Past the horizon (a
+ * resumed run extended beyond its first run's steps) every schedule holds the
+ * value it reached at the horizon: cosine 0, exponential lr/100.
+ */
 export function schedule(train: Pick<A.TrainDecl, 'lr' | 'schedule' | 'steps'>): (step: number) => number {
   const { lr, steps } = train;
   switch (train.schedule) {
@@ -95,8 +100,9 @@ export function schedule(train: Pick<A.TrainDecl, 'lr' | 'schedule' | 'steps'>):
         return lr * (0.5 * (1 + Math.cos((Math.PI * t) / steps)));
       };
     case 'exponential':
-      // optax.exponential_decay(lr, transition_steps=steps, decay_rate), not staircase.
-      return (step) => lr * EXPONENTIAL_FINAL_FACTOR ** (step / steps);
+      // optax.exponential_decay(lr, transition_steps=steps, decay_rate,
+      // end_value=lr*decay_rate), not staircase: held from the horizon on.
+      return (step) => lr * EXPONENTIAL_FINAL_FACTOR ** (Math.min(step, steps) / steps);
     default:
       return train.schedule satisfies never;
   }

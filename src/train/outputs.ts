@@ -36,10 +36,11 @@ export function writeRun(dir: string, c: Checkpoint, history: readonly LossRecor
   writeAtomic(join(dir, RUN_FILES.checkpoint), checkpointToJson(c, run));
 }
 
-export function readCheckpoint(dir: string, run: string, decls: readonly ParamDecl[]): Checkpoint {
+/** `blockSteps`: the train block's steps, the horizon of a checkpoint that does not record one. */
+export function readCheckpoint(dir: string, run: string, decls: readonly ParamDecl[], blockSteps: number): Checkpoint {
   const path = join(dir, RUN_FILES.checkpoint);
   if (!existsSync(path)) throw new UserError(`--resume: there is no checkpoint in ${dir}`, 'run without --resume first, or point --out at the run to continue');
-  return checkpointFromJson(readText(path), run, decls, path);
+  return checkpointFromJson(readText(path), run, decls, path, blockSteps);
 }
 
 /** A run starting or continuing makes the folder's evaluation stale until it finishes. */

@@ -30,7 +30,7 @@ export interface Run {
   plan: TrainPlan;
   train: A.TrainDecl;
   initSeed: number;
-  /** A digest of everything that determines the run; a checkpoint only resumes the same run. */
+  /** A digest of everything that determines the run but its length; a checkpoint only resumes the same run. */
   key: string;
 }
 
@@ -41,7 +41,9 @@ export function prepareRun(spec: A.Spec, program: ChainProgram, opts: RunOptions
   const initSeed = (emu.kind === 'correction' ? emu.net.seed : emu.seed) + offset;
   const dataset = loadDataset(spec.data!, spec.file);
   const decls = emulatorParams(spec, dataset.train.shape.slice(2));
-  const { span: _, ...trainKey } = train;
+  // Not the --steps override: a checkpoint resumes with more steps (the
+  // checkpoint keeps its schedule's horizon).
+  const { span: _, ...trainKey } = { ...train, steps: spec.train.steps };
   const key = createHash('sha256')
     .update(JSON.stringify({ source: spec.source, config: program.config.name, train: trainKey, initSeed }))
     .digest('hex');

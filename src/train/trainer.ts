@@ -23,6 +23,12 @@ export interface LossRecord {
 export interface Checkpoint {
   /** Updates applied so far: the step a resumed run starts with. */
   step: number;
+  /**
+   * The steps the learning-rate schedule spans: the first run's. A run
+   * resumed with more steps keeps it, so its first `step` updates stay those
+   * of the run it extends; past the horizon the rate holds its final value.
+   */
+  horizon: number;
   params: Params;
   optimizer: OptState;
   /** The losses of steps 0..step-1. */
@@ -69,7 +75,8 @@ export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHoo
   const t = plan.train;
   const samples = windowCount(plan.data.shape, plan.window, t.substack);
   const { perEpoch } = epochs(samples, t.batch, t.steps);
-  const lrAt = schedule(t);
+  const horizon = resume?.horizon ?? t.steps;
+  const lrAt = schedule({ ...t, steps: horizon });
   const history: LossRecord[] = resume ? [...resume.history] : [];
   const start = resume?.step ?? 0;
   if (resume) {
@@ -78,6 +85,7 @@ export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHoo
   }
   const snapshot = async (step: number): Promise<Checkpoint> => ({
     step,
+    horizon,
     params: await exec.params(),
     optimizer: await exec.optimizerState(),
     history: history.slice(0, step),

@@ -101,7 +101,7 @@ describe('resume', () => {
     const first = await gpuRun(run, { stopRequested: () => n++ === 13 });
     expect(first.outcome).toEqual({ status: 'interrupted' });
     expect(first.checkpoint.step).toBe(13);
-    const saved = checkpointFromJson(checkpointToJson(first.checkpoint, run.key), run.key, run.decls, 'checkpoint.json');
+    const saved = checkpointFromJson(checkpointToJson(first.checkpoint, run.key), run.key, run.decls, 'checkpoint.json', run.spec.train.steps);
     const rest = await gpuRun(run, {}, saved);
     expect(rest.outcome).toEqual({ status: 'done' });
     expect(lossBits(rest.history)).toEqual(lossBits(whole.history));

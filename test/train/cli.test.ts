@@ -51,9 +51,40 @@ describe('tx train', () => {
     expect(tx('train', file, '--steps', '0').code).toBe(2);
     expect(tx('train', file, '--device', 'tpu').code).toBe(2);
     expect(tx('train', file, '--resume', '--out', join(dir, 'none'))).toMatchObject({ code: 1, err: expect.stringContaining('--resume: there is no checkpoint') });
-    tx('train', file, '--out', join(dir, 'run'), '--steps', '3');
-    expect(tx('train', file, '--resume', '--out', join(dir, 'run'), '--steps', '4')).toMatchObject({ code: 1, err: expect.stringContaining('another run') });
+    tx('train', file, '--out', join(dir, 'run'), '--steps', '3', '--device', 'cpu');
+    const other = specFile(TINY.replace('lr 1e-2', 'lr 2e-2')).file;
+    expect(tx('train', other, '--resume', '--out', join(dir, 'run'))).toMatchObject({ code: 1, err: expect.stringContaining('another run') });
     for (const c of ['train', 'quickstart']) expect(tx(c, '--help').code).toBe(0);
+  });
+
+  test('--resume --steps extends a finished run: its losses, then those of the uninterrupted longer run', async () => {
+    const { dir, file } = specFile(TINY);
+    const out = join(dir, 'run');
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--steps', '4').code).toBe(0);
+    const first = csvLosses(out);
+    const r = tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '7');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('on cpu: 3 steps in');
+    expect(csvLosses(out).slice(0, 4)).toEqual(first);
+    const whole = await trainRun(tinyRun(TINY, { steps: 7 }, file));
+    expect(csvLosses(out)).toEqual(whole.history.map((h) => h.loss));
+    // Finished already: said so, files untouched; fewer steps than trained: refused, with a hint.
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '7')).toMatchObject({ code: 0, out: expect.stringContaining('has trained its 7 steps already: nothing to do') });
+    expect(existsSync(join(out, RUN_FILES.evaluation))).toBe(true);
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '5')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^error: --resume: the run in .* has trained 7 steps, more than the 5 asked for\n  hint: to extend it/),
+    });
+  });
+
+  test("--resume past a cosine schedule's end is refused: its rate is 0 there", () => {
+    const { dir, file } = specFile(TINY.replace('steps 10', 'schedule cosine  steps 10'));
+    const out = join(dir, 'run');
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--steps', '2').code).toBe(0);
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '4')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("the cosine schedule spans the first run's 2 steps, and its learning rate is 0 past them"),
+    });
   });
 
   test('Ctrl-C saves a checkpoint and exits 130; --resume finishes the uninterrupted run exactly', async () => {

@@ -62,4 +62,10 @@ describe('schedules', () => {
     expect(b).toBeCloseTo(0.01, 15); // 0.1 * 0.01^(1/2)
     expect(c).toBeCloseTo(0.001, 15);
   });
+  test('past the horizon (a run extended with --resume) every schedule holds its value at the horizon', () => {
+    for (const kind of ['constant', 'cosine', 'exponential'] as const) {
+      const [end, past] = at(kind, [1000, 1700]);
+      expect(past).toBe(end);
+    }
+  });
 });

@@ -66,7 +66,7 @@ describe('a run folder', async () => {
   });
 
   test('checkpoint.json resumes', () => {
-    const c = readCheckpoint(dir, run.key, run.decls);
+    const c = readCheckpoint(dir, run.key, run.decls, run.spec.train.steps);
     expect(c.step).toBe(10);
     expect(bits(c.params)).toEqual(bits(r.checkpoint.params));
   });

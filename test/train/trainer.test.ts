@@ -3,6 +3,7 @@ import { gatherWindows, minibatches, windowCount } from '../../src/data/windows.
 import { cpuLossAndGrad } from '../../src/runtime/cpu.js';
 import { initParams } from '../../src/runtime/params.js';
 import { checkpointFromJson, checkpointToJson } from '../../src/train/checkpoint.js';
+import { schedule } from '../../src/train/optimizer.js';
 import type { Checkpoint } from '../../src/train/trainer.js';
 import { bits, lossBits, TINY, tinyRun, trainRun } from './helpers.js';
 
@@ -39,7 +40,7 @@ describe('resume', () => {
     expect(first.checkpoint.step).toBe(5);
     // Through the file format, as `tx train --resume` reads it; step 5 is mid-epoch.
     const run = tinyRun();
-    const saved = checkpointFromJson(checkpointToJson(first.checkpoint, run.key), run.key, run.decls, 'checkpoint.json');
+    const saved = checkpointFromJson(checkpointToJson(first.checkpoint, run.key), run.key, run.decls, 'checkpoint.json', run.spec.train.steps);
     const rest = await trainRun(run, {}, saved);
     expect(rest.outcome).toEqual({ status: 'done' });
     expect(rest.history).toEqual(whole.history);
@@ -50,20 +51,47 @@ describe('resume', () => {
     expect([a.count, bits(a.mu), bits(a.nu)]).toEqual([b.count, bits(b.mu), bits(b.nu)]);
   });
 
+  test('a finished run extended to more steps: its history first, then the uninterrupted longer run', async () => {
+    const short = await trainRun(tinyRun());
+    const run = tinyRun(TINY, { steps: 16 });
+    const saved = checkpointFromJson(checkpointToJson(short.checkpoint, run.key), run.key, run.decls, 'checkpoint.json', run.spec.train.steps);
+    expect(saved.horizon).toBe(10);
+    const extended = await trainRun(run, {}, saved);
+    expect(extended.outcome).toEqual({ status: 'done' });
+    expect(extended.history.slice(0, 10)).toEqual(short.history);
+    // The constant schedule is the same over any horizon: the 16-step run itself.
+    const whole = await trainRun(run);
+    expect(lossBits(extended.history)).toEqual(lossBits(whole.history));
+    expect(bits(extended.checkpoint.params)).toEqual(bits(whole.checkpoint.params));
+    expect(extended.checkpoint.horizon).toBe(10);
+  });
+
+  test("an extended run's schedule keeps the first run's horizon and holds its final rate past it", async () => {
+    const source = TINY.replace('steps 10', 'schedule exponential  steps 10');
+    const short = await trainRun(tinyRun(source));
+    const rates: number[] = [];
+    await trainRun(tinyRun(source, { steps: 14 }), { onStep: (_, lr) => void rates.push(lr) }, short.checkpoint);
+    const lr = schedule({ lr: 1e-2, schedule: 'exponential', steps: 10 });
+    expect(rates).toEqual([10, 11, 12, 13].map(() => lr(10)));
+    expect(rates[0]).toBeCloseTo(1e-4, 15);
+  });
+
   test('the checkpoint file round-trips every bit (-0 included) and refuses another run', () => {
     const run = tinyRun();
     const c: Checkpoint = {
       step: 1,
+      horizon: 7,
       params: new Map([['layers.0.weight', { shape: [1, 1, 2], data: Float64Array.of(-0, 0.1 + 0.2) }]]),
       optimizer: { kind: 'sgd', count: 1 },
       history: [{ step: 0, epoch: 0, loss: 1 / 3 }],
     };
-    const back = checkpointFromJson(checkpointToJson(c, run.key), run.key, run.decls, 'c.json');
+    const back = checkpointFromJson(checkpointToJson(c, run.key), run.key, run.decls, 'c.json', run.spec.train.steps);
     expect(bits(back.params)).toEqual(bits(c.params));
     expect(back.history).toEqual(c.history);
+    expect(back.horizon).toBe(7);
     const other = tinyRun(TINY.replace('lr 1e-2', 'lr 2e-2'));
     expect(other.key).not.toBe(run.key);
-    expect(() => checkpointFromJson(checkpointToJson(c, run.key), other.key, run.decls, 'c.json')).toThrow(/another run/);
+    expect(() => checkpointFromJson(checkpointToJson(c, run.key), other.key, run.decls, 'c.json', run.spec.train.steps)).toThrow(/another run/);
   });
 });
 

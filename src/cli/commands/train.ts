@@ -28,14 +28,15 @@ export function register(program: Command): void {
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
     .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<config>])')
     .option('--steps <n>', "override the train block's steps", positiveInt)
-    .option('--resume', 'continue from the checkpoint in the output folder, exactly as an uninterrupted run')
+    .option('--resume', "continue from the checkpoint in the output folder, exactly as an uninterrupted run; with more --steps than the first run's, extend it (the schedule keeps spanning the first run's steps and holds its final rate past them)")
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
     .addOption(deviceOption())
     .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number; device: Device }) => {
       const fe = loadSpec(file);
       const run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
       const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
-      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls) : undefined;
+      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps) : undefined;
+      if (resume && nothingToTrain(resume, run, out)) return;
       const title = `${basename(file)}: ${run.config.text}`;
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
       clearEvaluation(out);
@@ -104,6 +105,30 @@ export function register(program: Command): void {
       process.stdout.write(`distance of the learned kernel to the upwind stencil [1+CFL, -CFL], over ${opts.seeds} seed(s); time: all seeds, ${opts.device}\n`);
       process.stdout.write(quickstartTable(rows));
     });
+}
+
+/**
+ * Whether a resumed run is complete already (said on stdout, not an error);
+ * a request that cannot be met is a UserError. Past the first run's steps the
+ * schedule holds its final rate: cosine's is 0, so extending it would train
+ * nothing.
+ */
+function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
+  const { steps, schedule } = run.train;
+  if (c.step > steps)
+    throw new UserError(`--resume: the run in ${out} has trained ${c.step} steps, more than the ${steps} asked for`, `to extend it, ask for more: --resume --steps ${2 * c.step}`);
+  if (c.step === steps) {
+    process.stdout.write(`the run in ${out} has trained its ${steps} steps already: nothing to do (to extend it: --resume --steps N, N > ${steps})\n`);
+    return true;
+  }
+  if (steps > c.horizon && schedule === 'cosine')
+    throw new UserError(
+      `--resume --steps ${steps}: the cosine schedule spans the first run's ${c.horizon} steps, and its learning rate is 0 past them`,
+      `steps past ${c.horizon} would not change the parameters; finish with --resume --steps ${c.horizon}, or start a new run with --steps ${steps}`,
+    );
+  if (steps > c.horizon && schedule === 'exponential')
+    process.stderr.write(`note: the exponential schedule spans the first run's ${c.horizon} steps; past them the learning rate stays at ${run.train.lr}/100\n`);
+  return false;
 }
 
 function deviceOption(): Option {
