@@ -73,7 +73,7 @@ describe('tx train', () => {
     expect(existsSync(join(out, RUN_FILES.evaluation))).toBe(true);
     expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '5')).toMatchObject({
       code: 1,
-      err: expect.stringMatching(/^error: --resume: the run in .* has trained 7 steps, more than the 5 asked for\n  hint: to extend it/),
+      err: expect.stringMatching(/^error: --resume: the run in .* has trained 7 steps, more than the 5 asked for \(by --steps, else the train block\)\n  hint: to extend it, ask for more: --resume --steps N with N > 7\n$/),
     });
   });
 

@@ -116,7 +116,10 @@ export function register(program: Command): void {
 function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
   const { steps, schedule } = run.train;
   if (c.step > steps)
-    throw new UserError(`--resume: the run in ${out} has trained ${c.step} steps, more than the ${steps} asked for`, `to extend it, ask for more: --resume --steps ${2 * c.step}`);
+    throw new UserError(
+      `--resume: the run in ${out} has trained ${c.step} steps, more than the ${steps} asked for (by --steps, else the train block)`,
+      `to extend it, ask for more: --resume --steps N with N > ${c.step}`,
+    );
   if (c.step === steps) {
     process.stdout.write(`the run in ${out} has trained its ${steps} steps already: nothing to do (to extend it: --resume --steps N, N > ${steps})\n`);
     return true;
@@ -124,7 +127,7 @@ function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
   if (steps > c.horizon && schedule === 'cosine')
     throw new UserError(
       `--resume --steps ${steps}: the cosine schedule spans the first run's ${c.horizon} steps, and its learning rate is 0 past them`,
-      `steps past ${c.horizon} would not change the parameters; finish with --resume --steps ${c.horizon}, or start a new run with --steps ${steps}`,
+      `steps past ${c.horizon} would not change the parameters; ${c.step < c.horizon ? `finish with --resume --steps ${c.horizon}, or ` : ''}start a new run with --steps ${steps}`,
     );
   if (steps > c.horizon && schedule === 'exponential')
     process.stderr.write(`note: the exponential schedule spans the first run's ${c.horizon} steps; past them the learning rate stays at ${run.train.lr}/100\n`);
