@@ -23,7 +23,7 @@ export const JS_BUDGET = 1_000_000;
  * and src/ modules that read or write files. A page importing one of them is a
  * bug in the page's imports (or a module that should be split).
  */
-const FORBIDDEN = [/^node:/, /(^|\/)node_modules\/(cli-progress|commander|webgpu|diff)\//, /^src\/(cli|util)\//, /^src\/data\/(load|dataset|files)\.ts$/, /^src\/train\/(session|outputs|progress|quickstart)\.ts$/, /^src\/snapshot\.ts$/];
+const FORBIDDEN = [/^node:/, /(^|\/)node_modules\/(cli-progress|commander|webgpu|diff)\//, /^src\/(cli|util)\//, /^src\/data\/(load|dataset)\.ts$/, /^src\/train\/(session|outputs|progress|quickstart)\.ts$/, /^src\/snapshot\.ts$/];
 
 /** Every spec in specs/, as the virtual module `txc:examples`. */
 function examplesPlugin() {
@@ -59,16 +59,73 @@ function browserStubsPlugin() {
   };
 }
 
+/**
+ * The language reference, shipped beside the page as reference.html (the
+ * header links to it): docs/language.md and docs/semantics.md where they
+ * exist, else the README's "The language" section. Rendered at build time, so
+ * it costs the page's JavaScript nothing, works offline, and is always the
+ * reference of the compiler the page holds.
+ */
+export function referenceSources() {
+  const docs = ['docs/language.md', 'docs/semantics.md'].map((p) => path.join(root, p)).filter((p) => fs.existsSync(p));
+  if (docs.length) return docs.map((p) => ({ file: p, markdown: fs.readFileSync(p, 'utf8') }));
+  const readme = path.join(root, 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = text.indexOf('\n## The language');
+  const end = text.indexOf('\n## ', start + 1);
+  return [{ file: readme, markdown: `# The txc language\n${text.slice(start, end < 0 ? undefined : end).replace(/^## The language\n/m, '')}` }];
+}
+
+function referencePlugin() {
+  return {
+    name: 'txc-reference',
+    setup(build) {
+      build.onEnd(async (r) => {
+        if (r.errors.length) return;
+        const { marked } = await import('marked');
+        const body = referenceSources().map((s) => marked.parse(s.markdown, { async: false })).join('\n<hr>\n');
+        fs.writeFileSync(path.join(build.initialOptions.outdir, 'reference.html'), REFERENCE_PAGE.replace('%BODY%', () => body));
+      });
+    },
+  };
+}
+
+const REFERENCE_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>txc language reference</title>
+  <style>
+    body { max-width: 860px; margin: 0 auto; padding: 16px 24px 60px; font: 15px/1.55 system-ui, sans-serif; color: #1d1f24; }
+    code, pre { font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 13px; }
+    pre { background: #f6f7f9; padding: 10px 14px; overflow: auto; border-radius: 6px; }
+    table { border-collapse: collapse; margin: 8px 0; } td, th { border: 1px solid #e2e3e8; padding: 4px 8px; vertical-align: top; }
+    a { color: #1f5fa8; }
+  </style>
+</head>
+<body>
+<p><a href="./">&larr; the playground</a></p>
+%BODY%
+</body>
+</html>
+`;
+
 export function buildOptions(outdir = defaultOutdir) {
   return {
     absWorkingDir: root,
     entryPoints: [
       { in: path.join(webDir, 'src/main.ts'), out: 'app' },
+      // The compiler runs in a Web Worker (the page never freezes on a long rollout).
+      { in: path.join(webDir, 'src/worker.ts'), out: 'worker' },
       { in: path.join(webDir, 'index.html'), out: 'index' },
     ],
     loader: { '.html': 'copy' },
     outdir,
     bundle: true,
+    // The page and the worker share most of src/ (the lexer, the IR, codegen): in shared chunks, loaded once.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     format: 'esm',
     platform: 'browser',
     target: ['chrome113', 'firefox121', 'safari17'],
@@ -76,7 +133,7 @@ export function buildOptions(outdir = defaultOutdir) {
     sourcemap: 'linked',
     metafile: true,
     legalComments: 'linked',
-    plugins: [examplesPlugin(), browserStubsPlugin()],
+    plugins: [examplesPlugin(), browserStubsPlugin(), referencePlugin()],
     logLevel: 'silent',
   };
 }

@@ -14,5 +14,6 @@ export async function launchChromium(): Promise<Browser> {
       `the playground's browser test needs Chromium at ${CHROMIUM}, and it is missing: ` +
         `install it with \`apt-get install -y chromium\` (.ci/run does), or point TXC_CHROMIUM at a Chromium binary`,
     );
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  // Scrollbars as a person sees them (Playwright hides them by default): the page must show where it scrolls.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ignoreDefaultArgs: ['--hide-scrollbars'] });
 }

@@ -47,8 +47,8 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A page that fails the test on any uncaught error or console error. */
-async function open(hash = '', init?: () => void): Promise<{ page: Page; errors: string[] }> {
+/** A page that fails the test on any uncaught error or console error; returned once `ready` shows. */
+async function open(hash = '', init?: () => void, ready = '#verdict.ok, #verdict.error, #verdict.waiting'): Promise<{ page: Page; errors: string[] }> {
   const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   if (init) await context.addInitScript(init);
   const page = await context.newPage();
@@ -58,7 +58,7 @@ async function open(hash = '', init?: () => void): Promise<{ page: Page; errors:
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   await page.goto(server!.url + hash);
-  await page.waitForSelector('#verdict.ok, #verdict.error');
+  await page.waitForSelector(ready);
   return { page, errors };
 }
 
@@ -124,10 +124,24 @@ describe('the playground in Chromium', () => {
     expect(await page.textContent('#pane-stats')).toContain('dispatches per step');
     await page.click('[data-tab=draw]');
 
-    // Train for 100 steps on the GPU (the page's choice once WebGPU answers).
+    // The editor wraps long lines between `key value` pairs, never inside one.
+    const pairs = await page.$$eval('.cm-content .tx-pair', (ps) => ps.map((p) => ({ text: p.textContent, lines: new Set(Array.from(p.getClientRects(), (r) => Math.round(r.top))).size })));
+    expect(pairs.map((p) => p.text)).toContain('cfl -0.75');
+    expect(pairs.filter((p) => p.lines !== 1)).toEqual([]);
+
+    // Train for 100 steps on the GPU (the page's choice once WebGPU answers): first the
+    // kernels are compiled, said with their own time, then steps/s counts training only.
     expect(await page.inputValue('#device')).toBe('gpu');
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { progress: string[] }).progress = []);
+      const p = document.getElementById('progress')!;
+      new MutationObserver(() => seen.push(p.textContent ?? '')).observe(p, { childList: true, characterData: true, subtree: true });
+    });
     const gpu = await trainInPage(page, 'gpu', STEPS);
-    expect(await page.textContent('#progress')).toMatch(new RegExp(`^step ${STEPS} / ${STEPS} · epoch \\d+ · loss \\S+ · \\d+ steps/s$`));
+    const kernels = (await page.textContent('#summary-line'))!.match(/(\d+) kernels/)![1];
+    const seen = await page.evaluate(() => (window as unknown as { progress: string[] }).progress);
+    expect(seen[0]).toBe(`compiling ${kernels} kernels…`);
+    expect(await page.textContent('#progress')).toMatch(new RegExp(`^compiled ${kernels} kernels in [\\d.]+ s · step ${STEPS} / ${STEPS} · epoch \\d+ · loss \\S+ · \\d+ steps/s$`));
     expect(gpu.summary).toContain('rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean)');
     expect(gpu.summary).toMatch(/learned kernel \[0\.2\d+, 0\.7\d+\], upwind stencil \[1\+CFL, -CFL\] = \[0\.2500, 0\.7500\]/);
     // The loss falls ...
@@ -149,6 +163,8 @@ describe('the playground in Chromium', () => {
       return n;
     }, CURVE);
     expect(curvePixels).toBeGreaterThan(200);
+    // With the summary below it, the chart keeps its height (it was squashed to ~60 px).
+    expect(await page.evaluate(() => document.getElementById('chart')!.clientHeight)).toBeGreaterThanOrEqual(180);
     await page.screenshot({ path: join(OUT, 'playground-trained.png') });
 
     // Download the parameters: safetensors (F32) and JSON, the files `tx train` writes.
@@ -233,4 +249,83 @@ describe('the playground in Chromium', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 60_000);
+  test('a wide drawing scrolls, with a scrollbar to see; the language reference is a click away', async () => {
+    const { page, errors } = await open('#example=lorenz/mlp.tx');
+    await page.waitForSelector('#pane-draw svg');
+    const pane = await page.evaluate(() => {
+      const p = document.getElementById('pane-draw')!;
+      return { scroll: p.scrollWidth, client: p.clientWidth, scrollbar: p.offsetHeight - p.clientHeight, right: p.getBoundingClientRect().right, window: innerWidth };
+    });
+    expect(pane.scroll).toBeGreaterThan(pane.client);
+    expect(pane.scrollbar).toBeGreaterThan(5);
+    expect(pane.right).toBeLessThanOrEqual(pane.window);
+    await page.screenshot({ path: join(OUT, 'playground-wide-drawing.png') });
+    const href = await page.getAttribute('#reference', 'href');
+    const ref = await page.request.get(new URL(href!, page.url()).href);
+    expect(ref.status()).toBe(200);
+    expect(await ref.text()).toContain('rollout');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  test('a `data file` spec asks for the file (no error), then checks, draws and trains on it', async () => {
+    const spec = readFileSync(join(ROOT, 'specs', QUICKSTART), 'utf8').replace(/^data .*$/m, 'data file "runs/advection.json" { test_trajectories 2 }');
+    const { page, errors } = await open(`#spec=${Buffer.from(spec).toString('base64url')}`);
+    expect(await page.textContent('#verdict')).toBe('waiting for the data file');
+    expect(await page.isVisible('#data-input')).toBe(true);
+    expect(await page.textContent('#data-why')).toContain('A browser cannot open paths on your disk');
+    expect(await page.locator('#diagnostics li').count()).toBe(0);
+    expect(await page.isDisabled('#train')).toBe(true);
+    await page.screenshot({ path: join(OUT, 'playground-data-file.png') });
+
+    const shape = [6, 40, 1, 30];
+    const data = Array.from({ length: 6 * 40 * 30 }, (_, i) => Math.sin(i * 0.1));
+    await page.setInputFiles('#data-input', { name: 'advection.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ shape, data })) });
+    await page.waitForSelector('#verdict.ok');
+    expect(await page.textContent('#data-status')).toBe('advection.json: 6 trajectories of 40 snapshots, states [1, 30]');
+    expect(await page.locator('#pane-draw svg g.node.emulator').count()).toBe(5);
+    await page.selectOption('#device', 'cpu');
+    await page.fill('#steps', '20');
+    await page.click('#train');
+    await page.waitForSelector('#summary.done, #summary.failed, #summary.nonfinite', { timeout: 60_000 });
+    expect(await page.textContent('#summary')).toMatch(/^trained spec\.tx \(config main: supervised rollout 5\) on cpu: 20 steps[^]*on 2 held-out trajectories/);
+
+    // A file the readers refuse says why, in the CLI's words.
+    await page.setInputFiles('#data-input', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"shape": [2, 3], "data": [1, 2, 3, 4, 5, 6]}') });
+    await page.waitForSelector('#data-status.error');
+    expect(await page.textContent('#data-status')).toContain('bad.json: shape [2, 3] has 2 dimension(s); trajectories need at least 3');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 90_000);
+
+  test('a link to a slow spec leaves the page responsive; a huge one is a diagnostic, not an internal error', async () => {
+    // 2000 emulator calls per step: seconds of compiling, in the worker.
+    const slow = readFileSync(join(ROOT, 'specs', QUICKSTART), 'utf8')
+      .replace('snapshots 100', 'snapshots 1100')
+      .replace('config supervised rollout 5', 'config composite { 0.5 * supervised rollout 1000  0.5 * diverted rollout 1000 branch 1 }');
+    const { page, errors } = await open(`#spec=${Buffer.from(slow).toString('base64url')}`, undefined, '#verdict.busy');
+    // The editor takes typing while the compiler works: each key lands at once.
+    await page.locator('.cm-content > .cm-line').nth(6).click();
+    await page.keyboard.press('End');
+    const t0 = Date.now();
+    await page.keyboard.type('  # typed');
+    await page.waitForFunction(() => document.querySelectorAll('.cm-content > .cm-line')[6]!.textContent!.endsWith('# typed'), undefined, { timeout: 2000 });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(await page.getAttribute('#verdict', 'class')).toBe('verdict busy');
+
+    const huge = readFileSync(join(ROOT, 'specs', QUICKSTART), 'utf8').replace('rollout 5', 'rollout 4294967296');
+    await page.goto(`${server!.url}#spec=${Buffer.from(huge).toString('base64url')}`);
+    await page.waitForSelector('#verdict.error');
+    expect(await page.textContent('#verdict')).toMatch(/^\d+ errors?$/);
+    expect(await page.textContent('#diagnostics')).not.toContain('internal');
+
+    // A link over the size limit is refused before anything is decoded.
+    await page.goto(`${server!.url}#spec=${Buffer.from('#'.repeat((1 << 20) + 1)).toString('base64url')}`);
+    await page.reload();
+    await page.waitForSelector('#verdict.error');
+    expect(await page.textContent('#verdict')).toBe('link refused');
+    expect(await page.textContent('#diagnostics')).toContain('characters a spec may have');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 90_000);
 });

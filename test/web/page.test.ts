@@ -48,11 +48,12 @@ describe('the page compiles every example as the command line does', () => {
     expect(pickProgram(fe, 'gone')!.config.name).toBe('one_step');
   });
 
-  test('a data file is a diagnostic on the data statement, not a crash', () => {
+  test('a data file spec waits for its file (no error: a page cannot read paths), then checks with its shape', () => {
     const src = 'data file "runs/a.npy" { test_trajectories 2 }\nemulator conv1d { channels 1 -> 1  kernel 2 }\nconfig supervised rollout 1\n';
-    const fe = check(src, 'spec.tx');
-    expect(fe.programs).toEqual([]);
-    expect(fe.diagnostics).toMatchObject([{ line: 1, column: 1, message: 'the playground cannot read the data file "runs/a.npy"' }]);
+    const waiting = check(src, 'spec.tx');
+    expect(waiting).toMatchObject({ needsFile: 'runs/a.npy', programs: [], diagnostics: [] });
+    expect(check(src, 'spec.tx', [1, 30]).programs).toHaveLength(1);
+    expect(check(src, 'spec.tx', [2, 30]).diagnostics).toMatchObject([{ message: 'the emulator maps 1 to 1 channels, but the data\'s states have 2' }]);
   });
 
   test('errors come with the lines and messages `tx check` gives', () => {

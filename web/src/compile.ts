@@ -3,7 +3,7 @@
 // the kernel plan, the WGSL and the compile stats. Pure and browser-safe, so
 // vitest runs it in Node exactly as the page does.
 import type * as A from '../../src/dsl/ast.js';
-import { UserError, diagnosticAt } from '../../src/dsl/diagnostics.js';
+import { hasErrors } from '../../src/dsl/diagnostics.js';
 import { parseSpec } from '../../src/dsl/index.js';
 import { drawSvg } from '../../src/draw/svg.js';
 import type { ChainProgram, Frontend } from '../../src/frontend.js';
@@ -16,30 +16,21 @@ import { plan, planModules, planStats, planText, type Plan, type PlanStats } fro
 export { STAGE_NAMES };
 export type StageName = (typeof STAGE_NAMES)[number];
 
-/**
- * The front end as the CLI runs it, except that a page cannot read files: a
- * `data file` spec gets a diagnostic on its data statement instead of a shape.
- */
-export function check(source: string, file: string): Frontend {
-  const noFiles = (path: string): never => {
-    throw new NoDataFiles(path);
-  };
-  try {
-    return frontend(source, file, noFiles);
-  } catch (e) {
-    if (!(e instanceof NoDataFiles)) throw e;
-    const { spec, diagnostics } = parseSpec(source, file);
-    diagnostics.push(
-      diagnosticAt(file, spec.data!.span, `the playground cannot read the data file "${e.path}"`, 'use a built-in generator here (advection1d, diffusion1d, burgers1d, lorenz63), or `tx train` on the command line'),
-    );
-    return { spec, diagnostics, programs: [] };
-  }
+/** What the front end made of a spec, and the data file it waits for, if any. */
+export interface Checked extends Frontend {
+  /** The spec reads `data file PATH` and the page has no file for it yet: a browser cannot read a path. */
+  needsFile?: string;
 }
 
-class NoDataFiles extends UserError {
-  constructor(readonly path: string) {
-    super(`cannot read ${path} in a page`);
-  }
+/**
+ * The front end as the CLI runs it, except that a page cannot read paths: a
+ * `data file` spec takes its shape from the file the user picked
+ * (`dataShape`), and without one it is parsed only and says which file it needs.
+ */
+export function check(source: string, file: string, dataShape?: readonly number[]): Checked {
+  const { spec, diagnostics } = parseSpec(source, file);
+  if (spec.data?.kind === 'file' && !dataShape && !hasErrors(diagnostics)) return { spec, diagnostics, programs: [], needsFile: spec.data.path };
+  return frontend(source, file, () => dataShape ?? []);
 }
 
 /** The program of the named configuration, or the first. */

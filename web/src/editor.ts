@@ -18,6 +18,7 @@ import {
 } from '@codemirror/view';
 import type { Diagnostic } from '../../src/dsl/diagnostics.js';
 import { highlightSpans, type TokenClass } from './highlight.js';
+import { pairRanges } from './pairs.js';
 
 const marks = new Map<TokenClass, Decoration>();
 const mark = (c: TokenClass) => {
@@ -32,19 +33,31 @@ function decorations(doc: Text): DecorationSet {
   return b.finish();
 }
 
+const pair = Decoration.mark({ class: 'tx-pair' });
+
+function pairDecorations(doc: Text): DecorationSet {
+  const b = new RangeSetBuilder<Decoration>();
+  for (const r of pairRanges(doc.toString())) b.add(r.from, r.to, pair);
+  return b.finish();
+}
+
 /** Specs are a few dozen lines: lexing the whole text per change costs well under a millisecond. */
-const lexerHighlight = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = decorations(view.state.doc);
-    }
-    update(u: ViewUpdate) {
-      if (u.docChanged) this.decorations = decorations(u.state.doc);
-    }
-  },
-  { decorations: (v) => v.decorations },
-);
+const fromLexer = (make: (doc: Text) => DecorationSet) =>
+  ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet;
+      constructor(view: EditorView) {
+        this.decorations = make(view.state.doc);
+      }
+      update(u: ViewUpdate) {
+        if (u.docChanged) this.decorations = make(u.state.doc);
+      }
+    },
+    { decorations: (v) => v.decorations },
+  );
+const lexerHighlight = fromLexer(decorations);
+/** Wrapped lines break between `key value` pairs, never inside one. */
+const unbrokenPairs = fromLexer(pairDecorations);
 
 const theme = EditorView.theme({
   '&': { height: '100%', fontSize: '13px', backgroundColor: '#ffffff' },
@@ -53,6 +66,7 @@ const theme = EditorView.theme({
   '.cm-activeLine': { backgroundColor: '#f5f8fd' },
   '.cm-activeLineGutter': { backgroundColor: '#eaf0fa' },
   '&.cm-focused': { outline: 'none' },
+  '.tx-pair': { whiteSpace: 'nowrap' },
   '.cm-tooltip-lint': { fontFamily: 'system-ui, sans-serif', fontSize: '12.5px', maxWidth: '520px' },
 });
 
@@ -79,6 +93,7 @@ export function createEditor(parent: HTMLElement, doc: string, onChange: (text: 
         lintGutter(),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         lexerHighlight,
+        unbrokenPairs,
         theme,
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': '.tx spec', spellcheck: 'false' }),

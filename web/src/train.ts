@@ -1,9 +1,10 @@
 // A training run in the page: the same run `tx train` makes (src/train/session.ts's
-// prepareRun, minus its Node-only parts: a file digest and data files), the
+// prepareRun, minus its Node-only parts: a file digest and reading a path), the
 // same executors and trainer loop, and the evaluation and text `tx train`
 // prints at the end.
 // Browser-safe; vitest runs it in Node against the CLI's numbers.
 import { generateData } from '../../src/data/generate.js';
+import { splitHeldOut, type Trajectories } from '../../src/data/trajectories.js';
 import type * as A from '../../src/dsl/ast.js';
 import { UserError } from '../../src/dsl/diagnostics.js';
 import { windowLength } from '../../src/dsl/check.js';
@@ -33,14 +34,16 @@ export interface PageRun {
   initSeed: number;
 }
 
-/** prepareRun of src/train/session.ts for a generated dataset; `graph` is the program after every pass. */
-export function preparePageRun(spec: A.Spec, program: ChainProgram, graph: Graph, opts: { steps?: number } = {}): PageRun {
-  const data = spec.data;
-  if (data?.kind !== 'generator') throw new UserError('the playground trains on generated data only');
+/**
+ * prepareRun of src/train/session.ts; `graph` is the program after every pass,
+ * `file` the trajectories the user picked for a `data file` spec.
+ */
+export function preparePageRun(spec: A.Spec, program: ChainProgram, graph: Graph, opts: { steps?: number; file?: { name: string; trajectories: Trajectories } } = {}): PageRun {
+  const data = spec.data!;
   const train = { ...spec.train, steps: opts.steps ?? spec.train.steps };
   const emu = spec.emulator!;
   const initSeed = emu.kind === 'correction' ? emu.net.seed : emu.seed;
-  const dataset = generateData(data);
+  const dataset = data.kind === 'generator' ? generateData(data) : fileDataset(data, opts.file);
   const window = windowLength(program.config.body);
   if (dataset.train.shape[1]! < window)
     throw new UserError(`the data's trajectories have ${dataset.train.shape[1]} snapshots, but the configuration needs windows of ${window}`);
@@ -54,6 +57,12 @@ export function preparePageRun(spec: A.Spec, program: ChainProgram, graph: Graph
     train,
     initSeed,
   };
+}
+
+/** The picked file's trajectories, the last `test_trajectories` held out, as `tx train` splits the file it reads. */
+function fileDataset(data: Extract<A.DataDecl, { kind: 'file' }>, file: { name: string; trajectories: Trajectories } | undefined) {
+  if (!file) throw new UserError(`pick the data file for "${data.path}" first`);
+  return splitHeldOut(file.trajectories, data.testTrajectories, file.name);
 }
 
 export type { Device };

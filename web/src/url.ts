@@ -6,7 +6,16 @@ export interface UrlState {
   spec?: string;
   example?: string;
   config?: string;
+  /** The link's spec was over MAX_LINK_SPEC_CHARS: not decoded, said to the user instead. */
+  tooLong?: true;
 }
+
+/**
+ * The longest spec a link may carry, in characters: the checker's limit on a
+ * source (MAX_SOURCE_CHARS, 1 MiB). A longer one is refused before it is
+ * decoded, let alone compiled.
+ */
+export const MAX_LINK_SPEC_CHARS = 1 << 20;
 
 export function encodeState(s: UrlState): string {
   const parts: string[] = [];
@@ -23,7 +32,13 @@ export function decodeState(hash: string): UrlState {
     if (eq < 0) continue;
     const [key, value] = [part.slice(0, eq), part.slice(eq + 1)];
     try {
-      if (key === 'spec') out.spec = fromBase64Url(value);
+      // base64 holds 3 bytes in 4 characters; a UTF-8 character is at least a byte.
+      if (key === 'spec' && (value.length * 3) / 4 > MAX_LINK_SPEC_CHARS * 4) out.tooLong = true;
+      else if (key === 'spec') {
+        const spec = fromBase64Url(value);
+        if (spec.length > MAX_LINK_SPEC_CHARS) out.tooLong = true;
+        else out.spec = spec;
+      }
       else if (key === 'example') out.example = decodeURIComponent(value);
       else if (key === 'config') out.config = decodeURIComponent(value);
     } catch {

@@ -1,0 +1,155 @@
+// The compiler's side of the page, run in a Web Worker (worker.ts) so that a
+// spec that takes seconds to compile never freezes the editor. It keeps the
+// last compilation and answers for it: the views one at a time (a long
+// rollout's IR is megabytes; only the tab on screen is sent) and, when the
+// user trains, the graph the training step runs. Pure: vitest calls it in Node.
+import type * as A from '../../src/dsl/ast.js';
+import { UserError, type Diagnostic } from '../../src/dsl/diagnostics.js';
+import type { ChainProgram } from '../../src/frontend.js';
+import type { Graph } from '../../src/ir/graph.js';
+import { Compilation, check, drawing, emulatorCalls, pickProgram, statsText, type StageName } from './compile.js';
+
+export type Tab = 'draw' | 'ir' | 'plan' | 'wgsl' | 'stats';
+
+export interface CompileRequest {
+  type: 'compile';
+  text: string;
+  file: string;
+  config?: string | undefined;
+  /** The per-snapshot shape of the data file the user picked, for a `data file` spec. */
+  dataShape?: readonly number[] | undefined;
+}
+export interface ViewRequest {
+  type: 'view';
+  tab: Tab;
+  stage: StageName;
+}
+export interface RunRequest {
+  type: 'run';
+}
+export type Request = CompileRequest | ViewRequest | RunRequest;
+
+export interface Compiled {
+  type: 'compiled';
+  diagnostics: Diagnostic[];
+  /** A `data file` spec: the path it names, and whether it waits for the user to pick that file. */
+  dataFile?: { path: string; waiting: boolean };
+  /** Every configuration's name; `config` is the one compiled. */
+  configs: string[];
+  config?: string;
+  /** What the compiled configuration gives, when it compiled. */
+  result?: { summary: string; kernels: number; steps: number };
+}
+export interface View {
+  type: 'view';
+  tab: Tab;
+  /** Absent when this worker has compiled nothing yet (it was restarted for a newer spec that has errors). */
+  text?: string;
+  emulatorCalls?: number;
+}
+export interface RunInput {
+  type: 'run';
+  spec: A.Spec;
+  program: ChainProgram;
+  final: Graph;
+}
+export type Response = Compiled | View | RunInput;
+
+/** The worker's one piece of state: the last spec that compiled. */
+let last: { compilation: Compilation; ms: { frontend: number; passes: number; codegen: number } } | undefined;
+
+export function handle(req: Request): Response {
+  switch (req.type) {
+    case 'compile':
+      return compile(req);
+    case 'view':
+      return view(req.tab, req.stage);
+    case 'run': {
+      const c = need();
+      return { type: 'run', spec: c.spec, program: c.program, final: c.final };
+    }
+  }
+}
+
+function compile(req: CompileRequest): Compiled {
+  const t0 = now();
+  let fe;
+  try {
+    fe = check(req.text, req.file, req.dataShape);
+  } catch (e) {
+    return { type: 'compiled', diagnostics: [tooLarge(e, req.file)], configs: [] };
+  }
+  const frontendMs = now() - t0;
+  const configs = fe.programs.map((p) => p.config.name);
+  const program = pickProgram(fe, req.config);
+  const data = fe.spec.data;
+  const base: Compiled = { type: 'compiled', diagnostics: fe.diagnostics, configs, ...(data?.kind === 'file' && { dataFile: { path: data.path, waiting: fe.needsFile !== undefined } }) };
+  if (!program) return base;
+  let compilation: Compilation;
+  try {
+    compilation = new Compilation(fe.spec, program);
+    void compilation.stages;
+    void compilation.codegen;
+  } catch (e) {
+    return { ...base, diagnostics: [...fe.diagnostics, tooLarge(e, req.file)] };
+  }
+  last = { compilation, ms: { frontend: frontendMs, passes: compilation.passMs, codegen: compilation.codegen.ms } };
+  const s = compilation.stats();
+  const total = last.ms.frontend + last.ms.passes + last.ms.codegen;
+  const calls = (['emulator', 'reference', 'residuum'] as const).filter((f) => s.calls.after[f]).map((f) => `${s.calls.after[f]} ${f}`);
+  return {
+    ...base,
+    config: program.config.name,
+    result: {
+      summary: `${calls.join(' · ')} calls per step · ${s.plan.kernels} kernels · compiled in ${total.toFixed(0)} ms`,
+      kernels: s.plan.kernels,
+      steps: fe.spec.train.steps,
+    },
+  };
+}
+
+/**
+ * A spec the compiler cannot hold (a rollout of billions of steps, composites
+ * nested hundreds deep) exhausts the engine's arrays or stack. That is the
+ * user's input, not a compiler bug: it is said as a diagnostic. Anything else
+ * is a bug and goes on up (the page reports it as one).
+ */
+function tooLarge(e: unknown, file: string): Diagnostic {
+  if (e instanceof UserError) return { severity: 'error', file, line: 1, column: 1, length: 0, message: e.message, ...(e.hint && { hint: e.hint }) };
+  if (!(e instanceof RangeError)) throw e;
+  return {
+    severity: 'error',
+    file,
+    line: 1,
+    column: 1,
+    length: 0,
+    message: `this spec is too large to compile (${e.message})`,
+    hint: 'use a shorter rollout or nest composites less deeply',
+  };
+}
+
+function need(): Compilation {
+  if (!last) throw new Error('internal: no spec has compiled yet');
+  return last.compilation;
+}
+
+function view(tab: Tab, stage: StageName): View {
+  if (!last) return { type: 'view', tab };
+  const c = last.compilation;
+  switch (tab) {
+    case 'draw':
+      return { type: 'view', tab, text: drawing(c.program), emulatorCalls: emulatorCalls(c.program) };
+    case 'ir':
+      return { type: 'view', tab, text: c.ir(stage) };
+    case 'plan':
+      return { type: 'view', tab, text: c.plan() };
+    case 'wgsl':
+      return { type: 'view', tab, text: c.wgsl() };
+    case 'stats':
+      return { type: 'view', tab, text: statsText(c.stats(), last.ms) };
+  }
+}
+
+function now(): number {
+  return globalThis.performance?.now() ?? Date.now();
+}

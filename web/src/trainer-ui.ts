@@ -1,0 +1,169 @@
+// The training panel: Train and Stop, the progress line, the loss curve, the
+// summary `tx train` prints and the files it writes, for download. On the GPU
+// the progress line first says `compiling N kernels…` while the pipelines are
+// made, then that compile's time apart; steps/s and the ETA count training only.
+import { UserError } from '../../src/dsl/diagnostics.js';
+import type { Params } from '../../src/runtime/params.js';
+import type { LossRecord, TrainResult } from '../../src/train/trainer.js';
+import type { RunInput } from './compile-job.js';
+import type { PickedData } from './data-file.js';
+import { lossPlot } from './plot.js';
+import { downloads, lossCsvText, makeExecutor, preparePageRun, summary, trainPage, type Device, type PageRun } from './train.js';
+
+export interface TrainerElements {
+  train: HTMLButtonElement;
+  stop: HTMLButtonElement;
+  steps: HTMLInputElement;
+  device: HTMLSelectElement;
+  progress: HTMLElement;
+  chart: HTMLElement;
+  chartEmpty: HTMLElement;
+  summary: HTMLElement;
+  losses: HTMLElement;
+  dl: HTMLButtonElement[];
+}
+
+/** What a run needs from the rest of the page when Train is pressed. */
+export interface RunSource {
+  file: string;
+  kernels: number;
+  input(): Promise<RunInput>;
+  data: PickedData | undefined;
+}
+
+export class Trainer {
+  private training = false;
+  private stopRequested = false;
+  private ready = false;
+  private deviceTouched = false;
+  private stepsTouched = false;
+  private readonly plot;
+
+  constructor(
+    private readonly el: TrainerElements,
+    private readonly source: () => RunSource,
+  ) {
+    this.plot = lossPlot(el.chart);
+    el.device.value = 'cpu';
+    el.device.title = 'gpu: the compiled WGSL training step on this browser\u2019s WebGPU, in float32 (tx train --device gpu); cpu: the float64 interpreter, the reference (tx train --device cpu)';
+    el.device.addEventListener('change', () => (this.deviceTouched = true));
+    el.steps.addEventListener('input', () => (this.stepsTouched = true));
+    el.train.addEventListener('click', () => void this.run());
+    el.stop.addEventListener('click', () => {
+      this.stopRequested = true;
+      el.stop.disabled = true;
+    });
+  }
+
+  /** WebGPU answered: train there, unless the user chose. */
+  gpuAvailable(): void {
+    if (!this.deviceTouched && !this.training) this.el.device.value = 'gpu';
+  }
+
+  /** Whether the current text compiled (and has its data), and the steps its train block asks for. */
+  update(ready: boolean, specSteps?: number, newSpec = false): void {
+    this.ready = ready;
+    if (newSpec) this.stepsTouched = false;
+    if (specSteps !== undefined && !this.stepsTouched) this.el.steps.value = String(specSteps);
+    this.buttons();
+  }
+
+  private buttons(): void {
+    const el = this.el;
+    el.train.disabled = this.training || !this.ready;
+    el.stop.disabled = !this.training;
+    el.steps.disabled = this.training;
+    el.device.disabled = this.training;
+  }
+
+  private async run(): Promise<void> {
+    const el = this.el;
+    if (this.training || !this.ready) return;
+    const steps = Math.floor(Number(el.steps.value));
+    if (!Number.isFinite(steps) || steps < 1) {
+      el.summary.textContent = 'steps must be a whole number of at least 1';
+      return;
+    }
+    const src = this.source();
+    const device = el.device.value as Device;
+    this.training = true;
+    this.stopRequested = false;
+    this.buttons();
+    this.setDownloads(undefined);
+    el.chartEmpty.hidden = true;
+    el.summary.textContent = '';
+    el.summary.className = 'code';
+    el.losses.textContent = '';
+    try {
+      const input = await src.input();
+      const run = preparePageRun(input.spec, input.program, input.final, { steps, ...(src.data && { file: src.data }) });
+      await this.train(run, device, src);
+    } catch (e) {
+      const hint = e instanceof UserError && e.hint ? `\n  hint: ${e.hint}` : '';
+      el.summary.textContent = `error: ${e instanceof Error ? e.message : String(e)}${hint}`;
+      el.summary.className = 'code failed';
+      el.progress.textContent = '';
+    }
+    this.training = false;
+    this.buttons();
+  }
+
+  private async train(run: PageRun, device: Device, src: RunSource): Promise<void> {
+    const el = this.el;
+    const xs: number[] = [];
+    const ys: number[] = [];
+    let last: LossRecord | undefined;
+    let frame = 0;
+    const c0 = performance.now();
+    el.progress.textContent = device === 'gpu' ? `compiling ${src.kernels} kernels…` : `preparing ${run.train.steps} steps…`;
+    const exec = await makeExecutor(run, device);
+    const compiled = device === 'gpu' ? `compiled ${src.kernels} kernels in ${((performance.now() - c0) / 1000).toFixed(1)} s · ` : '';
+    const t0 = performance.now();
+    const draw = () => {
+      frame = 0;
+      this.plot.set(xs, ys);
+      if (!last) return;
+      const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
+      const rate = xs.length / secs;
+      const eta = (run.train.steps - last.step - 1) / Math.max(1e-9, rate);
+      el.progress.textContent = `${compiled}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
+    };
+    el.progress.textContent = compiled || el.progress.textContent;
+    const res: TrainResult = await trainPage(exec, run, {
+      onStep(r) {
+        last = r;
+        xs.push(r.step);
+        ys.push(r.loss > 0 ? r.loss : NaN);
+        frame ||= requestAnimationFrame(draw);
+      },
+      stopRequested: () => this.stopRequested,
+    });
+    if (frame) cancelAnimationFrame(frame);
+    draw();
+    const seconds = (performance.now() - t0) / 1000;
+    const s = summary(run, res, src.file, device, seconds);
+    el.summary.textContent = s.text;
+    el.summary.className = `code ${res.outcome.status}`;
+    el.losses.textContent = lossCsvText(res.history);
+    this.setDownloads({ params: res.checkpoint.params, history: res.history });
+  }
+
+  private setDownloads(r: { params: Params; history: LossRecord[] } | undefined): void {
+    const files = r ? downloads(r.params, r.history) : [];
+    this.el.dl.forEach((b, i) => {
+      b.disabled = !r;
+      b.onclick = r ? () => save(files[i]!.name, files[i]!.type, files[i]!.data) : null;
+    });
+  }
+}
+
+function save(name: string, type: string, data: string | Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([data as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
