@@ -4,12 +4,12 @@
 // longer alive) is taken over. Written here rather than with proper-lockfile:
 // that package judges staleness by an mtime a timer keeps fresh, which a long
 // blocking GPU step can starve, and it records no owner to name.
-import { linkSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../dsl/diagnostics.js';
 import { readRange } from './files.js';
 import { processAlive } from './process.js';
-import { tempPath } from './write.js';
+import { errnoText, tempPath } from './write.js';
 
 export const LOCK_FILE = '.tx-lock';
 
@@ -24,7 +24,7 @@ export function lockFolder(dir: string, command: string): () => void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
-    throw new UserError(`cannot create the folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot create the folder ${dir}: ${errnoText(e)}`);
   }
   const path = join(dir, LOCK_FILE);
   const me: Owner = { pid: process.pid, started: new Date().toISOString(), command };
@@ -55,15 +55,15 @@ function inUse(dir: string, path: string, owner: Owner | undefined): UserError {
 /** Complete before visible: written aside, then hard-linked into place, which fails if a lock exists. */
 function tryCreate(path: string, owner: Owner): boolean {
   const tmp = tempPath(path);
-  writeFileSync(tmp, JSON.stringify(owner) + '\n');
   try {
+    writeFileSync(tmp, JSON.stringify(owner) + '\n');
     linkSync(tmp, path);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new UserError(`cannot create the lock ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UserError(`cannot create the lock ${path}: ${errnoText(e)}`, 'the output folder must be writable');
   } finally {
-    unlinkSync(tmp);
+    rmSync(tmp, { force: true });
   }
 }
 

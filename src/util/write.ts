@@ -72,7 +72,8 @@ export function removeStaleTemps(dir: string): void {
   }
 }
 
-function errnoText(e: unknown): string {
+/** Why a write or a folder creation failed, in words. */
+export function errnoText(e: unknown): string {
   switch ((e as NodeJS.ErrnoException).code) {
     case 'EROFS':
       return 'the file system is read-only';
@@ -83,6 +84,8 @@ function errnoText(e: unknown): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
+    case 'ENOENT':
+      return 'a folder on the path does not exist and cannot be created';
     case 'EISDIR':
       return 'it is a directory';
     case 'ENOTDIR':
