@@ -4,12 +4,12 @@
 // longer alive) is taken over. Written here rather than with proper-lockfile:
 // that package judges staleness by an mtime a timer keeps fresh, which a long
 // blocking GPU step can starve, and it records no owner to name.
-import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../dsl/diagnostics.js';
 import { readRange } from './files.js';
 import { processAlive } from './process.js';
-import { errnoText, tempPath } from './write.js';
+import { errnoText, tempPath, writeOps } from './write.js';
 
 export const LOCK_FILE = '.tx-lock';
 
@@ -56,7 +56,7 @@ function inUse(dir: string, path: string, owner: Owner | undefined): UserError {
 function tryCreate(path: string, owner: Owner): boolean {
   const tmp = tempPath(path);
   try {
-    writeFileSync(tmp, JSON.stringify(owner) + '\n');
+    writeOps.writeFileSync(tmp, JSON.stringify(owner) + '\n');
     linkSync(tmp, path);
     return true;
   } catch (e) {

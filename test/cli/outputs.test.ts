@@ -83,6 +83,16 @@ describe('a write that fails', () => {
     expect((error as UserError).message).toBe(`cannot write ${join(dir, 'a.json')}: ${why}`);
     expect(readdirSync(dir)).toEqual([]);
   });
+  test('taking the --out lock on a read-only folder: a UserError, no temporary file', () => {
+    const dir = fresh();
+    writeOps.writeFileSync = () => {
+      throw Object.assign(new Error('EROFS'), { code: 'EROFS' });
+    };
+    const take = () => lockFolder(dir, 'tx train a.tx');
+    expect(take).toThrow(UserError);
+    expect(take).toThrow(`cannot create the lock ${join(dir, LOCK_FILE)}: the file system is read-only`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });
 
 test('temporary files of dead runs are swept when a later run writes there; a live one’s are kept', () => {
