@@ -52,7 +52,7 @@ export function paramsFromJson(text: string, decls: readonly ParamDecl[], file: 
       throw new UserError(`${file}: '${d.name}' is ${describeJson(v)}, not {"shape": [...], "data": [...]}`, `expected shape [${d.shape.join(', ')}]; \`tx params spec.tx\` prints a complete file`);
     const { shape, data } = v as { shape?: unknown; data?: unknown };
     if (!Array.isArray(shape) || shape.length !== d.shape.length || shape.some((x, i) => x !== d.shape[i]))
-      throw new UserError(`${file}: '${d.name}' has shape ${Array.isArray(shape) ? `[${shape.map(describeJson).join(', ')}]` : describeJson(shape)}, but the emulator needs [${d.shape.join(', ')}]`);
+      throw new UserError(`${file}: '${d.name}' has shape ${Array.isArray(shape) ? `[${shape.map(describeJson).join(',')}]` : describeJson(shape)}, but the emulator needs [${d.shape.join(', ')}]`);
     const n = d.shape.reduce((a, x) => a * x, 1);
     if (!Array.isArray(data) || data.length !== n)
       throw new UserError(`${file}: '${d.name}' needs ${n} numbers in "data", got ${Array.isArray(data) ? data.length : describeJson(data)}`);

@@ -103,7 +103,7 @@ describe('parameter files name the entry that is wrong', () => {
     ['{"w": null}', `p.json: 'w' is null, not {"shape": [...], "data": [...]}`],
     ['{"w": 3}', `p.json: 'w' is 3, not {"shape": [...], "data": [...]}`],
     ['{"w": {"shape": null, "data": [1, 2]}}', `p.json: 'w' has shape null, but the emulator needs [1, 2]`],
-    ['{"w": {"shape": ["1", "2"], "data": [1, 2]}}', `p.json: 'w' has shape ["1", "2"], but the emulator needs [1, 2]`],
+    ['{"w": {"shape": ["1", "2"], "data": [1, 2]}}', `p.json: 'w' has shape ["1","2"], but the emulator needs [1, 2]`],
     ['{"w": {"shape": [1, 2], "data": [1, [[[]]]]}}', `p.json: 'w' data[1] is a list of 1, not a finite number`],
   ])('%s', (text, message) => {
     expect(userError(() => paramsFromJson(text, decls, 'p.json')).message).toBe(message);
