@@ -2,13 +2,15 @@
 // way, writing files atomically, and the exit codes (1: errors in the input,
 // 2: bad usage). A user's mistake never reaches a stack trace.
 import type { Diagnostic } from '../dsl/diagnostics.js';
-import { UserError, formatDiagnostic, hasErrors } from '../dsl/diagnostics.js';
+import { UserError, diagnosticAt, formatDiagnostic, hasErrors } from '../dsl/diagnostics.js';
+import { parseSpec } from '../dsl/index.js';
 import type { Frontend } from '../frontend.js';
 import { fileSnapshotShape } from '../data/dataset.js';
 import { frontend } from '../frontend.js';
 import { readText } from '../util/files.js';
 
-export { readText, writeAtomic } from '../util/files.js';
+export { readText } from '../util/files.js';
+export { writeAtomic } from '../util/write.js';
 
 export const EXIT_ERRORS = 1;
 export const EXIT_USAGE = 2;
@@ -16,10 +18,36 @@ export const EXIT_USAGE = 2;
 /** Runs the front end on a file; prints diagnostics; throws if there are errors. */
 export function loadSpec(path: string, opts: { json?: boolean } = {}): Frontend {
   const source = readText(path);
-  const fe = frontend(source, path, fileSnapshotShape(path));
+  const fe = checkSource(source, path);
   reportDiagnostics(fe.diagnostics, source, opts.json);
   if (hasErrors(fe.diagnostics)) throw new ReportedErrors();
   return fe;
+}
+
+/**
+ * The front end with the spec's data file read from disk. A data file that
+ * cannot be read is a diagnostic at the data statement, so the message says
+ * which line of which spec named it.
+ */
+export function checkSource(source: string, path: string): Frontend {
+  const dataShape = fileSnapshotShape(path);
+  let failure: UserError | undefined;
+  const read = (file: string) => {
+    try {
+      return dataShape(file);
+    } catch (e) {
+      if (e instanceof UserError) failure = e;
+      throw e;
+    }
+  };
+  try {
+    return frontend(source, path, read);
+  } catch (e) {
+    if (e !== failure || !failure) throw e;
+    const { spec, diagnostics } = parseSpec(source, path);
+    diagnostics.push(diagnosticAt(path, spec.data!.span, failure.message, failure.hint));
+    return { spec, diagnostics, programs: [] };
+  }
 }
 
 export function reportDiagnostics(ds: readonly Diagnostic[], source: string, json = false): void {

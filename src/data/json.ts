@@ -3,7 +3,11 @@
 // read off its nesting. JSON has no NaN or Infinity (JSON.stringify writes them
 // as null), so a null entry is reported as such.
 import { UserError } from '../dsl/diagnostics.js';
+import { describeJson } from '../util/describe.js';
 import { sizeOf, type Trajectories } from './trajectories.js';
+
+/** NumPy's own limit on dimensions (numpy < 2); deeper nesting is a damaged or hostile file. */
+export const MAX_DIMS = 32;
 
 /** Parses JSON trajectories; `source` names the file in error messages. */
 export function readJson(text: string, source: string): Trajectories {
@@ -23,7 +27,7 @@ export function readJson(text: string, source: string): Trajectories {
   }
   const { shape, data } = value as { shape: unknown; data: unknown };
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw fail(`"shape" must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw fail(`"shape" must be a list of non-negative integers, got ${describeJson(shape)}`);
   }
   if (!Array.isArray(data)) throw fail('"data" must be a list of numbers');
   const flat = flatten(data, Array.isArray(data[0]) ? nestedShape(data, source) : [data.length], source);
@@ -43,6 +47,9 @@ function nestedShape(value: unknown[], source: string): number[] {
   const shape: number[] = [];
   let level: unknown = value;
   while (Array.isArray(level)) {
+    if (shape.length === MAX_DIMS) {
+      throw new UserError(`${source}: the arrays are nested more than ${MAX_DIMS} deep; txc reads at most ${MAX_DIMS} dimensions`);
+    }
     shape.push(level.length);
     if (level.length === 0) break;
     level = level[0];
@@ -51,23 +58,35 @@ function nestedShape(value: unknown[], source: string): number[] {
   return shape;
 }
 
+/** Row-major numbers of a nested array of exactly `shape`; a walk with its own stack, as nesting depth is the file's to choose. */
 function flatten(value: unknown[], shape: readonly number[], source: string): Float64Array {
   const out: number[] = [];
-  const walk = (v: unknown, d: number, path: number[]): void => {
-    if (d < shape.length) {
-      if (!Array.isArray(v) || v.length !== shape[d]) {
-        const got = Array.isArray(v) ? `a list of ${v.length}` : JSON.stringify(v);
-        throw new UserError(`${source}: entry [${path.join(', ')}] is ${got}, expected a list of ${shape[d]} (ragged nesting)`);
-      }
-      v.forEach((x, i) => walk(x, d + 1, [...path, i]));
-      return;
+  const stack: { list: unknown[]; next: number }[] = [];
+  const where = () => `entry [${stack.map((f) => f.next - 1).join(', ')}]`;
+  const enter = (v: unknown) => {
+    const d = stack.length;
+    if (!Array.isArray(v) || v.length !== shape[d]) {
+      const got = Array.isArray(v) ? `a list of ${v.length}` : describeJson(v);
+      throw new UserError(`${source}: ${where()} is ${got}, expected a list of ${shape[d]} (ragged nesting)`);
     }
-    if (typeof v !== 'number') {
-      const what = v === null ? 'null (NaN and Infinity are written as null in JSON)' : JSON.stringify(v);
-      throw new UserError(`${source}: entry [${path.join(', ')}] is ${what}, not a number`);
-    }
-    out.push(v);
+    stack.push({ list: v, next: 0 });
   };
-  walk(value, 0, []);
+  enter(value);
+  while (stack.length) {
+    const top = stack.at(-1)!;
+    if (top.next === top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const v = top.list[top.next++];
+    if (stack.length < shape.length) {
+      enter(v);
+    } else if (typeof v === 'number') {
+      out.push(v);
+    } else {
+      const what = v === null ? 'null (NaN and Infinity are written as null in JSON)' : describeJson(v);
+      throw new UserError(`${source}: ${where()} is ${what}, not a number`);
+    }
+  }
   return Float64Array.from(out);
 }

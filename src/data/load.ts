@@ -1,18 +1,20 @@
 // Node's entry to data files; kept apart from files.ts so that only the CLI
-// pulls in node:fs.
-import { readFileSync } from 'node:fs';
+// pulls in node:fs. A .npy is judged by its header against the file's real
+// size before its data is read; JSON is read whole, up to a limit.
 import { UserError } from '../dsl/diagnostics.js';
-import { parseTrajectoryFile } from './files.js';
+import { MAX_TEXT_BYTES, readBytes, readRange, regularFileSize } from '../util/files.js';
+import { DATA_EXTENSIONS, parseTrajectoryFile } from './files.js';
+import { NPY_HEAD_BYTES, readNpyHeader } from './npy.js';
 import type { Trajectories } from './trajectories.js';
 
 /** Reads, parses (.npy or .json by extension) and checks a trajectory file. */
 export function loadTrajectories(path: string): Trajectories {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${(e as Error).message})`);
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.npy')) {
+    const size = regularFileSize(path);
+    readNpyHeader(readRange(path, 0, Math.min(size, NPY_HEAD_BYTES)), size, path);
+    return parseTrajectoryFile(path, readRange(path, 0, size));
   }
-  return parseTrajectoryFile(path, bytes);
+  if (lower.endsWith('.json')) return parseTrajectoryFile(path, readBytes(path, MAX_TEXT_BYTES, 'save large data as .npy (np.save)'));
+  throw new UserError(`${path}: unknown data format; txc reads ${DATA_EXTENSIONS.join(' and ')} files`);
 }

@@ -25,35 +25,54 @@ const READERS: Record<string, Reader> = {
   u8: (v, o, le) => Number(v.getBigUint64(o, le)),
 };
 
-/** Parses a .npy file; `source` names the file in error messages. */
-export function readNpy(bytes: Uint8Array, source: string): Trajectories {
+/**
+ * NumPy refuses headers over 10000 bytes unless told otherwise
+ * (`max_header_size`); a little more room than that, and a prefix of this many
+ * bytes always holds a header we accept.
+ */
+export const NPY_HEAD_BYTES = 65536;
+
+/** Data is held as float64: at most 2 GiB of it (2^28 numbers), to fail with a message rather than exhaust memory. */
+export const MAX_NPY_NUMBERS = 2 ** 28;
+
+export interface NpyHeader {
+  shape: number[];
+  descr: string;
+  dataStart: number;
+  /** The bytes the data section must have. */
+  dataBytes: number;
+}
+
+/**
+ * Reads and checks a .npy header from the first bytes of a file of
+ * `fileSize` bytes, so a loader can refuse a file before reading its data.
+ */
+export function readNpyHeader(head: Uint8Array, fileSize: number, source: string): NpyHeader {
   const fail = (message: string, hint?: string) => new UserError(`${source}: ${message}`, hint);
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
+  if (head.length < 10 || MAGIC.some((b, i) => head[i] !== b)) {
     throw fail('not a .npy file (it does not start with \\x93NUMPY)');
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const major = bytes[6];
-  if (major < 1 || major > 3) throw fail(`.npy format version ${major}.${bytes[7]} is not supported (1.0-3.0 are)`);
-  const lengthBytes = major === 1 ? 2 : 4;
-  const headerStart = 8 + lengthBytes;
-  if (bytes.length < headerStart) throw fail('the .npy header is truncated');
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const major = head[6]!;
+  if (major < 1 || major > 3) throw fail(`.npy format version ${major}.${head[7]} is not supported (1.0-3.0 are)`);
+  const headerStart = major === 1 ? 10 : 12;
+  if (head.length < headerStart) throw fail('the .npy header is truncated');
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLength;
-  if (bytes.length < dataStart) throw fail(`the .npy header claims ${headerLength} bytes but the file ends first`);
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
+  if (dataStart > NPY_HEAD_BYTES) throw fail(`the .npy header claims ${headerLength} bytes; txc reads headers of at most ${NPY_HEAD_BYTES - headerStart}`, 'NumPy writes headers of a few hundred bytes; the file is damaged');
+  if (fileSize < dataStart || head.length < dataStart) throw fail(`the .npy header claims ${headerLength} bytes but the file ends first`);
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(head.subarray(headerStart, dataStart));
 
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header)?.[1];
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw fail(`cannot read the .npy header ${JSON.stringify(header.trim())}`, 'structured dtypes are not supported');
+    throw fail(`cannot read the .npy header ${JSON.stringify(header.trim().slice(0, 200))}`, 'structured dtypes are not supported');
   }
   if (fortran === 'True') {
     throw fail('the array is stored in Fortran order; txc reads C order', 'save np.ascontiguousarray(x) instead');
   }
-  const order = descr[0];
-  const read = READERS[descr.slice(1)];
-  if (!'<>|='.includes(order) || read === undefined) {
+  if (!'<>|='.includes(descr[0]!) || READERS[descr.slice(1)] === undefined) {
     throw fail(
       `unsupported dtype '${descr}'; txc reads float32, float64 and (unsigned) integer arrays`,
       'convert with x.astype(np.float32) before saving',
@@ -64,19 +83,27 @@ export function readNpy(bytes: Uint8Array, source: string): Trajectories {
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map(Number);
-  if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw fail(`bad shape (${shapeText}) in the .npy header`);
-
-  const itemSize = Number(descr.slice(2));
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw fail(`bad shape (${shapeText}) in the .npy header`);
   const count = sizeOf(shape);
-  const available = bytes.length - dataStart;
-  if (available !== count * itemSize) {
-    throw fail(
-      `shape [${shape.join(', ')}] of ${descr} needs ${count * itemSize} data bytes but the file has ${available}`,
-    );
+  if (count > MAX_NPY_NUMBERS) {
+    throw fail(`shape [${shape.join(', ')}] has ${count} numbers; txc holds at most ${MAX_NPY_NUMBERS} (2 GiB as float64)`, 'train on fewer or shorter trajectories');
   }
-  const little = order !== '>';
-  const data = new Float64Array(count);
-  for (let i = 0; i < count; i++) data[i] = read(view, dataStart + i * itemSize, little);
+  const dataBytes = count * Number(descr.slice(2));
+  if (fileSize - dataStart !== dataBytes) {
+    throw fail(`shape [${shape.join(', ')}] of ${descr} needs ${dataBytes} data bytes but the file has ${fileSize - dataStart}`);
+  }
+  return { shape, descr, dataStart, dataBytes };
+}
+
+/** Parses a .npy file; `source` names the file in error messages. */
+export function readNpy(bytes: Uint8Array, source: string): Trajectories {
+  const { shape, descr, dataStart } = readNpyHeader(bytes, bytes.length, source);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read = READERS[descr.slice(1)]!;
+  const itemSize = Number(descr.slice(2));
+  const little = descr[0] !== '>';
+  const data = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = read(view, dataStart + i * itemSize, little);
   return { shape, data };
 }
 

@@ -3,6 +3,7 @@
 // `tx params`, `tx grad --params` and trained results.
 import { Rng } from '../data/rng.js';
 import { UserError } from '../dsl/diagnostics.js';
+import { describeJson } from '../util/describe.js';
 import type { Tensor } from '../ops/op.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 
@@ -45,16 +46,19 @@ export function paramsFromJson(text: string, decls: readonly ParamDecl[], file: 
     if (!known.has(k)) throw new UserError(`${file}: unknown parameter '${k}'`, `this emulator has: ${[...known].join(', ')}`);
   const out: Params = new Map();
   for (const d of decls) {
-    const v = rec[d.name] as { shape?: unknown; data?: unknown } | undefined;
+    const v = rec[d.name];
     if (v === undefined) throw new UserError(`${file}: missing parameter '${d.name}'`, `expected shape [${d.shape.join(', ')}]; \`tx params spec.tx\` prints a complete file`);
-    if (!Array.isArray(v.shape) || v.shape.join() !== d.shape.join())
-      throw new UserError(`${file}: '${d.name}' has shape ${JSON.stringify(v.shape)}, but the emulator needs [${d.shape.join(', ')}]`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      throw new UserError(`${file}: '${d.name}' is ${describeJson(v)}, not {"shape": [...], "data": [...]}`, `expected shape [${d.shape.join(', ')}]; \`tx params spec.tx\` prints a complete file`);
+    const { shape, data } = v as { shape?: unknown; data?: unknown };
+    if (!Array.isArray(shape) || shape.length !== d.shape.length || shape.some((x, i) => x !== d.shape[i]))
+      throw new UserError(`${file}: '${d.name}' has shape ${Array.isArray(shape) ? `[${shape.map(describeJson).join(',')}]` : describeJson(shape)}, but the emulator needs [${d.shape.join(', ')}]`);
     const n = d.shape.reduce((a, x) => a * x, 1);
-    if (!Array.isArray(v.data) || v.data.length !== n)
-      throw new UserError(`${file}: '${d.name}' needs ${n} numbers in "data", got ${Array.isArray(v.data) ? v.data.length : typeof v.data}`);
-    const bad = v.data.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
-    if (bad >= 0) throw new UserError(`${file}: '${d.name}' data[${bad}] is ${JSON.stringify(v.data[bad])}, not a finite number`);
-    out.set(d.name, { shape: d.shape, data: Float64Array.from(v.data as number[]) });
+    if (!Array.isArray(data) || data.length !== n)
+      throw new UserError(`${file}: '${d.name}' needs ${n} numbers in "data", got ${Array.isArray(data) ? data.length : describeJson(data)}`);
+    const bad = data.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+    if (bad >= 0) throw new UserError(`${file}: '${d.name}' data[${bad}] is ${describeJson(data[bad])}, not a finite number`);
+    out.set(d.name, { shape: d.shape, data: Float64Array.from(data as number[]) });
   }
   return out;
 }

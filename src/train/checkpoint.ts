@@ -3,10 +3,11 @@
 // far). Arrays are float64 little-endian in base64, not JSON numbers, so the
 // round trip is bit-exact (JSON would turn -0 into 0) and the file stays small.
 import { UserError } from '../dsl/diagnostics.js';
+import { describeJson } from '../util/describe.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import type { Params } from '../runtime/params.js';
 import type { OptState } from './optimizer.js';
-import type { Checkpoint } from './trainer.js';
+import type { Checkpoint, LossRecord } from './trainer.js';
 
 const FORMAT = 'txc-checkpoint/1';
 
@@ -29,44 +30,82 @@ export function checkpointToJson(c: Checkpoint, run: string): string {
   }) + '\n';
 }
 
-export function checkpointFromJson(text: string, run: string, decls: readonly ParamDecl[], file: string, blockSteps: number): Checkpoint {
+/**
+ * Reads a checkpoint back, checking every field: the file may be damaged or
+ * edited. `blockSteps` is the horizon of a file that records none;
+ * `optimizer`, when given, is the kind the resuming run uses.
+ */
+export function checkpointFromJson(text: string, run: string, decls: readonly ParamDecl[], file: string, blockSteps: number, optimizer?: OptState['kind']): Checkpoint {
   const bad = (why: string) => new UserError(`${file}: ${why}`, 'start afresh without --resume, or with another --out');
-  let obj: { format?: unknown; run?: unknown; step?: unknown; horizon?: unknown; params?: unknown; optimizer?: { kind?: unknown; count?: unknown; mu?: unknown; nu?: unknown }; history?: unknown };
+  let obj: unknown;
   try {
     obj = JSON.parse(text);
   } catch {
     throw bad('not a txc checkpoint (not JSON)');
   }
-  if (obj?.format !== FORMAT) throw bad('not a txc checkpoint');
+  if (!isRecord(obj) || obj.format !== FORMAT) throw bad('not a txc checkpoint');
   if (obj.run !== run) throw bad('the checkpoint is of another run: the spec or its configuration changed');
-  const { step, optimizer: o, history } = obj;
+  const step = obj.step;
+  if (!isCount(step)) throw bad(`"step" is ${describeJson(step)}, not a step count`);
   const horizon = obj.horizon ?? blockSteps;
-  if (!Number.isInteger(step) || !Number.isInteger(o?.count) || !Array.isArray(history) || history.length !== step)
-    throw bad('inconsistent step count');
-  if (!Number.isInteger(horizon) || (horizon as number) < 1) throw bad('the schedule horizon is not a positive integer');
-  const count = o!.count as number;
-  const optimizer: OptState =
-    o!.kind === 'adam' ? { kind: 'adam', count, mu: decodeParams(o!.mu, decls, bad), nu: decodeParams(o!.nu, decls, bad) } : { kind: 'sgd', count };
+  if (!isCount(horizon) || horizon < 1) throw bad(`"horizon" is ${describeJson(horizon)}, not a positive step count`);
   return {
-    step: step as number,
-    horizon: horizon as number,
-    params: decodeParams(obj.params, decls, bad),
-    optimizer,
-    history: (history as [number, number, number][]).map(([s, epoch, loss]) => ({ step: s, epoch, loss })),
+    step,
+    horizon,
+    params: decodeParams(obj.params, 'params', decls, bad),
+    optimizer: decodeOptimizer(obj.optimizer, decls, bad, optimizer),
+    history: decodeHistory(obj.history, step, bad),
   };
+}
+
+type Bad = (why: string) => Error;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
+}
+
+function decodeOptimizer(o: unknown, decls: readonly ParamDecl[], bad: Bad, expected?: OptState['kind']): OptState {
+  if (!isRecord(o) || (o.kind !== 'adam' && o.kind !== 'sgd')) throw bad('"optimizer" is not an adam or sgd state');
+  if (expected && o.kind !== expected) throw bad(`"optimizer" holds ${o.kind} state, but the run trains with ${expected}`);
+  if (!isCount(o.count)) throw bad(`"optimizer.count" is ${describeJson(o.count)}, not a step count`);
+  if (o.kind === 'sgd') return { kind: 'sgd', count: o.count };
+  return { kind: 'adam', count: o.count, mu: decodeParams(o.mu, 'optimizer.mu', decls, bad), nu: decodeParams(o.nu, 'optimizer.nu', decls, bad) };
+}
+
+/** Entry i is [i, epoch, loss] with a finite loss: training stops at the first loss that is not. */
+function decodeHistory(h: unknown, step: number, bad: Bad): LossRecord[] {
+  if (!Array.isArray(h)) throw bad(`"history" is ${describeJson(h)}, not a list`);
+  if (h.length !== step) throw bad(`"history" has ${h.length} entries, but "step" is ${step}`);
+  return h.map((r: unknown, i) => {
+    if (!Array.isArray(r) || r.length !== 3 || r[0] !== i || !isCount(r[1]) || typeof r[2] !== 'number' || !Number.isFinite(r[2]))
+      throw bad(`"history[${i}]" is ${describeRow(r)}, not [${i}, epoch, finite loss]`);
+    return { step: i, epoch: r[1], loss: r[2] };
+  });
+}
+
+function describeRow(r: unknown): string {
+  return Array.isArray(r) ? `[${r.slice(0, 3).map(describeJson).join(', ')}${r.length > 3 ? ', …' : ''}]` : describeJson(r);
 }
 
 function encodeParams(p: Params): Record<string, { shape: readonly number[]; f64le: string }> {
   return Object.fromEntries([...p].map(([name, t]) => [name, { shape: t.shape, f64le: encodeF64(t.data) }]));
 }
 
-function decodeParams(rec: unknown, decls: readonly ParamDecl[], bad: (why: string) => Error): Params {
+function decodeParams(rec: unknown, field: string, decls: readonly ParamDecl[], bad: Bad): Params {
+  if (!isRecord(rec)) throw bad(`"${field}" is ${describeJson(rec)}, not an object of parameters`);
   const out: Params = new Map();
   for (const d of decls) {
-    const v = (rec as Record<string, { shape?: number[]; f64le?: string }> | undefined)?.[d.name];
-    if (!v || v.shape?.join() !== d.shape.join() || typeof v.f64le !== 'string') throw bad(`'${d.name}' is missing or of another shape`);
+    const v = rec[d.name];
+    const shape = isRecord(v) && Array.isArray(v.shape) ? v.shape : undefined;
+    if (!isRecord(v) || shape?.join() !== d.shape.join() || typeof v.f64le !== 'string')
+      throw bad(`"${field}.${d.name}" is missing or of another shape than [${d.shape.join(', ')}]`);
+    const n = d.shape.reduce((a, x) => a * x, 1);
     const data = decodeF64(v.f64le);
-    if (data.length !== d.shape.reduce((a, x) => a * x, 1)) throw bad(`'${d.name}' has the wrong number of values`);
+    if (data?.length !== n) throw bad(`"${field}.${d.name}" is not base64 of ${n} float64 values`);
     out.set(d.name, { shape: d.shape, data });
   }
   return out;
@@ -78,8 +117,11 @@ function encodeF64(xs: Float64Array): string {
   return Buffer.from(view.buffer).toString('base64');
 }
 
-function decodeF64(s: string): Float64Array {
+/** Undefined unless `s` is base64 of whole float64s (Buffer.from skips what is not base64). */
+function decodeF64(s: string): Float64Array | undefined {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return undefined;
   const bytes = Buffer.from(s, 'base64');
+  if (bytes.byteLength % 8) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return Float64Array.from({ length: Math.floor(bytes.byteLength / 8) }, (_, i) => view.getFloat64(i * 8, true));
 }

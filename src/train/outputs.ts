@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { UserError } from '../dsl/diagnostics.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import { paramsToJson } from '../runtime/params.js';
-import { readText, writeAtomic } from '../util/files.js';
+import { readText } from '../util/files.js';
+import { writeAtomic } from '../util/write.js';
 import { checkpointFromJson, checkpointToJson } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
+import type { OptState } from './optimizer.js';
 import { safetensors } from './safetensors.js';
 import { lossSvg } from './svg.js';
 import type { Checkpoint, LossRecord } from './trainer.js';
@@ -36,11 +38,14 @@ export function writeRun(dir: string, c: Checkpoint, history: readonly LossRecor
   writeAtomic(join(dir, RUN_FILES.checkpoint), checkpointToJson(c, run));
 }
 
-/** `blockSteps`: the train block's steps, the horizon of a checkpoint that does not record one. */
-export function readCheckpoint(dir: string, run: string, decls: readonly ParamDecl[], blockSteps: number): Checkpoint {
+/**
+ * `blockSteps`: the train block's steps, the horizon of a checkpoint that
+ * does not record one; `optimizer`, when given, the kind the resuming run trains with.
+ */
+export function readCheckpoint(dir: string, run: string, decls: readonly ParamDecl[], blockSteps: number, optimizer?: OptState['kind']): Checkpoint {
   const path = join(dir, RUN_FILES.checkpoint);
   if (!existsSync(path)) throw new UserError(`--resume: there is no checkpoint in ${dir}`, 'run without --resume first, or point --out at the run to continue');
-  return checkpointFromJson(readText(path), run, decls, path, blockSteps);
+  return checkpointFromJson(readText(path), run, decls, path, blockSteps, optimizer);
 }
 
 /** A run starting or continuing makes the folder's evaluation stale until it finishes. */

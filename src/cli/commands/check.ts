@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { hasErrors } from '../../dsl/diagnostics.js';
-import { fileSnapshotShape } from '../../data/dataset.js';
-import { frontend } from '../../frontend.js';
-import { ReportedErrors, readText, reportDiagnostics } from '../io.js';
+import { ReportedErrors, checkSource, readText, reportDiagnostics } from '../io.js';
 
 export function register(program: Command): void {
   program
@@ -15,7 +13,7 @@ export function register(program: Command): void {
       const all = [];
       for (const f of files) {
         const source = readText(f);
-        const fe = frontend(source, f, fileSnapshotShape(f));
+        const fe = checkSource(source, f);
         if (opts.json) all.push(...fe.diagnostics);
         else reportDiagnostics(fe.diagnostics, source);
         if (hasErrors(fe.diagnostics)) failed = true;

@@ -7,13 +7,14 @@ import { GENERIC } from '../../codegen/target.js';
 import { printGraph } from '../../ir/print.js';
 import { runPasses } from '../../passes/pipeline.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
+import { positiveInt } from '../options.js';
 
 type Emit = 'ir' | 'plan' | 'wgsl';
 
 /** Subgroup tiles assume lanes that divide the smallest workgroup codegen uses. */
 function lanes(v: string): number {
   const n = Number(v);
-  if (![2, 4, 8, 16].includes(n) || SMALL_WORKGROUP % n !== 0) throw new InvalidArgumentError('expected 2, 4, 8 or 16 lanes');
+  if (!['2', '4', '8', '16'].includes(v.trim()) || SMALL_WORKGROUP % n !== 0) throw new InvalidArgumentError('expected 2, 4, 8 or 16 lanes');
   return n;
 }
 
@@ -25,7 +26,7 @@ export function register(program: Command): void {
     .addOption(new Option('-e, --emit <kind>', 'what to print or write').choices(['ir', 'plan', 'wgsl']).default('plan'))
     .option('-c, --config <name>', 'only this configuration')
     .option('-o, --out <dir>', 'write files (<config>.ir, <config>.plan, <config>/<kernel>.wgsl) into this folder')
-    .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch)", (v) => Number(v))
+    .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch)", positiveInt)
     .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
     .option('--json', 'with --stats: as JSON')
     .option('--subgroup <lanes>', 'plan for subgroups of this many lanes (2, 4, 8 or 16), as the runtime does on a CPU adapter such as lavapipe (8)', lanes)

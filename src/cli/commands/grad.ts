@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadDataset, fileSnapshotShape } from '../../data/dataset.js';
-import { parseTrajectoryFile } from '../../data/files.js';
-import { checkTrajectories } from '../../data/trajectories.js';
+import { loadTrajectories } from '../../data/load.js';
 import { windowLength } from '../../dsl/check.js';
 import { UserError } from '../../dsl/diagnostics.js';
 import { snapshotShape } from '../../frontend.js';
@@ -13,7 +12,7 @@ import { cpuLossAndGrad } from '../../runtime/cpu.js';
 import { gpuLossAndGrad } from '../../runtime/gpu/grad.js';
 import { trainingBatches } from '../../runtime/minibatch.js';
 import { initParams, paramsFromJson, paramsToJson } from '../../runtime/params.js';
-import { readBytes, readText } from '../../util/files.js';
+import { readText } from '../../util/files.js';
 import { loadSpec, oneProgram } from '../io.js';
 
 export function register(program: Command): void {
@@ -49,7 +48,7 @@ export function register(program: Command): void {
 }
 
 function readWindows(path: string, snapshot: readonly number[], window: number): Tensor {
-  const t = checkTrajectories(parseTrajectoryFile(path, readBytes(path)), path);
+  const t = loadTrajectories(path);
   const state = t.shape.slice(2);
   if (state.join() !== snapshot.join())
     throw new UserError(`${path}: windows hold states of shape [${state.join(', ')}], but the spec's states are [${snapshot.join(', ')}]`, 'a minibatch file is [batch, window, channels, ...space]');

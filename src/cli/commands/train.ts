@@ -2,7 +2,7 @@
 // Ctrl-C turned into a saved checkpoint, and the results printed at the end.
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { UserError } from '../../dsl/diagnostics.js';
 import { DeviceLostError } from '../../runtime/gpu/lost.js';
 import { createExecutor, type Device } from '../../train/executors.js';
@@ -14,7 +14,9 @@ import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
 import { train } from '../../train/trainer.js';
 import { upwindDistance } from '../../train/upwind.js';
+import { lockFolder } from '../../util/lock.js';
 import { loadSpec, oneProgram } from '../io.js';
+import { positiveInt } from '../options.js';
 import { evaluationText, upwindText } from '../../train/report.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
@@ -35,7 +37,8 @@ export function register(program: Command): void {
       const fe = loadSpec(file);
       const run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
       const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
-      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps) : undefined;
+      lockFolder(out, `tx train ${file}`);
+      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, run.train.optimizer) : undefined;
       if (resume && nothingToTrain(resume, run, out)) return;
       const title = `${basename(file)}: ${run.config.text}`;
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
@@ -152,12 +155,6 @@ async function trainWithProgress(run: Run, device: Device, label: string, hooks:
     process.off('SIGINT', onSigint);
     exec.dispose?.();
   }
-}
-
-function positiveInt(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer >= 1');
-  return n;
 }
 
 function seconds(t0: number): string {

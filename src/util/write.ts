@@ -1,0 +1,97 @@
+// Writing output files with the guarantees users rely on: a file is never left
+// half-written (temporary file beside it, then rename), a failed write is a
+// UserError that leaves no temporary file, and what the path names already is
+// respected: a folder or a device is refused, never replaced by a file.
+import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UserError } from '../dsl/diagnostics.js';
+import { notRegular } from './files.js';
+import { processAlive } from './process.js';
+
+/**
+ * The calls a failing disk breaks. Tests replace them to simulate a read-only
+ * or full file system, which cannot be made portably (root ignores chmod).
+ */
+export const writeOps = { writeFileSync, renameSync };
+
+const TEMP = /\.tmp-(\d+)$/;
+
+export function tempPath(path: string, pid = process.pid): string {
+  return `${path}.tmp-${pid}`;
+}
+
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  const target = writableTarget(path);
+  const dir = dirname(target);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UserError(`cannot create the folder ${dir}: ${errnoText(e)}`);
+  }
+  removeStaleTemps(dir);
+  const tmp = tempPath(target);
+  try {
+    writeOps.writeFileSync(tmp, data);
+    writeOps.renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new UserError(`cannot write ${path}: ${errnoText(e)}`, 'choose another output path, or free space on its disk');
+  }
+}
+
+/** Where writing `path` lands: itself, or the regular file a symbolic link points at (the link is kept). */
+function writableTarget(path: string): string {
+  const link = lstatSync(path, { throwIfNoEntry: false });
+  if (!link) return path;
+  const stats = link.isSymbolicLink() ? statSync(path, { throwIfNoEntry: false }) : link;
+  if (!stats) throw new UserError(`cannot write ${path}: it is a symbolic link to nothing`, 'remove the link, or give another output path');
+  const why = notRegular(stats);
+  if (why) throw new UserError(`cannot write ${path}: ${why}`, 'give the path of a file to create or replace; without -o/--output the result goes to standard output');
+  return link.isSymbolicLink() ? realpathSync(path) : path;
+}
+
+const swept = new Set<string>();
+
+/**
+ * Temporary files of runs that died mid-write (SIGKILL, power loss). Those of
+ * live processes may be half-written right now and are left alone. Once per
+ * folder per process: a run writes its folder many times.
+ */
+export function removeStaleTemps(dir: string): void {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // the write that follows reports what is wrong with the folder
+  }
+  for (const name of names) {
+    const pid = TEMP.exec(name)?.[1];
+    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** Why a write or a folder creation failed, in words. */
+export function errnoText(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'the disk quota is exhausted';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOENT':
+      return 'a folder on the path does not exist and cannot be created';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a part of the path is a file, not a folder';
+    default:
+      return (e as Error).message;
+  }
+}
