@@ -4,6 +4,7 @@
 // (sweepSum). Each runs its statements over a kernel's sets of inputs
 // (Terms) where it sums several.
 import type { WgslCtx, WgslRule } from '../ops/op.js';
+import { tripCount } from '../ops/op.js';
 import type { Term } from './fuse.js';
 import { REDUCE_WORKGROUP } from './fuse.js';
 
@@ -31,7 +32,7 @@ export function sumTerms(terms: readonly Term[] | undefined, addends: readonly s
       const slots = [...terms[0]!.inputs.keys()];
       return [
         ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${terms.map((t) => offsetOf(t.inputs[j]!)).join(', ')});`),
-        `for (var ${prefix}s = 0u; ${prefix}s < ${terms.length}u; ${prefix}s++) {`,
+        `for (var ${prefix}s = 0u; ${prefix}s < ${tripCount(terms.length)}; ${prefix}s++) {`,
         ...slots.map((j) => `  let ${prefix}tb${j} = ${prefix}tbs${j}[${prefix}s];`),
         ...sum.map((x) => `  ${x}`),
         `}`,
@@ -74,7 +75,7 @@ export function sweepSum(rule: Reduce, c: WgslCtx, outputs: number, name: string
   const W = MERGED_WORKGROUP;
   const sum = terms.over(adding(rule, c, `for (var j = lid; j < ${rule.domain(c)}; j += ${W}u)`));
   return `fn ${name}(lid: u32) {
-  for (var i = 0u; i < ${outputs}u; i++) {
+  for (var i = 0u; i < ${tripCount(outputs)}; i++) {
     var acc = 0.0;
     ${sum.join('\n    ')}
     tx_part[i * ${W}u + lid] = acc;
@@ -83,7 +84,7 @@ export function sweepSum(rule: Reduce, c: WgslCtx, outputs: number, name: string
   if (lid < ${outputs}u) {
     let i = lid;
     var acc = 0.0;
-    for (var r = 0u; r < ${W}u; r++) { acc += tx_part[i * ${W}u + r]; }
+    for (var r = 0u; r < ${tripCount(W)}; r++) { acc += tx_part[i * ${W}u + r]; }
     arena[${out} + i] = ${terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc')};
   }
   workgroupBarrier();
@@ -128,7 +129,7 @@ export function treeSum(rule: Reduce, c: WgslCtx, terms: Terms, out: string, S: 
     ? `acc = subgroupAdd(acc);
   if (lid % ${S}u == 0u) { ${prefix}part[lid / ${S}u] = acc; }
   workgroupBarrier();
-  if (lid == 0u) { for (var r = 1u; r < ${REDUCE_WORKGROUP / S}u; r++) { ${prefix}part[0] += ${prefix}part[r]; } }`
+  if (lid == 0u) { for (var r = 1u; r < ${tripCount(REDUCE_WORKGROUP / S)}; r++) { ${prefix}part[0] += ${prefix}part[r]; } }`
     : `${prefix}part[lid] = acc;
   workgroupBarrier();
   for (var s = ${REDUCE_WORKGROUP / 2}u; s > 0u; s >>= 1u) {

@@ -6,7 +6,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError } from './op.js';
+import { coord, expectArity, ShapeError, tripCount } from './op.js';
 import { leftPad, paddingAttr, padIndex, padTap } from './padding.js';
 import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
@@ -81,7 +81,7 @@ export const conv1d: OpDef = {
           `let ${b} = ${coord(c.out, 0, i)}; let ${o} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
           ...taps.flatMap((t) => t.stmts),
           `var ${acc} = 0.0;`,
-          `for (var ${ch} = 0u; ${ch} < ${C}u; ${ch}++) {`,
+          `for (var ${ch} = 0u; ${ch} < ${tripCount(C)}; ${ch}++) {`,
           `  ${acc} += ${terms.join(' + ')};`,
           `}`,
         ],

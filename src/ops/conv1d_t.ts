@@ -7,7 +7,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError } from './op.js';
+import { coord, expectArity, ShapeError, tripCount } from './op.js';
 import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
@@ -78,7 +78,7 @@ export const conv1d_t: OpDef = {
         stmts: [
           `let ${b} = ${coord(c.out, 0, i)}; let ${ch} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
           `var ${acc} = 0.0;`,
-          `for (var ${o} = 0u; ${o} < ${O}u; ${o}++) { for (var ${k} = 0u; ${k} < ${K}u; ${k}++) {`,
+          `for (var ${o} = 0u; ${o} < ${tripCount(O)}; ${o}++) { for (var ${k} = 0u; ${k} < ${K}u; ${k}++) {`,
           `  ${acc} += ${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}`)} * ${y};`,
           `} }`,
         ],

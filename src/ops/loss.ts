@@ -17,7 +17,7 @@ import { sameShape, shapeText } from '../ir/graph.js';
 import { shapeToAttr, sizeDim } from './attrs.js';
 import { ew } from './elementwise.js';
 import type { OpDef } from './op.js';
-import { ShapeError } from './op.js';
+import { ShapeError, tripCount } from './op.js';
 import { tensor } from './tensor.js';
 
 type LossKind = 'mse' | 'mae' | 'nmse' | 'nmae';
@@ -91,7 +91,7 @@ export const loss: OpDef = {
       return {
         stmts: [
           `var ${err} = 0.0; var ${norm} = 0.0;`,
-          `for (var ${e} = 0u; ${e} < ${n}u; ${e}++) {`,
+          `for (var ${e} = 0u; ${e} < ${tripCount(n)}; ${e}++) {`,
           `  let ${t} = ${c.ins.length === 2 ? c.x(1, idx) : '0.0'}; let ${d} = ${c.x(0, idx)} - ${t};`,
           `  ${err} += ${p(d)}; ${norm} += ${p(t)};`,
           `}`,

@@ -155,6 +155,20 @@ export type ReuseCtx = Pick<WgslCtx, 'out' | 'ins' | 'attrs'>;
 export type TileCtx = ReuseCtx & { readonly target: Target };
 
 /** A size as a WGSL u32 expression: the batch is the uniform `u.B`. */
+/** Loops of at most this many steps keep a constant bound (tripCount). */
+const SHORT_LOOP = 4;
+
+/**
+ * The bound of a loop of `n` steps. Past a few steps it is `n` plus the step
+ * uniform's `z` (always 0), which the shader compiler cannot see through:
+ * Mesa unrolls a loop of constant trip count, and LLVM's time grows far
+ * faster than the unrolled code. On lavapipe a loss kernel with its 30-point
+ * loop unrolled took 13 s to compile, 0.2 s as a loop.
+ */
+export function tripCount(n: number): string {
+  return n <= SHORT_LOOP ? `${n}u` : `(${n}u + u.z)`;
+}
+
 export function dimExpr(d: Dim): string {
   return d === 'B' ? 'u.B' : `${d}u`;
 }

@@ -4,6 +4,7 @@
 // window is never materialised on the host.
 import type { Phase } from '../../codegen/wgsl.js';
 import { MAP_WORKGROUP } from '../../codegen/fuse.js';
+import { tripCount } from '../../ops/op.js';
 
 /**
  * Floats one thread copies. A snapshot is contiguous at both ends, and on a
@@ -55,7 +56,7 @@ fn gather(i: u32) {
   let src = ((w / ${p.perTrajectory}u) * ${p.snapshots}u + w % ${p.perTrajectory}u + snapshot[input]) * ${p.stateSize}u;
   let dst = offsets[input] + b * ${p.stateSize}u;
   let first = (i % ${runs}u) * ${RUN}u;
-  for (var e = first; e < min(first + ${RUN}u, ${p.stateSize}u); e++) { arena[dst + e] = trajectories[src + e]; }
+  for (var e = first; e < min(first + ${tripCount(RUN)}, ${p.stateSize}u); e++) { arena[dst + e] = trajectories[src + e]; }
 }
 `,
   };

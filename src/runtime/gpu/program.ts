@@ -10,7 +10,8 @@ import type { Tensor } from '../../ops/op.js';
 import { sizedBuffer } from './buffers.js';
 import { guard } from './lost.js';
 import type { Plan } from '../../codegen/plan.js';
-import { KERNEL_DECLS } from '../../codegen/wgsl.js';
+import { KERNEL_DECLS, STEP_UNIFORM_BYTES } from '../../codegen/wgsl.js';
+import { stepUniform } from './train-bindings.js';
 import type { CompiledPhases } from './pipeline.js';
 import { arenaBuffer, compilePhases, encodeDispatches, offsetsGroupEntry, offsetsLayoutEntry, phaseDispatches, planFor } from './pipeline.js';
 
@@ -45,7 +46,7 @@ export class GpuProgram {
     const plan = planFor(device, graph, maxBatch, target);
     const compiled = await compilePhases(device, device.createPipelineLayout({ bindGroupLayouts: [layout] }), KERNEL_DECLS, plan.phases, maxBatch);
     const arena = await sizedBuffer(device, arenaBuffer(plan.memory, maxBatch));
-    const uniforms = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const uniforms = device.createBuffer({ size: STEP_UNIFORM_BYTES, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const bindGroup = device.createBindGroup({
       layout,
       entries: [
@@ -65,7 +66,7 @@ export class GpuProgram {
       const slot = this.memory.slots.get(id);
       if (slot) q.writeBuffer(this.arena, slot.offset * 4, Float32Array.from(t.data));
     }
-    q.writeBuffer(this.uniforms, 0, Uint32Array.of(batch, 0, 0, 0));
+    q.writeBuffer(this.uniforms, 0, stepUniform(batch, 0, 0, 0));
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
     encodeDispatches(pass, this.bindGroup, phaseDispatches(this.compiled, batch));
