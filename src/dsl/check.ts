@@ -305,7 +305,7 @@ export class Checker implements Report {
    * the next part's weight, leaving 'rollout' without its value. Reports the
    * stray '*' and drops the empty setting, whose own error would mislead.
    */
-  private strayStar(body: RawConfigBody, next: { weight: { text: string; span: Span }; star: Span }): RawConfigBody {
+  private strayStar(body: RawConfigBody, next: { weight: { text: string; span: Span }; star: Span; body: RawConfigBody }): RawConfigBody {
     if (body.kind !== 'simple') return body;
     const last = body.settings.at(-1);
     const kind = last && S.CONFIGS[body.name.word]?.[last.key];
@@ -314,7 +314,7 @@ export class Checker implements Report {
     this.error(
       next.star,
       `'${w} *' here reads as the next part's weight, which leaves '${last.key}' without a value`,
-      `give each part its own weight: ... ${last.key} ${w}  0.5 * ...; or, if '${w}' is the weight, give '${last.key}' a value before it`,
+      `each part is 'weight * configuration': write ${last.key} ${w}  0.5 * ${next.body.kind === 'simple' ? next.body.name.word : 'composite'} …, or give '${last.key}' its value before the '${w}'`,
     );
     return { ...body, settings: body.settings.slice(0, -1) };
   }
