@@ -56,11 +56,23 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
   const spatial = snapshot.length >= 2;
   const emu = spec.emulator!;
   const net = emu.kind === 'correction' ? emu.net : emu;
+  if (snapshot.length === 0) {
+    // checkTrajectories refuses such a file too, but only when training starts.
+    const path = spec.data!.kind === 'file' ? `"${spec.data!.path}"` : 'the data';
+    err(spec.data!.span, `${path} has shape [trajectories, snapshots]: its states have no channel axis`, `for a conv1d emulator, save it as [trajectories, snapshots, channels, points]; for states without space, as [trajectories, snapshots, channels] (numpy: x[:, :, None]) with an mlp emulator`);
+    return;
+  }
   if (net.kind === 'conv1d') {
     const [cin, cout] = [net.channels[0], net.channels.at(-1)];
-    if (!spatial || snapshot.length !== 2)
-      err(net.span, `a conv1d emulator needs states of shape [channels, points], but the data's states are [${snapshot.join(', ')}]`, 'use an mlp emulator for states without space');
-    else if (cin !== snapshot[0] || cout !== snapshot[0])
+    if (snapshot.length !== 2) {
+      const hint =
+        snapshot.length > 2
+          ? 'a conv1d acts along one space axis: save the file as [trajectories, snapshots, channels, points]'
+          : spec.data!.kind === 'file'
+            ? "if the file's last axis is space, add a channel axis (numpy: x[:, :, None, :]); if it has no space axis, use an mlp emulator"
+            : 'use an mlp emulator for states without space';
+      err(net.span, `a conv1d emulator needs states of shape [channels, points], but the data's states are [${snapshot.join(', ')}]`, hint);
+    } else if (cin !== snapshot[0] || cout !== snapshot[0])
       err(net.span, `the emulator maps ${cin} to ${cout} channels, but the data's states have ${snapshot[0]}`, `e.g. channels ${snapshot[0]} -> 16 -> ${snapshot[0]}`);
   }
   for (const st of [spec.reference, spec.residuum, emu.kind === 'correction' ? emu.coarse : undefined]) {

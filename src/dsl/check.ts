@@ -8,7 +8,9 @@ import * as S from './schema.js';
 import { Settings, type Report } from './settings.js';
 import { didYouMean } from './suggest.js';
 import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
-import { checkExpr } from './expr.js';
+import { checkBudget } from './budget.js';
+import { checkExpr, exprTerms } from './expr.js';
+import { MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 
@@ -27,6 +29,7 @@ export class Checker implements Report {
   check(statements: RawStatement[]): A.Spec {
     const spec: A.Spec = { file: this.file, source: this.source, configs: [], train: this.train({ settings: [], span: NO_SPAN }) };
     const seen = new Map<string, Span>();
+    const names = new Set<string>();
     const once = (kind: string, span: Span): boolean => {
       const prev = seen.get(kind);
       if (prev) {
@@ -58,8 +61,9 @@ export class Checker implements Report {
           this.sawConfig = true;
           const body = this.configBody(st.body);
           if (body) spec.configs.push({ name: st.name?.word ?? '', text: this.textOf(st.body.span), body, span: st.span });
-          if (st.name && spec.configs.filter((c) => c.name === st.name!.word).length > 1)
+          if (st.name && names.has(st.name.word))
             this.error(st.name.span, `configuration '${st.name.word}' is declared twice`, 'give each configuration its own name');
+          if (st.name && body) names.add(st.name.word);
           break;
         }
         case 'train':
@@ -181,6 +185,11 @@ export class Checker implements Report {
         this.error(raw.name.span, `a ${role} expression takes ${want}`);
         return undefined;
       }
+      const terms = [raw.body, ...raw.where.map((w) => w.expr)].reduce((n, e) => n + exprTerms(e), 0);
+      if (terms > MAX_EXPR_TERMS) {
+        this.error(raw.name.span, `this ${role} has ${terms} terms; txc allows at most ${MAX_EXPR_TERMS} in one expression`, 'the README lists the limits under Limits');
+        return undefined;
+      }
       const constants: Record<string, number> = {};
       for (const w of raw.where) {
         const v = checkExpr(w.expr, { states: [], constants, report: this, constant: true });
@@ -219,8 +228,13 @@ export class Checker implements Report {
         this.error(raw.span, 'an empty composite', 'e.g. config composite { 0.7 * supervised rollout 1   0.3 * diverted rollout 3 }');
         return undefined;
       }
-      const parts = raw.parts.flatMap((p) => {
-        const c = this.configBody(p.body);
+      const parts = raw.parts.flatMap((p, i) => {
+        const next = raw.parts[i + 1];
+        const c = this.configBody(next ? this.strayStar(p.body, next) : p.body);
+        if (!(Math.abs(p.weight.value) <= MAX_REAL)) {
+          this.error(p.weight.span, `a weight must be a number of magnitude at most ${MAX_REAL} (a 32-bit float), got ${p.weight.text}`, 'e.g. 0.5 * supervised rollout 1');
+          return [];
+        }
         return c ? [{ weight: p.weight.value, config: c }] : [];
       });
       return parts.length === raw.parts.length ? { kind: 'composite', span: raw.span, parts } : undefined;
@@ -240,18 +254,30 @@ export class Checker implements Report {
       if (steps && (s.has('rollout') || s.has('post_physics'))) {
         this.error(s.span('chain', span), "give either 'chain [...]' or 'rollout N post_physics M', not both");
       }
+      const levels = steps ? steps.reduce((a, st) => a + st.n, 0) : rollout + s.number('post_physics');
+      if (levels > MAX_ROLLOUT) {
+        this.error(s.span(steps ? 'chain' : 'post_physics', span), `this mix chain has ${levels} time levels; txc allows at most ${MAX_ROLLOUT}`, 'shorten the chain; the README lists the limits under Limits');
+        return undefined;
+      }
       chain = steps
         ? steps.flatMap((st) => Array<A.ChainStep>(st.n).fill(st.word as A.ChainStep))
         : [...Array<A.ChainStep>(rollout).fill('emulator'), ...Array<A.ChainStep>(s.number('post_physics')).fill('reference')];
       rollout = chain.length;
     }
+    const loss = s.word<A.LossName>('loss');
+    if (kind === 'residuum' && (loss === 'nmse' || loss === 'nmae'))
+      this.error(
+        s.valueSpan('loss', span),
+        `a residuum configuration cannot use the normalised loss '${loss}': it divides by the norm of the target, and a residuum's target is zero`,
+        `use loss ${loss.slice(1)}, the mean of the residuum's ${loss === 'nmse' ? 'squares' : 'magnitudes'} (as Trainax: its normalised losses need a target)`,
+      );
     const common = {
       span,
       rollout,
       cutBptt: s.has('cut_bptt'),
       every: s.optionalNumber('cut_bptt') ?? 1,
       weights: this.weights(s, 'weights', rollout, kind === 'mix' ? 'time level of the main chain' : 'rollout step', span),
-      loss: s.word<A.LossName>('loss'),
+      loss,
     };
     switch (kind) {
       case 'supervised':
@@ -272,6 +298,25 @@ export class Checker implements Report {
         return { kind, ...common, resetEvery: s.optionalNumber('reset') ?? 1 };
     }
     throw new Error(`internal: configuration ${kind} has a schema but no checker`);
+  }
+
+  /**
+   * `1.0 * supervised rollout 1 * diverted`: the '1' before the '*' was read as
+   * the next part's weight, leaving 'rollout' without its value. Reports the
+   * stray '*' and drops the empty setting, whose own error would mislead.
+   */
+  private strayStar(body: RawConfigBody, next: { weight: { text: string; span: Span }; star: Span; body: RawConfigBody }): RawConfigBody {
+    if (body.kind !== 'simple') return body;
+    const last = body.settings.at(-1);
+    const kind = last && S.CONFIGS[body.name.word]?.[last.key];
+    if (!last || last.value || last.every || !kind || !needsValue(kind)) return body;
+    const w = next.weight.text;
+    this.error(
+      next.star,
+      `'${w} *' here reads as the next part's weight, which leaves '${last.key}' without a value`,
+      `each part is 'weight * configuration': write ${last.key} ${w}  0.5 * ${next.body.kind === 'simple' ? next.body.name.word : 'composite'} …, or give '${last.key}' its value before the '${w}'`,
+    );
+    return { ...body, settings: body.settings.slice(0, -1) };
   }
 
   private weights(s: Settings, key: string, n: number, per: string, span: Span): number[] {
@@ -308,6 +353,7 @@ export class Checker implements Report {
     if (!spec.data) this.error(first, 'no data declared', 'e.g. data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }');
     if (!spec.emulator) this.error(first, 'no emulator declared', 'e.g. emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }');
     for (const c of spec.configs) this.needs(spec, c.body, c);
+    checkBudget(spec, this);
   }
 
   private needs(spec: A.Spec, body: A.ConfigBody, decl: A.ConfigDecl): void {
@@ -338,10 +384,15 @@ export function windowLength(body: A.ConfigBody): number {
     case 'residuum':
       return 1;
     case 'composite':
-      return Math.max(...body.parts.map((p) => windowLength(p.config)));
+      return body.parts.reduce((w, p) => Math.max(w, windowLength(p.config)), 0);
     default:
       return body satisfies never;
   }
+}
+
+/** Whether a setting of this kind must be followed by a value. */
+function needsValue(kind: S.ValueKind): boolean {
+  return kind.t !== 'flag' && kind.t !== 'flag_every' && kind.t !== 'every';
 }
 
 function isGenerator(w: string): w is A.GeneratorName {

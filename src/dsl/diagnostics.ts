@@ -54,7 +54,7 @@ export function diagnosticAt(
 /** `file:line:col: error: message`, the source line, a caret under the span, a hint. */
 export function formatDiagnostic(d: Diagnostic, source: string | undefined): string {
   const out = [`${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`];
-  const lineText = source?.split(/\r?\n/)[d.line - 1];
+  const lineText = source === undefined ? undefined : linesOf(source)[d.line - 1];
   if (lineText !== undefined) {
     const gutter = String(d.line).padStart(4);
     const width = Math.max(1, Math.min(d.length, lineText.length - d.column + 1));
@@ -63,6 +63,13 @@ export function formatDiagnostic(d: Diagnostic, source: string | undefined): str
   }
   if (d.hint) out.push(`  hint: ${d.hint}`);
   return out.join('\n');
+}
+
+// Diagnostics of one file are printed one after another: split it once.
+let lastSplit: { source: string; lines: string[] } | undefined;
+function linesOf(source: string): string[] {
+  if (lastSplit?.source !== source) lastSplit = { source, lines: source.split(/\r?\n/) };
+  return lastSplit.lines;
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {

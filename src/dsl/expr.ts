@@ -1,6 +1,7 @@
 // Stepper and residuum expressions: names, functions and arities are checked
 // here; `where` constants are folded to numbers.
 import type { Expr } from './ast.js';
+import { MAX_REAL } from './limits.js';
 import type { Report } from './settings.js';
 import { didYouMean } from './suggest.js';
 
@@ -30,6 +31,11 @@ interface Scope {
 export function checkExpr(e: Expr, scope: Scope): number | undefined {
   switch (e.kind) {
     case 'num':
+      // NaN stands for an operand the parser already reported missing.
+      if (Math.abs(e.value) > MAX_REAL) {
+        scope.report.error(e.span, `${e.value} does not fit a 32-bit float, the GPU's number type`, `numbers in expressions are at most ${MAX_REAL} in magnitude`);
+        return undefined;
+      }
       return e.value;
     case 'var': {
       if (e.name in scope.constants) return scope.constants[e.name];
@@ -48,7 +54,12 @@ export function checkExpr(e: Expr, scope: Scope): number | undefined {
       const a = checkExpr(e.lhs, scope);
       const b = checkExpr(e.rhs, scope);
       if (a === undefined || b === undefined) return undefined;
-      return e.op === '+' ? a + b : e.op === '-' ? a - b : e.op === '*' ? a * b : a / b;
+      const v = e.op === '+' ? a + b : e.op === '-' ? a - b : e.op === '*' ? a * b : a / b;
+      if (!(Math.abs(v) <= MAX_REAL) && !Number.isNaN(a) && !Number.isNaN(b)) {
+        scope.report.error(e.span, `this evaluates to ${v}, which a 32-bit float cannot hold`, 'look for a division by zero or an overflow among the constants');
+        return undefined;
+      }
+      return v;
     }
     case 'call': {
       const arity = EXPR_FUNCTIONS[e.fn];
@@ -75,4 +86,19 @@ export function checkExpr(e: Expr, scope: Scope): number | undefined {
     default:
       return e satisfies never;
   }
+}
+
+/** Numbers, names and calls in `e`, counted without recursion: `e` may be too deep to recurse. */
+export function exprTerms(e: Expr): number {
+  let n = 0;
+  const todo: Expr[] = [e];
+  for (let x = todo.pop(); x; x = todo.pop()) {
+    if (x.kind === 'bin') todo.push(x.lhs, x.rhs);
+    else if (x.kind === 'neg') todo.push(x.arg);
+    else {
+      n++;
+      if (x.kind === 'call') todo.push(...x.args);
+    }
+  }
+  return n;
 }

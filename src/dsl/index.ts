@@ -1,8 +1,9 @@
 // The front end in one call: text → checked AST and every diagnostic.
 import type { Spec } from './ast.js';
 import { Checker } from './check.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, Span } from './diagnostics.js';
 import { diagnosticAt } from './diagnostics.js';
+import { MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
 import { parseCst } from './parser.js';
 import { toSyntax } from './syntax.js';
 import { tokenSpan } from './syntax.js';
@@ -14,7 +15,15 @@ export interface Parsed {
 }
 
 export function parseSpec(source: string, file = '<input>'): Parsed {
-  const { cst, lexErrors, parseErrors } = parseCst(source);
+  if (source.length > MAX_SOURCE_CHARS) {
+    const message = `this file has ${source.length} characters; txc reads specs of at most ${MAX_SOURCE_CHARS} (256 KiB)`;
+    return refused(source, file, diagnosticAt(file, spanAt(source, MAX_SOURCE_CHARS), message, `a spec this long is not one experiment: split it into files; ${LIMITS_HINT}`));
+  }
+  const { cst, tooDeep, lexErrors, parseErrors } = parseCst(source);
+  if (!cst) {
+    const message = `${tooDeep!.what}; txc reads specs nested at most ${MAX_NESTING} deep`;
+    return refused(source, file, diagnosticAt(file, tokenSpan(tooDeep!.token), message, `flatten the spec; ${LIMITS_HINT}`));
+  }
   const diagnostics: Diagnostic[] = [];
   for (const e of lexErrors) {
     const ch = source.slice(e.offset, e.offset + e.length);
@@ -23,9 +32,34 @@ export function parseSpec(source: string, file = '<input>'): Parsed {
   for (const e of parseErrors) diagnostics.push(syntaxError(file, e.token, e.previous, e.message, e.rule));
   const checker = new Checker(file, source);
   const spec = checker.check(toSyntax(cst));
-  diagnostics.push(...checker.diagnostics);
+  for (const d of checker.diagnostics) diagnostics.push(d);
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { spec, diagnostics };
+  return { spec, diagnostics: capped(diagnostics) };
+}
+
+const LIMITS_HINT = 'the README lists the limits under Limits';
+
+/** A file too large or too deep to read: its one diagnostic, and an empty spec. */
+function refused(source: string, file: string, d: Diagnostic): Parsed {
+  return { spec: new Checker(file, source).check([]), diagnostics: [d] };
+}
+
+/** The first MAX_DIAGNOSTICS, then one that counts the rest: enough to act on. */
+function capped(ds: Diagnostic[]): Diagnostic[] {
+  if (ds.length <= MAX_DIAGNOSTICS) return ds;
+  const rest = ds[MAX_DIAGNOSTICS]!;
+  const more = `${ds.length - MAX_DIAGNOSTICS} more errors from here on are not shown`;
+  return [...ds.slice(0, MAX_DIAGNOSTICS), { ...rest, message: more, hint: 'fix the ones above first' }];
+}
+
+function spanAt(source: string, offset: number): Span {
+  let line = 1;
+  let start = 0;
+  for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { offset, line, column: offset - start + 1, length: 1 };
 }
 
 /** What the user was in the middle of writing, by the grammar rule that failed. */

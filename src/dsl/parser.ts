@@ -17,11 +17,13 @@
 //   block      := '{' setting* '}'
 import { CstParser, type CstNode, type IToken } from 'chevrotain';
 import * as T from './lexer.js';
+import { MAX_NESTING } from './limits.js';
 import { takesWordValue } from './schema.js';
 
 class TxParser extends CstParser {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    // Each node's location, kept as it is built, gives spans without re-walking subtrees.
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full' });
     this.performSelfAnalysis();
   }
 
@@ -260,17 +262,23 @@ class TxParser extends CstParser {
 export const parser = new TxParser();
 
 export interface ParseResult {
-  cst: CstNode;
+  /** Absent when the tokens nest too deeply to parse without overflowing the stack. */
+  cst?: CstNode;
+  tooDeep?: { token: IToken; what: string };
   lexErrors: { offset: number; line: number; column: number; length: number; message: string }[];
   parseErrors: { token: IToken; message: string; previous?: IToken; rule?: string }[];
 }
 
 export function parseCst(source: string): ParseResult {
   const lexed = T.txLexer.tokenize(source);
-  parser.input = lexed.tokens;
-  const cst = parser.spec();
+  const tooDeep = deepestNesting(lexed.tokens);
+  let cst: CstNode | undefined;
+  if (!tooDeep) {
+    parser.input = lexed.tokens;
+    cst = parser.spec();
+  }
   return {
-    cst,
+    ...(cst ? { cst } : { tooDeep }),
     lexErrors: lexed.errors.map((e) => ({
       offset: e.offset,
       line: e.line ?? 1,
@@ -278,11 +286,29 @@ export function parseCst(source: string): ParseResult {
       length: e.length,
       message: e.message,
     })),
-    parseErrors: parser.errors.map((e) => ({
+    parseErrors: (cst ? parser.errors : []).map((e) => ({
       token: e.token,
       message: e.message,
       previous: (e as { previousToken?: IToken }).previousToken,
       rule: e.context.ruleStack.at(-1),
     })),
   };
+}
+
+/**
+ * The parser recurses once per open bracket and per '-' in a row (a unary
+ * minus), so both are bounded before parsing: the first token past the limit.
+ */
+function deepestNesting(tokens: readonly IToken[]): { token: IToken; what: string } | undefined {
+  let depth = 0;
+  let minuses = 0;
+  for (const t of tokens) {
+    const type = t.tokenType;
+    minuses = type === T.Minus ? minuses + 1 : 0;
+    if (minuses > MAX_NESTING) return { token: t, what: `more than ${MAX_NESTING} '-' in a row` };
+    if (type === T.LBrace || type === T.LBracket || type === T.LParen) depth++;
+    else if (type === T.RBrace || type === T.RBracket || type === T.RParen) depth = Math.max(0, depth - 1);
+    if (depth > MAX_NESTING) return { token: t, what: `'${t.image}' opens a level of nesting deeper than ${MAX_NESTING}` };
+  }
+  return undefined;
 }

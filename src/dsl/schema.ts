@@ -1,9 +1,10 @@
 // What each block and configuration accepts: one table per context, read by
 // the parser (which keys take a word value) and by the checker (types, ranges,
 // defaults, "did you mean"). A new option is one row here plus its use.
+import * as L from './limits.js';
 
 export type ValueKind =
-  | { t: 'int'; min: number; def?: number }
+  | { t: 'int'; min: number; max: number; def?: number }
   | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number }
   | { t: 'bool'; def: boolean }
   | { t: 'word'; choices: readonly string[]; def?: string }
@@ -18,7 +19,8 @@ export type ValueKind =
 
 export type Schema = Readonly<Record<string, ValueKind>>;
 
-const int = (min: number, def?: number): ValueKind => (def === undefined ? { t: 'int', min } : { t: 'int', min, def });
+const int = (min: number, def?: number, max = L.MAX_COUNT): ValueKind => (def === undefined ? { t: 'int', min, max } : { t: 'int', min, max, def });
+const seed = int(0, 0, Number.MAX_SAFE_INTEGER);
 const num = (def?: number, extra: { min?: number; max?: number; positive?: boolean } = {}): ValueKind =>
   def === undefined ? { t: 'number', ...extra } : { t: 'number', def, ...extra };
 
@@ -36,7 +38,7 @@ export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   // gamma = nu dt / dx^2; FTCS is stable for gamma <= 1/2.
   diffusion1d: { gamma: num(0.1, { min: 0, max: 0.5 }) },
   // On 64 points these keep central differences smooth for amplitude-1 modes.
-  burgers1d: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1) },
+  burgers1d: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
@@ -62,11 +64,11 @@ const DATA_COMMON: Schema = {
   trajectories: int(1, 20),
   snapshots: int(2, 100),
   test_trajectories: int(0, 0),
-  seed: int(0, 0),
+  seed,
 };
 
 export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
-  const space: Schema = generator === 'lorenz63' ? {} : { points: int(2, 64) };
+  const space: Schema = generator === 'lorenz63' ? {} : { points: int(2, 64, L.MAX_POINTS) };
   return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator] };
 }
 
@@ -78,19 +80,19 @@ export function stepperSchema(system: (typeof GENERATORS)[number]): Schema {
 
 export const CONV1D: Schema = {
   channels: { t: 'chain' },
-  kernel: int(1, 3),
+  kernel: int(1, 3, L.MAX_KERNEL),
   padding: { t: 'word', choices: ['circular', 'zero'], def: 'circular' },
   bias: { t: 'bool', def: true },
   activation: { t: 'word', choices: ACTIVATIONS, def: 'relu' },
-  seed: int(0, 0),
+  seed,
 };
 
 export const MLP: Schema = {
-  width: int(1, 64),
-  depth: int(0, 2),
+  width: int(1, 64, L.MAX_CHANNELS),
+  depth: int(0, 2, L.MAX_LAYERS),
   activation: { t: 'word', choices: ACTIVATIONS, def: 'tanh' },
   bias: { t: 'bool', def: true },
-  seed: int(0, 0),
+  seed,
 };
 
 export const CORRECTION: Schema = {
@@ -105,12 +107,12 @@ export const TRAIN: Schema = {
   schedule: { t: 'word', choices: ['constant', 'cosine', 'exponential'], def: 'constant' },
   steps: int(1, 1000),
   batch: int(1, 32),
-  seed: int(0, 0),
+  seed,
   substack: { t: 'bool', def: true },
 };
 
 const CONFIG_COMMON: Schema = {
-  rollout: int(1, 1),
+  rollout: int(1, 1, L.MAX_ROLLOUT),
   cut_bptt: { t: 'flag_every' },
   weights: { t: 'list' },
   loss: { t: 'word', choices: LOSSES, def: 'mse' },
@@ -118,9 +120,9 @@ const CONFIG_COMMON: Schema = {
 
 export const CONFIGS: Record<string, Schema> = {
   supervised: CONFIG_COMMON,
-  diverted: { ...CONFIG_COMMON, branch: int(1, 1), branch_weights: { t: 'list' }, cut_div_chain: { t: 'flag' } },
+  diverted: { ...CONFIG_COMMON, branch: int(1, 1, L.MAX_ROLLOUT), branch_weights: { t: 'list' }, cut_div_chain: { t: 'flag' } },
   diverted_one: { ...CONFIG_COMMON, cut_div_chain: { t: 'flag' } },
-  mix: { ...CONFIG_COMMON, post_physics: int(0, 0), chain: { t: 'steps' } },
+  mix: { ...CONFIG_COMMON, post_physics: int(0, 0, L.MAX_ROLLOUT), chain: { t: 'steps' } },
   residuum: { ...CONFIG_COMMON, cut_prev: { t: 'flag' }, cut_next: { t: 'flag' } },
   teacher_forcing: { ...CONFIG_COMMON, reset: { t: 'every' } },
 };

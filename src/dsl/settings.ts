@@ -2,7 +2,8 @@
 // (with a suggestion), repeated keys, wrong value types and ranges all become
 // diagnostics here, and typed getters hand the checker values with defaults.
 import type { Span } from './diagnostics.js';
-import type { RawSetting, RawValue } from './syntax.js';
+import { MAX_CHANNELS, MAX_LAYERS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
+import type { RawNumber, RawSetting, RawValue } from './syntax.js';
 import type { Schema, ValueKind } from './schema.js';
 import { didYouMean } from './suggest.js';
 
@@ -57,21 +58,23 @@ export class Settings {
       case 'every': {
         if (v) return bad(`no value${kind.t === 'every' ? '' : ' (or every N)'}`);
         if (!s.every) return kind.t === 'every' ? bad("'every N'", s.keySpan) : 1;
-        return this.positiveInt(s, 'every', s.every.value, s.every.span);
+        return this.positiveInt(s, 'every', s.every, s.every.span);
       }
       case 'int': {
         const n = single(v);
         if (n === undefined) return bad(kind.min > 0 ? 'a positive integer' : 'an integer');
         if (!Number.isInteger(n.value)) return bad('an integer', n.span);
         if (n.value < kind.min) {
-          this.report.error(n.span, `'${s.key}' must be at least ${kind.min}, got ${n.value}`, example(s.key, kind));
+          this.report.error(n.span, `'${s.key}' must be at least ${kind.min}, got ${n.text}`, example(s.key, kind));
           return undefined;
         }
+        if (n.value > kind.max) return this.tooLarge(s.key, n, kind.max);
         return n.value;
       }
       case 'number': {
         const n = single(v);
         if (n === undefined || !Number.isFinite(n.value)) return bad('a number');
+        if (Math.abs(n.value) > MAX_REAL) return this.tooLarge(s.key, n, MAX_REAL);
         const out =
           (kind.positive && n.value <= 0) ||
           (kind.min !== undefined && n.value < kind.min) ||
@@ -97,10 +100,16 @@ export class Settings {
         if (v?.kind !== 'chain') return bad('numbers such as 1 -> 16 -> 1');
         if (!v.numbers.every((n) => Number.isInteger(n.value) && n.value >= 1))
           return bad('positive integers such as 1 -> 16 -> 1');
+        if (v.numbers.length > MAX_LAYERS + 1)
+          return this.limit(v.span, `'${s.key}' has ${v.numbers.length - 1} layers; txc allows at most ${MAX_LAYERS}`);
+        for (const n of v.numbers) if (n.value > MAX_CHANNELS) return this.tooLarge(s.key, n, MAX_CHANNELS);
         return v.numbers.map((n) => n.value);
-      case 'list':
+      case 'list': {
         if (v?.kind !== 'list' || v.items.some((i) => i.word !== undefined || !i.number)) return bad('a list of numbers such as [0, 0, 1]');
-        return v.items.map((i) => i.number!.value);
+        const nums = v.items.map((i) => i.number!);
+        const wild = nums.find((n) => !(Math.abs(n.value) <= MAX_REAL));
+        return wild ? this.tooLarge(s.key, wild, MAX_REAL) : nums.map((n) => n.value);
+      }
       case 'steps': {
         if (v?.kind !== 'list') return bad('a list such as [emulator 2, reference 1]');
         const out: { word: string; n: number }[] = [];
@@ -109,6 +118,7 @@ export class Settings {
             return bad("steps named 'emulator' or 'reference', e.g. [emulator 2, reference 1]", it.span);
           const n = it.number?.value ?? 1;
           if (!Number.isInteger(n) || n < 1) return bad('a positive count after each step', it.span);
+          if (n > MAX_ROLLOUT) return this.tooLarge(s.key, it.number!, MAX_ROLLOUT);
           out.push({ word: it.word, n });
         }
         return out;
@@ -123,12 +133,23 @@ export class Settings {
     }
   }
 
-  private positiveInt(s: RawSetting, what: string, n: number, span: Span): number | undefined {
-    if (!Number.isInteger(n) || n < 1) {
-      this.report.error(span, `'${s.key} ${what}' must be a positive integer, got ${n}`, `e.g. ${s.key} ${what} 2`);
+  private positiveInt(s: RawSetting, what: string, n: RawNumber, span: Span): number | undefined {
+    if (!Number.isInteger(n.value) || n.value < 1) {
+      this.report.error(span, `'${s.key} ${what}' must be a positive integer, got ${n.text}`, `e.g. ${s.key} ${what} 2`);
       return undefined;
     }
-    return n;
+    if (n.value > MAX_ROLLOUT) return this.tooLarge(`${s.key} ${what}`, n, MAX_ROLLOUT);
+    return n.value;
+  }
+
+  private tooLarge(key: string, n: RawNumber, max: number): undefined {
+    const what = max === MAX_REAL ? `a number of magnitude at most ${max} (a 32-bit float)` : `at most ${max}`;
+    return this.limit(n.span, `'${key}' must be ${what}, got ${n.text}`);
+  }
+
+  private limit(span: Span, message: string): undefined {
+    this.report.error(span, message, "txc's limits keep every stage of the compiler bounded; the README lists them under Limits");
+    return undefined;
   }
 
   has(key: string): boolean {

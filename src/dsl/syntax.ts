@@ -7,6 +7,8 @@ import type { Span } from './diagnostics.js';
 
 export interface RawNumber {
   value: number;
+  /** As written, for messages: a huge literal's value is rounded. */
+  text: string;
   span: Span;
 }
 export interface RawListItem {
@@ -44,7 +46,7 @@ export interface RawStepper {
   span: Span;
 }
 export type RawConfigBody =
-  | { kind: 'composite'; parts: { weight: RawNumber; body: RawConfigBody; span: Span }[]; span: Span }
+  | { kind: 'composite'; parts: { weight: RawNumber; star: Span; body: RawConfigBody; span: Span }[]; span: Span }
   | { kind: 'simple'; name: RawWord; settings: RawSetting[]; span: Span };
 export type RawStatement =
   | { kind: 'data'; what: RawWord; path?: RawWord; block?: RawBlock; span: Span }
@@ -59,27 +61,15 @@ function isToken(e: CstElement): e is IToken {
   return (e as IToken).image !== undefined;
 }
 
-function tokensOf(e: CstElement, out: IToken[] = []): IToken[] {
-  if (isToken(e)) {
-    if (!e.isInsertedInRecovery && Number.isFinite(e.startOffset)) out.push(e);
-  } else for (const list of Object.values(e.children)) for (const c of list) tokensOf(c, out);
-  return out;
-}
-
 export function tokenSpan(t: IToken): Span {
   return { offset: t.startOffset, line: t.startLine ?? 1, column: t.startColumn ?? 1, length: t.image.length };
 }
 
-function spanOf(e: CstElement): Span {
-  const ts = tokensOf(e);
-  if (ts.length === 0) return { offset: 0, line: 1, column: 1, length: 1 };
-  let first = ts[0]!;
-  let last = ts[0]!;
-  for (const t of ts) {
-    if (t.startOffset < first.startOffset) first = t;
-    if (t.startOffset > last.startOffset) last = t;
-  }
-  return { ...tokenSpan(first), length: (last.endOffset ?? last.startOffset) - first.startOffset + 1 };
+/** Tokens inserted by error recovery have no place and leave a node's location alone. */
+function spanOf(n: CstNode): Span {
+  const l = n.location;
+  if (!l || !Number.isFinite(l.startOffset)) return { offset: 0, line: 1, column: 1, length: 1 };
+  return { offset: l.startOffset, line: l.startLine ?? 1, column: l.startColumn ?? 1, length: (l.endOffset ?? l.startOffset) - l.startOffset + 1 };
 }
 
 // ── helpers over CST children ──────────────────────────────────────────────
@@ -178,7 +168,8 @@ function configBody(n: CstNode): RawConfigBody | undefined {
       const w = node(p, 'signedNumber');
       const b = node(p, 'configBody');
       const body = b && configBody(b);
-      return w && body ? [{ weight: signedNumber(w), body, span: spanOf(p) }] : [];
+      const star = tok(p, 'Star');
+      return w && star && body ? [{ weight: signedNumber(w), star: tokenSpan(star), body, span: spanOf(p) }] : [];
     });
     return { kind: 'composite', parts, span: spanOf(n) };
   }
@@ -228,7 +219,7 @@ function signedNumber(n: CstNode): RawNumber {
   const num = tok(n, 'Number');
   const neg = tok(n, 'Minus') !== undefined;
   const v = num ? Number(num.image) : NaN;
-  return { value: neg ? -v : v, span: spanOf(n) };
+  return { value: neg ? -v : v, text: `${neg ? '-' : ''}${num?.image ?? ''}`, span: spanOf(n) };
 }
 
 // ── expressions ─────────────────────────────────────────────────────────────

@@ -11,9 +11,9 @@ export function printGraph(g: Graph, flow?: GradFlow): string {
     const tags = flow ? [flow.grad.has(n.id) ? 'grad' : '', flow.vjp.has(n.id) ? 'vjp' : ''].filter(Boolean).join(' ') : '';
     return [`%${n.id}`, opText(n), shapeText(n.shape), tags];
   });
-  const w0 = Math.max(...rows.map((r) => r[0]!.length));
-  const w1 = Math.max(...rows.map((r) => r[1]!.length));
-  const w2 = Math.max(...rows.map((r) => r[2]!.length));
+  // A reduce, not Math.max(...): a spread of a large graph's rows overflows the stack.
+  const width = (c: number) => rows.reduce((w, r) => Math.max(w, r[c]!.length), 0);
+  const [w0, w1, w2] = [width(0), width(1), width(2)];
   const lines = [`# ${g.title}`];
   if (flow) lines.push("# grad: the value's cotangent reaches the emulator parameters; vjp: the backward differentiates this call");
   for (const [name, op, shape, tags] of rows)

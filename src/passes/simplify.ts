@@ -31,7 +31,7 @@ function cse(g: Graph): Graph {
   const seen = new Map<string, string>();
   for (const n of g.nodes) {
     const inputs = n.inputs.map((i) => rename.get(i)!);
-    const key = JSON.stringify([n.op, n.attrs, n.shape, inputs]);
+    const key = JSON.stringify([n.op, n.attrs, n.shape, inputs], bigByIdentity);
     const same = seen.get(key);
     if (same !== undefined) {
       rename.set(n.id, same);
@@ -42,6 +42,18 @@ function cse(g: Graph): Graph {
     rename.set(n.id, id);
   }
   return b.build(g.outputs.map((o) => rename.get(o)!));
+}
+
+// A long array attribute (a spectral kernel, points long, on every solver
+// call) is keyed by identity: spelling it out per node made CSE quadratic.
+// Calls of one solver share one array, so they still merge.
+const bigIds = new WeakMap<object, number>();
+let nextBigId = 0;
+function bigByIdentity(_key: string, v: unknown): unknown {
+  if (!Array.isArray(v) || v.length <= 64) return v;
+  let id = bigIds.get(v);
+  if (id === undefined) bigIds.set(v, (id = ++nextBigId));
+  return `#array${id}`;
 }
 
 function dce(g: Graph): Graph {

@@ -53,6 +53,21 @@ describe('the front end never throws', () => {
     );
   });
 
+  test('on specs with hostile fragments: huge numbers, deep nesting, long runs', () => {
+    const hostile = fc.oneof(
+      fc.constantFrom('9007199254740993', '1e308', '1e400', '4294967296', '-1e39', '0.0', 'nmse', 'nmae', '1 *', '* 2'),
+      fc.tuple(fc.constantFrom('{ a b ', '[', '(', '-', 'composite { 1 * ', 'u + '), fc.integer({ min: 1, max: 400 })).map(([f, n]) => f.repeat(n)),
+    );
+    fc.assert(
+      fc.property(fc.nat({ max: corpus.length - 1 }), fc.nat(), hostile, (spec, at, insert) => {
+        const src = corpus[spec]!;
+        const i = at % (src.length + 1);
+        wellFormed(src.slice(0, i) + ' ' + insert + ' ' + src.slice(i));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   test('on specs with tokens dropped or duplicated', () => {
     fc.assert(
       fc.property(fc.nat({ max: corpus.length - 1 }), fc.nat(), fc.boolean(), (spec, at, dup) => {

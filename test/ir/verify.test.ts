@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { frontend } from '../../src/frontend.js';
 import type { Graph, Node } from '../../src/ir/graph.js';
+import { printGraph } from '../../src/ir/print.js';
 import { verify } from '../../src/ir/verify.js';
 import { runPasses } from '../../src/passes/pipeline.js';
 import { findSpecs } from '../../src/snapshot.js';
@@ -47,5 +48,13 @@ describe('verify accepts every graph the compiler builds', () => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     expect(fe.programs.length).toBeGreaterThan(0);
     for (const p of fe.programs) for (const s of runPasses(p.graph, fe.spec)) expect(verify(s.graph)).toBe(s.graph);
+  });
+});
+
+describe('printing', () => {
+  test('a graph too large to spread into Math.max still prints', () => {
+    const nodes = Array.from({ length: 200_000 }, (_, i) => ({ id: `v${i}`, op: 'input', inputs: [], attrs: { name: 'ic' }, shape: [1] }));
+    const text = printGraph({ title: 'big', nodes, outputs: ['v0'] });
+    expect(text.split('\n')[1]).toBe('%v0      = input ic  f32[1]');
   });
 });

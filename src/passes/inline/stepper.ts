@@ -13,14 +13,14 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
   const n = e.shape(u).at(-1) as number;
   switch (s.name) {
     case 'advection1d': {
-      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: [...advectionKernel(n, p['cfl']!)] });
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('advection', n, p['cfl']!, advectionKernel) });
       const c = p['cfl']!;
       // Upwind: the difference reaches into the cell the flow comes from.
       const diff = c >= 0 ? e.binary('diff', 'sub', u, e.shift('left', u, 1)) : e.binary('diff', 'sub', e.shift('right', u, -1), u);
       return e.axpy('step', u, -c, diff);
     }
     case 'diffusion1d': {
-      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: [...diffusionKernel(n, p['gamma']!)] });
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('diffusion', n, p['gamma']!, diffusionKernel) });
       return e.axpy('step', u, p['gamma']!, laplacian(e, 'lap', u));
     }
     case 'burgers1d':
@@ -30,6 +30,20 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
     default:
       return s.name satisfies never;
   }
+}
+
+// A spectral kernel costs O(points^2) to compute and is the same for every
+// call of one solver: computed once, and one array shared by the calls' nodes
+// (graphs are immutable). A handful of solvers at most per spec.
+const kernels = new Map<string, readonly number[]>();
+function spectral(system: string, n: number, param: number, make: (n: number, param: number) => Float64Array): readonly number[] {
+  const key = `${system} ${n} ${param}`;
+  let k = kernels.get(key);
+  if (!k) {
+    if (kernels.size >= 8) kernels.clear();
+    kernels.set(key, (k = [...make(n, param)]));
+  }
+  return k;
 }
 
 /** u[i+1] - 2 u[i] + u[i-1] */
