@@ -2,6 +2,7 @@
 // never sees it: `#spec=<base64url of the UTF-8 text>&config=<name>`.
 // `#example=<path under specs/>` opens an example by name.
 
+import { MAX_SOURCE_CHARS } from '../../src/dsl/limits.js';
 export interface UrlState {
   spec?: string;
   example?: string;
@@ -12,10 +13,9 @@ export interface UrlState {
 
 /**
  * The longest spec a link may carry, in characters: the checker's limit on a
- * source (MAX_SOURCE_CHARS, 1 MiB). A longer one is refused before it is
- * decoded, let alone compiled.
+ * source. A longer one is refused before it is decoded, let alone compiled.
  */
-export const MAX_LINK_SPEC_CHARS = 1 << 20;
+export const MAX_LINK_SPEC_CHARS = MAX_SOURCE_CHARS;
 
 export function encodeState(s: UrlState): string {
   const parts: string[] = [];
