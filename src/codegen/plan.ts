@@ -11,7 +11,7 @@ import { groupPhases, workgroupCount } from './merge.js';
 import type { Target } from './target.js';
 import { GENERIC } from './target.js';
 import type { Phase } from './wgsl.js';
-import { KERNEL_DECLS, kernelPhase, moduleWgsl } from './wgsl.js';
+import { groupModules, KERNEL_DECLS, kernelPhase, moduleKey } from './wgsl.js';
 
 export interface Plan {
   graph: Graph;
@@ -35,15 +35,18 @@ export function plan(graph: Graph, batch: number, target: Target = GENERIC, opti
 
 /** The WGSL module of each dispatch, in order, with a file name for each. */
 export function planModules(p: Plan): { name: string; wgsl: string }[] {
+  const modules = groupModules(KERNEL_DECLS, p.dispatches.map((d) => d.map((i) => p.phases[i]!)));
   return p.dispatches.map((d, j) => {
     const first = p.fusion.kernels[d[0]!]!.name.replace(/[^A-Za-z0-9.]/g, '_');
-    return { name: `${String(j).padStart(3, '0')}-${first}${d.length > 1 ? `-merged${d.length}` : ''}.wgsl`, wgsl: moduleWgsl(KERNEL_DECLS, d.map((i) => p.phases[i]!)) };
+    return { name: `${String(j).padStart(3, '0')}-${first}${d.length > 1 ? `-merged${d.length}` : ''}.wgsl`, wgsl: modules[j]!.code };
   });
 }
 
 export interface PlanStats {
   kernels: number;
   dispatchesPerStep: number;
+  /** Distinct WGSL modules among the dispatches: the pipelines a device compiles. */
+  distinctModules: number;
   arenaBytes: number;
   peakActivationBytes: number;
   inputBytes: number;
@@ -55,6 +58,7 @@ export function planStats(p: Plan): PlanStats {
   return {
     kernels: p.fusion.kernels.length,
     dispatchesPerStep: p.dispatches.length,
+    distinctModules: new Set(planModules(p).map((m) => moduleKey(m.wgsl))).size,
     arenaBytes: p.memory.floats * 4,
     peakActivationBytes: p.memory.peakActivations * 4,
     inputBytes: inputs.reduce((a, n) => a + p.memory.slots.get(n.id)!.size * 4, 0),

@@ -48,4 +48,9 @@ export interface StepExecutor {
   restore(params: Params, state: OptState): void | Promise<void>;
   /** Frees what the executor holds on a device; it is unusable after. */
   dispose?(): void;
+  /**
+   * Pipelines the device compiles before the first step ends (distinct WGSL
+   * modules; lavapipe compiles each at its first dispatch). Absent on the CPU.
+   */
+  readonly kernels?: number;
 }

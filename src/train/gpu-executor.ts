@@ -13,6 +13,9 @@ import { ADAM, optimizer, type OptState } from './optimizer.js';
 export class GpuExecutor implements StepExecutor {
   /** Two groups: one being read while the next fills, so the queue never drains. */
   readonly lag = 2 * LOSS_GROUP;
+  get kernels(): number {
+    return this.program.pipelineCount;
+  }
   /** The optimizer's count at the last restore. */
   private base = 0;
   /** Steps started since the last restore, and how many of their losses were read back. */

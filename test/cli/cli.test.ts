@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { spawning } from '../budgets.js';
 
 function tx(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/tx.js', ...args], { encoding: 'utf8' });
@@ -12,7 +13,7 @@ function tx(...args: string[]) {
 
 const QUICK = 'specs/quickstart/rollout5.tx';
 
-describe('tx check', () => {
+describe('tx check', spawning(8), () => {
   test('a valid spec', () => {
     expect(tx('check', QUICK)).toMatchObject({ code: 0, out: `${QUICK}: ok (1 configuration: main)\n` });
   });
@@ -41,7 +42,7 @@ describe('tx check', () => {
   });
 });
 
-describe('tx ir', () => {
+describe('tx ir', spawning(8), () => {
   test('prints the golden chain graph', () => {
     expect(tx('ir', QUICK).out).toBe(readFileSync(QUICK.replace('.tx', '.ir'), 'utf8'));
   });
@@ -60,7 +61,7 @@ describe('tx ir', () => {
   });
 });
 
-describe('tx snapshot', () => {
+describe('tx snapshot', spawning(8), () => {
   test('missing, changed and updated golden files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tx-snap-'));
     copyFileSync(QUICK, join(dir, 'a.tx'));
@@ -78,7 +79,7 @@ describe('tx snapshot', () => {
   });
 });
 
-describe('tx params and tx grad', () => {
+describe('tx params and tx grad', spawning(8), () => {
   test('params round-trip through grad --params', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tx-params-'));
     const p = join(dir, 'p.json');
@@ -109,7 +110,7 @@ describe('tx params and tx grad', () => {
   });
 });
 
-describe('tx draw', () => {
+describe('tx draw', spawning(8), () => {
   test('writes an SVG file atomically, or DOT to standard output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tx-draw-'));
     const f = join(dir, 'q.svg');

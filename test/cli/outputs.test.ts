@@ -10,6 +10,7 @@ import { UserError } from '../../src/dsl/diagnostics.js';
 import { LOCK_FILE, lockFolder } from '../../src/util/lock.js';
 import { writeAtomic, writeOps } from '../../src/util/write.js';
 import { TINY } from '../train/helpers.js';
+import { spawning } from '../budgets.js';
 
 const QUICK = 'specs/quickstart/rollout5.tx';
 const STACK = /at .*\.(js|ts):\d+/;
@@ -27,7 +28,7 @@ function deadPid(): number {
   return spawnSync(process.execPath, ['-e', '0']).pid!;
 }
 
-describe('-o naming something that is not a file to create or replace', () => {
+describe('-o naming something that is not a file to create or replace', spawning(6), () => {
   test('a folder: an error naming it, no temporary file left', () => {
     const dir = fresh();
     const r = tx('params', QUICK, '-o', dir);
@@ -61,7 +62,7 @@ describe('-o naming something that is not a file to create or replace', () => {
   });
 });
 
-describe('a write that fails', () => {
+describe('a write that fails', spawning(6), () => {
   const saved = { ...writeOps };
   afterEach(() => Object.assign(writeOps, saved));
   test.each([
@@ -95,7 +96,7 @@ describe('a write that fails', () => {
   });
 });
 
-test('temporary files of dead runs are swept when a later run writes there; a live one’s are kept', () => {
+test('temporary files of dead runs are swept when a later run writes there; a live one’s are kept', spawning(6), () => {
   const dir = fresh();
   const dead = join(dir, `loss.csv.tmp-${deadPid()}`);
   const live = join(dir, `loss.csv.tmp-${process.ppid}`);
@@ -106,7 +107,7 @@ test('temporary files of dead runs are swept when a later run writes there; a li
   expect(existsSync(live)).toBe(true);
 });
 
-describe('the --out lock', () => {
+describe('the --out lock', spawning(6), () => {
   test('a second holder is refused with the pid of the first; releasing frees it', () => {
     const dir = fresh();
     const release = lockFolder(dir, 'tx train a.tx');
@@ -137,7 +138,7 @@ describe('the --out lock', () => {
   });
 });
 
-describe('numeric options', () => {
+describe('numeric options', spawning(6), () => {
   test.each([
     ['compile', '--stats', '--batch'],
     ['compile', '--stats', '--subgroup'],
@@ -159,7 +160,7 @@ describe('numeric options', () => {
   });
 });
 
-describe('inputs named on the command line', () => {
+describe('inputs named on the command line', spawning(6), () => {
   test('a data file that does not exist is reported at the data statement', () => {
     const dir = fresh();
     const spec = join(dir, 'spec.tx');

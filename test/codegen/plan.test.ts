@@ -156,3 +156,30 @@ describe('kernels', () => {
     expect(planModules(generic).some((m) => m.wgsl.includes('subgroup'))).toBe(false);
   });
 });
+
+describe('what a device compiles', () => {
+  const specPlan = (file: string, subgroup?: number) => {
+    const fe = frontend(readFileSync(file, 'utf8'), file);
+    return plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, subgroup ? { subgroup } : undefined);
+  };
+  // A layer at every time step is one module: its offsets come from the
+  // dispatch's uniform and its fused functions are named by position. The
+  // counts below are those modules, read off `tx compile --emit wgsl`.
+  test.each([
+    ['specs/quickstart/rollout20.tx', undefined, 8, 5],
+    ['bench/specs/w2.tx', 8, 39, 14],
+    ['specs/lorenz/mlp.tx', 8, 73, 15],
+  ] as const)('%s (subgroup %s): %i dispatches, %i distinct modules', (file, subgroup, dispatches, modules) => {
+    const s = planStats(specPlan(file, subgroup));
+    expect([s.dispatchesPerStep, s.distinctModules]).toEqual([dispatches, modules]);
+  });
+
+  test('no loop of more than a few steps has a bound the shader compiler can see', () => {
+    // Mesa unrolls such loops and LLVM's compile time explodes (ops/op.ts, tripCount).
+    for (const file of ['specs/quickstart/rollout20.tx', 'bench/specs/w2.tx', 'specs/lorenz/mlp.tx'])
+      for (const m of planModules(specPlan(file, 8))) {
+        const constant = [...m.wgsl.matchAll(/for \([^;]*; [^;<]*< (\d+)u;/g)].map((x) => Number(x[1]));
+        expect(constant.filter((n) => n > 4), `${file} ${m.name}`).toEqual([]);
+      }
+  });
+});

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { RUN_FILES } from '../../src/train/outputs.js';
 import { TINY, tinyRun, trainRun } from './helpers.js';
+import { spawning } from '../budgets.js';
 
 function tx(...args: string[]) {
   const r = spawnSync(process.execPath, ['bin/tx.js', ...args], { encoding: 'utf8' });
@@ -22,7 +23,7 @@ function specFile(source: string): { dir: string; file: string } {
 
 const csvLosses = (dir: string) => readFileSync(join(dir, RUN_FILES.loss), 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
 
-describe('tx train', () => {
+describe('tx train', spawning(10), () => {
   test('trains, writes the run folder, evaluates', () => {
     const { dir, file } = specFile(TINY);
     const out = join(dir, 'run');
@@ -109,5 +110,5 @@ describe('tx train', () => {
     expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume').code).toBe(0);
     const whole = await trainRun(tinyRun(source, {}, file));
     expect(csvLosses(out)).toEqual(whole.history.map((h) => h.loss));
-  }, 30_000);
+  });
 });

@@ -61,6 +61,7 @@ function statsText(s: ReturnType<typeof planStats> & { config: string }): string
     `config ${s.config} (batch ${s.batch})`,
     `  kernels             ${s.kernels}`,
     `  dispatches per step ${s.dispatchesPerStep}`,
+    `  distinct modules    ${s.distinctModules} (pipelines to compile, besides the training step's gather and optimizer)`,
     `  arena               ${kib(s.arenaBytes)}`,
     `  inputs              ${kib(s.inputBytes)}`,
     `  peak activations    ${kib(s.peakActivationBytes)}`,

@@ -9,7 +9,7 @@ import { createExecutor, type Device } from '../../train/executors.js';
 import { prepareRun, type Run } from '../../train/session.js';
 import { evaluateEmulator, testSet } from '../../train/evaluate.js';
 import { RUN_FILES, clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
-import { progress } from '../../train/progress.js';
+import { progress, type Timing } from '../../train/progress.js';
 import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
 import { train } from '../../train/trainer.js';
@@ -44,7 +44,7 @@ export function register(program: Command): void {
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
       clearEvaluation(out);
       const t0 = Date.now();
-      let result: TrainResult;
+      let result: TrainResult & { timing: Timing };
       try {
         result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c) }, resume);
       } catch (e) {
@@ -54,7 +54,9 @@ export function register(program: Command): void {
       save(result.checkpoint, result.history);
       const ran = result.history.length - (resume?.step ?? 0);
       const say = (s: string) => process.stdout.write(s + '\n');
-      say(`trained ${file} (config ${run.config.name}: ${run.config.text}) on ${opts.device}: ${ran} steps in ${seconds(t0)} s (${rate(ran, t0)} steps/s)`);
+      const { compile, rate } = result.timing;
+      const how = [compile !== undefined && `${compile.toFixed(1)} s compiling, the first step included`, rate !== undefined && `then ${rate.toFixed(1)} steps/s`].filter(Boolean).join(', ');
+      say(`trained ${file} (config ${run.config.name}: ${run.config.text}) on ${opts.device}: ${ran} steps in ${seconds(t0)} s${how ? ` (${how})` : ''}`);
       const last = result.history.at(-1);
       if (last) say(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
       const o = result.outcome;
@@ -142,14 +144,16 @@ function deviceOption(): Option {
 }
 
 /** Trains with a progress display; Ctrl-C stops between steps (a second one kills, as usual). */
-async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
+async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
+  const bar = progress(run.train.steps, resume?.step ?? 0, label);
   const exec = await createExecutor(run, device);
+  if (exec.kernels) bar.compiling(exec.kernels);
   let stop = false;
   const onSigint = () => (stop = true);
   process.once('SIGINT', onSigint);
-  const bar = progress(run.train.steps, resume?.step ?? 0, label);
   try {
-    return await train(exec, run.plan, { ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
+    const result = await train(exec, run.plan, { ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
+    return { ...result, timing: bar.stop() };
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);
@@ -159,8 +163,4 @@ async function trainWithProgress(run: Run, device: Device, label: string, hooks:
 
 function seconds(t0: number): string {
   return ((Date.now() - t0) / 1000).toFixed(1);
-}
-
-function rate(steps: number, t0: number): string {
-  return (steps / Math.max(1e-3, (Date.now() - t0) / 1000)).toFixed(1);
 }

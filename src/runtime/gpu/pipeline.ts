@@ -6,7 +6,7 @@ import type { Memory } from '../../codegen/memory.js';
 import type { Plan } from '../../codegen/plan.js';
 import { plan } from '../../codegen/plan.js';
 import type { Phase } from '../../codegen/wgsl.js';
-import { dispatchOffsets, MAX_OFFSETS, moduleWgsl, OFFSETS_BINDING, OFFSETS_STRIDE } from '../../codegen/wgsl.js';
+import { groupModules, MAX_OFFSETS, moduleKey, OFFSETS_BINDING, OFFSETS_STRIDE } from '../../codegen/wgsl.js';
 import type { Target } from '../../codegen/target.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, fits, type SizedBuffer } from './buffers.js';
@@ -17,6 +17,8 @@ export interface CompiledPhases {
   groups: Phase[][];
   /** Per group; groups whose modules are the same text share one. */
   pipelines: GPUComputePipeline[];
+  /** Per group: whether its dispatch reads its offsets from the uniform. */
+  readsOffsets: boolean[];
   /** Every dispatch's arena offsets, OFFSETS_STRIDE bytes apart, for the OFFSETS_BINDING uniform. */
   offsets: GPUBuffer;
 }
@@ -38,23 +40,22 @@ export function planFor(device: GPUDevice, graph: Graph, maxBatch: number, targe
 /** `layout` must hold the bindings `decls` declares, with offsetsLayoutEntry() among them. */
 export async function compilePhases(device: GPUDevice, layout: GPUPipelineLayout, decls: string, phases: readonly Phase[], maxBatch: number): Promise<CompiledPhases> {
   const groups = groupPhases(phases, maxBatch);
+  const modules = groupModules(decls, groups);
   const table = new Uint32Array((groups.length * OFFSETS_STRIDE) / 4);
-  groups.forEach((g, j) => table.set(dispatchOffsets(g) ?? [], (j * OFFSETS_STRIDE) / 4));
+  modules.forEach((m, j) => table.set(m.offsets ?? [], (j * OFFSETS_STRIDE) / 4));
   const offsets = device.createBuffer({ size: table.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(offsets, 0, table);
-  // One at a time: Dawn on lavapipe aborted the process when several error
-  // scopes and pipeline creations were in flight together. Modules that
-  // differ only in comments (a layer at another time step) share a pipeline.
-  const byText = new Map<string, GPUComputePipeline>();
-  const pipelines: GPUComputePipeline[] = [];
-  for (const g of groups) {
-    const code = moduleWgsl(decls, g);
-    const key = code.replace(/^\s*\/\/.*\n/gm, '');
+  // All at once, so that a driver that compiles in parallel does. Modules
+  // that differ only in comments (a layer at another time step) share one.
+  const byText = new Map<string, Promise<GPUComputePipeline>>();
+  const pending = groups.map((g, j) => {
+    const { code } = modules[j]!;
+    const key = moduleKey(code);
     let p = byText.get(key);
-    if (!p) byText.set(key, (p = await createPipeline(device, layout, groupLabel(g), code)));
-    pipelines.push(p);
-  }
-  return { groups, pipelines, offsets };
+    if (!p) byText.set(key, (p = createPipeline(device, layout, groupLabel(g), code)));
+    return p;
+  });
+  return { groups, pipelines: await Promise.all(pending), readsOffsets: modules.map((m) => m.offsets !== undefined), offsets };
 }
 
 /** The layout entry of the offsets uniform. */
@@ -101,7 +102,7 @@ export function encodeDispatches(pass: GPUComputePassEncoder, group: GPUBindGrou
 
 /** The dispatches, in order, for a batch of `batch` samples. */
 export function phaseDispatches(c: CompiledPhases, batch: number): Dispatch[] {
-  return c.groups.map((g, j) => ({ label: groupLabel(g), pipeline: c.pipelines[j]!, offsets: dispatchOffsets(g) && j * OFFSETS_STRIDE, ...groupWorkgroups(g, batch) }));
+  return c.groups.map((g, j) => ({ label: groupLabel(g), pipeline: c.pipelines[j]!, offsets: c.readsOffsets[j] ? j * OFFSETS_STRIDE : undefined, ...groupWorkgroups(g, batch) }));
 }
 
 /**
@@ -110,14 +111,13 @@ export function phaseDispatches(c: CompiledPhases, batch: number): Dispatch[] {
  * write it to.
  */
 export async function createPipeline(device: GPUDevice, layout: GPUPipelineLayout, label: string, code: string): Promise<GPUComputePipeline> {
-  device.pushErrorScope('validation');
   const module = device.createShaderModule({ code, label });
-  const p = device.createComputePipeline({ layout, compute: { module, entryPoint: 'main' }, label });
-  const err = await guard(device, () => device.popErrorScope());
-  if (err) {
+  try {
+    return await guard(device, () => device.createComputePipelineAsync({ layout, compute: { module, entryPoint: 'main' }, label }));
+  } catch (e) {
+    if (!(e instanceof Error) || e.name !== 'GPUPipelineError') throw e;
     const info = await guard(device, () => module.getCompilationInfo());
     const msgs = info.messages.map((m) => `  ${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
-    throw new Error(`internal compiler error: kernel ${label} failed WGSL validation:\n${msgs || err.message}\n--- ${label} ---\n${code}`);
+    throw new Error(`internal compiler error: kernel ${label} failed WGSL validation:\n${msgs || e.message}\n--- ${label} ---\n${code}`);
   }
-  return p;
 }

@@ -92,6 +92,11 @@ export class GpuTrainProgram {
     return new GpuTrainProgram(device, compiled, optimizer, spec.maxBatch, buffers, bindGroup);
   }
 
+  /** Distinct pipelines: a layer at every time step is one. */
+  get pipelineCount(): number {
+    return new Set(this.compiled.pipelines).size;
+  }
+
   /** Floats in one region of the state: every parameter of the emulator. */
   get parameterCount(): number {
     return parameterCount(this.optimizer);
