@@ -16,6 +16,9 @@ export class GpuExecutor implements StepExecutor {
   get kernels(): number {
     return this.program.pipelineCount;
   }
+  get maxBatch(): number {
+    return this.program.maxBatch;
+  }
   /** The optimizer's count at the last restore. */
   private base = 0;
   /** Steps started since the last restore, and how many of their losses were read back. */
@@ -83,6 +86,11 @@ export class GpuExecutor implements StepExecutor {
   async restore(params: Params, state: OptState): Promise<void> {
     await this.applied();
     this.write(params, state);
+  }
+
+  /** Each distinct pipeline's first run (GpuTrainProgram.firstRuns); leaves the state changed. */
+  firstRuns(batch: number): Promise<{ label: string; ms: number }[]> {
+    return this.program.firstRuns(batch);
   }
 
   /** Per-dispatch times of a step (GpuTrainProgram.profile); leaves the state changed. */

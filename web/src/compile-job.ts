@@ -38,7 +38,7 @@ export interface Compiled {
   configs: string[];
   config?: string;
   /** What the compiled configuration gives, when it compiled. */
-  result?: { summary: string; kernels: number; steps: number };
+  result?: { summary: string; steps: number };
 }
 export interface View {
   type: 'view';
@@ -102,7 +102,6 @@ function compile(req: CompileRequest): Compiled {
     config: program.config.name,
     result: {
       summary: `${calls.join(' · ')} calls per step · ${s.plan.kernels} kernels · compiled in ${total.toFixed(0)} ms`,
-      kernels: s.plan.kernels,
       steps: fe.spec.train.steps,
     },
   };

@@ -36,7 +36,7 @@ const trainer = new Trainer(
     losses: $('losses'),
     dl: ['dl-safetensors', 'dl-json', 'dl-loss'].map((id) => $<HTMLButtonElement>(id)),
   },
-  () => ({ file: state.file, kernels: state.last?.result?.kernels ?? 0, input: () => compiler.runInput(), data: picker.data }),
+  () => ({ file: state.file, input: () => compiler.runInput(), data: picker.data }),
 );
 const picker = new DataPicker({ box: $('data-picker'), why: $('data-why'), input: $<HTMLInputElement>('data-input'), status: $('data-status') }, () => compileNow());
 

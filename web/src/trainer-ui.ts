@@ -26,7 +26,6 @@ export interface TrainerElements {
 /** What a run needs from the rest of the page when Train is pressed. */
 export interface RunSource {
   file: string;
-  kernels: number;
   input(): Promise<RunInput>;
   data: PickedData | undefined;
 }
@@ -115,22 +114,29 @@ export class Trainer {
     let last: LossRecord | undefined;
     let frame = 0;
     const c0 = performance.now();
-    el.progress.textContent = device === 'gpu' ? `compiling ${src.kernels} kernels…` : `preparing ${run.train.steps} steps…`;
+    el.progress.textContent = device === 'gpu' ? 'compiling…' : `preparing ${run.train.steps} steps…`;
     const exec = await makeExecutor(run, device);
-    const compiled = device === 'gpu' ? `compiled ${src.kernels} kernels in ${((performance.now() - c0) / 1000).toFixed(1)} s · ` : '';
-    const t0 = performance.now();
+    // As tx train counts: a driver may compile at a pipeline's first use, so
+    // compiling ends with the first step, and the rate counts the steps after it.
+    if (exec.kernels) el.progress.textContent = `compiling ${exec.kernels} kernels…`;
+    let compiled = '';
+    let t0 = performance.now();
     const draw = () => {
       frame = 0;
       this.plot.set(xs, ys);
       if (!last) return;
       const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
-      const rate = xs.length / secs;
+      const rate = (xs.length - 1) / secs;
       const eta = (run.train.steps - last.step - 1) / Math.max(1e-9, rate);
       el.progress.textContent = `${compiled}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
     };
     el.progress.textContent = compiled || el.progress.textContent;
     const res: TrainResult = await trainPage(exec, run, {
       onStep(r) {
+        if (!last) {
+          t0 = performance.now();
+          if (exec.kernels) compiled = `compiled ${exec.kernels} kernels in ${((t0 - c0) / 1000).toFixed(1)} s · `;
+        }
         last = r;
         xs.push(r.step);
         ys.push(r.loss > 0 ? r.loss : NaN);

@@ -5,7 +5,11 @@ import { SMALL_WORKGROUP } from '../../codegen/fuse.js';
 import { plan, planModules, planStats, planText } from '../../codegen/plan.js';
 import { GENERIC } from '../../codegen/target.js';
 import { printGraph } from '../../ir/print.js';
+import type * as A from '../../dsl/ast.js';
+import type { ChainProgram } from '../../frontend.js';
 import { runPasses } from '../../passes/pipeline.js';
+import { gpuExecutor } from '../../train/executors.js';
+import { prepareRun } from '../../train/session.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
 
@@ -29,13 +33,15 @@ export function register(program: Command): void {
     .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch)", positiveInt)
     .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
     .option('--json', 'with --stats: as JSON')
+    .option('--time', "stats, and: build the training step on this machine's GPU and time each distinct pipeline's first run (its compile, on lavapipe)")
     .option('--subgroup <lanes>', 'plan for subgroups of this many lanes (2, 4, 8 or 16), as the runtime does on a CPU adapter such as lavapipe (8)', lanes)
-    .action((file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; subgroup?: number }) => {
+    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; subgroup?: number }) => {
       const fe = loadSpec(file);
       const batch = opts.batch ?? fe.spec.train.batch;
       const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: plan(runPasses(p.graph, fe.spec).at(-1)!.graph, batch, opts.subgroup ? { subgroup: opts.subgroup } : GENERIC) }));
-      if (opts.stats) {
-        const stats = compiled.map(({ p, plan: pl }) => ({ config: p.config.name, ...planStats(pl) }));
+      if (opts.stats || opts.time) {
+        const stats = [];
+        for (const { p, plan: pl } of compiled) stats.push({ config: p.config.name, ...planStats(pl), ...(opts.time && { compile: await compileTimes(fe.spec, p) }) });
         if (opts.json) process.stdout.write(JSON.stringify(stats, null, 2) + '\n');
         else for (const s of stats) process.stdout.write(statsText(s));
         return;
@@ -55,8 +61,37 @@ export function register(program: Command): void {
     });
 }
 
-function statsText(s: ReturnType<typeof planStats> & { config: string }): string {
+/**
+ * The training step built on this machine's device as `tx train` builds it:
+ * the seconds to create its pipelines, and each distinct one's first run.
+ */
+async function compileTimes(spec: A.Spec, p: ChainProgram): Promise<CompileTimes> {
+  const run = prepareRun(spec, p);
+  const t0 = performance.now();
+  const exec = await gpuExecutor(run);
+  const create = (performance.now() - t0) / 1000;
+  try {
+    const firsts = await exec.firstRuns(exec.maxBatch);
+    return { create, firstRuns: firsts.map((f) => ({ label: f.label, seconds: f.ms / 1000 })) };
+  } finally {
+    exec.dispose();
+  }
+}
+
+interface CompileTimes {
+  create: number;
+  firstRuns: { label: string; seconds: number }[];
+}
+
+function statsText(s: ReturnType<typeof planStats> & { config: string; compile?: CompileTimes }): string {
   const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+  const c = s.compile;
+  const times = c
+    ? [
+        `  training step on this GPU: pipelines created in ${c.create.toFixed(2)} s; first run of each (lavapipe compiles then), ${c.firstRuns.reduce((a, f) => a + f.seconds, 0).toFixed(2)} s in all:`,
+        ...c.firstRuns.map((f) => `    ${f.seconds.toFixed(3)} s  ${f.label}`),
+      ]
+    : [];
   return [
     `config ${s.config} (batch ${s.batch})`,
     `  kernels             ${s.kernels}`,
@@ -65,5 +100,6 @@ function statsText(s: ReturnType<typeof planStats> & { config: string }): string
     `  arena               ${kib(s.arenaBytes)}`,
     `  inputs              ${kib(s.inputBytes)}`,
     `  peak activations    ${kib(s.peakActivationBytes)}`,
+    ...times,
   ].join('\n') + '\n';
 }

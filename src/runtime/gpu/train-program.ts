@@ -161,19 +161,7 @@ export class GpuTrainProgram {
    * it runs steps' kernels on the current state, so profile a throwaway run.
    */
   async profile(batch: number, reps: number): Promise<{ label: string; ms: number }[]> {
-    const q = this.device.queue;
-    q.writeBuffer(this.buffers.windows, 0, new Uint32Array(batch));
-    q.writeBuffer(this.buffers.uniform, 0, stepUniform(batch, 0, 1, 1));
-    const time = async (d: Dispatch | undefined, n: number) => {
-      const enc = this.device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      if (d) encodeDispatches(pass, this.bindGroup, Array<Dispatch>(n).fill(d));
-      pass.end();
-      const t0 = performance.now();
-      q.submit([enc.finish()]);
-      await q.onSubmittedWorkDone();
-      return performance.now() - t0;
-    };
+    const time = this.timer(batch);
     const median = async (d: Dispatch | undefined, n: number) => {
       const ts: number[] = [];
       for (let k = 0; k < 5; k++) ts.push(await time(d, n));
@@ -184,6 +172,40 @@ export class GpuTrainProgram {
     const ds = this.dispatches(batch);
     for (let j = 0; j < ds.length; j++) out.push({ label: `${ds[j]!.label} [${ds[j]!.x}x${ds[j]!.y}]`, ms: Math.max(0, (await median(ds[j], reps)) - empty) / reps });
     return out;
+  }
+
+  /**
+   * The first dispatch of each distinct pipeline, alone, timed: on a driver
+   * that compiles a pipeline at its first use (lavapipe) that is its compile
+   * time. Like profile, it changes the state: time a throwaway run.
+   */
+  async firstRuns(batch: number): Promise<{ label: string; ms: number }[]> {
+    const time = this.timer(batch);
+    const seen = new Set<GPUComputePipeline>();
+    const out: { label: string; ms: number }[] = [];
+    for (const d of this.dispatches(batch)) {
+      if (seen.has(d.pipeline)) continue;
+      seen.add(d.pipeline);
+      out.push({ label: d.label, ms: await time(d, 1) });
+    }
+    return out;
+  }
+
+  /** Times `n` copies of a dispatch in one command buffer, on a step of `batch` zero windows. */
+  private timer(batch: number): (d: Dispatch | undefined, n: number) => Promise<number> {
+    const q = this.device.queue;
+    q.writeBuffer(this.buffers.windows, 0, new Uint32Array(batch));
+    q.writeBuffer(this.buffers.uniform, 0, stepUniform(batch, 0, 1, 1));
+    return async (d, n) => {
+      const enc = this.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      if (d) encodeDispatches(pass, this.bindGroup, Array<Dispatch>(n).fill(d));
+      pass.end();
+      const t0 = performance.now();
+      q.submit([enc.finish()]);
+      await q.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
   }
 
   /** Dispatches per step: gather, the graph's kernels, the optimizer (light neighbours merged). */
