@@ -90,6 +90,13 @@ function expectSameLosses(page: number[], cli: number[], rel: number): void {
 
 const editorText = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('.cm-content > .cm-line'), (l) => l.textContent).join('\n'));
 
+/** Shows a view's tab and returns its text once the worker has sent it: it sends a tab's text when the tab is shown. */
+async function showTab(page: Page, name: string): Promise<string> {
+  await page.click(`[data-tab=${name}]`);
+  await page.waitForFunction((n) => (document.getElementById(`pane-${n}`)?.textContent ?? '') !== '', name);
+  return (await page.textContent(`#pane-${name}`))!;
+}
+
 describe('the playground in Chromium', () => {
   test('quickstart: pick it, see it drawn, train it, download the parameters; then an error underlined where it is', async () => {
     const { page, errors } = await open('#example=showcase/supervised-one-step.tx');
@@ -114,14 +121,10 @@ describe('the playground in Chromium', () => {
     expect(await page.textContent('#verdict')).toContain('ok');
 
     // The other views are there and are the compiler's.
-    await page.click('[data-tab=ir]');
-    expect(await page.textContent('#pane-ir')).toMatch(/^%u5 += call emulator\(%u4\) +f32\[B,1,30\]  grad$/m);
-    await page.click('[data-tab=plan]');
-    expect(await page.textContent('#pane-plan')).toMatch(/^# config main: supervised rollout 5\n# batch 32: \d+ kernels/);
-    await page.click('[data-tab=wgsl]');
-    expect(await page.textContent('#pane-wgsl')).toContain('@compute @workgroup_size(');
-    await page.click('[data-tab=stats]');
-    expect(await page.textContent('#pane-stats')).toContain('dispatches per step');
+    expect(await showTab(page, 'ir')).toMatch(/^%u5 += call emulator\(%u4\) +f32\[B,1,30\]  grad$/m);
+    expect(await showTab(page, 'plan')).toMatch(/^# config main: supervised rollout 5\n# batch 32: \d+ kernels/);
+    expect(await showTab(page, 'wgsl')).toContain('@compute @workgroup_size(');
+    expect(await showTab(page, 'stats')).toContain('dispatches per step');
     await page.click('[data-tab=draw]');
 
     // The editor wraps long lines between `key value` pairs, never inside one.
@@ -244,8 +247,7 @@ describe('the playground in Chromium', () => {
     expect(await page.textContent('#gpu')).toBe('WebGPU: not available');
     expect(await page.textContent('#verdict')).toContain('ok');
     expect(await page.locator('#pane-draw svg g.node.emulator').count()).toBeGreaterThan(0);
-    await page.click('[data-tab=ir]');
-    expect(await page.textContent('#pane-ir')).toContain('call emulator(');
+    expect(await showTab(page, 'ir')).toContain('call emulator(');
     await page.click('[data-tab=draw]');
     await page.screenshot({ path: join(OUT, 'playground-no-webgpu.png') });
     expect(errors).toEqual([]);
