@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:fresh`: what a user's first minutes look like. Clones this
 # repository's committed HEAD into a temporary folder, points Mesa's shader
-# cache at a new empty folder (so lavapipe compiles every pipeline, as on a
-# fresh machine), and runs the README's two commands there, printing each
+# cache and npm's cache at new empty folders (so lavapipe compiles every
+# pipeline and npm downloads every package, as on a fresh machine), and runs the README's two commands there, printing each
 # one's wall time and exit status. Not part of `npm test`: it takes minutes.
 #
 #   --keep         leave the clone (and its shader cache) for a look afterwards
@@ -38,9 +38,11 @@ trap cleanup EXIT
 git clone --quiet --no-checkout "$repo" "$tmp/txc"
 git -C "$tmp/txc" fetch --quiet "$repo" "$sha"
 git -C "$tmp/txc" checkout --quiet --detach "$sha"
-mkdir "$tmp/shader-cache"
+mkdir "$tmp/shader-cache" "$tmp/npm-cache"
 export MESA_SHADER_CACHE_DIR=$tmp/shader-cache
-echo "test-fresh: cloned ${sha:0:12} into $tmp/txc; shader cache $MESA_SHADER_CACHE_DIR (empty)" >&2
+# An empty npm cache too: the packages come from the registry, as on a new machine.
+export npm_config_cache=$tmp/npm-cache
+echo "test-fresh: cloned ${sha:0:12} into $tmp/txc; shader cache $MESA_SHADER_CACHE_DIR and npm cache $npm_config_cache (empty)" >&2
 if $clone_only; then
   echo "test-fresh: --clone-only: would run 'npm run quickstart' and 'npm test' in $tmp/txc" >&2
   exit 0
