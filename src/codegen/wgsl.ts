@@ -24,10 +24,11 @@ export const STEP_STRUCT = 'struct Step { B: u32, lr: f32, c1: f32, c2: f32, z: 
 export const STEP_UNIFORM_BYTES = 32;
 
 /**
- * Arena offsets a lone kernel reads from a uniform, at a dynamic offset per
- * dispatch, instead of as literals: then the same layer at every time step is
- * one WGSL module and one pipeline. On lavapipe, which compiles each pipeline
- * with LLVM, this divides compile time by about the rollout length.
+ * Arena offsets a dispatch reads from a uniform, at a dynamic offset per
+ * dispatch, where another dispatch then shares its module (groupModules):
+ * the same layer at every time step is one WGSL module and one pipeline.
+ * On lavapipe, which compiles each pipeline with LLVM, this divides compile
+ * time by about the rollout length.
  */
 export const OFFSETS_BINDING = 5;
 export const MAX_OFFSETS = 64;
@@ -288,7 +289,9 @@ export function groupModules(decls: string, groups: readonly (readonly Phase[])[
   for (const m of viaUniform) seen.set(moduleKey(m.code), (seen.get(moduleKey(m.code)) ?? 0) + 1);
   return groups.map((g, j) => {
     const m = viaUniform[j]!;
-    if (!m.offsets || seen.get(moduleKey(m.code))! > 1) return m;
+    // No offsets, or too many for the uniform: its code holds literals already.
+    if (!m.offsets?.length) return { code: m.code, offsets: undefined };
+    if (seen.get(moduleKey(m.code))! > 1) return m;
     return { code: moduleWgsl(decls, g, undefined), offsets: undefined };
   });
 }

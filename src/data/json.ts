@@ -7,7 +7,7 @@ import { describeJson } from '../util/describe.js';
 import { sizeOf, type Trajectories } from './trajectories.js';
 
 /** NumPy's own limit on dimensions (numpy < 2); deeper nesting is a damaged or hostile file. */
-export const MAX_DIMS = 32;
+const MAX_DIMS = 32;
 
 /** Parses JSON trajectories; `source` names the file in error messages. */
 export function readJson(text: string, source: string): Trajectories {

@@ -39,8 +39,6 @@ export interface NpyHeader {
   shape: number[];
   descr: string;
   dataStart: number;
-  /** The bytes the data section must have. */
-  dataBytes: number;
 }
 
 /**
@@ -92,7 +90,7 @@ export function readNpyHeader(head: Uint8Array, fileSize: number, source: string
   if (fileSize - dataStart !== dataBytes) {
     throw fail(`shape [${shape.join(', ')}] of ${descr} needs ${dataBytes} data bytes but the file has ${fileSize - dataStart}`);
   }
-  return { shape, descr, dataStart, dataBytes };
+  return { shape, descr, dataStart };
 }
 
 /** Parses a .npy file; `source` names the file in error messages. */

@@ -78,7 +78,7 @@ export const conv1d_t: OpDef = {
         stmts: [
           `let ${b} = ${coord(c.out, 0, i)}; let ${ch} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
           `var ${acc} = 0.0;`,
-          `for (var ${o} = 0u; ${o} < ${tripCount(O)}; ${o}++) { for (var ${k} = 0u; ${k} < ${K}u; ${k}++) {`,
+          `for (var ${o} = 0u; ${o} < ${tripCount(O)}; ${o}++) { for (var ${k} = 0u; ${k} < ${tripCount(K)}; ${k}++) {`,
           `  ${acc} += ${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}`)} * ${y};`,
           `} }`,
         ],

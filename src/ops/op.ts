@@ -154,7 +154,6 @@ export type ReuseCtx = Pick<WgslCtx, 'out' | 'ins' | 'attrs'>;
 /** Shapes and the device's target: what picks a register block. */
 export type TileCtx = ReuseCtx & { readonly target: Target };
 
-/** A size as a WGSL u32 expression: the batch is the uniform `u.B`. */
 /** Loops of at most this many steps keep a constant bound (tripCount). */
 const SHORT_LOOP = 4;
 
@@ -169,6 +168,7 @@ export function tripCount(n: number): string {
   return n <= SHORT_LOOP ? `${n}u` : `(${n}u + u.z)`;
 }
 
+/** A size as a WGSL u32 expression: the batch is the uniform `u.B`. */
 export function dimExpr(d: Dim): string {
   return d === 'B' ? 'u.B' : `${d}u`;
 }

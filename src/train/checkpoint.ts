@@ -24,6 +24,7 @@ export function checkpointToJson(c: Checkpoint, run: string): string {
     run,
     step: c.step,
     horizon: c.horizon,
+    target: c.target,
     params: encodeParams(c.params),
     optimizer: opt.kind === 'adam' ? { kind: opt.kind, count: opt.count, mu: encodeParams(opt.mu), nu: encodeParams(opt.nu) } : opt,
     history: c.history.map((r) => [r.step, r.epoch, r.loss]),
@@ -49,9 +50,12 @@ export function checkpointFromJson(text: string, run: string, decls: readonly Pa
   if (!isCount(step)) throw bad(`"step" is ${describeJson(step)}, not a step count`);
   const horizon = obj.horizon ?? blockSteps;
   if (!isCount(horizon) || horizon < 1) throw bad(`"horizon" is ${describeJson(horizon)}, not a positive step count`);
+  const target = obj.target ?? horizon;
+  if (!isCount(target) || target < 1) throw bad(`"target" is ${describeJson(target)}, not a positive step count`);
   return {
     step,
     horizon,
+    target,
     params: decodeParams(obj.params, 'params', decls, bad),
     optimizer: decodeOptimizer(obj.optimizer, decls, bad, optimizer),
     history: decodeHistory(obj.history, step, bad),

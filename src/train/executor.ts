@@ -53,4 +53,6 @@ export interface StepExecutor {
    * modules; lavapipe compiles each at its first dispatch). Absent on the CPU.
    */
   readonly kernels?: number;
+  /** Losses come back this many steps at a time (1 when absent): the first arrives once that many steps ran. */
+  readonly readback?: number;
 }

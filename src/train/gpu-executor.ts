@@ -13,6 +13,7 @@ import { ADAM, optimizer, type OptState } from './optimizer.js';
 export class GpuExecutor implements StepExecutor {
   /** Two groups: one being read while the next fills, so the queue never drains. */
   readonly lag = 2 * LOSS_GROUP;
+  readonly readback = LOSS_GROUP;
   get kernels(): number {
     return this.program.pipelineCount;
   }

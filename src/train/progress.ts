@@ -8,19 +8,19 @@ import cliProgress from 'cli-progress';
 import type { LossRecord } from './trainer.js';
 
 export interface Progress {
-  /** Says that `kernels` pipelines are being compiled; the first update ends that phase. */
-  compiling(kernels: number): void;
+  /**
+   * Says that `kernels` pipelines are being compiled; the first update ends
+   * that phase. Losses come back `readback` steps at a time, so that many
+   * steps had run by then.
+   */
+  compiling(kernels: number, readback?: number): void;
   /** `done`: steps completed out of the total. */
   update(done: number, r: LossRecord): void;
   /** Clears the bar: what follows is the run's summary, for which it says how the time went. */
   stop(): Timing;
 }
 
-/** Seconds compiling (the first step included), and steps per second after that, where known. */
-export interface Timing {
-  compile?: number;
-  rate?: number;
-}
+import type { Timing } from './report.js';
 
 /** Lines a non-terminal run prints over its whole length. */
 const PLAIN_LINES = 10;
@@ -28,13 +28,15 @@ const PLAIN_LINES = 10;
 export function progress(total: number, start = 0, label = '', stream: NodeJS.WriteStream = process.stderr): Progress {
   const prefix = label ? `${label} ` : '';
   const t0 = Date.now();
-  let compile: { kernels: number; t0: number } | undefined;
+  let compile: { kernels: number; t0: number; readback: number } | undefined;
   // The rate counts from the first step seen: before it, the device compiled.
   let first: { done: number; t: number } | undefined;
   const began = (done: number) => {
     if (first) return false;
-    first = { done, t: Date.now() };
-    if (compile) stream.write(`${prefix}compiled ${compile.kernels} kernels in ${((first.t - compile.t0) / 1000).toFixed(1)} s (the first step included)\n`);
+    // The steps whose losses came back with the first one ran before it.
+    first = { done: Math.min(total, done + (compile?.readback ?? 1) - 1), t: Date.now() };
+    const ran = first.done - start;
+    if (compile) stream.write(`${prefix}compiled ${compile.kernels} kernels in ${((first.t - compile.t0) / 1000).toFixed(1)} s (the first ${ran === 1 ? 'step' : `${ran} steps`} included)\n`);
     return true;
   };
   let last = start;
@@ -48,8 +50,8 @@ export function progress(total: number, start = 0, label = '', stream: NodeJS.Wr
     loss: r.loss.toExponential(4),
     rate: first && done > first.done ? ((done - first.done) / Math.max(1e-3, (Date.now() - first.t) / 1000)).toFixed(1) : '-',
   });
-  const compiling = (kernels: number) => {
-    compile = { kernels, t0 };
+  const compiling = (kernels: number, readback = 1) => {
+    compile = { kernels, t0, readback };
     stream.write(`${prefix}compiling ${kernels} kernels…\n`);
   };
   if (!stream.isTTY) {

@@ -3,6 +3,18 @@
 import type { Evaluation } from './evaluate.js';
 import type { UpwindDistance } from './upwind.js';
 
+/** Seconds compiling (up to the first loss read back), and steps per second after that, where known. */
+export interface Timing {
+  compile?: number;
+  rate?: number;
+}
+
+/** The first line of a run's summary. */
+export function trainedText(file: string, config: { name: string; text: string }, device: string, steps: number, seconds: number, t: Timing): string {
+  const how = [t.compile !== undefined && `${t.compile.toFixed(1)} s compiling and the first steps`, t.rate !== undefined && `${t.compile !== undefined ? 'then ' : ''}${t.rate.toFixed(1)} steps/s`].filter(Boolean).join(', ');
+  return `trained ${file} (config ${config.name}: ${config.text}) on ${device}: ${steps} steps in ${seconds.toFixed(1)} s${how ? ` (${how})` : ''}`;
+}
+
 export function evaluationText(e: Evaluation): string {
   if (!e.nrmse.length) return `evaluation: the trajectories are too short for a rollout step`;
   const cells = e.nrmse.map((r) => `step ${r.step}: ${r.value.toExponential(3)}`).join('   ');

@@ -29,6 +29,8 @@ export interface Checkpoint {
    * of the run it extends; past the horizon the rate holds its final value.
    */
   horizon: number;
+  /** The steps the run was asked for: where a plain --resume continues to. */
+  target: number;
   params: Params;
   optimizer: OptState;
   /** The losses of steps 0..step-1. */
@@ -86,6 +88,7 @@ export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHoo
   const snapshot = async (step: number): Promise<Checkpoint> => ({
     step,
     horizon,
+    target: t.steps,
     params: await exec.params(),
     optimizer: await exec.optimizerState(),
     history: history.slice(0, step),

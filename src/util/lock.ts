@@ -30,7 +30,8 @@ export function lockFolder(dir: string, command: string): () => void {
   const me: Owner = { pid: process.pid, started: new Date().toISOString(), command };
   if (!tryCreate(path, me)) {
     const owner = readOwner(path);
-    if (owner && processAlive(owner.pid)) throw inUse(dir, path, owner);
+    // Taken over only from an owner known to be dead: a lock that cannot be read is refused.
+    if (!owner || processAlive(owner.pid)) throw inUse(dir, path, owner);
     // Its owner died without releasing it. Two runs taking over the same dead
     // lock in the same instant is the one race this leaves open.
     rmSync(path, { force: true, recursive: true });
@@ -45,19 +46,30 @@ export function lockFolder(dir: string, command: string): () => void {
 }
 
 function inUse(dir: string, path: string, owner: Owner | undefined): UserError {
-  const who = owner ? `${owner.command} (pid ${owner.pid}, started ${owner.started})` : 'a run that has just started';
+  const who = owner ? `${owner.command} (pid ${owner.pid}, started ${owner.started})` : `an owner ${path} does not name (it cannot be read)`;
   return new UserError(
     `${dir} is in use by another run: ${who}`,
     `wait for it to finish or choose another output folder; if no such process is running, delete ${path}`,
   );
 }
 
-/** Complete before visible: written aside, then hard-linked into place, which fails if a lock exists. */
+/**
+ * Complete before visible: written aside, then hard-linked into place, which
+ * fails if a lock exists. A file system without hard links (exFAT, some
+ * network shares) gets an exclusive create instead.
+ */
 function tryCreate(path: string, owner: Owner): boolean {
   const tmp = tempPath(path);
+  const text = JSON.stringify(owner) + '\n';
   try {
-    writeOps.writeFileSync(tmp, JSON.stringify(owner) + '\n');
-    linkSync(tmp, path);
+    writeOps.writeFileSync(tmp, text);
+    try {
+      linkSync(tmp, path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+      writeOps.writeFileSync(path, text, { flag: 'wx' });
+    }
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -3,7 +3,7 @@
 // UserError that leaves no temporary file, and what the path names already is
 // respected: a folder or a device is refused, never replaced by a file.
 import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../dsl/diagnostics.js';
 import { notRegular } from './files.js';
 import { processAlive } from './process.js';
@@ -14,10 +14,11 @@ import { processAlive } from './process.js';
  */
 export const writeOps = { writeFileSync, renameSync };
 
-const TEMP = /\.tmp-(\d+)$/;
+/** A name only txc makes, so that sweeping dead runs' files never touches another tool's. */
+const TEMP = /^\..+\.txc-(\d+)\.tmp$/;
 
 export function tempPath(path: string, pid = process.pid): string {
-  return `${path}.tmp-${pid}`;
+  return join(dirname(path), `.${basename(path)}.txc-${pid}.tmp`);
 }
 
 export function writeAtomic(path: string, data: string | Uint8Array): void {
@@ -41,13 +42,20 @@ export function writeAtomic(path: string, data: string | Uint8Array): void {
 
 /** Where writing `path` lands: itself, or the regular file a symbolic link points at (the link is kept). */
 function writableTarget(path: string): string {
-  const link = lstatSync(path, { throwIfNoEntry: false });
-  if (!link) return path;
-  const stats = link.isSymbolicLink() ? statSync(path, { throwIfNoEntry: false }) : link;
+  let link, stats, real;
+  try {
+    link = lstatSync(path, { throwIfNoEntry: false });
+    if (!link) return path;
+    stats = link.isSymbolicLink() ? statSync(path, { throwIfNoEntry: false }) : link;
+    real = stats && link.isSymbolicLink() ? realpathSync(path) : path;
+  } catch (e) {
+    // A part of the path that is a file (ENOTDIR), a loop of links, no permission.
+    throw new UserError(`cannot write ${path}: ${errnoText(e)}`, 'give the path of a file to create or replace');
+  }
   if (!stats) throw new UserError(`cannot write ${path}: it is a symbolic link to nothing`, 'remove the link, or give another output path');
   const why = notRegular(stats);
   if (why) throw new UserError(`cannot write ${path}: ${why}`, 'give the path of a file to create or replace; without -o/--output the result goes to standard output');
-  return link.isSymbolicLink() ? realpathSync(path) : path;
+  return real;
 }
 
 const swept = new Set<string>();
@@ -91,6 +99,8 @@ export function errnoText(e: unknown): string {
     case 'ENOTDIR':
     case 'EEXIST':
       return 'a part of the path is a file, not a folder';
+    case 'ELOOP':
+      return 'its symbolic links form a loop';
     default:
       return (e as Error).message;
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { UserError } from '../../src/dsl/diagnostics.js';
 import { LOCK_FILE, lockFolder } from '../../src/util/lock.js';
-import { writeAtomic, writeOps } from '../../src/util/write.js';
+import { tempPath, writeAtomic, writeOps } from '../../src/util/write.js';
 import { TINY } from '../train/helpers.js';
 import { spawning } from '../budgets.js';
 
@@ -21,7 +21,7 @@ function tx(...args: string[]) {
 }
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'tx-outputs-'));
-const temps = (dir: string) => readdirSync(dir).filter((n) => /\.tmp-\d+$/.test(n));
+const temps = (dir: string) => readdirSync(dir).filter((n) => /\.txc-\d+\.tmp$/.test(n));
 
 /** A pid that was alive and is not any more. */
 function deadPid(): number {
@@ -29,6 +29,13 @@ function deadPid(): number {
 }
 
 describe('-o naming something that is not a file to create or replace', spawning(6), () => {
+  test('a path through a file: an error, not a stack trace', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    const r = tx('params', QUICK, '-o', join(dir, 'notes.txt', 'p.json'));
+    expect(r).toMatchObject({ code: 1, err: `error: cannot write ${join(dir, 'notes.txt', 'p.json')}: a part of the path is a file, not a folder\n  hint: give the path of a file to create or replace\n` });
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+  });
   test('a folder: an error naming it, no temporary file left', () => {
     const dir = fresh();
     const r = tx('params', QUICK, '-o', dir);
@@ -98,13 +105,21 @@ describe('a write that fails', spawning(6), () => {
 
 test('temporary files of dead runs are swept when a later run writes there; a live one’s are kept', spawning(6), () => {
   const dir = fresh();
-  const dead = join(dir, `loss.csv.tmp-${deadPid()}`);
-  const live = join(dir, `loss.csv.tmp-${process.ppid}`);
+  const dead = tempPath(join(dir, 'loss.csv'), deadPid());
+  const live = tempPath(join(dir, 'loss.csv'), process.ppid);
   writeFileSync(dead, 'torn');
   writeFileSync(live, 'being written');
   writeAtomic(join(dir, 'loss.csv'), 'step,epoch,loss\n');
   expect(existsSync(dead)).toBe(false);
   expect(existsSync(live)).toBe(true);
+});
+
+test("another tool's file that looks temporary is never swept", () => {
+  const dir = fresh();
+  const theirs = join(dir, `backup.tmp-${deadPid()}`);
+  writeFileSync(theirs, 'not txc');
+  writeAtomic(join(dir, 'loss.csv'), 'step,epoch,loss\n');
+  expect(readFileSync(theirs, 'utf8')).toBe('not txc');
 });
 
 describe('the --out lock', spawning(6), () => {
@@ -117,6 +132,12 @@ describe('the --out lock', spawning(6), () => {
     release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
     again()();
+  });
+  test('a lock that cannot be read is refused, not taken over', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, LOCK_FILE), 'garbage');
+    expect(() => lockFolder(dir, 'tx train b.tx')).toThrow(`${dir} is in use by another run: an owner ${join(dir, LOCK_FILE)} does not name (it cannot be read)`);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe('garbage');
   });
   test('a lock whose process died is taken over', () => {
     const dir = fresh();

@@ -115,7 +115,7 @@ describe('damaged checkpoints name the field that is wrong', () => {
   const good = () => {
     const w = { shape: [1, 2], data: new Float64Array([1, 2]) };
     const params = new Map([['w', w]]);
-    const c = { step: 2, horizon: 2, params, optimizer: { kind: 'adam' as const, count: 2, mu: params, nu: params }, history: [{ step: 0, epoch: 0, loss: 1 }, { step: 1, epoch: 0, loss: 0.5 }] };
+    const c = { step: 2, horizon: 2, target: 2, params, optimizer: { kind: 'adam' as const, count: 2, mu: params, nu: params }, history: [{ step: 0, epoch: 0, loss: 1 }, { step: 1, epoch: 0, loss: 0.5 }] };
     return JSON.parse(checkpointToJson(c, 'key')) as Record<string, unknown>;
   };
   const read = (edit: (c: Record<string, unknown>) => void, kind: 'adam' | 'sgd' = 'adam') => {

@@ -36,6 +36,8 @@ describe('tx train', spawning(10), () => {
     for (const f of Object.values(RUN_FILES)) expect(existsSync(join(out, f))).toBe(true);
     expect(csvLosses(out)).toHaveLength(7);
     expect(r.err).toContain('step 7/7'); // not a terminal: plain progress lines
+    // Compiling has its own line and time; losses come back 10 steps at a time, so all 7 ran by then.
+    expect(r.err).toMatch(/^compiling (\d+) kernels…\ncompiled \1 kernels in [\d.]+ s \(the first 7 steps included\)\n/m);
   });
 
   test('a diverging run stops with exit 1 and says where', () => {
@@ -71,6 +73,8 @@ describe('tx train', spawning(10), () => {
     expect(csvLosses(out)).toEqual(whole.history.map((h) => h.loss));
     // Finished already: said so, files untouched; fewer steps than trained: refused, with a hint.
     expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '7')).toMatchObject({ code: 0, out: expect.stringContaining('has trained its 7 steps already: nothing to do') });
+    // A plain --resume continues to the steps the run was asked for (7), not the train block's (10).
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume')).toMatchObject({ code: 0, out: expect.stringContaining('has trained its 7 steps already: nothing to do') });
     expect(existsSync(join(out, RUN_FILES.evaluation))).toBe(true);
     expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '5')).toMatchObject({
       code: 1,

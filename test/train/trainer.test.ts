@@ -81,6 +81,7 @@ describe('resume', () => {
     const c: Checkpoint = {
       step: 1,
       horizon: 7,
+      target: 7,
       params: new Map([['layers.0.weight', { shape: [1, 1, 2], data: Float64Array.of(-0, 0.1 + 0.2) }]]),
       optimizer: { kind: 'sgd', count: 1 },
       history: [{ step: 0, epoch: 0, loss: 1 / 3 }],
@@ -127,7 +128,7 @@ describe('a non-finite loss', () => {
     const run = tinyRun();
     const huge = new Map([['layers.0.weight', { shape: [1, 1, 2], data: Float64Array.of(1e200, -1e200) }]]);
     const history = [0, 1].map((step) => ({ step, epoch: 0, loss: 1 }));
-    const r = await trainRun(run, {}, { step: 2, horizon: 10, params: huge, optimizer: { kind: 'adam', count: 2, mu: huge, nu: huge }, history });
+    const r = await trainRun(run, {}, { step: 2, horizon: 10, target: 10, params: huge, optimizer: { kind: 'adam', count: 2, mu: huge, nu: huge }, history });
     expect(r.outcome).toMatchObject({ status: 'nonfinite', step: 2, recovered: false });
     expect(r.checkpoint.step).toBe(2);
     expect(bits(r.checkpoint.params)).toEqual(bits(huge));

@@ -79,11 +79,12 @@ async function compileNow(): Promise<void> {
     c = await compiler.compile({ text, file: state.file, config: state.config, dataShape: picker.data?.trajectories.shape.slice(2) });
   } catch (e) {
     if (e instanceof Superseded) return;
-    clearTimeout(busy);
     problems.bug(e instanceof CompilerBug ? e.message : String(e));
     return;
+  } finally {
+    // Also when superseded: a newer compile may finish before this timer fires.
+    clearTimeout(busy);
   }
-  clearTimeout(busy);
   state.last = c;
   editor.showDiagnostics(c.diagnostics);
   picker.show(c.dataFile?.path);

@@ -21,7 +21,7 @@ import { safetensors } from '../../src/train/safetensors.js';
 import type { TrainHooks, TrainPlan, TrainResult } from '../../src/train/trainer.js';
 import { train } from '../../src/train/trainer.js';
 import { upwindDistance, type UpwindDistance } from '../../src/train/upwind.js';
-import { evaluationText, upwindText } from '../../src/train/report.js';
+import { evaluationText, trainedText, upwindText, type Timing } from '../../src/train/report.js';
 
 export interface PageRun {
   spec: A.Spec;
@@ -101,9 +101,10 @@ export interface Summary {
 }
 
 /** What `tx train` prints when a run ends, and the evaluation behind it. */
-export function summary(run: PageRun, result: TrainResult, file: string, device: string, seconds: number): Summary {
+/** `seconds`: the whole run, compiling included, as tx train says it. */
+export function summary(run: PageRun, result: TrainResult, file: string, device: string, seconds: number, timing: Timing = {}): Summary {
   const ran = result.history.length;
-  const lines = [`trained ${file} (config ${run.config.name}: ${run.config.text}) on ${device}: ${ran} steps in ${seconds.toFixed(1)} s (${(ran / Math.max(1e-3, seconds)).toFixed(1)} steps/s)`];
+  const lines = [trainedText(file, run.config, device, ran, seconds, timing)];
   const last = result.history.at(-1);
   if (last) lines.push(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
   const o = result.outcome;

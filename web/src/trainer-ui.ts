@@ -1,7 +1,7 @@
 // The training panel: Train and Stop, the progress line, the loss curve, the
 // summary `tx train` prints and the files it writes, for download. On the GPU
-// the progress line first says `compiling N kernels…` while the pipelines are
-// made, then that compile's time apart; steps/s and the ETA count training only.
+// the progress line says `compiling N kernels…` until the first loss comes
+// back, then that phase's time apart; steps/s and the ETA count training only.
 import { UserError } from '../../src/dsl/diagnostics.js';
 import type { Params } from '../../src/runtime/params.js';
 import type { LossRecord, TrainResult } from '../../src/train/trainer.js';
@@ -117,8 +117,10 @@ export class Trainer {
     el.progress.textContent = device === 'gpu' ? 'compiling…' : `preparing ${run.train.steps} steps…`;
     const exec = await makeExecutor(run, device);
     // As tx train counts: a driver may compile at a pipeline's first use, so
-    // compiling ends with the first step, and the rate counts the steps after it.
+    // compiling ends when the first loss comes back, with the `readback` steps
+    // that came back with it; the rate counts the steps after those.
     if (exec.kernels) el.progress.textContent = `compiling ${exec.kernels} kernels…`;
+    const before = exec.readback ?? 1;
     let compiled = '';
     let t0 = performance.now();
     const draw = () => {
@@ -126,11 +128,10 @@ export class Trainer {
       this.plot.set(xs, ys);
       if (!last) return;
       const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
-      const rate = (xs.length - 1) / secs;
+      const rate = Math.max(0, xs.length - before) / secs;
       const eta = (run.train.steps - last.step - 1) / Math.max(1e-9, rate);
       el.progress.textContent = `${compiled}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
     };
-    el.progress.textContent = compiled || el.progress.textContent;
     const res: TrainResult = await trainPage(exec, run, {
       onStep(r) {
         if (!last) {
@@ -146,8 +147,12 @@ export class Trainer {
     });
     if (frame) cancelAnimationFrame(frame);
     draw();
-    const seconds = (performance.now() - t0) / 1000;
-    const s = summary(run, res, src.file, device, seconds);
+    const end = performance.now();
+    const timing = {
+      ...(exec.kernels && last && { compile: (t0 - c0) / 1000 }),
+      ...(xs.length > before && { rate: (xs.length - before) / Math.max(1e-3, (end - t0) / 1000) }),
+    };
+    const s = summary(run, res, src.file, device, (end - c0) / 1000, timing);
     el.summary.textContent = s.text;
     el.summary.className = `code ${res.outcome.status}`;
     el.losses.textContent = lossCsvText(res.history);

@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch)", positiveInt)
     .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
     .option('--json', 'with --stats: as JSON')
-    .option('--time', "stats, and: build the training step on this machine's GPU and time each distinct pipeline's first run (its compile, on lavapipe)")
+    .option('--time', "stats, and: build the training step as tx train does (the spec's batch, this device's target) on this machine's GPU and time each distinct pipeline's first run (its compile, on lavapipe)")
     .option('--subgroup <lanes>', 'plan for subgroups of this many lanes (2, 4, 8 or 16), as the runtime does on a CPU adapter such as lavapipe (8)', lanes)
     .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; subgroup?: number }) => {
       const fe = loadSpec(file);

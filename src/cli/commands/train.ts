@@ -9,7 +9,7 @@ import { createExecutor, type Device } from '../../train/executors.js';
 import { prepareRun, type Run } from '../../train/session.js';
 import { evaluateEmulator, testSet } from '../../train/evaluate.js';
 import { RUN_FILES, clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
-import { progress, type Timing } from '../../train/progress.js';
+import { progress } from '../../train/progress.js';
 import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
 import { train } from '../../train/trainer.js';
@@ -17,7 +17,7 @@ import { upwindDistance } from '../../train/upwind.js';
 import { lockFolder } from '../../util/lock.js';
 import { loadSpec, oneProgram } from '../io.js';
 import { positiveInt } from '../options.js';
-import { evaluationText, upwindText } from '../../train/report.js';
+import { evaluationText, trainedText, upwindText, type Timing } from '../../train/report.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
 const EXIT_INTERRUPTED = 130;
@@ -35,10 +35,12 @@ export function register(program: Command): void {
     .addOption(deviceOption())
     .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number; device: Device }) => {
       const fe = loadSpec(file);
-      const run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
+      let run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
       const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
       lockFolder(out, `tx train ${file}`);
       const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, run.train.optimizer) : undefined;
+      // A plain --resume finishes the run as it was asked for, --steps included.
+      if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: resume.target });
       if (resume && nothingToTrain(resume, run, out)) return;
       const title = `${basename(file)}: ${run.config.text}`;
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
@@ -54,9 +56,7 @@ export function register(program: Command): void {
       save(result.checkpoint, result.history);
       const ran = result.history.length - (resume?.step ?? 0);
       const say = (s: string) => process.stdout.write(s + '\n');
-      const { compile, rate } = result.timing;
-      const how = [compile !== undefined && `${compile.toFixed(1)} s compiling, the first step included`, rate !== undefined && `then ${rate.toFixed(1)} steps/s`].filter(Boolean).join(', ');
-      say(`trained ${file} (config ${run.config.name}: ${run.config.text}) on ${opts.device}: ${ran} steps in ${seconds(t0)} s${how ? ` (${how})` : ''}`);
+      say(trainedText(file, run.config, opts.device, ran, (Date.now() - t0) / 1000, result.timing));
       const last = result.history.at(-1);
       if (last) say(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
       const o = result.outcome;
@@ -147,7 +147,7 @@ function deviceOption(): Option {
 async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
   const bar = progress(run.train.steps, resume?.step ?? 0, label);
   const exec = await createExecutor(run, device);
-  if (exec.kernels) bar.compiling(exec.kernels);
+  if (exec.kernels) bar.compiling(exec.kernels, exec.readback);
   let stop = false;
   const onSigint = () => (stop = true);
   process.once('SIGINT', onSigint);

@@ -10,7 +10,7 @@ import { groupModules, MAX_OFFSETS, moduleKey, OFFSETS_BINDING, OFFSETS_STRIDE }
 import type { Target } from '../../codegen/target.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, fits, type SizedBuffer } from './buffers.js';
-import { guard } from './lost.js';
+import { DeviceLostError, guard } from './lost.js';
 import { deviceTarget } from './target-probe.js';
 
 export interface CompiledPhases {
@@ -55,7 +55,12 @@ export async function compilePhases(device: GPUDevice, layout: GPUPipelineLayout
     if (!p) byText.set(key, (p = createPipeline(device, layout, groupLabel(g), code)));
     return p;
   });
-  return { groups, pipelines: await Promise.all(pending), readsOffsets: modules.map((m) => m.offsets !== undefined), offsets };
+  try {
+    return { groups, pipelines: await Promise.all(pending), readsOffsets: modules.map((m) => m.offsets !== undefined), offsets };
+  } catch (e) {
+    offsets.destroy();
+    throw e;
+  }
 }
 
 /** The layout entry of the offsets uniform. */
@@ -115,7 +120,7 @@ export async function createPipeline(device: GPUDevice, layout: GPUPipelineLayou
   try {
     return await guard(device, () => device.createComputePipelineAsync({ layout, compute: { module, entryPoint: 'main' }, label }));
   } catch (e) {
-    if (!(e instanceof Error) || e.name !== 'GPUPipelineError') throw e;
+    if (e instanceof DeviceLostError || !(e instanceof Error)) throw e;
     const info = await guard(device, () => module.getCompilationInfo());
     const msgs = info.messages.map((m) => `  ${m.lineNum}:${m.linePos} ${m.message}`).join('\n');
     throw new Error(`internal compiler error: kernel ${label} failed WGSL validation:\n${msgs || e.message}\n--- ${label} ---\n${code}`);

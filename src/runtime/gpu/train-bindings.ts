@@ -19,7 +19,7 @@ struct OptimizerState { halted: atomic<u32>, values: array<f32> }
 export const STATE_HEADER = 4;
 
 
-/** The `Step` uniform: batch, learning rate, Adam's bias corrections 1 - b^count. */
+/** The `Step` uniform: batch, learning rate, Adam's bias corrections 1 - b^count, and `z` = 0 (the buffer starts zeroed). */
 export function stepUniform(batch: number, lr: number, c1: number, c2: number): ArrayBuffer {
   const buf = new ArrayBuffer(STEP_UNIFORM_BYTES);
   const view = new DataView(buf);
