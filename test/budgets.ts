@@ -14,3 +14,14 @@ const PER_PROCESS_MS = 10_000;
 export function spawning(processes: number): { timeout: number } {
   return { timeout: processes * PER_PROCESS_MS };
 }
+
+/**
+ * One spec's training-step kernels compiled cold on lavapipe: at most 4.4 s
+ * measured, with the other test files sharing the two cores.
+ */
+const PER_COMPILE_MS = 30_000;
+
+/** The budget of a test that compiles up to `programs` GPU programs (and runs them briefly). */
+export function compiling(programs: number): { timeout: number } {
+  return { timeout: programs * PER_COMPILE_MS };
+}

@@ -234,19 +234,24 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
   }
 }
 
-/** Writes of a block up to this many are straight-line code (writeLoop). */
+/** Writes of a block up to this many are straight-line code, and up to STRAIGHT_STORES where they are light (writeLoop). */
 const STRAIGHT_WRITES = 8;
+const STRAIGHT_STORES = 64;
 
 /**
  * A register block's writes: its values, indices and guards go into private
  * arrays, and one loop stores them. Straight-line, each of a 16 x 8 block's
- * 128 scattered stores (with its epilogue's loads) is expanded per lane, and
+ * 128 scattered stores with its epilogue's loads is expanded per lane, and
  * lavapipe took 9.4 s to compile W2's input-gradient block against 0.5 s
- * with the loop; the loop costs a private store and load per output.
+ * with the loop. The loop costs a private store and load per output, which
+ * doubled the time of W2's 1 -> 16 layer (5 FMAs an output): a block of
+ * light stores (no loads, no tanh) up to STRAIGHT_STORES stays straight.
  */
 function writeLoop(writes: readonly TileWrite[], write: (w: TileWrite) => string, prefix: string): string[] {
   const n = writes.length;
-  if (n <= STRAIGHT_WRITES) return writes.map(write);
+  // What makes straight-line writes slow to compile: loads (a fused value, an addend) and tanh's exp.
+  const heavy = writes.length > 0 && /\bv\d+\(|tx_\w+\(|arena\[/.test(write(writes[0]!).replace(/arena\[[^\]]*\] =/g, ''));
+  if (n <= STRAIGHT_WRITES || (n <= STRAIGHT_STORES && !heavy)) return writes.map(write);
   const guarded = writes.some(([, , g]) => g);
   const [v, i, g, j] = ['wv', 'wi', 'wg', 'wj'].map((x) => `${prefix}${x}`) as [string, string, string, string];
   return [

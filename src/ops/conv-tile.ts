@@ -17,7 +17,7 @@ import type { Target } from '../codegen/target.js';
 import type { Padding } from './padding.js';
 import { padTap } from './padding.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
-import { startAt, tripCount } from './op.js';
+import { startAt } from './op.js';
 
 export interface ConvTileShape {
   /** Inner (summed) channels, columns, taps. */
@@ -106,7 +106,7 @@ export function convTile(outCh: number, s: ConvTileShape, target: Target): Tile 
         ...taps.flatMap((tap) => tap.stmts),
         ...(init ? startAt(init, Q, S, channel, (r) => `(${qb} * ${Q}u + ${r * S!}u + ${lane})`) : []),
         ...qs.flatMap((q) => ps.map((p) => `var ${acc(q, p)} = ${init ? `init${q}` : '0.0'};`)),
-        `for (var ${ch} = 0u; ${ch} < ${tripCount(inner)}; ${ch}++) {`,
+        `for (var ${ch} = 0u; ${ch} < ${inner}u; ${ch}++) {`,
         ...taps.map((tap, j) => `  let x${j} = ${tap.mask(c.x(s.input, `(${b} * ${inner}u + ${ch}) * ${N}u + ${tap.index}`))};`),
         ...weightLoads,
         ...qs.flatMap((q) =>

@@ -7,7 +7,7 @@ import { shapeText } from '../ir/graph.js';
 import { intAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import type { TileWrite } from './op.js';
-import { broadcastLoads, coord, expectArity, ShapeError, tripCount } from './op.js';
+import { broadcastLoads, coord, expectArity, ShapeError } from './op.js';
 import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
 
@@ -166,7 +166,7 @@ export const conv1d_w: OpDef = {
             `for (var ${b} = 0u; ${b} < u.B; ${b}++) {`,
             // The window before column 0: positions -left .. K-2-left.
             ...rs.flatMap((r) => ks.slice(0, -1).map((k) => `  var ${win(r, k)} = ${xAt(r, String(k - left))};`)),
-            `  for (var ${col} = 0u; ${col} < ${tripCount(N)}; ${col} += ${U}u) {`,
+            `  for (var ${col} = 0u; ${col} < ${N}u; ${col} += ${U}u) {`,
             ...[...Array(U).keys()].map((u) => column(u ? `(${col} + ${u}u)` : col)),
             `  }`,
             `}`,

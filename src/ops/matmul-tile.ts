@@ -17,7 +17,7 @@
 import type { Target } from '../codegen/target.js';
 import type { Dim } from '../ir/graph.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
-import { broadcastLoads, dimExpr, startAt, tripCount } from './op.js';
+import { broadcastLoads, dimExpr, startAt } from './op.js';
 
 export interface Matmul {
   /** Rows and columns of the output; rows may be the batch. */
@@ -123,7 +123,7 @@ export function matmulTile(mm: Matmul, target: Target): Tile | undefined {
         const rowSums = channelSums ? rows.map((_, i) => `${acc}_r${i} = ${[`${acc}_r${i}`, ...us.map((u) => `a${i}_${u}`)].join(' + ')};`) : [];
         return [...us.flatMap(loads), ...fmas, ...rowSums].map((x) => `  ${x}`);
       };
-      const K = mm.K === 'B' ? dimExpr(mm.K) : tripCount(mm.K);
+      const K = dimExpr(mm.K);
       const tail = mm.K === 'B' || mm.K % UNROLL !== 0;
       const stmts = [
         L.index(t, mq, nq, lane),

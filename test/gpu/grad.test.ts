@@ -15,13 +15,13 @@ import { gpuDevice } from '../../src/runtime/gpu/device.js';
 import { deviceTarget } from '../../src/runtime/gpu/target-probe.js';
 import { compileAll, compileFile, firstBatch, paramsFor } from '../grad/helpers.js';
 import { relError } from '../train/helpers.js';
+import { compiling } from '../budgets.js';
 
 describe('GPU loss and gradients equal the float64 interpreter', () => {
   const cases = findSpecs('specs').flatMap((file) =>
     compileFile(file, readFileSync(file, 'utf8')).map((c) => ({ name: `${file} ${c.program.config.name}`, c })),
   );
-  // Generous: lavapipe shares the CPU with the other test files running in parallel.
-  test.each(cases)('$name', { timeout: 240_000 }, async ({ c }) => {
+  test.each(cases)('$name', compiling(1), async ({ c }) => {
     const windows = firstBatch(c, 8);
     const params = paramsFor(c, 0);
     const cpu = cpuLossAndGrad(c.final, params, windows);
@@ -55,7 +55,7 @@ config supervised rollout 3
 train { batch 4 }
 `;
   const cases = ['circular', 'zero'].flatMap((padding) => targets.map(([form, target]) => ({ padding, form, target })));
-  test.each(cases)('$padding padding, $form', { timeout: 240_000 }, async ({ padding, target }) => {
+  test.each(cases)('$padding padding, $form', compiling(1), async ({ padding, target }) => {
     const [c] = compileAll(spec(padding));
     // With subgroups, the convolutions to and from one channel keep register blocks.
     const expected = target.subgroup ? ['conv1d/sg', 'conv1d', 'conv1d_t/sg', 'conv1d_t', 'conv1d_w/sg', 'conv1d_w'] : ['conv1d', 'conv1d_t', 'conv1d_w'];
@@ -84,7 +84,7 @@ train { batch 13 }
 `;
   // Subgroup blocks span 32 samples (8 lanes x 4 rows): every batch here is a partial block.
   const cases = [13, 8, 3].flatMap((batch) => targets.map(([form, target]) => ({ batch, form, target })));
-  test.each(cases)('batch $batch, $form', { timeout: 240_000 }, async ({ batch, target }) => {
+  test.each(cases)('batch $batch, $form', compiling(1), async ({ batch, target }) => {
     const [c] = compileAll(spec);
     // With subgroups, the products with the 3 outputs (not a multiple of 8 lanes) keep register blocks.
     const expected = ['dense', 'dense_t', 'dense_w'];

@@ -10,6 +10,7 @@ import { gpuExecutor } from '../../src/train/executors.js';
 import type { Run } from '../../src/train/session.js';
 import { train, type TrainResult } from '../../src/train/trainer.js';
 import { paramErrors, specRun, TINY, tinyRun, trainRun, withBatch } from '../train/helpers.js';
+import { compiling } from '../budgets.js';
 
 const TOLERANCE = 1e-5;
 const STEPS = 20;
@@ -40,8 +41,7 @@ function expectAgreement({ cpu, gpu }: { cpu: TrainResult; gpu: TrainResult }, s
 }
 
 describe(`${STEPS} steps on the GPU equal the float64 executor`, () => {
-  // Lavapipe shares the CPU with the other test files running in parallel.
-  const timeout = 240_000;
+  const { timeout } = compiling(2);
   test.each([
     ['specs/quickstart/rollout5.tx', 32],
     ['specs/showcase/diverted-three-step-branch-two.tx', 32],

@@ -23,8 +23,9 @@ import { GpuExecutor } from '../../src/train/gpu-executor.js';
 import type { Run } from '../../src/train/session.js';
 import { train, type Checkpoint, type TrainHooks, type TrainResult } from '../../src/train/trainer.js';
 import { bits, lossBits, paramErrors, specRun, TINY, tinyRun, trainRun } from '../train/helpers.js';
+import { compiling } from '../budgets.js';
 
-const timeout = 240_000;
+const { timeout } = compiling(2);
 
 async function gpuRun(run: Run, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
   const exec = await gpuExecutor(run);
