@@ -4,7 +4,7 @@ import type * as A from './ast.js';
 import { MAX_DATA_VALUES, MAX_UNROLLED_CALLS } from './limits.js';
 import type { Report } from './settings.js';
 
-const HINT = 'the README lists the limits under Limits';
+const HINT = 'docs/language.md lists the limits under Limits';
 
 export function checkBudget(spec: A.Spec, report: Report): void {
   let total = 0;

@@ -37,7 +37,7 @@ export function parseSpec(source: string, file = '<input>'): Parsed {
   return { spec, diagnostics: capped(diagnostics) };
 }
 
-const LIMITS_HINT = 'the README lists the limits under Limits';
+const LIMITS_HINT = 'docs/language.md lists the limits under Limits';
 
 /** A file too large or too deep to read: its one diagnostic, and an empty spec. */
 function refused(source: string, file: string, d: Diagnostic): Parsed {

@@ -148,7 +148,7 @@ export class Settings {
   }
 
   private limit(span: Span, message: string): undefined {
-    this.report.error(span, message, "txc's limits keep every stage of the compiler bounded; the README lists them under Limits");
+    this.report.error(span, message, "txc's limits keep every stage of the compiler bounded; docs/language.md lists them under Limits");
     return undefined;
   }
 

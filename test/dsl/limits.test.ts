@@ -18,7 +18,7 @@ function diags(source: string, dataShape?: (path: string) => readonly number[]) 
   return frontend(source, 'spec.tx', dataShape).diagnostics.map((d) => ({ at: `${d.line}:${d.column}+${d.length}`, message: d.message, hint: d.hint }));
 }
 const lines = (...ls: string[]) => ls.join('\n') + '\n';
-const LIMITS_HINT = "txc's limits keep every stage of the compiler bounded; the README lists them under Limits";
+const LIMITS_HINT = "txc's limits keep every stage of the compiler bounded; docs/language.md lists them under Limits";
 
 describe('wrong words, issue 12', () => {
   test('a residuum configuration with a normalised loss is refused at the loss, not in lowering', () => {
@@ -106,7 +106,7 @@ describe('numbers past the limits', () => {
       {
         at: '4:1+39',
         message: `this configuration unrolls to 501500 calls of the emulator and solvers; txc allows at most ${L.MAX_UNROLLED_CALLS}`,
-        hint: 'shorten the rollout or the branch; the README lists the limits under Limits',
+        hint: 'shorten the rollout or the branch; docs/language.md lists the limits under Limits',
       },
     ]);
     const many = Array.from({ length: 30 }, (_, i) => `config c${i} = supervised rollout 1000`);
@@ -123,7 +123,7 @@ describe('nesting and size', () => {
   const tooDeep = (what: string) => `${what}; txc reads specs nested at most ${L.MAX_NESTING} deep`;
   test('blocks nested 300 deep', () => {
     const src = lines(DATA, `emulator mlp ${'{ net conv1d '.repeat(300)}${'}'.repeat(300)}`, 'config supervised');
-    expect(diags(src)).toEqual([{ at: `2:${14 + 13 * L.MAX_NESTING}+1`, message: tooDeep(`'{' opens a level of nesting deeper than ${L.MAX_NESTING}`), hint: 'flatten the spec; the README lists the limits under Limits' }]);
+    expect(diags(src)).toEqual([{ at: `2:${14 + 13 * L.MAX_NESTING}+1`, message: tooDeep(`'{' opens a level of nesting deeper than ${L.MAX_NESTING}`), hint: 'flatten the spec; docs/language.md lists the limits under Limits' }]);
   });
   test('a composite nested 500 deep', () => {
     const src = lines(DATA, EMU, `config ${'composite { 1 * '.repeat(500)}supervised${' }'.repeat(500)}`);
@@ -137,7 +137,7 @@ describe('nesting and size', () => {
   });
   test('a 20 000-term expression', () => {
     expect(diags(lines(DATA, EMU, `reference f(u) = u${' + u'.repeat(20000)}`, 'config supervised'))).toEqual([
-      { at: '3:11+1', message: `this reference has 20001 terms; txc allows at most ${L.MAX_EXPR_TERMS} in one expression`, hint: 'the README lists the limits under Limits' },
+      { at: '3:11+1', message: `this reference has 20001 terms; txc allows at most ${L.MAX_EXPR_TERMS} in one expression`, hint: 'docs/language.md lists the limits under Limits' },
     ]);
   });
   test('a file over the size limit gets one diagnostic where the limit falls', () => {
