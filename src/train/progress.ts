@@ -5,6 +5,8 @@
 // that phase has its own line and time, and the rate and the ETA count the
 // training steps after it only.
 import cliProgress from 'cli-progress';
+import { RunClock } from './clock.js';
+import type { Timing } from './report.js';
 import type { LossRecord } from './trainer.js';
 
 export interface Progress {
@@ -20,38 +22,21 @@ export interface Progress {
   stop(): Timing;
 }
 
-import type { Timing } from './report.js';
-
 /** Lines a non-terminal run prints over its whole length. */
 const PLAIN_LINES = 10;
 
 export function progress(total: number, start = 0, label = '', stream: NodeJS.WriteStream = process.stderr): Progress {
   const prefix = label ? `${label} ` : '';
-  const t0 = Date.now();
-  let compile: { kernels: number; t0: number; readback: number } | undefined;
-  // The rate counts from the first step seen: before it, the device compiled.
-  let first: { done: number; t: number } | undefined;
+  const clock = new RunClock(total, start);
   const began = (done: number) => {
-    if (first) return false;
-    // The steps whose losses came back with the first one ran before it.
-    first = { done: Math.min(total, done + (compile?.readback ?? 1) - 1), t: Date.now() };
-    const ran = first.done - start;
-    if (compile) stream.write(`${prefix}compiled ${compile.kernels} kernels in ${((first.t - compile.t0) / 1000).toFixed(1)} s (the first ${ran === 1 ? 'step' : `${ran} steps`} included)\n`);
+    if (!clock.step(done)) return false;
+    const c = clock.compiled();
+    if (c) stream.write(`${prefix}compiled ${c.kernels} kernels in ${c.seconds.toFixed(1)} s (the first ${c.steps === 1 ? 'step' : `${c.steps} steps`} included)\n`);
     return true;
   };
-  let last = start;
-  const timing = (): Timing => ({
-    ...(compile && first && { compile: (first.t - compile.t0) / 1000 }),
-    ...(first && last > first.done && { rate: (last - first.done) / Math.max(1e-3, (Date.now() - first.t) / 1000) }),
-  });
-  const fields = (done: number, r: LossRecord) => ({
-    prefix,
-    epoch: r.epoch,
-    loss: r.loss.toExponential(4),
-    rate: first && done > first.done ? ((done - first.done) / Math.max(1e-3, (Date.now() - first.t) / 1000)).toFixed(1) : '-',
-  });
-  const compiling = (kernels: number, readback = 1) => {
-    compile = { kernels, t0, readback };
+  const fields = (r: LossRecord) => ({ prefix, epoch: r.epoch, loss: r.loss.toExponential(4), rate: clock.rate()?.toFixed(1) ?? '-' });
+  const compiling = (kernels: number, readback?: number) => {
+    clock.compiling(kernels, readback);
     stream.write(`${prefix}compiling ${kernels} kernels…\n`);
   };
   if (!stream.isTTY) {
@@ -60,12 +45,11 @@ export function progress(total: number, start = 0, label = '', stream: NodeJS.Wr
       compiling,
       update(done, r) {
         began(done);
-        last = done;
         if (done % every !== 0 && done !== total) return;
-        const f = fields(done, r);
+        const f = fields(r);
         stream.write(`${prefix}step ${done}/${total}  epoch ${f.epoch}  loss ${f.loss}  ${f.rate} steps/s\n`);
       },
-      stop: timing,
+      stop: () => clock.timing(),
     };
   }
   const bar = new cliProgress.SingleBar(
@@ -81,14 +65,13 @@ export function progress(total: number, start = 0, label = '', stream: NodeJS.Wr
   return {
     compiling,
     update: (done, r) => {
-      last = done;
       // Started at the first step, so that its ETA never sees the compile.
-      if (began(done)) bar.start(total, done, fields(done, r));
-      else bar.update(done, fields(done, r));
+      if (began(done)) bar.start(total, done, fields(r));
+      else bar.update(done, fields(r));
     },
     stop: () => {
       bar.stop();
-      return timing();
+      return clock.timing();
     },
   };
 }

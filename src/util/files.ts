@@ -3,6 +3,7 @@
 // checked before a byte is read, and every refusal is a UserError naming it.
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { UserError } from '../dsl/diagnostics.js';
+import { errnoText } from './errno.js';
 
 const MiB = 1024 * 1024;
 
@@ -21,15 +22,6 @@ export function notRegular(stats: Stats): string | undefined {
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'it is a device, not a regular file';
   if (stats.isFIFO()) return 'it is a pipe (FIFO), not a regular file';
   return 'it is not a regular file';
-}
-
-function errnoText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ELOOP') return 'too many symbolic links';
-  return code ?? (e as Error).message;
 }
 
 /** The size of the regular file at `path` (symbolic links followed), or a UserError saying why it cannot be read. */

@@ -7,6 +7,12 @@ import { basename, dirname, join } from 'node:path';
 import { UserError } from '../dsl/diagnostics.js';
 import { notRegular } from './files.js';
 import { processAlive } from './process.js';
+import { errnoText as errnoWords } from './errno.js';
+
+/** Why a write or a folder creation failed, in words. */
+export function errnoText(e: unknown): string {
+  return errnoWords(e, 'a folder on the path does not exist and cannot be created');
+}
 
 /**
  * The calls a failing disk breaks. Tests replace them to simulate a read-only
@@ -77,31 +83,5 @@ export function removeStaleTemps(dir: string): void {
   for (const name of names) {
     const pid = TEMP.exec(name)?.[1];
     if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dir, name), { force: true });
-  }
-}
-
-/** Why a write or a folder creation failed, in words. */
-export function errnoText(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EDQUOT':
-      return 'the disk quota is exhausted';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOENT':
-      return 'a folder on the path does not exist and cannot be created';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return 'a part of the path is a file, not a folder';
-    case 'ELOOP':
-      return 'its symbolic links form a loop';
-    default:
-      return (e as Error).message;
   }
 }

@@ -6,6 +6,7 @@ import { UserError } from '../../src/dsl/diagnostics.js';
 import type { Params } from '../../src/runtime/params.js';
 import type { LossRecord, TrainResult } from '../../src/train/trainer.js';
 import type { RunInput } from './compile-job.js';
+import { RunClock } from '../../src/train/clock.js';
 import type { PickedData } from './data-file.js';
 import { lossPlot } from './plot.js';
 import { downloads, lossCsvText, makeExecutor, preparePageRun, summary, trainPage, type Device, type PageRun } from './train.js';
@@ -113,31 +114,25 @@ export class Trainer {
     const ys: number[] = [];
     let last: LossRecord | undefined;
     let frame = 0;
-    const c0 = performance.now();
+    const clock = new RunClock(run.train.steps);
     el.progress.textContent = device === 'gpu' ? 'compiling…' : `preparing ${run.train.steps} steps…`;
     const exec = await makeExecutor(run, device);
-    // As tx train counts: a driver may compile at a pipeline's first use, so
-    // compiling ends when the first loss comes back, with the `readback` steps
-    // that came back with it; the rate counts the steps after those.
-    if (exec.kernels) el.progress.textContent = `compiling ${exec.kernels} kernels…`;
-    const before = exec.readback ?? 1;
-    let compiled = '';
-    let t0 = performance.now();
+    if (exec.kernels) {
+      clock.compiling(exec.kernels, exec.readback);
+      el.progress.textContent = `compiling ${exec.kernels} kernels…`;
+    }
     const draw = () => {
       frame = 0;
       this.plot.set(xs, ys);
       if (!last) return;
-      const secs = Math.max(1e-3, (performance.now() - t0) / 1000);
-      const rate = Math.max(0, xs.length - before) / secs;
+      const rate = clock.rate() ?? 0;
       const eta = (run.train.steps - last.step - 1) / Math.max(1e-9, rate);
-      el.progress.textContent = `${compiled}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
+      const c = clock.compiled();
+      el.progress.textContent = `${c ? `compiled ${c.kernels} kernels in ${c.seconds.toFixed(1)} s · ` : ''}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 && rate > 0 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
     };
     const res: TrainResult = await trainPage(exec, run, {
       onStep(r) {
-        if (!last) {
-          t0 = performance.now();
-          if (exec.kernels) compiled = `compiled ${exec.kernels} kernels in ${((t0 - c0) / 1000).toFixed(1)} s · `;
-        }
+        clock.step(r.step + 1);
         last = r;
         xs.push(r.step);
         ys.push(r.loss > 0 ? r.loss : NaN);
@@ -147,12 +142,7 @@ export class Trainer {
     });
     if (frame) cancelAnimationFrame(frame);
     draw();
-    const end = performance.now();
-    const timing = {
-      ...(exec.kernels && last && { compile: (t0 - c0) / 1000 }),
-      ...(xs.length > before && { rate: (xs.length - before) / Math.max(1e-3, (end - t0) / 1000) }),
-    };
-    const s = summary(run, res, src.file, device, (end - c0) / 1000, timing);
+    const s = summary(run, res, src.file, device, clock.elapsed(), clock.timing());
     el.summary.textContent = s.text;
     el.summary.className = `code ${res.outcome.status}`;
     el.losses.textContent = lossCsvText(res.history);
