@@ -1,10 +1,9 @@
 // Limits on what a whole file asks for, judged from the checked AST before
 // anything is built: the unrolled chain graphs and a generated data set.
 import type * as A from './ast.js';
-import { MAX_DATA_VALUES, MAX_UNROLLED_CALLS } from './limits.js';
+import { LIMITS_HINT, MAX_DATA_VALUES, MAX_UNROLLED_CALLS } from './limits.js';
 import type { Report } from './settings.js';
 
-const HINT = 'docs/language.md lists the limits under Limits';
 
 export function checkBudget(spec: A.Spec, report: Report): void {
   let total = 0;
@@ -13,7 +12,7 @@ export function checkBudget(spec: A.Spec, report: Report): void {
     total += n;
     if (total > MAX_UNROLLED_CALLS) {
       const sofar = total === n ? 'this configuration unrolls' : `with this configuration, the file's configurations unroll`;
-      report.error(c.span, `${sofar} to ${total} calls of the emulator and solvers; txc allows at most ${MAX_UNROLLED_CALLS}`, `shorten the rollout or the branch; ${HINT}`);
+      report.error(c.span, `${sofar} to ${total} calls of the emulator and solvers; txc allows at most ${MAX_UNROLLED_CALLS}`, `shorten the rollout or the branch; ${LIMITS_HINT}`);
       return;
     }
   }
@@ -22,7 +21,7 @@ export function checkBudget(spec: A.Spec, report: Report): void {
     const state = d.generator === 'lorenz63' ? 3 : d.points;
     const values = (d.trajectories + d.testTrajectories) * d.snapshots * state;
     if (values > MAX_DATA_VALUES)
-      report.error(d.span, `this data set would hold ${values} numbers; txc generates at most ${MAX_DATA_VALUES}`, `use fewer trajectories, snapshots or points; ${HINT}`);
+      report.error(d.span, `this data set would hold ${values} numbers; txc generates at most ${MAX_DATA_VALUES}`, `use fewer trajectories, snapshots or points; ${LIMITS_HINT}`);
   }
 }
 

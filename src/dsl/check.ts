@@ -10,7 +10,7 @@ import { didYouMean } from './suggest.js';
 import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
 import { checkBudget } from './budget.js';
 import { checkExpr, exprTerms } from './expr.js';
-import { MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
+import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 
@@ -187,7 +187,7 @@ export class Checker implements Report {
       }
       const terms = [raw.body, ...raw.where.map((w) => w.expr)].reduce((n, e) => n + exprTerms(e), 0);
       if (terms > MAX_EXPR_TERMS) {
-        this.error(raw.name.span, `this ${role} has ${terms} terms; txc allows at most ${MAX_EXPR_TERMS} in one expression`, 'docs/language.md lists the limits under Limits');
+        this.error(raw.name.span, `this ${role} has ${terms} terms; txc allows at most ${MAX_EXPR_TERMS} in one expression`, LIMITS_HINT);
         return undefined;
       }
       const constants: Record<string, number> = {};
@@ -256,7 +256,7 @@ export class Checker implements Report {
       }
       const levels = steps ? steps.reduce((a, st) => a + st.n, 0) : rollout + s.number('post_physics');
       if (levels > MAX_ROLLOUT) {
-        this.error(s.span(steps ? 'chain' : 'post_physics', span), `this mix chain has ${levels} time levels; txc allows at most ${MAX_ROLLOUT}`, 'shorten the chain; docs/language.md lists the limits under Limits');
+        this.error(s.span(steps ? 'chain' : 'post_physics', span), `this mix chain has ${levels} time levels; txc allows at most ${MAX_ROLLOUT}`, `shorten the chain; ${LIMITS_HINT}`);
         return undefined;
       }
       chain = steps

@@ -3,7 +3,7 @@ import type { Spec } from './ast.js';
 import { Checker } from './check.js';
 import type { Diagnostic, Span } from './diagnostics.js';
 import { diagnosticAt } from './diagnostics.js';
-import { MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
+import { LIMITS_HINT, MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
 import { parseCst } from './parser.js';
 import { toSyntax } from './syntax.js';
 import { tokenSpan } from './syntax.js';
@@ -36,8 +36,6 @@ export function parseSpec(source: string, file = '<input>'): Parsed {
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { spec, diagnostics: capped(diagnostics) };
 }
-
-const LIMITS_HINT = 'docs/language.md lists the limits under Limits';
 
 /** A file too large or too deep to read: its one diagnostic, and an empty spec. */
 function refused(source: string, file: string, d: Diagnostic): Parsed {

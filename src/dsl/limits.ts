@@ -45,3 +45,6 @@ export const MAX_REAL = 3.4028234663852886e38;
 
 /** Errors reported per file; more are summed up in one last diagnostic. */
 export const MAX_DIAGNOSTICS = 100;
+
+/** Where a limit's diagnostic sends the user. */
+export const LIMITS_HINT = 'docs/language.md lists the limits under Limits';
