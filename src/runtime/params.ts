@@ -3,7 +3,7 @@
 // `tx params`, `tx grad --params` and trained results.
 import { Rng } from '../data/rng.js';
 import { UserError } from '../dsl/diagnostics.js';
-import { describeJson } from '../util/describe.js';
+import { describeJson, isRecord } from '../util/describe.js';
 import type { Tensor } from '../ops/op.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 
@@ -38,9 +38,9 @@ export function paramsFromJson(text: string, decls: readonly ParamDecl[], file: 
   } catch (e) {
     throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+  if (!isRecord(obj))
     throw new UserError(`${file}: expected an object of parameters`, 'e.g. {"layers.0.weight": {"shape": [1, 1, 2], "data": [0.2, 0.7]}}');
-  const rec = obj as Record<string, unknown>;
+  const rec = obj;
   const known = new Set(decls.map((d) => d.name));
   for (const k of Object.keys(rec))
     if (!known.has(k)) throw new UserError(`${file}: unknown parameter '${k}'`, `this emulator has: ${[...known].join(', ')}`);
@@ -48,9 +48,9 @@ export function paramsFromJson(text: string, decls: readonly ParamDecl[], file: 
   for (const d of decls) {
     const v = rec[d.name];
     if (v === undefined) throw new UserError(`${file}: missing parameter '${d.name}'`, `expected shape [${d.shape.join(', ')}]; \`tx params spec.tx\` prints a complete file`);
-    if (typeof v !== 'object' || v === null || Array.isArray(v))
+    if (!isRecord(v))
       throw new UserError(`${file}: '${d.name}' is ${describeJson(v)}, not {"shape": [...], "data": [...]}`, `expected shape [${d.shape.join(', ')}]; \`tx params spec.tx\` prints a complete file`);
-    const { shape, data } = v as { shape?: unknown; data?: unknown };
+    const { shape, data } = v;
     if (!Array.isArray(shape) || shape.length !== d.shape.length || shape.some((x, i) => x !== d.shape[i]))
       throw new UserError(`${file}: '${d.name}' has shape ${Array.isArray(shape) ? `[${shape.map(describeJson).join(',')}]` : describeJson(shape)}, but the emulator needs [${d.shape.join(', ')}]`);
     const n = d.shape.reduce((a, x) => a * x, 1);

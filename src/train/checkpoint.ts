@@ -3,7 +3,7 @@
 // far). Arrays are float64 little-endian in base64, not JSON numbers, so the
 // round trip is bit-exact (JSON would turn -0 into 0) and the file stays small.
 import { UserError } from '../dsl/diagnostics.js';
-import { describeJson } from '../util/describe.js';
+import { describeJson, isRecord } from '../util/describe.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import type { Params } from '../runtime/params.js';
 import type { OptState } from './optimizer.js';
@@ -63,10 +63,6 @@ export function checkpointFromJson(text: string, run: string, decls: readonly Pa
 }
 
 type Bad = (why: string) => Error;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function isCount(v: unknown): v is number {
   return Number.isSafeInteger(v) && (v as number) >= 0;

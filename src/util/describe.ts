@@ -1,5 +1,11 @@
-// A JSON value as a few words for an error message. JSON.stringify would
-// recurse into (and overflow on) a deeply nested value, or print megabytes.
+// Looking at a parsed JSON value that may be anything: what it is, and a few
+// words for an error message. JSON.stringify would recurse into (and overflow
+// on) a deeply nested value, or print megabytes.
+
+/** A JSON object: not null, not a list. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 export function describeJson(v: unknown): string {
   if (v === null) return 'null';
