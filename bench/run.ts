@@ -8,6 +8,8 @@ import { describeMachine, installDawn } from './gpu.js';
 import type { MeasureOptions, Result } from './measure.js';
 import { measure } from './measure.js';
 import type { Peer } from './peer.js';
+import type { Peak } from './peak.js';
+import { measurePeak } from './peak.js';
 import { formatReport } from './table.js';
 import type { WorkloadInfo } from './workloads.js';
 import { WORKLOADS, loadWorkload } from './workloads.js';
@@ -136,7 +138,8 @@ export async function main(argv: string[]): Promise<void> {
   const started = new Date();
   const pool = Math.min(o.warmup + o.every + 2 * o.steps, 100);
   if (o.profile) return profile(o.workloads, pool, o.gate);
-  const results: { workload: WorkloadInfo; results: Result[] }[] = [];
+  const peak = await devicePeak(log);
+  const results: Report['workloads'] = [];
   for (const info of o.workloads) {
     log(`${info.id}: preparing data, parameters and the float64 reference`);
     const w = loadWorkload(info, pool, o.gate);
@@ -148,17 +151,30 @@ export async function main(argv: string[]): Promise<void> {
       if (r.status !== 'ok') log(`${info.id}: ${peer.name} ${peer.device}: ${r.status}: ${r.reason}`);
       rs.push(r);
     }
-    results.push({ workload: info, results: rs });
+    results.push({ workload: info, flops: w.flops, results: rs });
   }
   const report = {
     date: started.toISOString(),
     machine,
+    peak,
     versions: { txc: version('.'), 'jax-js': version('@jax-js/jax'), 'TF.js': version('@tensorflow/tfjs-core'), dawn: `webgpu ${version('webgpu')}` },
     options: { steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, every: o.every, gate: o.gate, tolerance: o.tolerance, pool },
     workloads: results,
   };
   process.stdout.write(formatReport(report));
   if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 1) + '\n');
+}
+
+/** The device's matrix-product and copy rates, or why they could not be measured. */
+async function devicePeak(log: (s: string) => void): Promise<Peak | string> {
+  try {
+    const { gpuDevice } = await import('../src/runtime/gpu/device.js');
+    log('measuring the device: a large matrix product and a copy');
+    const device = await gpuDevice();
+    return await measurePeak(device, device.adapterInfo);
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** `--profile`: every dispatch of txc's step timed alone, the largest first. */
@@ -182,7 +198,8 @@ async function profile(infos: WorkloadInfo[], pool: number, gate: number): Promi
 export type Report = {
   date: string;
   machine: Awaited<ReturnType<typeof describeMachine>>;
+  peak: Peak | string;
   versions: Record<string, string>;
   options: { steps: number; warmup: number; warmupSeconds: number; every: number; gate: number; tolerance: number; pool: number };
-  workloads: { workload: WorkloadInfo; results: Result[] }[];
+  workloads: { workload: WorkloadInfo; flops: number; results: Result[] }[];
 };

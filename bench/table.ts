@@ -3,6 +3,8 @@ import type { Result } from './measure.js';
 import type { Report } from './run.js';
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+/** GFLOP/s, and its share of the device's matrix-product rate where measured. */
+const rate = (gflops: number, peak: number | undefined) => `${gflops.toPrecision(3)}${peak ? ` (${((100 * gflops) / peak).toFixed(gflops < peak / 100 ? 2 : 0)}%)` : ''}`;
 const ratio = (x: number, base: number | undefined) => (base === undefined ? '—' : `${(x / base).toFixed(2)}×`);
 
 function table(rows: string[][]): string {
@@ -25,6 +27,12 @@ export function formatReport(rep: Report): string {
   out.push('');
   out.push(`machine: ${rep.machine.cpu}, ${rep.machine.cores} cores, ${rep.machine.memory}; Node ${rep.machine.node}`);
   out.push(`WebGPU:  ${rep.machine.adapter}`);
+  const pk = rep.peak;
+  out.push(
+    typeof pk === 'string'
+      ? `device rates: not measured (${pk})`
+      : `device rates: float32 matrix product ${pk.matmul.gflops.toFixed(0)} GFLOP/s (${pk.matmul.n}³, ${pk.matmul.kernel}, the fastest of the kernels tried); buffer copy ${pk.copy.toFixed(0)} GB/s (read + write)`,
+  );
   out.push(`versions: ${Object.entries(rep.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push(
     `method: float32 everywhere; data and optimizer state already on the device; warm-up: at least ${o.warmup} steps and ${o.warmupSeconds} s (the first ${o.gate} steps are the loss check), then ${o.every} pipelined; then ` +
@@ -32,16 +40,19 @@ export function formatReport(rep: Report): string {
       `×txc = peer time / txc time (above 1: txc is faster). Dispatches: GPUComputePassEncoder.dispatchWorkgroups calls per step. ${o.pool} distinct minibatches, cycled. ` +
       `load: the 1-minute load average after the peer's timing; above ${rep.machine.cores} (the bench itself counts for about 1–2 on lavapipe), other processes shared the cores and the times are inflated.`,
   );
-  for (const { workload, results } of rep.workloads) {
+  const peakRate = typeof rep.peak === 'string' ? undefined : rep.peak.matmul.gflops;
+  for (const { workload, flops, results } of rep.workloads) {
     out.push('');
     out.push(`## ${workload.id}: ${workload.title}  (bench/specs/${workload.file})`);
     out.push('');
+    out.push(`${(flops / 1e6).toPrecision(3)} MFLOP per step (the graph's forward, backward and losses, as txc counts them).`);
+    out.push('');
     const txc = results.find((r) => r.peer === 'txc' && r.status === 'ok') as Extract<Result, { status: 'ok' }> | undefined;
-    const rows = [['peer', 'device', 'ms/step sync', 'ms/step pipelined', 'dispatches/step', '×txc sync', '×txc pipelined', 'load', `losses (steps 0–${o.gate - 1} vs float64 CPU)`]];
+    const rows = [['peer', 'device', 'ms/step sync', 'ms/step pipelined', 'dispatches/step', '×txc sync', '×txc pipelined', 'GFLOP/s pipelined', 'load', `losses (steps 0–${o.gate - 1} vs float64 CPU)`]];
     const notes: string[] = [];
     for (const r of results) {
       if (r.status !== 'ok') {
-        rows.push([r.peer, r.device, r.status === 'unavailable' ? 'cannot run' : 'failed', '', '', '', '', '', r.reason]);
+        rows.push([r.peer, r.device, r.status === 'unavailable' ? 'cannot run' : 'failed', '', '', '', '', '', '', r.reason]);
         continue;
       }
       const short = (n: number) => (n < o.steps ? ` (${n} steps)` : '');
@@ -53,6 +64,7 @@ export function formatReport(rep: Report): string {
         r.dispatches === undefined ? '—' : Number.isInteger(r.dispatches) ? String(r.dispatches) : r.dispatches.toFixed(1),
         r.peer === 'txc' ? '1.00×' : ratio(r.syncMs, txc?.syncMs),
         r.peer === 'txc' ? '1.00×' : ratio(r.pipeMs, txc?.pipeMs),
+        rate(flops / r.pipeMs / 1e6, peakRate),
         r.load.toFixed(1),
         lossCell(r),
       ]);

@@ -7,6 +7,7 @@
 // interpreter's loss and gradient, then optax's Adam).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { plan, planStats } from '../src/codegen/plan.js';
 import { loadDataset } from '../src/data/dataset.js';
 import type * as A from '../src/dsl/ast.js';
 import { windowLength } from '../src/dsl/check.js';
@@ -61,6 +62,8 @@ export interface Workload extends WorkloadInfo {
   init: Params;
   lr: number;
   batch: number;
+  /** Floating-point operations of a step (txc's count of the graph: forward, backward, losses), the same work for every peer. */
+  flops: number;
   /** Snapshots a window holds. */
   window: number;
   /** One snapshot: [channels, points] or [3]. */
@@ -147,6 +150,7 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
     init,
     lr: spec.train.lr,
     batch,
+    flops: planStats(plan(graph, batch)).flops,
     window,
     state,
     source,

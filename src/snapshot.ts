@@ -1,7 +1,8 @@
 // Golden snapshots: every `*.tx` under a folder has its chain IR (`*.ir`)
-// and its kernel plan (`*.plan`, at the spec's train batch) checked in beside
-// it. Shared by `tx snapshot` and the project's own tests, so users' repos and
-// this one are held to the same rule.
+// and its kernel plan (`*.plan`, at the spec's train batch, CPU shapes)
+// checked in beside it, and where a `*.gpu.plan` is there too, the plan with
+// GPU shapes (codegen/target.ts). Shared by `tx snapshot` and the project's
+// own tests, so users' repos and this one are held to the same rule.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -9,17 +10,21 @@ import { hasErrors } from './dsl/diagnostics.js';
 import type { Frontend } from './frontend.js';
 import { frontend } from './frontend.js';
 import { plan, planText } from './codegen/plan.js';
+import { GENERIC, GPU } from './codegen/target.js';
 import { fileSnapshotShape } from './data/dataset.js';
 import { printGraph } from './ir/print.js';
 import { runPasses } from './passes/pipeline.js';
 import { readText } from './util/files.js';
 
 export const GOLDEN_KINDS = ['ir', 'plan'] as const;
-export type GoldenKind = (typeof GOLDEN_KINDS)[number];
+/** Kept only where the file exists: a spec opts in by having one. */
+export const OPTIONAL_GOLDEN_KINDS = ['gpu.plan'] as const;
+export type GoldenKind = (typeof GOLDEN_KINDS)[number] | (typeof OPTIONAL_GOLDEN_KINDS)[number];
 
 export function golden(fe: Frontend, kind: GoldenKind): string {
   if (kind === 'ir') return fe.programs.map((p) => printGraph(p.graph, p.flow)).join('\n');
-  return fe.programs.map((p) => planText(plan(runPasses(p.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch))).join('\n');
+  const target = kind === 'gpu.plan' ? GPU : GENERIC;
+  return fe.programs.map((p) => planText(plan(runPasses(p.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, target))).join('\n');
 }
 
 export function findSpecs(dir: string): string[] {
@@ -47,7 +52,8 @@ export function compareSnapshot(file: string): SnapshotResult {
   const source = readText(file);
   const fe = frontend(source, file, fileSnapshotShape(file));
   if (hasErrors(fe.diagnostics)) return { file, status: 'invalid', fe, source };
-  const goldens = GOLDEN_KINDS.map((kind): GoldenResult => {
+  const kinds = [...GOLDEN_KINDS, ...OPTIONAL_GOLDEN_KINDS.filter((k) => existsSync(goldenPath(file, k)))];
+  const goldens = kinds.map((kind): GoldenResult => {
     const actual = golden(fe, kind);
     const gp = goldenPath(file, kind);
     if (!existsSync(gp)) return { file, status: 'missing', golden: '', actual, goldenPath: gp };

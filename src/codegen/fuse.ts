@@ -13,15 +13,21 @@
 //   there would cost more than RECOMPUTE_LIMIT ops per element: then one
 //   store and the loads are cheaper.
 // - Graph inputs (parameters, data) are always in memory.
-// - A reduction with fewer than TREE_BELOW_OUTPUTS outputs over at least
-//   TREE_ABOVE_WORK input elements gives each output a workgroup that sums in
-//   a tree; otherwise one thread per output sums without barriers: many
+// - Kernel shapes follow the target (target.ts). For CPU shapes, loops and
+//   reductions take the register block their op offers; a reduction with
+//   fewer than TREE_BELOW_OUTPUTS outputs over at least TREE_ABOVE_WORK
+//   input elements gives each output a workgroup that sums in a tree;
+//   otherwise one thread per output sums without barriers: many
 //   outputs fill the machine alone, and a short sum (a loss over 32 x 30
 //   values) costs less than a workgroup's barriers (on lavapipe a tree of 256
 //   threads costs ~50 us, one thread summing 960 values ~2 us). A sum to a
 //   single value (a loss, a one-channel bias gradient) is a tree from
 //   TREE_ABOVE_WORK_SINGLE terms: one thread summing 8192 terms took 0.6 ms
 //   on an H100 (a tree, a few us) and about a tree's time on lavapipe.
+//   For GPU shapes, a loop computes one output per thread, and every
+//   reduction of at least GPU_TREE_TERMS terms per output and GPU_TREE_WORK
+//   in all is a tree; smaller ones stay light enough to share a merged
+//   dispatch, where a GPU's cost per dispatch dominates (the quickstart).
 // - Epilogues: when a convolution or dense layer is read only by an
 //   elementwise chain (bias add, activation, the activation's VJP terms), the
 //   chain runs in the layer's kernel on the value still in a register, only
@@ -30,10 +36,10 @@
 // - Once the kernels are in order, a parameter's per-step gradients that
 //   run in one stretch of backward kernels become one kernel (terms.ts),
 //   and a bias gradient joins its weight gradient's kernel (fold.ts).
-import type { Graph, Node } from '../ir/graph.js';
+import type { Dim, Graph, Node } from '../ir/graph.js';
 import { sameShape, users } from '../ir/graph.js';
 import type { Tile, WgslRule } from '../ops/op.js';
-import { tileThreads } from '../ops/op.js';
+import { tileThreads, tripCount } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
 import type { Target } from './target.js';
@@ -46,6 +52,21 @@ const TREE_BELOW_OUTPUTS = 64;
 const TREE_ABOVE_WORK = 16384;
 const TREE_ABOVE_WORK_SINGLE = 4096;
 /**
+ * A GPU hides a load's latency by switching among resident threads: one
+ * thread summing a weight gradient's 40960 terms took 2.5 to 3.9 ms on an
+ * H200 (W2), a workgroup per weight a few us.
+ */
+const GPU_TREE_TERMS = 32;
+const GPU_TREE_WORK = 8192;
+const GPU_TREE_UNROLL = 4;
+/**
+ * Most floating-point operations of a kernel that shares a merged dispatch
+ * with GPU shapes: a merged dispatch is one workgroup, and W4's 64 -> 3
+ * layer (98 KFLOP at batch 256) took 0.26 ms in one on an H200, against a
+ * few us in a dispatch of its own.
+ */
+const GPU_MERGE_FLOPS = 16384;
+/**
  * Kernels of few threads that each do much (register blocks, a sum per
  * thread) run in small workgroups: lavapipe runs a workgroup on one core, so
  * a 64-thread kernel in one workgroup would leave the other cores idle.
@@ -57,7 +78,12 @@ export const REDUCE_WORKGROUP = 256;
 export const SMALL_WORKGROUP = 16;
 /** Workgroups per dispatch dimension that every device allows; larger maps use a second dimension. */
 export const MAX_GROUPS = 65535;
-/** Batch size assumed when judging how much work a reduction is (plans do not depend on the batch). */
+/**
+ * Batch size assumed when judging how much work a reduction is for CPU
+ * shapes, whose thresholds were tuned at it; GPU shapes judge at the batch
+ * the plan is for, as a sum over a batch of 256 (the Lorenz MLP) is eight
+ * times the threads' work that one over 32 is.
+ */
 const TYPICAL_BATCH = 32;
 
 export interface Kernel {
@@ -69,8 +95,12 @@ export interface Kernel {
   fused: Node[];
   /** The register block each thread computes, where the root has one for these shapes and target. */
   tile?: Tile;
+  /** The target it was shaped for. */
+  target: Target;
   /** Threads per workgroup. */
   workgroup: number;
+  /** Whether it may share a merged dispatch (merge.ts): light per thread; for GPU shapes, little work in all. */
+  light: boolean;
   /** A loop op computed first, in the same thread, whose value the epilogue and root consume at the same index. */
   prologue?: Node;
   /** Elementwise nodes between the prologue and the root, in order. */
@@ -107,15 +137,27 @@ export interface Kernel {
   tree: boolean;
   /** For a tree: lanes of the subgroups that sum in registers before the workgroup does (Target.subgroup). */
   treeLanes?: number;
+  /** For a tree: terms a thread adds per iteration (GPU shapes: several loads in flight). */
+  treeUnroll?: number;
   /** Shapes of the values read, and the rules of the fused nodes, for codegen. */
   readShapes: Map<string, Node['shape']>;
   rules: Map<string, WgslRule>;
 }
 
+/** Whether GPU shapes sum `outputs` sums of `terms` each in trees; a tree's workgroups number its outputs, in one dimension. */
+function gpuTree(terms: number, outputs: number): boolean {
+  return terms >= GPU_TREE_TERMS && terms * outputs >= GPU_TREE_WORK && outputs * 8 <= MAX_GROUPS;
+}
+
+/** Elements of a shape at a batch. */
+function size(shape: readonly Dim[], batch = TYPICAL_BATCH): number {
+  return shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
+}
+
 /** Threads of a kernel whose threads each compute a block or a whole sum; Infinity for others. */
 function heavyThreads(rule: WgslRule, tile: Tile | undefined, n: Node): number {
   if (tile) return tileThreads(tile.threads, TYPICAL_BATCH);
-  return rule.kind === 'reduce' ? n.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1) : Infinity;
+  return rule.kind === 'reduce' ? size(n.shape) : Infinity;
 }
 
 /** The ops a kernel computes, its prologue and epilogue included: `dense+bias_add+tanh`; `dense_w*10` for a sum of ten; `+sum` for a channel sum folded in. */
@@ -145,7 +187,8 @@ export interface FuseOptions {
   stepSums?: boolean;
 }
 
-export function fuse(g: Graph, target: Target, options: FuseOptions = {}): Fusion {
+/** `batch`: the batch the plan is for (GPU shapes depend on it). */
+export function fuse(g: Graph, target: Target, batch: number, options: FuseOptions = {}): Fusion {
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const outputs = new Set(g.outputs);
   const cost = new Map<string, number>();
@@ -196,18 +239,26 @@ export function fuse(g: Graph, target: Target, options: FuseOptions = {}): Fusio
     n.inputs.forEach(visit);
     const rule = opDef((chain?.prologue ?? n).op).wgsl!;
     const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
-    const work = byId.get(n.inputs[0]!)!.shape.reduce<number>((a, d) => a * (d === 'B' ? TYPICAL_BATCH : d), 1);
-    const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK);
+    const work = size(byId.get(n.inputs[0]!)!.shape);
+    const gpu = target.shapes === 'gpu';
     const blocked = chain?.prologue ?? n;
-    const tile = tree || rule.kind === 'expr' ? undefined : rule.tile?.({ out: blocked.shape, ins: blocked.inputs.map((i) => byId.get(i)!.shape), attrs: blocked.attrs, target });
+    const shapes = { out: blocked.shape, ins: blocked.inputs.map((i) => byId.get(i)!.shape), attrs: blocked.attrs };
+    const tree =
+      rule.kind === 'reduce' &&
+      (gpu ? gpuTree(size(rule.domain(shapes), batch), size(n.shape, batch)) : outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK));
+    const tile = tree || gpu || rule.kind === 'expr' ? undefined : rule.tile?.({ ...shapes, target });
+    const flops = size(opDef(blocked.op).flops?.(shapes) ?? [1], batch) * size(n.shape, batch);
     kernels.push({
       name: n.id,
       root: n,
       rule,
       tree,
       ...(tree && target.subgroup && { treeLanes: target.subgroup }),
+      ...(tree && gpu && { treeUnroll: GPU_TREE_UNROLL }),
       ...(tile && { tile }),
-      workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
+      target,
+      workgroup: tree ? REDUCE_WORKGROUP : !gpu && heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
+      light: !tree && !tile && (!gpu || flops <= GPU_MERGE_FLOPS),
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
       ...(chain && tile?.init && foldedBias(chain.prologue, chain.epilogue[0] ?? n, readers)),
@@ -320,6 +371,7 @@ function readsInPlace(n: Node, id: string): boolean {
       ins: n.inputs.map(() => n.shape),
       attrs: n.attrs,
       fresh: (t) => `${t}${k++}`,
+      bound: tripCount,
     },
     'i',
   );

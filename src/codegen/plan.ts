@@ -2,7 +2,8 @@
 // runs (Halide's schedule, kept apart from *what* it computes). Its text form
 // is checked in beside every spec, so a change in fusion or memory shows up
 // in review like a change in the IR.
-import type { Graph } from '../ir/graph.js';
+import type { Dim, Graph } from '../ir/graph.js';
+import { opDef } from '../ops/registry.js';
 import type { FuseOptions, Fusion } from './fuse.js';
 import { fuse, kernelOps, kernelOutputs } from './fuse.js';
 import type { Memory } from './memory.js';
@@ -16,6 +17,7 @@ import { groupModules, KERNEL_DECLS, kernelPhase, moduleKey } from './wgsl.js';
 export interface Plan {
   graph: Graph;
   batch: number;
+  target: Target;
   fusion: Fusion;
   memory: Memory;
   /** The kernels as WGSL phases, in order. */
@@ -25,12 +27,12 @@ export interface Plan {
 }
 
 export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}): Plan {
-  const fusion = fuse(graph, target, options);
+  const fusion = fuse(graph, target, batch, options);
   const memory = allocate(graph, fusion, batch);
   const phases = fusion.kernels.map((k) => kernelPhase(k, memory));
   const index = new Map(phases.map((p, i) => [p, i]));
   const dispatches = groupPhases(phases, batch).map((g) => g.map((p) => index.get(p)!));
-  return { graph, batch, fusion, memory, phases, dispatches };
+  return { graph, batch, target, fusion, memory, phases, dispatches };
 }
 
 /** The WGSL module of each dispatch, in order, with a file name for each. */
@@ -51,6 +53,8 @@ export interface PlanStats {
   peakActivationBytes: number;
   inputBytes: number;
   batch: number;
+  /** Floating-point operations of the graph at the batch (opDef.flops): an inlined value that kernels recompute counts once. */
+  flops: number;
 }
 
 export function planStats(p: Plan): PlanStats {
@@ -63,18 +67,32 @@ export function planStats(p: Plan): PlanStats {
     peakActivationBytes: p.memory.peakActivations * 4,
     inputBytes: inputs.reduce((a, n) => a + p.memory.slots.get(n.id)!.size * 4, 0),
     batch: p.batch,
+    flops: graphFlops(p.graph, p.batch),
   };
+}
+
+function graphFlops(g: Graph, batch: number): number {
+  const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
+  const size = (s: readonly Dim[]) => s.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
+  return g.nodes.reduce((total, n) => {
+    const def = opDef(n.op);
+    if (def.leaf) return total;
+    const per = def.flops?.({ out: n.shape, ins: n.inputs.map((i) => shapes.get(i)!), attrs: n.attrs }) ?? [1];
+    return total + size(n.shape) * size(per);
+  }, 0);
 }
 
 export function planText(p: Plan): string {
   const s = planStats(p);
   const dispatchOf = new Map(p.dispatches.flatMap((d, j) => d.map((i) => [i, j])));
+  // A sum runs as its workgroup's sweep in a merged dispatch, and alone where the phase says so.
+  const sweeps = (i: number) => Boolean(p.phases[i]!.sweep && (p.phases[i]!.sweepAlone || p.dispatches[dispatchOf.get(i)!]!.length > 1));
   const rows = p.fusion.kernels.map((k, i) => [
     String(i),
     String(dispatchOf.get(i)),
     kernelOutputs(k).map((o) => `%${o}`).join(','),
     kernelOps(k),
-    (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : 'sum') : k.rule.kind) + (k.tile ? `/${k.tile.subgroup ? 'sg' : 'tile'}${k.tile.size}` : ''),
+    (k.rule.kind === 'reduce' ? (k.tree ? 'tree' : sweeps(i) ? 'sweep' : 'sum') : k.rule.kind) + (k.tile ? `/${k.tile.subgroup ? 'sg' : 'tile'}${k.tile.size}` : ''),
     p.dispatches[dispatchOf.get(i)!]!.length > 1 ? 'merged' : String(workgroupCount([p.phases[i]!], p.batch)),
     k.reads.map((r) => `%${r}`).join(' '),
     k.fused.length ? k.fused.map((n) => n.op).join(' ') : '-',
@@ -87,7 +105,7 @@ export function planText(p: Plan): string {
   const offW = Math.max(...slots.map(([, sl]) => String(sl.offset).length + 1));
   return [
     `# ${p.graph.title}`,
-    `# batch ${s.batch}: ${s.kernels} kernels, ${s.dispatchesPerStep} dispatch${s.dispatchesPerStep === 1 ? '' : 'es'} per step; arena ${kib(s.arenaBytes)} (inputs ${kib(s.inputBytes)}, peak activations ${kib(s.peakActivationBytes)})`,
+    `# target ${p.target.name}, batch ${s.batch}: ${(s.flops / 1e6).toPrecision(3)} MFLOP, ${s.kernels} kernels, ${s.dispatchesPerStep} dispatch${s.dispatchesPerStep === 1 ? '' : 'es'} per step; arena ${kib(s.arenaBytes)} (inputs ${kib(s.inputBytes)}, peak activations ${kib(s.peakActivationBytes)})`,
     line(head),
     ...rows.map(line),
     '',

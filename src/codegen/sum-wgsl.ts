@@ -4,7 +4,7 @@
 // (sweepSum). Each runs its statements over a kernel's sets of inputs
 // (Terms) where it sums several.
 import type { WgslCtx, WgslRule } from '../ops/op.js';
-import { tripCount } from '../ops/op.js';
+import { countExpr, tripCount } from '../ops/op.js';
 import type { Term } from './fuse.js';
 import { REDUCE_WORKGROUP } from './fuse.js';
 
@@ -73,7 +73,7 @@ export const SWEEP_OUTPUTS = 16;
  */
 export function sweepSum(rule: Reduce, c: WgslCtx, outputs: number, name: string, out: string, terms: Terms): string {
   const W = MERGED_WORKGROUP;
-  const sum = terms.over(adding(rule, c, `for (var j = lid; j < ${rule.domain(c)}; j += ${W}u)`));
+  const sum = terms.over(adding(rule, c, `for (var j = lid; j < ${countExpr(rule.domain(c))}; j += ${W}u)`));
   return `fn ${name}(lid: u32) {
   for (var i = 0u; i < ${tripCount(outputs)}; i++) {
     var acc = 0.0;
@@ -99,7 +99,7 @@ const SUM_UNROLL = 4;
 export function sequentialSum(rule: Reduce, c: WgslCtx, terms: Terms): { stmts: string[]; value: string } {
   const U = SUM_UNROLL;
   const ts = [...Array(U).keys()].map((u) => rule.term(c, 'i', u ? `(j + ${u}u)` : 'j'));
-  const n = rule.domain(c);
+  const n = countExpr(rule.domain(c));
   return {
     stmts: [
       `var acc = 0.0;`,
@@ -117,10 +117,29 @@ export function sequentialSum(rule: Reduce, c: WgslCtx, terms: Terms): { stmts: 
 }
 
 /**
+ * A thread's strided share of a sum, `unroll` terms per iteration: a GPU
+ * thread keeps that many loads in flight where one term at a time waits out
+ * each load's latency.
+ */
+function stridedShare(rule: Reduce, c: WgslCtx, W: number, unroll: number): string[] {
+  const n = countExpr(rule.domain(c));
+  if (unroll === 1) return adding(rule, c, `for (var j = lid; j < ${n}; j += ${W}u)`);
+  const ts = [...Array(unroll).keys()].map((u) => rule.term(c, 'i', u ? `(j + ${u * W}u)` : 'j'));
+  return [
+    `var j = lid;`,
+    `for (; j + ${(unroll - 1) * W}u < ${n}; j += ${unroll * W}u) {`,
+    ...ts.flatMap((t) => t.stmts.map((x) => `  ${x}`)),
+    `  acc = acc + ${ts.map((t) => t.value).join(' + ')};`,
+    `}`,
+    ...adding(rule, c, `for (; j < ${n}; j += ${W}u)`),
+  ];
+}
+
+/**
  * A workgroup per output: each thread sums a strided share, then the
  * workgroup adds the shares. `out` is the arena element at output i.
  */
-export function treeSum(rule: Reduce, c: WgslCtx, terms: Terms, out: string, S: number | undefined, prefix: string): string {
+export function treeSum(rule: Reduce, c: WgslCtx, terms: Terms, out: string, S: number | undefined, prefix: string, unroll = 1): string {
   const done = rule.finish ? rule.finish(c, 'i', `${prefix}part[0]`) : `${prefix}part[0]`;
   // With subgroups, each subgroup sums its lanes in registers and one
   // barrier separates that from the last sum: lavapipe's nine-level tree
@@ -141,7 +160,7 @@ export function treeSum(rule: Reduce, c: WgslCtx, terms: Terms, out: string, S: 
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = wid.x;
   var acc = 0.0;
-  ${terms.over(adding(rule, c, `for (var j = lid; j < ${rule.domain(c)}; j += ${REDUCE_WORKGROUP}u)`)).join('\n  ')}
+  ${terms.over(stridedShare(rule, c, REDUCE_WORKGROUP, unroll)).join('\n  ')}
   ${combine}
   if (lid == 0u) { ${out} = ${terms.plus('i', done)}; }
 }`;

@@ -1,9 +1,23 @@
-// What codegen may assume of the device beyond WebGPU's core: one choice,
-// made by the runtime (runtime/gpu/target-probe.ts), so that a plan is a
-// function of the graph, the batch and the target alone. `tx compile` and
-// the golden plans use GENERIC.
+// What codegen may assume of the device: one choice, made by the runtime from
+// the adapter (runtime/gpu/target-probe.ts), so that a plan is a function of
+// the graph, the batch and the target alone. `tx compile --target` prints the
+// plan for any of them on any machine.
+//
+// Two kernel shapes, for two kinds of device:
+// - 'cpu' (lavapipe, SwiftShader): a few cores running each subgroup as one
+//   SIMD register. Loads cost many times an FMA and barriers are dear, so a
+//   thread computes a register block (several outputs per load) and a
+//   reduction with many outputs sums in one thread per output.
+// - 'gpu': thousands of lanes that hide a load's latency only when there are
+//   enough threads to switch between. A thread computes one output of a
+//   convolution or product, and every reduction with long sums gives each
+//   output a workgroup that sums in a tree: a 16 x 16 x 5 weight gradient
+//   over 32 x 256 points is 1280 workgroups rather than 40 threads.
 
 export interface Target {
+  /** What `tx compile --target` calls it. */
+  readonly name: string;
+  readonly shapes: 'cpu' | 'gpu';
   /**
    * Subgroups of this many invocations, each a run of consecutive local
    * invocation indices with lane = index % subgroup. Set only where a
@@ -15,4 +29,16 @@ export interface Target {
   readonly subgroup?: number;
 }
 
-export const GENERIC: Target = {};
+/** CPU shapes with nothing beyond WebGPU's core: runs anywhere, and the golden `*.plan`. */
+export const GENERIC: Target = { name: 'cpu', shapes: 'cpu' };
+/** What the runtime picks on lavapipe once its probe confirms 8-lane subgroups. */
+export const LAVAPIPE: Target = { name: 'lavapipe', shapes: 'cpu', subgroup: 8 };
+/** GPU shapes: any adapter that is not a CPU; the golden `*.gpu.plan`. */
+export const GPU: Target = { name: 'gpu', shapes: 'gpu' };
+
+export const TARGETS: readonly Target[] = [GENERIC, LAVAPIPE, GPU];
+
+/** CPU shapes with subgroups of `lanes`: a CPU adapter whose probe passed. */
+export function cpuWithSubgroups(lanes: number): Target {
+  return lanes === LAVAPIPE.subgroup ? LAVAPIPE : { name: `cpu, ${lanes}-lane subgroups`, shapes: 'cpu', subgroup: lanes };
+}

@@ -79,6 +79,12 @@ export interface Phase {
   /** In a merged dispatch: `fn <fn>(lid: u32)`, the whole phase computed by the workgroup together (sweepSum). */
   sweep?: { fn: string; code: string };
   /**
+   * Whether it runs as its sweep in a dispatch of its own too. For GPU
+   * shapes: one thread per output would sum alone, and W4's bias gradient
+   * (3 outputs, 2560 terms each) took 0.3 ms so on an H200.
+   */
+  sweepAlone?: boolean;
+  /**
    * Arena offsets the code refers to as OFFSET(j) placeholders; its names
    * start with PREFIX. moduleWgsl resolves both.
    */
@@ -150,6 +156,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     ins: n.inputs.map((i) => shapeOf(i)),
     attrs: n.attrs,
     fresh: (tag) => `${tag}_${counter++}`,
+    bound: (n) => (k.target.shapes === 'gpu' ? `${n}u` : tripCount(n)),
   });
   const shapeOf = (id: string) => shapes.get(id) ?? k.readShapes.get(id)!;
 
@@ -172,13 +179,13 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     reads: k.reads.map((r): Range => [mem.slots.get(r)!.offset, mem.slots.get(r)!.size]),
     writes: kernelOutputs(k).map((o): Range => [mem.slots.get(o)!.offset, mem.slots.get(o)!.size]),
     offsets,
-    merge: !k.tree && !k.tile,
+    merge: k.light,
     ...((k.tile?.subgroup || k.treeLanes) && { subgroups: true }),
   };
   const count = (batch: number) => k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
   const header = `// ${kernelOutputs(k).join(', ')}: ${kernelOps(k)} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
   if (rule.kind === 'reduce' && k.tree) {
-    const entry = treeSum(rule, c, sums, `arena[${at(out.offset)} + i]`, k.treeLanes, prefix);
+    const entry = treeSum(rule, c, sums, `arena[${at(out.offset)} + i]`, k.treeLanes, prefix, k.treeUnroll);
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
   } else if (k.tile) {
     const pc = k.prologue ? ctx(k.prologue) : c;
@@ -223,7 +230,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
       ...phase,
       count: countExpr(k.root.shape),
       threads: count,
-      ...(sweep && { sweep: { fn: `${prefix}sweep`, code: sweep } }),
+      ...(sweep && { sweep: { fn: `${prefix}sweep`, code: sweep }, sweepAlone: k.target.shapes === 'gpu' }),
       code: `${header}fn ${fn}(i: u32) {
   if (i >= ${countExpr(k.root.shape)}) { return; }
   ${body.stmts.join('\n  ')}
@@ -331,11 +338,11 @@ function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly num
   const offsets = table ? table.map((_, j) => j) : [];
   const privates = offsets.map((j) => `var<private> tx_o${j}: u32;\n`).join('');
   const load = offsets.map((j) => `  tx_o${j} = tx_off.o[${j >> 2}][${j & 3}];\n`).join('');
-  const merged = named.length > 1;
+  const [only] = named;
+  const merged = named.length > 1 || Boolean(only?.sweepAlone);
   const enable = named.some((p) => p.subgroups) ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
   const code = `${enable}${decls}${MATH}${privates}${named.map((p) => p.code + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
-  const [only] = named;
-  if (named.length === 1 && only) {
+  if (!merged && only) {
     if (only.tree) return `${code}${only.tree.entry.replace('{\n', `{\n${load}`)}\n`;
     return `${code}@compute @workgroup_size(${only.workgroup})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -5,7 +5,7 @@
 // The transpose correlates with the reflected kernel h'[j] = h[(-j) mod N].
 import { numsAttr, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { expectArity, f32, ShapeError, tripCount } from './op.js';
+import { expectArity, f32, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
 export const circconv: OpDef = {
@@ -39,6 +39,7 @@ export const circconv: OpDef = {
   // out[i] = sum_j h[j] x[row + (col + j) mod N], over the taps in a
   // private array: unrolled, a 30-point spectral stepper's 30 gathered loads
   // per use took lavapipe about 0.4 s to compile.
+  flops: (c) => [2, c.out.at(-1)!],
   wgsl: {
     kind: 'loop',
     reuse: (c) => [c.out.at(-1) as number],
@@ -52,7 +53,7 @@ export const circconv: OpDef = {
           `let ${col} = ${i} % ${n}u;`,
           `var ${taps} = array<f32, ${n}>(${h.map(f32).join(', ')});`,
           `var ${acc} = 0.0;`,
-          `for (var ${j} = 0u; ${j} < ${tripCount(n)}; ${j}++) { ${acc} += ${taps}[${j}] * ${c.x(0, `${row} + (${col} + ${j}) % ${n}u`)}; }`,
+          `for (var ${j} = 0u; ${j} < ${c.bound(n)}; ${j}++) { ${acc} += ${taps}[${j}] * ${c.x(0, `${row} + (${col} + ${j}) % ${n}u`)}; }`,
         ],
         value: acc,
       };

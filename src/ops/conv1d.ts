@@ -6,7 +6,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError, tripCount } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { leftPad, paddingAttr, padIndex, padTap } from './padding.js';
 import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
@@ -51,6 +51,8 @@ export const conv1d: OpDef = {
       b.add(`d.${n.id}.w`, 'conv1d_w', [cot, x], wShape, { padding, k: wShape[2]! }),
     ];
   },
+  // A multiply and an add per input channel and tap.
+  flops: (c) => [2, c.ins[1]![1]!, c.ins[1]![2]!],
   wgsl: {
     kind: 'loop',
     reuse: (c) => [(c.ins[1]![0] as number) * (c.ins[1]![2] as number), 1],
@@ -81,7 +83,7 @@ export const conv1d: OpDef = {
           `let ${b} = ${coord(c.out, 0, i)}; let ${o} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
           ...taps.flatMap((t) => t.stmts),
           `var ${acc} = 0.0;`,
-          `for (var ${ch} = 0u; ${ch} < ${tripCount(C)}; ${ch}++) {`,
+          `for (var ${ch} = 0u; ${ch} < ${c.bound(C)}; ${ch}++) {`,
           `  ${acc} += ${terms.join(' + ')};`,
           `}`,
         ],

@@ -7,7 +7,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError, tripCount } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
 import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
@@ -52,6 +52,8 @@ export const conv1d_t: OpDef = {
       b.add(`d.${n.id}.w`, 'conv1d_w', [y, cot], wShape, { padding, k: wShape[2]! }),
     ];
   },
+  // A multiply and an add per output channel and tap.
+  flops: (c) => [2, c.ins[1]![0]!, c.ins[1]![2]!],
   wgsl: {
     kind: 'loop',
     reuse: (c) => [(c.ins[1]![1] as number) * (c.ins[1]![2] as number), 1],
@@ -78,7 +80,7 @@ export const conv1d_t: OpDef = {
         stmts: [
           `let ${b} = ${coord(c.out, 0, i)}; let ${ch} = ${coord(c.out, 1, i)}; let ${col} = ${coord(c.out, 2, i)};`,
           `var ${acc} = 0.0;`,
-          `for (var ${o} = 0u; ${o} < ${tripCount(O)}; ${o}++) { for (var ${k} = 0u; ${k} < ${tripCount(K)}; ${k}++) {`,
+          `for (var ${o} = 0u; ${o} < ${c.bound(O)}; ${o}++) { for (var ${k} = 0u; ${k} < ${c.bound(K)}; ${k}++) {`,
           `  ${acc} += ${c.x(1, `(${o} * ${C}u + ${ch}) * ${K}u + ${k}`)} * ${y};`,
           `} }`,
         ],

@@ -108,6 +108,7 @@ export const conv1d_w: OpDef = {
     ];
   },
   // One workgroup per weight entry, summing over batch and space.
+  flops: (c) => [2, 'B', c.ins[0]![2]!],
   wgsl: {
     kind: 'reduce',
     reuse: (c) => [(c.out[1] as number) * (c.out[2] as number), (c.out[0] as number) * (c.out[2] as number)],
@@ -180,7 +181,7 @@ export const conv1d_w: OpDef = {
         },
       };
     },
-    domain: (c) => `(u.B * ${c.ins[0]![2]}u)`,
+    domain: (c) => ['B', c.ins[0]![2]!],
     term: (c, i, j) => {
       const p = paddingAttr(c.attrs, 'conv1d_w');
       const [, O, N] = c.ins[0] as [unknown, number, number];

@@ -6,7 +6,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError, tripCount } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
@@ -38,6 +38,7 @@ export const dense: OpDef = {
       b.add(`d.${n.id}.w`, 'dense_w', [cot, x], b.shapeOf(w)),
     ];
   },
+  flops: (c) => [2, c.ins[1]![1]!],
   wgsl: {
     kind: 'loop',
     reuse: (c) => [c.ins[1]![0] as number, 1],
@@ -59,7 +60,7 @@ export const dense: OpDef = {
         stmts: [
           `let ${b} = ${coord(c.out, 0, i)}; let ${o} = ${coord(c.out, 1, i)};`,
           `var ${acc} = 0.0;`,
-          `for (var ${k} = 0u; ${k} < ${tripCount(In)}; ${k}++) { ${acc} += ${c.x(1, `${o} * ${In}u + ${k}`)} * ${c.x(0, `${b} * ${In}u + ${k}`)}; }`,
+          `for (var ${k} = 0u; ${k} < ${c.bound(In)}; ${k}++) { ${acc} += ${c.x(1, `${o} * ${In}u + ${k}`)} * ${c.x(0, `${b} * ${In}u + ${k}`)}; }`,
         ],
         value: acc,
       };

@@ -4,7 +4,7 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError, tripCount } from './op.js';
+import { coord, expectArity, ShapeError } from './op.js';
 import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
@@ -36,6 +36,7 @@ export const dense_t: OpDef = {
       b.add(`d.${n.id}.w`, 'dense_w', [y, cot], b.shapeOf(w)),
     ];
   },
+  flops: (c) => [2, c.ins[1]![0]!],
   wgsl: {
     kind: 'loop',
     reuse: (c) => [c.ins[1]![1] as number, 1],
@@ -57,7 +58,7 @@ export const dense_t: OpDef = {
         stmts: [
           `let ${b} = ${coord(c.out, 0, i)}; let ${k} = ${coord(c.out, 1, i)};`,
           `var ${acc} = 0.0;`,
-          `for (var ${o} = 0u; ${o} < ${tripCount(O)}; ${o}++) { ${acc} += ${c.x(1, `${o} * ${In}u + ${k}`)} * ${c.x(0, `${b} * ${O}u + ${o}`)}; }`,
+          `for (var ${o} = 0u; ${o} < ${c.bound(O)}; ${o}++) { ${acc} += ${c.x(1, `${o} * ${In}u + ${k}`)} * ${c.x(0, `${b} * ${O}u + ${o}`)}; }`,
         ],
         value: acc,
       };

@@ -38,6 +38,7 @@ export const dense_w: OpDef = {
     ];
   },
   // One workgroup per weight entry, summing over the batch.
+  flops: () => [2, 'B'],
   wgsl: {
     kind: 'reduce',
     reuse: (c) => [c.out[1] as number, c.out[0] as number],
@@ -53,7 +54,7 @@ export const dense_w: OpDef = {
         channelRows: true,
       }, s.target);
     },
-    domain: () => 'u.B',
+    domain: () => ['B'],
     term: (c, i, j) => {
       const [O, In] = c.out as [number, number];
       return {

@@ -33,6 +33,12 @@ export interface OpDef {
   vjp?(b: GraphBuilder, node: Node, cot: string): (string | null)[];
   /** How codegen computes one output element in WGSL. Absent for ops a pass removes. */
   readonly wgsl?: WgslRule;
+  /**
+   * Floating-point operations per output element, as factors whose product
+   * it is ('B' the batch); one when absent, as for elementwise ops. For
+   * `tx compile --stats` and the bench's GFLOP/s.
+   */
+  flops?(c: ReuseCtx): readonly Dim[];
 }
 
 /** What a WGSL rule sees of its node inside a kernel. */
@@ -45,6 +51,13 @@ export interface WgslCtx {
   readonly attrs: Attrs;
   /** A name for a local variable, unique within the kernel. */
   fresh(tag: string): string;
+  /**
+   * The bound of a loop of `n` steps, as the target wants it: `tripCount`
+   * for CPU shapes; the constant for GPU shapes, whose compilers unroll a
+   * short loop cheaply and keep its loads in flight together (W4's 64-term
+   * products each waited out a load per term, 33 us per layer on an H200).
+   */
+  bound(n: number): string;
 }
 
 /**
@@ -78,8 +91,8 @@ export type WgslRule =
       reuse?(c: ReuseCtx): number[];
       /** As for loops; used when the reduction sums in one thread per output. */
       tile?(c: TileCtx): Tile | undefined;
-      /** The number of terms per output element, a u32 expression. */
-      domain(c: WgslCtx): string;
+      /** The axes an output element sums over (its terms number their product); 'B' is the batch. */
+      domain(c: ReuseCtx): readonly Dim[];
       term(c: WgslCtx, i: string, j: string): { stmts: string[]; value: string };
       /** From the sum to the element, e.g. a mean's division; identity by default. */
       finish?(c: WgslCtx, i: string, acc: string): string;
@@ -179,7 +192,8 @@ export function dimExpr(d: Dim): string {
 /** The number of elements of a shape, as a WGSL u32 expression. */
 export function countExpr(shape: readonly Dim[]): string {
   const fixed = shape.reduce<number>((a, d) => (d === 'B' ? a : a * d), 1);
-  return shape.includes('B') ? `(u.B * ${fixed}u)` : `${fixed}u`;
+  if (!shape.includes('B')) return `${fixed}u`;
+  return fixed === 1 ? 'u.B' : `(u.B * ${fixed}u)`;
 }
 
 /** Coordinate `axis` of flat index i in a row-major shape whose only symbolic axis is the first. */

@@ -3,7 +3,7 @@
 import type { Attrs, Shape } from '../ir/graph.js';
 import { axesAttr, shapeToAttr } from './attrs.js';
 import type { OpDef, Tensor } from './op.js';
-import { coord, countExpr, expectArity, flatIndex, type WgslCtx } from './op.js';
+import { coord, countExpr, expectArity, flatIndex, type ReuseCtx } from './op.js';
 import { dropAxesIndex, size, tensor } from './tensor.js';
 
 export function reducedShape(shape: Shape, axes: readonly number[]): Shape {
@@ -34,9 +34,10 @@ export function reduction(name: 'sum' | 'mean'): OpDef {
       const attrs: Attrs = { shape: shapeToAttr(x), axes: axesAttr(n.attrs, x.length, name) };
       return [b.add(`d.${n.id}.bcast`, 'broadcast', [cot], x, name === 'mean' ? { ...attrs, mean: true } : attrs)];
     },
+    flops: (c) => reducedAxes(c).map((a) => c.ins[0]![a]!),
     wgsl: {
       kind: 'reduce',
-      domain: (c) => countExpr(reducedAxes(c).map((a) => c.ins[0]![a]!)),
+      domain: (c) => reducedAxes(c).map((a) => c.ins[0]![a]!),
       term: (c, i, j) => {
         const x = c.ins[0]!;
         const axes = reducedAxes(c);
@@ -50,6 +51,6 @@ export function reduction(name: 'sum' | 'mean'): OpDef {
   };
 }
 
-function reducedAxes(c: WgslCtx): readonly number[] {
+function reducedAxes(c: ReuseCtx): readonly number[] {
   return axesAttr(c.attrs, c.ins[0]!.length, 'reduce');
 }

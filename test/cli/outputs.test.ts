@@ -160,9 +160,13 @@ describe('the --out lock', spawning(6), () => {
 });
 
 describe('numeric options', spawning(6), () => {
+  test('tx compile --target names the targets it knows', () => {
+    const r = tx('compile', QUICK, '--target', 'h200');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('expected cpu, lavapipe, gpu');
+  });
   test.each([
     ['compile', '--stats', '--batch'],
-    ['compile', '--stats', '--subgroup'],
     ['train', '--steps'],
     ['train', '--checkpoint-every'],
   ])('tx %s %s … refuses abc, -1, 0, 1.5, 1e3 with exit 2', (command, ...flags) => {

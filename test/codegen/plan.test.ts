@@ -10,6 +10,8 @@ import { MERGE_PHASES } from '../../src/codegen/merge.js';
 import { frontend } from '../../src/frontend.js';
 import { runPasses } from '../../src/passes/pipeline.js';
 import { findSpecs } from '../../src/snapshot.js';
+import type { Target } from '../../src/codegen/target.js';
+import { LAVAPIPE, TARGETS } from '../../src/codegen/target.js';
 
 const HEAD = `data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }
 emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }
@@ -139,7 +141,7 @@ describe('kernels', () => {
     const file = 'specs/lorenz/mlp.tx';
     const fe = frontend(readFileSync(file, 'utf8'), file);
     const graph = runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph;
-    const p = plan(graph, fe.spec.train.batch, { subgroup: 8 });
+    const p = plan(graph, fe.spec.train.batch, LAVAPIPE);
     const generic = plan(graph, fe.spec.train.batch);
     // Same kernels and memory: the target changes only how a kernel's threads split its work.
     expect(p.fusion.kernels.map((k) => k.name)).toEqual(generic.fusion.kernels.map((k) => k.name));
@@ -158,19 +160,22 @@ describe('kernels', () => {
 });
 
 describe('what a device compiles', () => {
-  const specPlan = (file: string, subgroup?: number) => {
+  const specPlan = (file: string, target: Target) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
-    return plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, subgroup ? { subgroup } : undefined);
+    return plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, target);
   };
   // A layer at every time step is one module: its offsets come from the
   // dispatch's uniform and its fused functions are named by position. The
   // counts below are those modules, read off `tx compile --emit wgsl`.
   test.each([
-    ['specs/quickstart/rollout20.tx', undefined, 8, 5],
-    ['bench/specs/w2.tx', 8, 39, 14],
-    ['specs/lorenz/mlp.tx', 8, 73, 15],
-  ] as const)('%s (subgroup %s): %i dispatches, %i distinct modules', (file, subgroup, dispatches, modules) => {
-    const s = planStats(specPlan(file, subgroup));
+    ['specs/quickstart/rollout20.tx', 'cpu', 8, 5],
+    ['bench/specs/w2.tx', 'lavapipe', 39, 14],
+    ['specs/lorenz/mlp.tx', 'lavapipe', 73, 15],
+    ['specs/quickstart/rollout20.tx', 'gpu', 8, 5],
+    ['bench/specs/w2.tx', 'gpu', 42, 16],
+    ['specs/lorenz/mlp.tx', 'gpu', 76, 17],
+  ] as const)('%s (%s target): %i dispatches, %i distinct modules', (file, name, dispatches, modules) => {
+    const s = planStats(specPlan(file, TARGETS.find((t) => t.name === name)!));
     expect([s.dispatchesPerStep, s.distinctModules]).toEqual([dispatches, modules]);
   });
 
@@ -180,7 +185,8 @@ describe('what a device compiles', () => {
   test.each([...findSpecs('specs'), ...findSpecs('bench/specs')])('no loop of more than a few steps has a bound the shader compiler can see: %s', (file) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     for (const p of fe.programs)
-      for (const target of [{}, { subgroup: 8 }])
+      // GPU shapes show their bounds on purpose (WgslCtx.bound).
+      for (const target of TARGETS.filter((t) => t.shapes === 'cpu'))
         for (const m of planModules(plan(runPasses(p.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, target)).filter((m) => !/fn \w*phase\(t: u32\)/.test(m.wgsl))) {
           // A loop's condition and step: its trip count is at most the constants in the condition over the step.
           const loops = [...m.wgsl.matchAll(/for \([^;]*;([^;]*);([^)]*)\)/g)].map((x) => ({ cond: x[1]!, step: Number(/\+= (\d+)u/.exec(x[2]!)?.[1] ?? 1) }));

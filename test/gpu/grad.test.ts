@@ -10,32 +10,41 @@ import type { Plan } from '../../src/codegen/plan.js';
 import { plan } from '../../src/codegen/plan.js';
 import { kernelOps } from '../../src/codegen/fuse.js';
 import type { Target } from '../../src/codegen/target.js';
-import { GENERIC } from '../../src/codegen/target.js';
+import { GENERIC, GPU } from '../../src/codegen/target.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
 import { deviceTarget } from '../../src/runtime/gpu/target-probe.js';
 import { compileAll, compileFile, firstBatch, paramsFor } from '../grad/helpers.js';
 import { relError } from '../train/helpers.js';
 import { compiling } from '../budgets.js';
 
+// Every spec with this device's kernel shapes, and with GPU shapes (on
+// lavapipe slower, but they must compute the same).
 describe('GPU loss and gradients equal the float64 interpreter', () => {
   const cases = findSpecs('specs').flatMap((file) =>
-    compileFile(file, readFileSync(file, 'utf8')).map((c) => ({ name: `${file} ${c.program.config.name}`, c })),
+    compileFile(file, readFileSync(file, 'utf8')).flatMap((c) =>
+      [undefined, GPU].map((target) => ({ name: `${file} ${c.program.config.name}${target ? ', GPU shapes' : ''}`, c, target })),
+    ),
   );
-  test.each(cases)('$name', compiling(1), async ({ c }) => {
+  test.each(cases)('$name', compiling(1), async ({ c, target }) => {
     const windows = firstBatch(c, 8);
     const params = paramsFor(c, 0);
     const cpu = cpuLossAndGrad(c.final, params, windows);
-    const gpu = await gpuLossAndGrad(c.final, params, windows);
+    const gpu = await gpuLossAndGrad(c.final, params, windows, target);
     expect(Math.abs(gpu.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThan(1e-4);
     expect([...gpu.grads.keys()]).toEqual([...cpu.grads.keys()]);
     for (const [name, g] of cpu.grads) expect(relError(g.data, gpu.grads.get(name)!.data), name).toBeLessThan(1e-4);
   });
 });
 
-// Each tiled case runs with register blocks (GENERIC) and with subgroup
-// broadcast blocks where the device has them (lavapipe: 8 lanes).
+// Each tiled case runs with register blocks (GENERIC), with subgroup
+// broadcast blocks where the device has them (lavapipe: 8 lanes), and with
+// GPU shapes (one output per thread, trees for the weight gradients).
 const device = await gpuDevice();
-const targets: [string, Target][] = [['register blocks', GENERIC], ...(deviceTarget(device).subgroup ? [['subgroup blocks', deviceTarget(device)] as [string, Target]] : [])];
+const targets: [string, Target][] = [
+  ['register blocks', GENERIC],
+  ...(deviceTarget(device).subgroup ? [['subgroup blocks', deviceTarget(device)] as [string, Target]] : []),
+  ['GPU shapes', GPU],
+];
 
 /** The op of each tiled kernel, and whether its tile broadcasts across subgroups. */
 function tiles(p: Plan): Set<string> {
@@ -58,11 +67,14 @@ train { batch 4 }
   test.each(cases)('$padding padding, $form', compiling(1), async ({ padding, target }) => {
     const [c] = compileAll(spec(padding));
     // With subgroups, the convolutions to and from one channel keep register blocks.
-    const expected = target.subgroup ? ['conv1d/sg', 'conv1d', 'conv1d_t/sg', 'conv1d_t', 'conv1d_w/sg', 'conv1d_w'] : ['conv1d', 'conv1d_t', 'conv1d_w'];
+    const gpuShapes = target.shapes === 'gpu';
+    const expected = gpuShapes ? [] : target.subgroup ? ['conv1d/sg', 'conv1d', 'conv1d_t/sg', 'conv1d_t', 'conv1d_w/sg', 'conv1d_w'] : ['conv1d', 'conv1d_t', 'conv1d_w'];
     const p = plan(c!.final, 4, target);
     expect(tiles(p)).toEqual(new Set(expected));
     const sums = p.fusion.kernels.filter((k) => k.terms).map((k) => `${kernelOps(k)}${k.tile ? '/tile' : k.tree ? '/tree' : ''}`);
-    expect(sums.sort()).toEqual(['conv1d_w*3+sum/tile', 'conv1d_w*3+sum/tile', 'conv1d_w*3/tree', 'sum*3/tree']);
+    // GPU shapes: every weight gradient a tree; at batch 4 the bias gradients (2048 terms) are too little work for one.
+    const weights = gpuShapes ? ['conv1d_w*3/tree', 'conv1d_w*3/tree', 'conv1d_w*3/tree', 'sum*3', 'sum*3', 'sum*3'] : ['conv1d_w*3+sum/tile', 'conv1d_w*3+sum/tile', 'conv1d_w*3/tree', 'sum*3/tree'];
+    expect(sums.sort()).toEqual(weights);
     const windows = firstBatch(c!, 4);
     const params = paramsFor(c!, 0);
     const cpu = cpuLossAndGrad(c!.final, params, windows);
@@ -88,7 +100,8 @@ train { batch 13 }
     const [c] = compileAll(spec);
     // With subgroups, the products with the 3 outputs (not a multiple of 8 lanes) keep register blocks.
     const expected = ['dense', 'dense_t', 'dense_w'];
-    expect(tiles(plan(c!.final, batch, target))).toEqual(new Set(target.subgroup ? [...expected, ...expected.map((op) => `${op}/sg`)] : expected));
+    const shapes = target.shapes === 'gpu' ? [] : target.subgroup ? [...expected, ...expected.map((op) => `${op}/sg`)] : expected;
+    expect(tiles(plan(c!.final, batch, target))).toEqual(new Set(shapes));
     const windows = firstBatch(c!, batch);
     const params = paramsFor(c!, 0);
     const cpu = cpuLossAndGrad(c!.final, params, windows);

@@ -122,7 +122,7 @@ describe('the playground in Chromium', () => {
 
     // The other views are there and are the compiler's.
     expect(await showTab(page, 'ir')).toMatch(/^%u5 += call emulator\(%u4\) +f32\[B,1,30\]  grad$/m);
-    expect(await showTab(page, 'plan')).toMatch(/^# config main: supervised rollout 5\n# batch 32: \d+ kernels/);
+    expect(await showTab(page, 'plan')).toMatch(/^# config main: supervised rollout 5\n# target cpu, batch 32: [\d.]+ MFLOP, \d+ kernels/);
     expect(await showTab(page, 'wgsl')).toContain('@compute @workgroup_size(');
     expect(await showTab(page, 'stats')).toContain('dispatches per step');
     await page.click('[data-tab=draw]');

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
-import { SMALL_WORKGROUP } from '../../codegen/fuse.js';
 import { plan, planModules, planStats, planText } from '../../codegen/plan.js';
-import { GENERIC } from '../../codegen/target.js';
+import type { Target } from '../../codegen/target.js';
+import { GENERIC, TARGETS } from '../../codegen/target.js';
 import { printGraph } from '../../ir/print.js';
 import type * as A from '../../dsl/ast.js';
 import type { ChainProgram } from '../../frontend.js';
@@ -15,11 +15,10 @@ import { positiveInt } from '../options.js';
 
 type Emit = 'ir' | 'plan' | 'wgsl';
 
-/** Subgroup tiles assume lanes that divide the smallest workgroup codegen uses. */
-function lanes(v: string): number {
-  const n = Number(v);
-  if (!['2', '4', '8', '16'].includes(v.trim()) || SMALL_WORKGROUP % n !== 0) throw new InvalidArgumentError('expected 2, 4, 8 or 16 lanes');
-  return n;
+function targetNamed(v: string): Target {
+  const t = TARGETS.find((x) => x.name === v);
+  if (!t) throw new InvalidArgumentError(`expected ${TARGETS.map((x) => x.name).join(', ')}`);
+  return t;
 }
 
 export function register(program: Command): void {
@@ -34,11 +33,16 @@ export function register(program: Command): void {
     .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
     .option('--json', 'with --stats: as JSON')
     .option('--time', "stats, and: build the training step as tx train does (the spec's batch, this device's target) on this machine's GPU and time each distinct pipeline's first run (its compile, on lavapipe)")
-    .option('--subgroup <lanes>', 'plan for subgroups of this many lanes (2, 4, 8 or 16), as the runtime does on a CPU adapter such as lavapipe (8)', lanes)
-    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; subgroup?: number }) => {
+    .option(
+      '-t, --target <name>',
+      `the device class to plan for: ${TARGETS.map((t) => t.name).join(', ')} (cpu: CPU shapes on core WebGPU, the golden *.plan; lavapipe: with its 8-lane subgroups; gpu: GPU shapes, the golden *.gpu.plan). --time always uses this machine's device`,
+      targetNamed,
+      GENERIC,
+    )
+    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target }) => {
       const fe = loadSpec(file);
       const batch = opts.batch ?? fe.spec.train.batch;
-      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: plan(runPasses(p.graph, fe.spec).at(-1)!.graph, batch, opts.subgroup ? { subgroup: opts.subgroup } : GENERIC) }));
+      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: plan(runPasses(p.graph, fe.spec).at(-1)!.graph, batch, opts.target) }));
       if (opts.stats || opts.time) {
         const stats = [];
         for (const { p, plan: pl } of compiled) stats.push({ config: p.config.name, ...planStats(pl), ...(opts.time && { compile: await compileTimes(fe.spec, p) }) });
@@ -94,6 +98,7 @@ function statsText(s: ReturnType<typeof planStats> & { config: string; compile?:
     : [];
   return [
     `config ${s.config} (batch ${s.batch})`,
+    `  FLOPs per step      ${(s.flops / 1e6).toPrecision(3)} M (the graph's: forward, backward and losses; not the gather or the optimizer)`,
     `  kernels             ${s.kernels}`,
     `  dispatches per step ${s.dispatchesPerStep}`,
     `  distinct modules    ${s.distinctModules} (pipelines to compile, besides the training step's gather and optimizer)`,

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
 import { UserError } from '../../dsl/diagnostics.js';
-import { GOLDEN_KINDS, compareSnapshot, findSpecs, snapshotDiff } from '../../snapshot.js';
+import { compareSnapshot, findSpecs, snapshotDiff } from '../../snapshot.js';
 import { ReportedErrors, reportDiagnostics, writeAtomic } from '../io.js';
 
 export function register(program: Command): void {
   program
     .command('snapshot')
-    .description('compare every *.tx under DIR with its golden IR and kernel plan (*.ir, *.plan beside it); --update rewrites them')
+    .description('compare every *.tx under DIR with its golden IR and kernel plan (*.ir, *.plan beside it, and *.gpu.plan where there is one); --update rewrites them')
     .argument('<dir>', 'folder to search for .tx files')
     .option('-u, --update', 'write the current IR as the new golden files (read the diff first!)')
     .action((dir: string, opts: { update?: boolean }) => {
@@ -15,6 +15,7 @@ export function register(program: Command): void {
       const specs = findSpecs(dir);
       if (!specs.length) throw new UserError(`no .tx files under ${dir}`);
       const counts = { ok: 0, changed: 0, missing: 0, invalid: 0, written: 0 };
+      let files = 0;
       for (const f of specs) {
         const r = compareSnapshot(f);
         if (r.status === 'invalid') {
@@ -22,6 +23,7 @@ export function register(program: Command): void {
           counts.invalid++;
           continue;
         }
+        files += r.goldens.length;
         for (const g of r.goldens) {
           if (g.status === 'ok') {
             counts.ok++;
@@ -37,7 +39,7 @@ export function register(program: Command): void {
         }
       }
       const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
-      process.stdout.write(`${specs.length} spec${specs.length === 1 ? '' : 's'}, ${specs.length * GOLDEN_KINDS.length} golden files: ${parts.join(', ')}\n`);
+      process.stdout.write(`${specs.length} spec${specs.length === 1 ? '' : 's'}, ${files} golden files: ${parts.join(', ')}\n`);
       if (counts.changed || counts.missing || counts.invalid) throw new ReportedErrors();
     });
 }

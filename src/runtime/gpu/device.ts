@@ -2,7 +2,7 @@
 // package) and a page (navigator.gpu): getting a GPUDevice. Everything after
 // it is the same code.
 import { UserError } from '../../dsl/diagnostics.js';
-import { probeTarget, wantedSubgroup } from './target-probe.js';
+import { cpuAdapter, markGpu, probeTarget, wantedSubgroup } from './target-probe.js';
 
 let cached: Promise<GPUDevice> | undefined;
 // Dawn's instance must outlive its devices: if it is garbage-collected, the
@@ -42,7 +42,8 @@ async function acquire(): Promise<GPUDevice> {
   // the loss from the work that fails (see lost.ts).
   void device.lost.then(() => (cached = undefined));
   // A probe that cannot run leaves the device on the portable target.
-  if (subgroup) await probeTarget(device, subgroup).catch(() => {});
+  if (!cpuAdapter(adapter)) markGpu(device);
+  else if (subgroup) await probeTarget(device, subgroup).catch(() => {});
   return device;
 }
 

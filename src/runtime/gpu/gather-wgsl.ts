@@ -4,14 +4,21 @@
 // window is never materialised on the host.
 import type { Phase } from '../../codegen/wgsl.js';
 import { MAP_WORKGROUP } from '../../codegen/fuse.js';
+import type { Target } from '../../codegen/target.js';
 import { tripCount } from '../../ops/op.js';
 
 /**
  * Floats one thread copies. A snapshot is contiguous at both ends, and on a
  * software driver (lavapipe) an invocation costs far more than a copy: a
- * thread per float made the gather 4x slower than a thread per 64.
+ * thread per float made the gather 4x slower than a thread per 64. A GPU
+ * wants the opposite: neighbouring threads copying neighbouring floats, so
+ * that each load is one wide transaction (W2's gather took 73 us on an H200
+ * with runs of 64). Small snapshots keep their runs there too, so that the
+ * gather stays light enough to share a merged dispatch (the quickstart's).
  */
-const RUN = 64;
+function run(target: Target, stateSize: number): number {
+  return target.shapes === 'gpu' && stateSize >= 256 ? 1 : 64;
+}
 
 export interface GatherPlan {
   /** Per data input: its arena offset and the snapshot of the window it holds. */
@@ -24,12 +31,8 @@ export interface GatherPlan {
   perTrajectory: number;
 }
 
-/** Threads: inputs × batch × runs per snapshot. */
-export function gatherThreads(p: GatherPlan, batch: number): number {
-  return p.inputs.length * batch * Math.ceil(p.stateSize / RUN);
-}
-
-export function gatherPhase(p: GatherPlan): Phase {
+export function gatherPhase(p: GatherPlan, target: Target): Phase {
+  const RUN = run(target, p.stateSize);
   const k = p.inputs.length;
   const runs = Math.ceil(p.stateSize / RUN);
   const list = (f: (x: GatherPlan['inputs'][number]) => number) => p.inputs.map((x) => `${f(x)}u`).join(', ');
@@ -38,7 +41,7 @@ export function gatherPhase(p: GatherPlan): Phase {
     label: 'gather',
     fn: 'gather',
     count,
-    threads: (batch) => gatherThreads(p, batch),
+    threads: (batch) => k * batch * runs,
     workgroup: MAP_WORKGROUP,
     merge: true,
     offsets: [],

@@ -1,4 +1,5 @@
-// Which codegen Target (codegen/target.ts) a device gets. Subgroup tiles
+// Which codegen Target (codegen/target.ts) a device gets: GPU shapes on a
+// GPU; CPU shapes on a CPU adapter (lavapipe, SwiftShader). Subgroup tiles
 // assume more than WebGPU promises: a fixed subgroup size, subgroups made of
 // consecutive local invocation indices, and a driver where a broadcast is
 // far cheaper than a load. So they are asked for only on CPU adapters that
@@ -6,22 +7,34 @@
 // workgroup size codegen uses, confirms the lane layout.
 import { MAP_WORKGROUP, SMALL_WORKGROUP } from '../../codegen/fuse.js';
 import type { Target } from '../../codegen/target.js';
-import { GENERIC } from '../../codegen/target.js';
+import { cpuWithSubgroups, GENERIC, GPU } from '../../codegen/target.js';
 
-/** The subgroup size to ask the device for, or undefined. */
+type Info = GPUAdapterInfo & { isFallbackAdapter?: boolean; subgroupMinSize?: number; subgroupMaxSize?: number };
+
+/** Whether an adapter runs on the CPU: Dawn marks lavapipe and SwiftShader as fallbacks of architecture 'software'. */
+export function cpuAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as Info;
+  return info.isFallbackAdapter === true || info.architecture === 'software';
+}
+
+/** The subgroup size to ask a CPU adapter's device for, or undefined. */
 export function wantedSubgroup(adapter: GPUAdapter): number | undefined {
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean; subgroupMinSize?: number; subgroupMaxSize?: number };
-  const cpu = info.isFallbackAdapter === true || info.architecture === 'software';
+  const info = adapter.info as Info;
   const size = info.subgroupMinSize;
-  if (!cpu || !adapter.features.has('subgroups') || !size || size !== info.subgroupMaxSize) return undefined;
+  if (!cpuAdapter(adapter) || !adapter.features.has('subgroups') || !size || size !== info.subgroupMaxSize) return undefined;
   return SMALL_WORKGROUP % size === 0 ? size : undefined;
 }
 
 const targets = new WeakMap<GPUDevice, Target>();
 
-/** The target a device was probed for; GENERIC for devices acquired elsewhere. */
+/** The target a device was given; GENERIC (CPU shapes, core WebGPU) for devices acquired elsewhere. */
 export function deviceTarget(device: GPUDevice): Target {
   return targets.get(device) ?? GENERIC;
+}
+
+/** Records a GPU adapter's device: it gets GPU shapes. */
+export function markGpu(device: GPUDevice): void {
+  targets.set(device, GPU);
 }
 
 /** Runs the probe on a device created with the 'subgroups' feature, and records its target. */
@@ -60,5 +73,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
   out.destroy();
   read.destroy();
   const ok = !error && sizes.every((wg, j) => flags.subarray(j * count, j * count + groups * wg).every((f) => f === 1));
-  if (ok) targets.set(device, { subgroup: size });
+  if (ok) targets.set(device, cpuWithSubgroups(size));
 }

@@ -65,7 +65,7 @@ export class GpuTrainProgram {
     const layout = trainLayout(device);
     const graph = planFor(device, spec.graph, spec.maxBatch);
     const optimizer = planOptimizer(spec, graph);
-    const phases = [gatherPhase(planGather(spec, graph)), ...graph.phases, optimizerPhase(optimizer)];
+    const phases = [gatherPhase(planGather(spec, graph), graph.target), ...graph.phases, optimizerPhase(optimizer)];
     const compiled = await compilePhases(device, layout.pipeline, TRAIN_DECLS, phases, spec.maxBatch);
 
     const regions = stateRegions(spec.optimizer.kind).total;
