@@ -3,7 +3,7 @@
 // distributions but not its JAX random streams (see rng.ts).
 import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
 import { UserError } from '../dsl/diagnostics.js';
-import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, withDefaults } from './params.js';
+import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { Rng } from './rng.js';
 import { builtinStepper, stateShape } from './steppers.js';
 import type { Trajectories } from './trajectories.js';
@@ -19,7 +19,7 @@ const TEST_STREAM = 1;
  * `temporal_horizon` counts the same way.
  */
 export function generateData(decl: GeneratorData): { train: Trajectories; test: Trajectories } {
-  const params = withDefaults(GENERATOR_PARAMS, decl.generator, decl.params);
+  const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
   checkSizes(decl, params);
   return {
     train: rollOut(decl, params, decl.trajectories, new Rng(decl.seed, TRAIN_STREAM)),
@@ -42,7 +42,7 @@ export function fourierSeries(n: number, modes: number, rng: Rng): Float64Array 
       // k x_j reduced modulo 2 pi exactly, so a profile shifted by whole cells
       // is the same numbers as the series sampled on the shifted grid.
       const theta = (2 * Math.PI * ((k * j) % n)) / n;
-      u[j] += a[k - 1] * Math.sin(theta) + b[k - 1] * Math.cos(theta);
+      u[j]! += a[k - 1]! * Math.sin(theta) + b[k - 1]! * Math.cos(theta);
     }
   }
   return u;
@@ -52,20 +52,20 @@ export function fourierSeries(n: number, modes: number, rng: Rng): Float64Array 
 export function initialState(
   name: GeneratorName,
   points: number,
-  params: Readonly<Record<string, number>>,
+  params: SystemParams,
   rng: Rng,
 ): Float64Array {
-  if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.init_std * rng.normal());
-  return fourierSeries(points, params.modes, rng);
+  if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.get('init_std') * rng.normal());
+  return fourierSeries(points, params.get('modes'), rng);
 }
 
-function rollOut(decl: GeneratorData, params: Record<string, number>, count: number, rng: Rng): Trajectories {
+function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng): Trajectories {
   const name = decl.generator;
   const shape = stateShape(name, decl.points);
   const size = shape.reduce((x, y) => x * y, 1);
-  const stepperParams = Object.fromEntries(Object.keys(STEPPER_PARAMS[name]).map((k) => [k, params[k]]));
+  const stepperParams = params.pick(Object.keys(STEPPER_PARAMS[name]));
   const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points);
-  const warmup = params.warmup ?? 0;
+  const warmup = params.find('warmup') ?? 0;
   const data = new Float64Array(count * decl.snapshots * size);
   // All initial states first, as Trainax draws them in one vmapped call.
   const initial = Array.from({ length: count }, () => initialState(name, decl.points, params, rng));
@@ -81,7 +81,7 @@ function rollOut(decl: GeneratorData, params: Record<string, number>, count: num
   return { shape: [count, decl.snapshots, ...shape], data };
 }
 
-function checkSizes(decl: GeneratorData, params: Record<string, number>): void {
+function checkSizes(decl: GeneratorData, params: SystemParams): void {
   const positive = { trajectories: decl.trajectories, snapshots: decl.snapshots };
   for (const [key, value] of Object.entries(positive)) {
     if (!Number.isInteger(value) || value < 1) throw new UserError(`${decl.generator}: ${key} must be an integer >= 1, got ${value}`);
@@ -96,9 +96,10 @@ function checkSizes(decl: GeneratorData, params: Record<string, number>): void {
   }
   // Trainax's precondition: with a mode at or above N/2 the grid aliases it and
   // the spectral step is no longer exact.
-  if (2 * params.modes >= decl.points) {
+  const modes = params.get('modes');
+  if (2 * modes >= decl.points) {
     throw new UserError(
-      `${decl.generator}: modes ${params.modes} needs more than ${2 * params.modes} points, got ${decl.points}`,
+      `${decl.generator}: modes ${modes} needs more than ${2 * modes} points, got ${decl.points}`,
       `use at most ${Math.floor((decl.points - 1) / 2)} modes, or more points`,
     );
   }

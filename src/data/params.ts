@@ -21,18 +21,39 @@ export const STEPPER_PARAMS = table((g) => SYSTEM_PARAMS[g]);
 export const GENERATOR_PARAMS = table((g) => ({ ...SYSTEM_PARAMS[g], ...GENERATOR_EXTRA[g] }));
 
 /**
- * `params` over `table[name]`'s defaults. The checker has already judged names
- * and ranges at their spans, so an unknown name here is a compiler bug.
+ * A system's parameters, its defaults where the spec gives none. The checker
+ * has already judged names and ranges at their spans, so a name the system
+ * lacks is a compiler bug.
  */
-export function withDefaults(
-  tableOf: Record<GeneratorName, Readonly<Record<string, number>>>,
-  name: GeneratorName,
-  params: Readonly<Record<string, number>>,
-): Record<string, number> {
-  const out: Record<string, number> = { ...tableOf[name] };
-  for (const [key, value] of Object.entries(params)) {
-    if (!(key in out)) throw new Error(`internal: ${name} has no parameter '${key}'`);
-    out[key] = value;
+export class SystemParams {
+  private constructor(
+    readonly name: GeneratorName,
+    private readonly values: Readonly<Record<string, number>>,
+  ) {}
+
+  /** `params` over `tableOf[name]`'s defaults. */
+  static of(tableOf: Record<GeneratorName, Readonly<Record<string, number>>>, name: GeneratorName, params: Readonly<Record<string, number>>): SystemParams {
+    const out: Record<string, number> = { ...tableOf[name] };
+    for (const [key, value] of Object.entries(params)) {
+      if (!(key in out)) throw new Error(`internal: ${name} has no parameter '${key}'`);
+      out[key] = value;
+    }
+    return new SystemParams(name, out);
   }
-  return out;
+
+  /** A parameter only some systems have (Lorenz-63's warm-up), or undefined. */
+  find(key: string): number | undefined {
+    return this.values[key];
+  }
+
+  get(key: string): number {
+    const v = this.values[key];
+    if (v === undefined) throw new Error(`internal: ${this.name} has no parameter '${key}'`);
+    return v;
+  }
+
+  /** The values of `keys` (a generator's parameters narrowed to its stepper's). */
+  pick(keys: readonly string[]): Record<string, number> {
+    return Object.fromEntries(keys.map((k) => [k, this.get(k)]));
+  }
 }

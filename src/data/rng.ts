@@ -48,7 +48,7 @@ export class Rng {
   /** A generator in a given xoshiro state: for checking against the reference implementation's vectors. */
   static fromState(state: readonly [number, number, number, number]): Rng {
     const r = new Rng(0);
-    [r.s0, r.s1, r.s2, r.s3] = state.map((w) => w >>> 0);
+    [r.s0, r.s1, r.s2, r.s3] = [state[0] >>> 0, state[1] >>> 0, state[2] >>> 0, state[3] >>> 0];
     return r;
   }
 
@@ -110,9 +110,7 @@ export class Rng {
     const p = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = p[i];
-      p[i] = p[j];
-      p[j] = t;
+      [p[i], p[j]] = [p[j]!, p[i]!];
     }
     return p;
   }

@@ -33,13 +33,14 @@ export function spectralKernel(n: number, multiplier: Multiplier): Float64Array 
   const m = Array.from({ length: half + 1 }, (_, k) => multiplier(k));
   const h = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    let acc = m[0].re;
+    let acc = m[0]!.re;
     for (let k = 1; 2 * k < n; k++) {
       // Reduce k*j modulo N before scaling so the angle is exact for any size.
       const theta = (2 * Math.PI * ((k * j) % n)) / n;
-      acc += 2 * (m[k].re * Math.cos(theta) + m[k].im * Math.sin(theta));
+      const mk = m[k]!;
+      acc += 2 * (mk.re * Math.cos(theta) + mk.im * Math.sin(theta));
     }
-    if (n % 2 === 0) acc += (j % 2 === 0 ? 1 : -1) * m[half].re;
+    if (n % 2 === 0) acc += (j % 2 === 0 ? 1 : -1) * m[half]!.re;
     h[j] = acc / n;
   }
   return h;
@@ -52,7 +53,7 @@ export function correlateCircular(u: Float64Array, h: Float64Array): Float64Arra
   for (let row = 0; row < u.length; row += n) {
     for (let i = 0; i < n; i++) {
       let acc = 0;
-      for (let j = 0; j < n; j++) acc += h[j] * u[row + ((i + j) % n)];
+      for (let j = 0; j < n; j++) acc += h[j]! * u[row + ((i + j) % n)]!;
       out[row + i] = acc;
     }
   }

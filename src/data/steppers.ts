@@ -8,7 +8,7 @@
 // within the row (jnp.roll(u, -1)). A Lorenz state is `[3]` = (x, y, z).
 import type { GeneratorName } from '../dsl/ast.js';
 import { UserError } from '../dsl/diagnostics.js';
-import { STEPPER_METHODS, STEPPER_PARAMS, withDefaults } from './params.js';
+import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { cis, correlateCircular, spectralKernel } from './spectral.js';
 
 /** One time step of one state; returns a new array. */
@@ -40,7 +40,7 @@ export function advectionKernel(n: number, cfl: number): Float64Array {
  */
 export function advectionUpwind(n: number, cfl: number): Stepper {
   return rowwise(n, (u, out, i, l, r) => {
-    out[i] = cfl >= 0 ? u[i] - cfl * (u[i] - u[l]) : u[i] - cfl * (u[r] - u[i]);
+    out[i] = cfl >= 0 ? u[i]! - cfl * (u[i]! - u[l]!) : u[i]! - cfl * (u[r]! - u[i]!);
   });
 }
 
@@ -55,10 +55,10 @@ export function diffusionKernel(n: number, gamma: number): Float64Array {
   return spectralKernel(n, (k) => ({ re: Math.exp(-gamma * ((2 * Math.PI * k) / n) ** 2), im: 0 }));
 }
 
-/** Forward time, centred space: `u[i] + gamma (u[i+1] - 2 u[i] + u[i-1])`. */
+/** Forward time, centred space: `u[i]! + gamma (u[i+1] - 2 u[i]! + u[i-1])`. */
 export function diffusionFtcs(n: number, gamma: number): Stepper {
   return rowwise(n, (u, out, i, l, r) => {
-    out[i] = u[i] + gamma * (u[r] - 2 * u[i] + u[l]);
+    out[i] = u[i]! + gamma * (u[r]! - 2 * u[i]! + u[l]!);
   });
 }
 
@@ -79,15 +79,15 @@ export function burgersCentral(n: number, nu: number, dt: number, substeps: numb
   const dx = (2 * Math.PI) / n;
   const h = dt / substeps;
   const rhs = rowwise(n, (u, out, i, l, r) => {
-    out[i] = -(u[r] * u[r] - u[l] * u[l]) / (4 * dx) + (nu * (u[r] - 2 * u[i] + u[l])) / (dx * dx);
+    out[i] = -(u[r]! * u[r]! - u[l]! * u[l]!) / (4 * dx) + (nu * (u[r]! - 2 * u[i]! + u[l]!)) / (dx * dx);
   });
   return (u0) => {
     let u = u0;
     for (let s = 0; s < substeps; s++) {
       const fu = rhs(u);
-      const v = u.map((x, i) => x + h * fu[i]);
+      const v = u.map((x, i) => x + h * fu[i]!);
       const fv = rhs(v);
-      u = u.map((x, i) => x + (h / 2) * (fu[i] + fv[i]));
+      u = u.map((x, i) => x + (h / 2) * (fu[i]! + fv[i]!));
     }
     return u;
   };
@@ -102,14 +102,14 @@ export function burgersCentral(n: number, nu: number, dt: number, substeps: numb
  */
 export function lorenzRk4(dt: number, sigma: number, rho: number, beta: number): Stepper {
   const f = (u: Float64Array) =>
-    Float64Array.of(sigma * (u[1] - u[0]), u[0] * (rho - u[2]) - u[1], u[0] * u[1] - beta * u[2]);
-  const axpy = (u: Float64Array, a: number, k: Float64Array) => u.map((x, i) => x + a * k[i]);
+    Float64Array.of(sigma * (u[1]! - u[0]!), u[0]! * (rho - u[2]!) - u[1]!, u[0]! * u[1]! - beta * u[2]!);
+  const axpy = (u: Float64Array, a: number, k: Float64Array) => u.map((x, i) => x + a * k[i]!);
   return (u) => {
     const k1 = f(u);
     const k2 = f(axpy(u, dt / 2, k1));
     const k3 = f(axpy(u, dt / 2, k2));
     const k4 = f(axpy(u, dt, k3));
-    return u.map((x, i) => x + (dt / 6) * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]));
+    return u.map((x, i) => x + (dt / 6) * (k1[i]! + 2 * k2[i]! + 2 * k3[i]! + k4[i]!));
   };
 }
 
@@ -123,16 +123,16 @@ export function builtinStepper(
   if (!STEPPER_METHODS[name].includes(method)) {
     throw new UserError(`${name} has no method '${method}'; it has ${STEPPER_METHODS[name].join(', ')}`);
   }
-  const p = withDefaults(STEPPER_PARAMS, name, params);
+  const p = SystemParams.of(STEPPER_PARAMS, name, params);
   switch (name) {
     case 'advection1d':
-      return method === 'upwind' ? advectionUpwind(points, p.cfl) : advectionSpectral(points, p.cfl);
+      return method === 'upwind' ? advectionUpwind(points, p.get('cfl')) : advectionSpectral(points, p.get('cfl'));
     case 'diffusion1d':
-      return method === 'ftcs' ? diffusionFtcs(points, p.gamma) : diffusionSpectral(points, p.gamma);
+      return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma')) : diffusionSpectral(points, p.get('gamma'));
     case 'burgers1d':
-      return burgersCentral(points, p.nu, p.dt, p.substeps);
+      return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'));
     case 'lorenz63':
-      return lorenzRk4(p.dt, p.sigma, p.rho, p.beta);
+      return lorenzRk4(p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:
       return name satisfies never;
   }

@@ -15,8 +15,9 @@ export function sizeOf(shape: readonly number[]): number {
 export function unravel(offset: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);
   for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = offset % shape[d];
-    offset = Math.floor(offset / shape[d]);
+    const size = shape[d]!;
+    idx[d] = offset % size;
+    offset = Math.floor(offset / size);
   }
   return idx;
 }
@@ -49,7 +50,7 @@ export function checkTrajectories(t: Trajectories, source: string): Trajectories
 
 /** The last `count` trajectories held out for evaluation, the rest for training. */
 export function splitHeldOut(t: Trajectories, count: number, source: string): { train: Trajectories; test: Trajectories } {
-  const n = t.shape[0];
+  const n = t.shape[0] ?? 0;
   if (!Number.isInteger(count) || count < 0 || count >= n) {
     throw new UserError(
       `${source}: cannot hold out ${count} of ${n} trajectories; at least one must remain for training`,

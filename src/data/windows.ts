@@ -13,7 +13,7 @@ import { sizeOf, type Trajectories } from './trajectories.js';
  * n (T - length + 1); without, only the window at 0 of each, n.
  */
 export function windowCount(shape: readonly number[], length: number, substack = true): number {
-  const [n, snapshots] = shape;
+  const [n = 0, snapshots = 0] = shape;
   if (!Number.isInteger(length) || length < 1 || length > snapshots) {
     throw new UserError(
       `a window of ${length} snapshots does not fit trajectories of ${snapshots} snapshots`,
@@ -38,7 +38,7 @@ export function windowOrigin(
     throw new RangeError(`window ${sample} out of range: there are ${count}`);
   }
   if (!substack) return { trajectory: sample, start: 0 };
-  const perTrajectory = shape[1] - length + 1;
+  const perTrajectory = shape[1]! - length + 1;
   return { trajectory: Math.floor(sample / perTrajectory), start: sample % perTrajectory };
 }
 
@@ -54,7 +54,7 @@ export function gatherWindows(
   const data = new Float64Array(indices.length * windowSize);
   indices.forEach((sample, b) => {
     const { trajectory, start } = windowOrigin(traj.shape, sample, length, substack);
-    const from = (trajectory * traj.shape[1] + start) * stateSize;
+    const from = (trajectory * traj.shape[1]! + start) * stateSize;
     data.set(traj.data.subarray(from, from + windowSize), b * windowSize);
   });
   return { shape: [indices.length, length, ...traj.shape.slice(2)], data };

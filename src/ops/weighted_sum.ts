@@ -19,7 +19,7 @@ export const weighted_sum: OpDef = {
   eval(inputs, attrs) {
     const w = attrs['weights'] as readonly number[];
     const out = tensor(inputs[0]!.shape);
-    inputs.forEach((x, k) => x.data.forEach((v, i) => (out.data[i] += w[k]! * v)));
+    inputs.forEach((x, k) => x.data.forEach((v, i) => (out.data[i]! += w[k]! * v)));
     return out;
   },
   vjp(b, n, cot) {

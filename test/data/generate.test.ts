@@ -21,11 +21,11 @@ const decl = (over: Partial<GeneratorData>): GeneratorData => ({
 
 /** Snapshot t of trajectory i of a 1-channel 1D set. */
 const snap = (t: { shape: number[]; data: Float64Array }, i: number, s: number) => {
-  const n = t.shape[3];
-  const at = (i * t.shape[1] + s) * n;
+  const n = t.shape[3]!;
+  const at = (i * t.shape[1]! + s) * n;
   return Array.from(t.data.subarray(at, at + n));
 };
-const roll = (u: number[], by: number) => u.map((_, i) => u[(((i - by) % u.length) + u.length) % u.length]);
+const roll = (u: number[], by: number) => u.map((_, i) => u[(((i - by) % u.length) + u.length) % u.length]!);
 
 describe('generateData', () => {
   it('advection with cfl * steps a whole number of cells moves the profile exactly that far', () => {
@@ -33,12 +33,12 @@ describe('generateData', () => {
     const { train } = generateData(decl({ params: { cfl: 0.25 } }));
     expect(train.shape).toEqual([3, 9, 1, 30]);
     for (let i = 0; i < 3; i++) {
-      snap(train, i, 8).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(train, i, 0), 2)[j], 12));
-      snap(train, i, 4).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(train, i, 0), 1)[j], 12));
+      snap(train, i, 8).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(train, i, 0), 2)[j]!, 12));
+      snap(train, i, 4).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(train, i, 0), 1)[j]!, 12));
     }
     // Negative cfl moves left: 8 steps of -0.5 = 4 cells.
     const left = generateData(decl({ params: { cfl: -0.5 } })).train;
-    snap(left, 0, 8).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(left, 0, 0), -4)[j], 12));
+    snap(left, 0, 8).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(left, 0, 0), -4)[j]!, 12));
   });
 
   it('draws initial states as truncated Fourier series with amplitudes ~ U(-1, 1)', () => {

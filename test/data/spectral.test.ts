@@ -14,17 +14,19 @@ function rfftStep(u: Float64Array, m: Complex[]): Float64Array {
     let im = 0;
     for (let j = 0; j < n; j++) {
       const a = (-2 * Math.PI * k * j) / n;
-      re += u[j] * Math.cos(a);
-      im += u[j] * Math.sin(a);
+      re += u[j]! * Math.cos(a);
+      im += u[j]! * Math.sin(a);
     }
-    spec.push({ re: re * m[k].re - im * m[k].im, im: re * m[k].im + im * m[k].re });
+    const mk = m[k]!;
+    spec.push({ re: re * mk.re - im * mk.im, im: re * mk.im + im * mk.re });
   }
   const out = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    let acc = spec[0].re;
+    let acc = spec[0]!.re;
     for (let k = 1; k <= half; k++) {
       const a = (2 * Math.PI * k * j) / n;
-      const term = spec[k].re * Math.cos(a) - spec[k].im * Math.sin(a);
+      const sk = spec[k]!;
+      const term = sk.re * Math.cos(a) - sk.im * Math.sin(a);
       // The Nyquist bin has no mirror; sin(pi j) = 0 drops its imaginary part.
       acc += n % 2 === 0 && k === half ? term : 2 * term;
     }
@@ -39,10 +41,10 @@ describe('spectralKernel', () => {
       const rng = new Rng(n);
       const m = Array.from({ length: Math.floor(n / 2) + 1 }, () => ({ re: rng.normal(), im: rng.normal() }));
       const u = Float64Array.from({ length: n }, () => rng.normal());
-      const h = spectralKernel(n, (k) => m[k]);
+      const h = spectralKernel(n, (k) => m[k]!);
       const got = correlateCircular(u, h);
       const want = rfftStep(u, m);
-      for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(want[i], 12);
+      for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(want[i]!, 12);
     });
   }
 
@@ -51,7 +53,7 @@ describe('spectralKernel', () => {
     const n = 6;
     const h = spectralKernel(n, (k) => ({ re: Math.cos((-2 * Math.PI * k) / n), im: Math.sin((-2 * Math.PI * k) / n) }));
     const want = [0, 0, 0, 0, 0, 1];
-    h.forEach((x, j) => expect(x).toBeCloseTo(want[j], 14));
+    h.forEach((x, j) => expect(x).toBeCloseTo(want[j]!, 14));
   });
 
   it('applies the kernel to every row of a multi-channel state', () => {

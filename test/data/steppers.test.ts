@@ -14,7 +14,7 @@ const f64 = (...xs: number[]) => Float64Array.from(xs);
 const mode = (n: number, k: number, phase = 0) => Float64Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * k * j) / n + phase));
 const expectClose = (got: Float64Array, want: ArrayLike<number>, digits = 12) => {
   expect(got.length).toBe(want.length);
-  got.forEach((x, i) => expect(x).toBeCloseTo(want[i], digits));
+  got.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, digits));
 };
 
 describe('advection1d', () => {

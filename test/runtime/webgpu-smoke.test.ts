@@ -74,7 +74,7 @@ test('WebGPU compute: y = 2x + 1 over 1000 floats', async () => {
 
   // 2x+1 is exact in f32 for these inputs, so compare exactly; report the
   // first mismatch rather than dumping 1000 elements.
-  const bad = [...y].findIndex((v, i) => v !== 2 * x[i] + 1);
-  expect(bad === -1 ? 'all match' : `y[${bad}]=${y[bad]}, want ${2 * x[bad] + 1}`).toBe('all match');
+  const bad = [...y].findIndex((v, i) => v !== 2 * x[i]! + 1);
+  expect(bad === -1 ? 'all match' : `y[${bad}]=${y[bad]}, want ${2 * x[bad]! + 1}`).toBe('all match');
   expect(y.length).toBe(N);
 });
