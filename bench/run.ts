@@ -10,6 +10,7 @@ import { measure } from './measure.js';
 import type { Peer } from './peer.js';
 import type { Peak } from './peak.js';
 import { measurePeak } from './peak.js';
+import type { Report } from './table.js';
 import { formatReport } from './table.js';
 import type { WorkloadInfo } from './workloads.js';
 import { WORKLOADS, loadWorkload } from './workloads.js';
@@ -195,11 +196,3 @@ async function profile(infos: WorkloadInfo[], pool: number, gate: number): Promi
   }
 }
 
-export type Report = {
-  date: string;
-  machine: Awaited<ReturnType<typeof describeMachine>>;
-  peak: Peak | string;
-  versions: Record<string, string>;
-  options: { steps: number; warmup: number; warmupSeconds: number; every: number; gate: number; tolerance: number; pool: number };
-  workloads: { workload: WorkloadInfo; flops: number; results: Result[] }[];
-};

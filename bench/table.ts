@@ -1,6 +1,18 @@
 // The report: a header (date, machine, versions, method) and one table per workload.
+import type { Machine } from './gpu.js';
 import type { Result } from './measure.js';
-import type { Report } from './run.js';
+import type { Peak } from './peak.js';
+import type { WorkloadInfo } from './workloads.js';
+
+/** What one `npm run bench` measured: its JSON (`--json`) and, formatted, its tables. */
+export type Report = {
+  date: string;
+  machine: Machine;
+  peak: Peak | string;
+  versions: Record<string, string>;
+  options: { steps: number; warmup: number; warmupSeconds: number; every: number; gate: number; tolerance: number; pool: number };
+  workloads: { workload: WorkloadInfo; flops: number; results: Result[] }[];
+};
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 /** GFLOP/s, and its share of the device's matrix-product rate where measured. */

@@ -11,7 +11,7 @@ import { plan, planStats } from '../src/codegen/plan.js';
 import { loadDataset } from '../src/data/dataset.js';
 import type * as A from '../src/dsl/ast.js';
 import { windowLength } from '../src/dsl/check.js';
-import { hasErrors, formatDiagnostic } from '../src/dsl/diagnostics.js';
+import { hasErrors, formatDiagnostic } from '../src/util/diagnostics.js';
 import { frontend } from '../src/frontend.js';
 import type { Graph } from '../src/ir/graph.js';
 import type { Tensor } from '../src/ops/op.js';

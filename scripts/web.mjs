@@ -20,10 +20,11 @@ export const JS_BUDGET = 1_000_000;
 
 /**
  * Modules that must never reach the bundle: Node built-ins, the CLI's packages,
- * and src/ modules that read or write files. A page importing one of them is a
+ * and src/ modules that read or write files (src/util/ but its JSON descriptions
+ * and its diagnostics). A page importing one of them is a
  * bug in the page's imports (or a module that should be split).
  */
-const FORBIDDEN = [/^node:/, /(^|\/)node_modules\/(cli-progress|commander|webgpu|diff)\//, /^src\/cli\//, /^src\/util\/(?!describe\.ts$)/, /^src\/data\/(load|dataset)\.ts$/, /^src\/train\/(session|outputs|progress|quickstart)\.ts$/, /^src\/snapshot\.ts$/];
+const FORBIDDEN = [/^node:/, /(^|\/)node_modules\/(cli-progress|commander|webgpu|diff)\//, /^src\/cli\//, /^src\/util\/(?!(describe|diagnostics)\.ts$)/, /^src\/data\/(load|dataset)\.ts$/, /^src\/train\/(session|outputs|progress|quickstart)\.ts$/, /^src\/snapshot\.ts$/];
 
 /** Every spec in specs/, as the virtual module `txc:examples`. */
 function examplesPlugin() {

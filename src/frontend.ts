@@ -2,13 +2,13 @@
 // text → checked AST → one verified chain graph per configuration, with the
 // checks that need the unrolled graph (gradient flow, state shapes).
 import type * as A from './dsl/ast.js';
-import type { Diagnostic } from './dsl/diagnostics.js';
-import { diagnosticAt, hasErrors } from './dsl/diagnostics.js';
+import type { Diagnostic } from './util/diagnostics.js';
+import { diagnosticAt, hasErrors } from './util/diagnostics.js';
 import { parseSpec } from './dsl/index.js';
 import type { Dim, Graph, Shape } from './ir/graph.js';
 import type { GradFlow } from './ir/gradflow.js';
 import { gradFlow } from './ir/gradflow.js';
-import { lowerConfig } from './ir/lower.js';
+import { lowerConfig } from './passes/lower.js';
 
 export interface ChainProgram {
   config: A.ConfigDecl;

@@ -1,16 +1,16 @@
 // Golden snapshots: every `*.tx` under a folder has its chain IR (`*.ir`)
 // and its kernel plan (`*.plan`, at the spec's train batch, CPU shapes)
 // checked in beside it, and where a `*.gpu.plan` is there too, the plan with
-// GPU shapes (codegen/target.ts). Shared by `tx snapshot` and the project's
+// GPU shapes (ir/target.ts). Shared by `tx snapshot` and the project's
 // own tests, so users' repos and this one are held to the same rule.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { hasErrors } from './dsl/diagnostics.js';
+import { hasErrors } from './util/diagnostics.js';
 import type { Frontend } from './frontend.js';
 import { frontend } from './frontend.js';
 import { plan, planText } from './codegen/plan.js';
-import { GENERIC, GPU } from './codegen/target.js';
+import { GENERIC, GPU } from './ir/target.js';
 import { fileSnapshotShape } from './data/dataset.js';
 import { printGraph } from './ir/print.js';
 import { runPasses } from './passes/pipeline.js';

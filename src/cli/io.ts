@@ -1,8 +1,8 @@
 // What every command shares: reading a spec, reporting diagnostics the same
 // way, writing files atomically, and the exit codes (1: errors in the input,
 // 2: bad usage). A user's mistake never reaches a stack trace.
-import type { Diagnostic } from '../dsl/diagnostics.js';
-import { UserError, diagnosticAt, formatDiagnostic, hasErrors } from '../dsl/diagnostics.js';
+import type { Diagnostic } from '../util/diagnostics.js';
+import { UserError, diagnosticAt, formatDiagnostic, hasErrors } from '../util/diagnostics.js';
 import { parseSpec } from '../dsl/index.js';
 import type { Frontend } from '../frontend.js';
 import { fileSnapshotShape } from '../data/dataset.js';

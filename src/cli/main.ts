@@ -2,7 +2,7 @@
 // this file wires them up and turns a user's mistake into a message and an
 // exit code instead of a stack trace.
 import { Command, CommanderError } from 'commander';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { register as check } from './commands/check.js';
 import { register as compile } from './commands/compile.js';
 import { register as draw } from './commands/draw.js';

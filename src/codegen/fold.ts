@@ -6,7 +6,7 @@
 // kernel of its own loads the whole cotangent again: on lavapipe W2's two
 // 16-channel bias gradients took 2 of its 25 ms.
 import { axesAttr } from '../ops/attrs.js';
-import type { Kernel, Term } from './fuse.js';
+import type { Kernel, Term } from './kernel.js';
 
 export function foldChannelSums(kernels: readonly Kernel[]): Kernel[] {
   const position = new Map(kernels.map((k, i) => [k, i]));

@@ -5,8 +5,8 @@
 // inputs and outputs, which live from the first kernel to the last: inputs
 // are written before the step and outputs read after it.
 import type { Graph } from '../ir/graph.js';
-import type { Fusion } from './fuse.js';
-import { kernelOutputs } from './fuse.js';
+import type { Fusion } from './kernel.js';
+import { kernelOutputs } from './kernel.js';
 
 export interface Slot {
   offset: number;

@@ -4,13 +4,15 @@
 // in review like a change in the IR.
 import type { Dim, Graph } from '../ir/graph.js';
 import { opDef } from '../ops/registry.js';
-import type { FuseOptions, Fusion } from './fuse.js';
-import { fuse, kernelOps, kernelOutputs } from './fuse.js';
+import type { FuseOptions } from './fuse.js';
+import type { Fusion } from './kernel.js';
+import { fuse } from './fuse.js';
+import { kernelOps, kernelOutputs } from './kernel.js';
 import type { Memory } from './memory.js';
 import { allocate } from './memory.js';
 import { groupPhases, workgroupCount } from './merge.js';
-import type { Target } from './target.js';
-import { GENERIC } from './target.js';
+import type { Target } from '../ir/target.js';
+import { GENERIC } from '../ir/target.js';
 import type { Phase } from './wgsl.js';
 import { groupModules, KERNEL_DECLS, kernelPhase, moduleKey } from './wgsl.js';
 

@@ -6,7 +6,7 @@
 // (Without cuts the backward of step 1 needs the cotangent of step R, and no
 // order can do better than keeping the whole chain.)
 import type { Graph } from '../ir/graph.js';
-import type { Kernel } from './fuse.js';
+import type { Kernel } from './kernel.js';
 
 /**
  * `backward` holds the values that depend on the loss's cotangent seed; among

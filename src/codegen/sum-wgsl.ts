@@ -5,8 +5,8 @@
 // (Terms) where it sums several.
 import type { WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tripCount } from '../ops/op.js';
-import type { Term } from './fuse.js';
-import { REDUCE_WORKGROUP } from './fuse.js';
+import type { Term } from './kernel.js';
+import { REDUCE_WORKGROUP } from './kernel.js';
 
 type Reduce = Extract<WgslRule, { kind: 'reduce' }>;
 

@@ -20,7 +20,7 @@
 // whole backward.
 import type { Node } from '../ir/graph.js';
 import { sameShape } from '../ir/graph.js';
-import type { Kernel, Term } from './fuse.js';
+import type { Kernel, Term } from './kernel.js';
 
 export function mergeTerms(kernels: readonly Kernel[], backward: ReadonlySet<string>, outputs: ReadonlySet<string>): Kernel[] {
   const position = new Map(kernels.map((k, i) => [k.root.id, i]));

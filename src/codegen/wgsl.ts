@@ -9,8 +9,8 @@ import type { Node } from '../ir/graph.js';
 import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tileThreads, tripCount } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
-import type { Kernel } from './fuse.js';
-import { kernelOps, kernelOutputs, MAX_GROUPS } from './fuse.js';
+import type { Kernel } from './kernel.js';
+import { kernelOps, kernelOutputs, MAX_GROUPS } from './kernel.js';
 import type { Memory } from './memory.js';
 import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, termInput, treeSum, withAddends } from './sum-wgsl.js';
 

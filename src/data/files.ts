@@ -1,6 +1,6 @@
 // Data files by extension, without touching the file system, so the browser
 // build can parse a dropped file the same way the CLI parses a path.
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { readJson } from './json.js';
 import { readNpy } from './npy.js';
 import { checkTrajectories, type Trajectories } from './trajectories.js';

@@ -2,7 +2,7 @@
 // states rolled out by the system's default stepper. The draws follow Trainax's
 // distributions but not its JAX random streams (see rng.ts).
 import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { Rng } from './rng.js';
 import { builtinStepper, stateShape } from './steppers.js';

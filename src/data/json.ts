@@ -2,7 +2,7 @@
 // row-major (or nested, then flattened), or a bare nested array whose shape is
 // read off its nesting. JSON has no NaN or Infinity (JSON.stringify writes them
 // as null), so a null entry is reported as such.
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { describeJson } from '../util/describe.js';
 import { sizeOf, type Trajectories } from './trajectories.js';
 

@@ -1,7 +1,7 @@
 // Node's entry to data files; kept apart from files.ts so that only the CLI
 // pulls in node:fs. A .npy is judged by its header against the file's real
 // size before its data is read; JSON is read whole, up to a limit.
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { MAX_TEXT_BYTES, readBytes, readRange, regularFileSize } from '../util/files.js';
 import { DATA_EXTENSIONS, parseTrajectoryFile } from './files.js';
 import { NPY_HEAD_BYTES, readNpyHeader } from './npy.js';

@@ -2,7 +2,7 @@
 // version, a little-endian header length, a Python dict literal describing
 // dtype, order and shape, then the raw elements. We read every real numeric
 // dtype into float64 and write float32 or float64, C order, version 1.0.
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { sizeOf, type Trajectories } from './trajectories.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY

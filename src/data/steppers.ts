@@ -7,7 +7,7 @@
 // x_j = 2 pi j / N, so dx = 2 pi / N. `u[i+1]` below means u[(i + 1) mod N]
 // within the row (jnp.roll(u, -1)). A Lorenz state is `[3]` = (x, y, z).
 import type { GeneratorName } from '../dsl/ast.js';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { cis, correlateCircular, spectralKernel } from './spectral.js';
 

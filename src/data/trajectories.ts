@@ -1,5 +1,5 @@
 // The one in-memory form of data, whatever its origin (generator, .npy, .json).
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 
 /** `[trajectories, snapshots, channels, ...space]` row-major (Lorenz-63: `[trajectories, snapshots, 3]`). */
 export interface Trajectories {

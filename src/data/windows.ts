@@ -3,7 +3,7 @@
 // PermutationMixer). Windows are addressed, never materialised: overlapping
 // windows would copy each snapshot up to W times, and the GPU runtime gathers
 // from the resident trajectories with the same index arithmetic.
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { Rng } from './rng.js';
 import { sizeOf, type Trajectories } from './trajectories.js';
 

@@ -5,7 +5,7 @@
 // data or reference states the row below it, each diverted branch gets its own
 // pair of rows (emulator above, reference below), and each part of a composite
 // is a band of its own. Rows are read off the stable node names of
-// src/ir/lower.ts; columns off the data flow (a step adds one level).
+// src/passes/lower.ts; columns off the data flow (a step adds one level).
 import type { Graph, Node } from '../ir/graph.js';
 import { nodeMap } from '../ir/graph.js';
 import type { GradFlow } from '../ir/gradflow.js';

@@ -1,6 +1,6 @@
 // The checked AST of a `.tx` file: what the user declared, with every default
 // filled in and a span kept wherever a later stage may need to point back.
-import type { Span } from './diagnostics.js';
+import type { Span } from '../util/diagnostics.js';
 
 export interface Spec {
   file: string;

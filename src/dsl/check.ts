@@ -2,8 +2,8 @@
 // here or in `settings.ts`, each with its own message, so that a user learns
 // all of a file's mistakes at once.
 import type * as A from './ast.js';
-import type { Diagnostic, Span } from './diagnostics.js';
-import { diagnosticAt } from './diagnostics.js';
+import type { Diagnostic, Span } from '../util/diagnostics.js';
+import { diagnosticAt } from '../util/diagnostics.js';
 import * as S from './schema.js';
 import { Settings, type Report } from './settings.js';
 import { didYouMean } from './suggest.js';

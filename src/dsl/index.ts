@@ -1,8 +1,8 @@
 // The front end in one call: text → checked AST and every diagnostic.
 import type { Spec } from './ast.js';
 import { Checker } from './check.js';
-import type { Diagnostic, Span } from './diagnostics.js';
-import { diagnosticAt } from './diagnostics.js';
+import type { Diagnostic, Span } from '../util/diagnostics.js';
+import { diagnosticAt } from '../util/diagnostics.js';
 import { LIMITS_HINT, MAX_DIAGNOSTICS, MAX_NESTING, MAX_SOURCE_CHARS } from './limits.js';
 import { parseCst } from './parser.js';
 import { toSyntax } from './syntax.js';

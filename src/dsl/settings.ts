@@ -1,7 +1,7 @@
 // Reads one block of `key value` settings against its schema: unknown keys
 // (with a suggestion), repeated keys, wrong value types and ranges all become
 // diagnostics here, and typed getters hand the checker values with defaults.
-import type { Span } from './diagnostics.js';
+import type { Span } from '../util/diagnostics.js';
 import { MAX_CHANNELS, MAX_LAYERS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 import type { RawNumber, RawSetting, RawValue } from './syntax.js';
 import type { Schema, ValueKind } from './schema.js';

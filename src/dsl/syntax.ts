@@ -3,7 +3,7 @@
 // recovery are skipped (their error is already reported).
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type { Expr } from './ast.js';
-import type { Span } from './diagnostics.js';
+import type { Span } from '../util/diagnostics.js';
 
 export interface RawNumber {
   value: number;

@@ -13,7 +13,7 @@
 // P = 4, Q = 16, K = 5 a channel then costs 8 input and 10 weight loads for
 // 320 FMAs: a 16 -> 16 channel convolution over 32 x 256 points took 0.86 ms
 // on lavapipe against 2.3 ms for the register block above (0.79 ms at P = 8).
-import type { Target } from '../codegen/target.js';
+import type { Target } from '../ir/target.js';
 import type { Padding } from './padding.js';
 import { padTap } from './padding.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';

@@ -14,7 +14,7 @@
 // TM + TN / S values per thread instead of TM + TN. On lavapipe, at TM = 4
 // and TN = 16, a 256 x 64 x 64 product took 0.15 ms against 0.28 ms for
 // the 8 x 8 block.
-import type { Target } from '../codegen/target.js';
+import type { Target } from '../ir/target.js';
 import type { Dim } from '../ir/graph.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
 import { broadcastLoads, dimExpr, startAt } from './op.js';

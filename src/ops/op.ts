@@ -1,7 +1,7 @@
 // The contract every primitive op fulfils, in one place: its shape rule, its
 // float64 CPU semantics (the oracle every GPU program answers to) and its VJP,
 // which emits the backward as more nodes of the same graph IR.
-import type { Target } from '../codegen/target.js';
+import type { Target } from '../ir/target.js';
 import type { Attrs, Dim, GraphBuilder, Node, Shape } from '../ir/graph.js';
 
 /** A dense row-major float64 array: the CPU interpreter's value. */

@@ -5,7 +5,7 @@
 import type * as A from '../dsl/ast.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { GraphBuilder } from '../ir/graph.js';
-import { verify } from '../ir/verify.js';
+import { verify } from '../ops/verify.js';
 import { Emit } from './inline/emit.js';
 import { emitNetwork, networkParams, type ParamDecl } from './inline/network.js';
 import { emitBuiltin, emitExpr } from './inline/stepper.js';

@@ -7,7 +7,7 @@
 // - DCE: only what an output needs survives.
 import type { Graph, Node } from '../ir/graph.js';
 import { GraphBuilder } from '../ir/graph.js';
-import { verify } from '../ir/verify.js';
+import { verify } from '../ops/verify.js';
 
 export function simplify(g: Graph): Graph {
   return verify(dce(cse(dropZeroWeights(g))));

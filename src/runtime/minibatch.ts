@@ -5,7 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import type { Trajectories } from '../data/trajectories.js';
 import { gatherWindows, minibatches, windowCount } from '../data/windows.js';
 import type * as A from '../dsl/ast.js';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import type { Graph } from '../ir/graph.js';
 import type { Tensor } from '../ops/op.js';
 

@@ -2,7 +2,7 @@
 // `{"<name>": {"shape": [...], "data": [flat, row-major]}}` shared by
 // `tx params`, `tx grad --params` and trained results.
 import { Rng } from '../data/rng.js';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { describeJson, isRecord } from '../util/describe.js';
 import type { Tensor } from '../ops/op.js';
 import type { ParamDecl } from '../passes/inline/network.js';

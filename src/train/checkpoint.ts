@@ -2,7 +2,7 @@
 // the uninterrupted one would (parameters, optimizer state, step, the losses so
 // far). Arrays are float64 little-endian in base64, not JSON numbers, so the
 // round trip is bit-exact (JSON would turn -0 into 0) and the file stays small.
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import { describeJson, isRecord } from '../util/describe.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import type { Params } from '../runtime/params.js';

@@ -7,7 +7,7 @@ import type { Trajectories } from '../data/trajectories.js';
 import type * as A from '../dsl/ast.js';
 import type { Graph } from '../ir/graph.js';
 import { GraphBuilder } from '../ir/graph.js';
-import { verify } from '../ir/verify.js';
+import { verify } from '../ops/verify.js';
 import type { Tensor } from '../ops/op.js';
 import { inline } from '../passes/inline.js';
 import { evaluate } from '../runtime/interpreter.js';

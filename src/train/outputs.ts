@@ -3,7 +3,7 @@
 // the checkpoint goes last, so it is never newer than the files beside it.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import { paramsToJson } from '../runtime/params.js';
 import { readText } from '../util/files.js';

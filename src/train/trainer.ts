@@ -7,7 +7,7 @@
 import type * as A from '../dsl/ast.js';
 import type { Trajectories } from '../data/trajectories.js';
 import { epochs, minibatches, windowCount } from '../data/windows.js';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from '../util/diagnostics.js';
 import type { Params } from '../runtime/params.js';
 import type { StepExecutor } from './executor.js';
 import type { OptState } from './optimizer.js';

@@ -2,7 +2,7 @@
 // no path can hang or exhaust memory: what the path is and how big it is are
 // checked before a byte is read, and every refusal is a UserError naming it.
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from './diagnostics.js';
 import { errnoText } from './errno.js';
 
 const MiB = 1024 * 1024;

@@ -6,7 +6,7 @@
 // blocking GPU step can starve, and it records no owner to name.
 import { linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from './diagnostics.js';
 import { readRange } from './files.js';
 import { processAlive } from './process.js';
 import { errnoText, tempPath, writeOps } from './write.js';

@@ -4,7 +4,7 @@
 // respected: a folder or a device is refused, never replaced by a file.
 import { lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../dsl/diagnostics.js';
+import { UserError } from './diagnostics.js';
 import { notRegular } from './files.js';
 import { processAlive } from './process.js';
 import { errnoText as errnoWords } from './errno.js';

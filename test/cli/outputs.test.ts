@@ -6,7 +6,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { UserError } from '../../src/dsl/diagnostics.js';
+import { UserError } from '../../src/util/diagnostics.js';
 import { LOCK_FILE, lockFolder } from '../../src/util/lock.js';
 import { tempPath, writeAtomic, writeOps } from '../../src/util/write.js';
 import { TINY } from '../train/helpers.js';

@@ -5,13 +5,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Plan } from '../../src/codegen/plan.js';
 import { plan, planModules, planStats } from '../../src/codegen/plan.js';
-import { kernelOps, kernelOutputs } from '../../src/codegen/fuse.js';
+import { kernelOps, kernelOutputs } from '../../src/codegen/kernel.js';
 import { MERGE_PHASES } from '../../src/codegen/merge.js';
 import { frontend } from '../../src/frontend.js';
 import { runPasses } from '../../src/passes/pipeline.js';
 import { findSpecs } from '../../src/snapshot.js';
-import type { Target } from '../../src/codegen/target.js';
-import { LAVAPIPE, TARGETS } from '../../src/codegen/target.js';
+import type { Target } from '../../src/ir/target.js';
+import { LAVAPIPE, TARGETS } from '../../src/ir/target.js';
 
 const HEAD = `data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }
 emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }

@@ -7,7 +7,7 @@ import { readJson, writeJson } from '../../src/data/json.js';
 import { loadTrajectories } from '../../src/data/load.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
 import { splitHeldOut } from '../../src/data/trajectories.js';
-import { UserError } from '../../src/dsl/diagnostics.js';
+import { UserError } from '../../src/util/diagnostics.js';
 
 const bytesOf = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));

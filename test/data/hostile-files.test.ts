@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { loadTrajectories } from '../../src/data/load.js';
-import { UserError } from '../../src/dsl/diagnostics.js';
+import { UserError } from '../../src/util/diagnostics.js';
 import type { ParamDecl } from '../../src/passes/inline/network.js';
 import { paramsFromJson } from '../../src/runtime/params.js';
 import { checkpointFromJson, checkpointToJson } from '../../src/train/checkpoint.js';

@@ -1,6 +1,6 @@
 // One test per diagnostic class, on the exact message, position and hint.
 import { describe, expect, test } from 'vitest';
-import { formatDiagnostic } from '../../src/dsl/diagnostics.js';
+import { formatDiagnostic } from '../../src/util/diagnostics.js';
 import { frontend } from '../../src/frontend.js';
 
 const DATA = 'data advection1d { points 30  trajectories 20  snapshots 100  cfl -0.75 }';

@@ -11,7 +11,7 @@ import { Rng } from '../../src/data/rng.js';
 import { advectionUpwind } from '../../src/data/steppers.js';
 import { minibatches, windowCount } from '../../src/data/windows.js';
 import { plan } from '../../src/codegen/plan.js';
-import { GENERIC } from '../../src/codegen/target.js';
+import { GENERIC } from '../../src/ir/target.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
 import { planFor } from '../../src/runtime/gpu/pipeline.js';
 import { DeviceLostError } from '../../src/runtime/gpu/lost.js';

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { frontend } from '../../src/frontend.js';
 import type { Graph, Node } from '../../src/ir/graph.js';
 import { printGraph } from '../../src/ir/print.js';
-import { verify } from '../../src/ir/verify.js';
+import { verify } from '../../src/ops/verify.js';
 import { runPasses } from '../../src/passes/pipeline.js';
 import { findSpecs } from '../../src/snapshot.js';
 

@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import type { Attrs, Graph, Shape } from '../../src/ir/graph.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
-import { verify } from '../../src/ir/verify.js';
+import { verify } from '../../src/ops/verify.js';
 import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { tensor } from '../../src/ops/tensor.js';

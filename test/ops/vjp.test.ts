@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Attrs, Graph, Shape } from '../../src/ir/graph.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
-import { verify } from '../../src/ir/verify.js';
+import { verify } from '../../src/ops/verify.js';
 import type { Tensor } from '../../src/ops/op.js';
 import { opDef, ops } from '../../src/ops/registry.js';
 import { differentiate } from '../../src/passes/autodiff.js';

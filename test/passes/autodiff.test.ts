@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
-import { verify } from '../../src/ir/verify.js';
+import { verify } from '../../src/ops/verify.js';
 import type { Tensor } from '../../src/ops/op.js';
 import { differentiate } from '../../src/passes/autodiff.js';
 import { evaluate } from '../../src/runtime/interpreter.js';

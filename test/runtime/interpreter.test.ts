@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/ir/graph.js';
-import { verify } from '../../src/ir/verify.js';
+import { verify } from '../../src/ops/verify.js';
 import { evaluate } from '../../src/runtime/interpreter.js';
 import { expectTensor, tensor } from '../ops/helpers.js';
 

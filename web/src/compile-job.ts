@@ -4,7 +4,7 @@
 // rollout's IR is megabytes; only the tab on screen is sent) and, when the
 // user trains, the graph the training step runs. Pure: vitest calls it in Node.
 import type * as A from '../../src/dsl/ast.js';
-import { UserError, type Diagnostic } from '../../src/dsl/diagnostics.js';
+import { UserError, type Diagnostic } from '../../src/util/diagnostics.js';
 import type { ChainProgram } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { Compilation, check, drawing, emulatorCalls, pickProgram, statsText, type StageName } from './compile.js';

@@ -3,7 +3,7 @@
 // the kernel plan, the WGSL and the compile stats. Pure and browser-safe, so
 // vitest runs it in Node exactly as the page does.
 import type * as A from '../../src/dsl/ast.js';
-import { hasErrors } from '../../src/dsl/diagnostics.js';
+import { hasErrors } from '../../src/util/diagnostics.js';
 import { parseSpec } from '../../src/dsl/index.js';
 import { drawSvg } from '../../src/draw/svg.js';
 import type { ChainProgram, Frontend } from '../../src/frontend.js';

@@ -1,7 +1,7 @@
 // `data file "PATH"` in a page: a browser cannot open a path on the user's
 // disk, so the page asks for the file itself (an <input type=file>) and parses
 // it with the CLI's own readers (src/data/files.ts: .npy and .json).
-import { UserError } from '../../src/dsl/diagnostics.js';
+import { UserError } from '../../src/util/diagnostics.js';
 import { DATA_EXTENSIONS, parseTrajectoryFile } from '../../src/data/files.js';
 import type { Trajectories } from '../../src/data/trajectories.js';
 

@@ -16,7 +16,7 @@ import {
   type DecorationSet,
   type ViewUpdate,
 } from '@codemirror/view';
-import type { Diagnostic } from '../../src/dsl/diagnostics.js';
+import type { Diagnostic } from '../../src/util/diagnostics.js';
 import { highlightSpans, type TokenClass } from './highlight.js';
 import { pairRanges } from './pairs.js';
 

@@ -1,5 +1,5 @@
 // The verdict line and the list of diagnostics under the editor.
-import type { Diagnostic } from '../../src/dsl/diagnostics.js';
+import type { Diagnostic } from '../../src/util/diagnostics.js';
 
 export class Problems {
   constructor(

@@ -6,7 +6,7 @@
 import { generateData } from '../../src/data/generate.js';
 import { splitHeldOut, type Trajectories } from '../../src/data/trajectories.js';
 import type * as A from '../../src/dsl/ast.js';
-import { UserError } from '../../src/dsl/diagnostics.js';
+import { UserError } from '../../src/util/diagnostics.js';
 import { windowLength } from '../../src/dsl/check.js';
 import type { ChainProgram } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';

@@ -2,7 +2,7 @@
 // summary `tx train` prints and the files it writes, for download. On the GPU
 // the progress line says `compiling N kernels…` until the first loss comes
 // back, then that phase's time apart; steps/s and the ETA count training only.
-import { UserError } from '../../src/dsl/diagnostics.js';
+import { UserError } from '../../src/util/diagnostics.js';
 import type { Params } from '../../src/runtime/params.js';
 import type { LossRecord, TrainResult } from '../../src/train/trainer.js';
 import type { RunInput } from './compile-job.js';

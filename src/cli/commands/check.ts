@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { hasErrors } from '../../dsl/diagnostics.js';
+import { hasErrors } from '../../util/diagnostics.js';
 import { ReportedErrors, checkSource, readText, reportDiagnostics } from '../io.js';
 
 export function register(program: Command): void {

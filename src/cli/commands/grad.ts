@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { loadDataset, fileSnapshotShape } from '../../data/dataset.js';
 import { loadTrajectories } from '../../data/load.js';
 import { windowLength } from '../../dsl/check.js';
-import { UserError } from '../../dsl/diagnostics.js';
+import { UserError } from '../../util/diagnostics.js';
 import { snapshotShape } from '../../frontend.js';
 import type { Tensor } from '../../ops/op.js';
 import { emulatorParams } from '../../passes/inline.js';

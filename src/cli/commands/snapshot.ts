@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { statSync } from 'node:fs';
-import { UserError } from '../../dsl/diagnostics.js';
+import { UserError } from '../../util/diagnostics.js';
 import { compareSnapshot, findSpecs, snapshotDiff } from '../../snapshot.js';
 import { ReportedErrors, reportDiagnostics, writeAtomic } from '../io.js';
 

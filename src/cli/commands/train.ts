@@ -3,7 +3,7 @@
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { UserError } from '../../dsl/diagnostics.js';
+import { UserError } from '../../util/diagnostics.js';
 import { DeviceLostError } from '../../runtime/gpu/lost.js';
 import { createExecutor, type Device } from '../../train/executors.js';
 import { prepareRun, type Run } from '../../train/session.js';

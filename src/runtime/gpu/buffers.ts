@@ -2,7 +2,7 @@
 // the batch and the rollout, the trajectories with the data) are checked
 // against the device's limits before they are allocated, so an oversized run
 // fails with what to change instead of a driver error.
-import { UserError } from '../../dsl/diagnostics.js';
+import { UserError } from '../../util/diagnostics.js';
 import { guard } from './lost.js';
 
 export interface SizedBuffer {

@@ -1,7 +1,7 @@
 // The one place that differs between Node (Dawn through the npm `webgpu`
 // package) and a page (navigator.gpu): getting a GPUDevice. Everything after
 // it is the same code.
-import { UserError } from '../../dsl/diagnostics.js';
+import { UserError } from '../../util/diagnostics.js';
 import { cpuAdapter, markGpu, probeTarget, wantedSubgroup } from './target-probe.js';
 
 let cached: Promise<GPUDevice> | undefined;

@@ -3,8 +3,8 @@
 // window ids in `windows` — the index arithmetic of data/windows.ts, so a
 // window is never materialised on the host.
 import type { Phase } from '../../codegen/wgsl.js';
-import { MAP_WORKGROUP } from '../../codegen/fuse.js';
-import type { Target } from '../../codegen/target.js';
+import { MAP_WORKGROUP } from '../../codegen/kernel.js';
+import type { Target } from '../../ir/target.js';
 import { tripCount } from '../../ops/op.js';
 
 /**

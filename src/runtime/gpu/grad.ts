@@ -1,6 +1,6 @@
 // `tx grad --device gpu`: the same loss and gradients as the float64
 // interpreter, computed by the compiled WGSL kernels.
-import type { Target } from '../../codegen/target.js';
+import type { Target } from '../../ir/target.js';
 import type { Graph } from '../../ir/graph.js';
 import type { Tensor } from '../../ops/op.js';
 import type { LossAndGrad } from '../cpu.js';

@@ -2,7 +2,7 @@
 // shows up as failing work: a mapAsync that rejects, a mapped range that is
 // gone. Every read of GPU results goes through `guard`, which turns such a
 // failure into one clear error.
-import { UserError } from '../../dsl/diagnostics.js';
+import { UserError } from '../../util/diagnostics.js';
 
 export class DeviceLostError extends UserError {
   constructor(info: GPUDeviceLostInfo) {

@@ -4,7 +4,7 @@
 // arena and keeps the parameters and moments in the optimizer state, copying
 // the new parameters into their arena slots for the next step's forward.
 import type { Phase } from '../../codegen/wgsl.js';
-import { MAP_WORKGROUP } from '../../codegen/fuse.js';
+import { MAP_WORKGROUP } from '../../codegen/kernel.js';
 
 export type OptimizerKind = 'adam' | 'sgd';
 

@@ -7,7 +7,7 @@ import type { Plan } from '../../codegen/plan.js';
 import { plan } from '../../codegen/plan.js';
 import type { Phase } from '../../codegen/wgsl.js';
 import { groupModules, MAX_OFFSETS, moduleKey, OFFSETS_BINDING, OFFSETS_STRIDE } from '../../codegen/wgsl.js';
-import type { Target } from '../../codegen/target.js';
+import type { Target } from '../../ir/target.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, fits, type SizedBuffer } from './buffers.js';
 import { DeviceLostError, guard } from './lost.js';

@@ -2,8 +2,8 @@
 // one arena buffer for every value, and a run that is one command buffer —
 // feeds written, every kernel dispatched in order in one compute pass,
 // outputs copied back.
-import type { Target } from '../../codegen/target.js';
-import type { Kernel } from '../../codegen/fuse.js';
+import type { Target } from '../../ir/target.js';
+import type { Kernel } from '../../codegen/kernel.js';
 import type { Memory } from '../../codegen/memory.js';
 import type { Graph } from '../../ir/graph.js';
 import type { Tensor } from '../../ops/op.js';

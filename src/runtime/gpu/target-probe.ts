@@ -1,13 +1,13 @@
-// Which codegen Target (codegen/target.ts) a device gets: GPU shapes on a
+// Which codegen Target (ir/target.ts) a device gets: GPU shapes on a
 // GPU; CPU shapes on a CPU adapter (lavapipe, SwiftShader). Subgroup tiles
 // assume more than WebGPU promises: a fixed subgroup size, subgroups made of
 // consecutive local invocation indices, and a driver where a broadcast is
 // far cheaper than a load. So they are asked for only on CPU adapters that
 // report one subgroup size, and used only after a probe kernel, run at each
 // workgroup size codegen uses, confirms the lane layout.
-import { MAP_WORKGROUP, SMALL_WORKGROUP } from '../../codegen/fuse.js';
-import type { Target } from '../../codegen/target.js';
-import { cpuWithSubgroups, GENERIC, GPU } from '../../codegen/target.js';
+import { MAP_WORKGROUP, SMALL_WORKGROUP } from '../../codegen/kernel.js';
+import type { Target } from '../../ir/target.js';
+import { cpuWithSubgroups, GENERIC, GPU } from '../../ir/target.js';
 
 type Info = GPUAdapterInfo & { isFallbackAdapter?: boolean; subgroupMinSize?: number; subgroupMaxSize?: number };
 

@@ -4,7 +4,7 @@
 // only the window ids and the step's uniform before submitting, so no step
 // waits for the host and no step waits for the one before it to be read.
 import type { Trajectories } from '../../data/trajectories.js';
-import { UserError } from '../../dsl/diagnostics.js';
+import { UserError } from '../../util/diagnostics.js';
 import type { Graph } from '../../ir/graph.js';
 import { checkFits, sizedBuffer, type SizedBuffer } from './buffers.js';
 import type { Plan } from '../../codegen/plan.js';

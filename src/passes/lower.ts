@@ -9,9 +9,9 @@
 // value; a diverted chain's branch leaving at level t is prefixed b<t>., and a
 // composite's part i is prefixed c<i>.
 import type * as A from '../dsl/ast.js';
-import type { Graph, Shape } from './graph.js';
-import { GraphBuilder } from './graph.js';
-import { verify } from './verify.js';
+import type { Graph, Shape } from '../ir/graph.js';
+import { GraphBuilder } from '../ir/graph.js';
+import { verify } from '../ops/verify.js';
 
 export function lowerConfig(config: A.ConfigDecl, state: Shape): Graph {
   const b = new ChainBuilder(`config ${config.name}: ${config.text}`, state);

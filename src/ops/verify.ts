@@ -1,9 +1,9 @@
 // The verifier runs on every graph the compiler builds: each value defined once
 // and before its use, every op known, every shape what the op's rule says.
-import { opDef, ops } from '../ops/registry.js';
-import { ShapeError } from '../ops/op.js';
-import type { Graph } from './graph.js';
-import { sameShape, shapeText } from './graph.js';
+import { opDef, ops } from './registry.js';
+import { ShapeError } from './op.js';
+import type { Graph } from '../ir/graph.js';
+import { sameShape, shapeText } from '../ir/graph.js';
 
 export class VerifyError extends Error {}
 
