@@ -48,11 +48,12 @@ export function goldenPath(spec: string, kind: GoldenKind): string {
   return spec.replace(/\.tx$/, `.${kind}`);
 }
 
-export function compareSnapshot(file: string): SnapshotResult {
+/** `only`: compare these kinds alone (a user's repo may keep just the IR). */
+export function compareSnapshot(file: string, only?: readonly GoldenKind[]): SnapshotResult {
   const source = readText(file);
   const fe = frontend(source, file, fileSnapshotShape(file));
   if (hasErrors(fe.diagnostics)) return { file, status: 'invalid', fe, source };
-  const kinds = [...GOLDEN_KINDS, ...OPTIONAL_GOLDEN_KINDS.filter((k) => existsSync(goldenPath(file, k)))];
+  const kinds = [...GOLDEN_KINDS, ...OPTIONAL_GOLDEN_KINDS.filter((k) => existsSync(goldenPath(file, k)))].filter((k) => !only || only.includes(k));
   const goldens = kinds.map((kind): GoldenResult => {
     const actual = golden(fe, kind);
     const gp = goldenPath(file, kind);

@@ -1,6 +1,6 @@
 // The `tx` command as a user runs it: output, files and exit codes.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -76,6 +76,15 @@ describe('tx snapshot', spawning(8), () => {
     expect(changed.code).toBe(1);
     expect(changed.out).toContain('+%u2_sg = stop_gradient(%u2)');
     expect(changed.out).toContain('-# config main: supervised rollout 5');
+  });
+  test('--only ir keeps and compares the chain IR alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tx-snap-'));
+    copyFileSync(QUICK, join(dir, 'a.tx'));
+    expect(tx('snapshot', dir, '--only', 'ir', '--update')).toMatchObject({ code: 0 });
+    expect(readdirSync(dir).sort()).toEqual(['a.ir', 'a.tx']);
+    expect(tx('snapshot', dir, '--only', 'ir')).toMatchObject({ code: 0, out: '1 spec, 1 golden files: 1 ok\n' });
+    expect(tx('snapshot', dir).code).toBe(1);
+    expect(tx('snapshot', dir, '--only', 'wgsl').code).toBe(2);
   });
 });
 

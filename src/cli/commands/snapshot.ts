@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { statSync } from 'node:fs';
 import { UserError } from '../../util/diagnostics.js';
 import { compareSnapshot, findSpecs, snapshotDiff } from '../../snapshot.js';
@@ -10,14 +11,15 @@ export function register(program: Command): void {
     .description('compare every *.tx under DIR with its golden IR and kernel plan (*.ir, *.plan beside it, and *.gpu.plan where there is one); --update rewrites them')
     .argument('<dir>', 'folder to search for .tx files')
     .option('-u, --update', 'write the current IR as the new golden files (read the diff first!)')
-    .action((dir: string, opts: { update?: boolean }) => {
+    .addOption(new Option('--only <kind>', 'compare (or write) only these goldens: ir keeps a repo to the chain IR, which does not move when the compiler changes how it runs').choices(['ir', 'plan']))
+    .action((dir: string, opts: { update?: boolean; only?: 'ir' | 'plan' }) => {
       if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UserError(`${dir} is not a folder`);
       const specs = findSpecs(dir);
       if (!specs.length) throw new UserError(`no .tx files under ${dir}`);
       const counts = { ok: 0, changed: 0, missing: 0, invalid: 0, written: 0 };
       let files = 0;
       for (const f of specs) {
-        const r = compareSnapshot(f);
+        const r = compareSnapshot(f, opts.only && (opts.only === 'ir' ? ['ir'] : ['plan', 'gpu.plan']));
         if (r.status === 'invalid') {
           reportDiagnostics(r.fe.diagnostics, r.source);
           counts.invalid++;
