@@ -43,7 +43,7 @@ export function formatReport(rep: Report): string {
   out.push(
     typeof pk === 'string'
       ? `device rates: not measured (${pk})`
-      : `device rates: float32 matrix product ${pk.matmul.gflops.toFixed(0)} GFLOP/s (${pk.matmul.n}³, ${pk.matmul.kernel}, the fastest of the kernels tried); buffer copy ${pk.copy.toFixed(0)} GB/s (read + write)`,
+      : `device rates: float32 matrix product ${pk.matmul.gflops.toFixed(0)} GFLOP/s (${pk.matmul.n}³, ${pk.matmul.kernel}, the fastest of the kernels tried${pk.wrong.length ? `; left out for a wrong product: ${pk.wrong.join(', ')}` : ''}); buffer copy ${pk.copy.toFixed(0)} GB/s (read + write)`,
   );
   out.push(`versions: ${Object.entries(rep.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push(

@@ -45,7 +45,7 @@ import { backwardValues, schedule } from './schedule.js';
 import type { Target } from '../ir/target.js';
 import { foldChannelSums } from './fold.js';
 import { mergeTerms } from './terms.js';
-import type { Fusion, Kernel } from './kernel.js';
+import type { Fusion, Kernel, Work } from './kernel.js';
 import { MAP_WORKGROUP, MAX_GROUPS, REDUCE_WORKGROUP, SMALL_WORKGROUP } from './kernel.js';
 
 const MAX_INLINE_COST = 24;
@@ -83,9 +83,17 @@ const SMALL_KERNEL_THREADS = 2048;
  */
 const TYPICAL_BATCH = 32;
 
-/** Whether GPU shapes sum `outputs` sums of `terms` each in trees; a tree's workgroups number its outputs, in one dimension. */
-function gpuTree(terms: number, outputs: number): boolean {
-  return terms >= GPU_TREE_TERMS && terms * outputs >= GPU_TREE_WORK && outputs * 8 <= MAX_GROUPS;
+/**
+ * GPU shapes for a kernel that does `sets` times the work `w` (a sum over
+ * several steps' inputs, terms.ts, does one set per step): a tree for a long
+ * enough reduction, whose workgroups number its outputs in one dimension of
+ * the dispatch (the plan's batch is the largest it runs at); otherwise one
+ * output per thread, sharing a merged dispatch only when it is little work.
+ */
+function gpuShape(w: Work, sets: number, reduce: boolean): Pick<Kernel, 'tree' | 'treeUnroll' | 'workgroup' | 'light'> {
+  const terms = w.terms * sets;
+  const tree = reduce && terms >= GPU_TREE_TERMS && terms * w.outputs >= GPU_TREE_WORK && w.outputs <= MAX_GROUPS;
+  return { tree, ...(tree && { treeUnroll: GPU_TREE_UNROLL }), workgroup: tree ? REDUCE_WORKGROUP : MAP_WORKGROUP, light: !tree && w.flops * sets <= GPU_MERGE_FLOPS };
 }
 
 /** Elements of a shape at a batch. */
@@ -161,22 +169,27 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
     const gpu = target.shapes === 'gpu';
     const blocked = chain?.prologue ?? n;
     const shapes = { out: blocked.shape, ins: blocked.inputs.map((i) => byId.get(i)!.shape), attrs: blocked.attrs };
-    const tree =
-      rule.kind === 'reduce' &&
-      (gpu ? gpuTree(size(rule.domain(shapes), batch), size(n.shape, batch)) : outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK));
+    const perSet: Work = {
+      flops: size(opDef(blocked.op).flops?.(shapes) ?? [1], batch) * size(n.shape, batch),
+      terms: rule.kind === 'reduce' ? size(rule.domain(shapes), batch) : 0,
+      outputs: size(n.shape, batch),
+    };
+    const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK);
     const tile = tree || gpu || rule.kind === 'expr' ? undefined : rule.tile?.({ ...shapes, target });
-    const flops = size(opDef(blocked.op).flops?.(shapes) ?? [1], batch) * size(n.shape, batch);
+    const cpuShape = {
+      tree,
+      ...(tree && target.subgroup && { treeLanes: target.subgroup }),
+      ...(tile && { tile }),
+      workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
+      light: !tree && !tile,
+    };
     kernels.push({
       name: n.id,
       root: n,
       rule,
-      tree,
-      ...(tree && target.subgroup && { treeLanes: target.subgroup }),
-      ...(tree && gpu && { treeUnroll: GPU_TREE_UNROLL }),
-      ...(tile && { tile }),
+      ...(gpu ? gpuShape(perSet, 1, rule.kind === 'reduce') : cpuShape),
       target,
-      workgroup: tree ? REDUCE_WORKGROUP : !gpu && heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
-      light: !tree && !tile && (!gpu || flops <= GPU_MERGE_FLOPS),
+      work: perSet,
       fused: g.nodes.filter((x) => fused.has(x.id)),
       ...(chain && { prologue: chain.prologue }),
       ...(chain && tile?.init && foldedBias(chain.prologue, chain.epilogue[0] ?? n, readers)),
@@ -189,7 +202,10 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
   }
   const backward = backwardValues(g);
   const ordered = schedule(kernels, backward);
-  return { kernels: foldChannelSums(options.stepSums === false ? ordered : mergeTerms(ordered, backward, outputs)) };
+  const summed = options.stepSums === false ? ordered : mergeTerms(ordered, backward, outputs);
+  // A sum over steps does a set of work per step: GPU shapes judge the whole.
+  const shaped = target.shapes === 'gpu' ? summed.map((k) => (k.terms ? { ...k, ...gpuShape(k.work, k.terms.length, true) } : k)) : summed;
+  return { kernels: foldChannelSums(shaped) };
 }
 
 /**

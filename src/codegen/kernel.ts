@@ -22,6 +22,8 @@ export interface Kernel {
   tile?: Tile;
   /** The target it was shaped for. */
   target: Target;
+  /** Its work at the plan's batch, for one set of inputs where it sums several (terms): what GPU shapes judge. */
+  work: Work;
   /** Threads per workgroup. */
   workgroup: number;
   /** Whether it may share a merged dispatch (merge.ts): light per thread; for GPU shapes, little work in all. */
@@ -67,6 +69,14 @@ export interface Kernel {
   /** Shapes of the values read, and the rules of the fused nodes, for codegen. */
   readShapes: Map<string, Node['shape']>;
   rules: Map<string, WgslRule>;
+}
+
+export interface Work {
+  /** Floating-point operations (OpDef.flops). */
+  flops: number;
+  /** Terms per output, for a reduction; 0 otherwise. */
+  terms: number;
+  outputs: number;
 }
 
 /** A reduction summed with others (Kernel.terms), and the stored value it reads for each input (through a reshape, which keeps the flat index). */

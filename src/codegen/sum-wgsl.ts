@@ -1,7 +1,7 @@
 // The three ways a reduction sums, as WGSL: one thread per output
 // (sequentialSum), a workgroup tree per output (treeSum, its own entry
-// point), or the whole workgroup of a merged dispatch over a few outputs
-// (sweepSum). Each runs its statements over a kernel's sets of inputs
+// point), or one workgroup over a few outputs (sweepSum: in a merged
+// dispatch, or alone where GPU shapes would leave a few threads summing). Each runs its statements over a kernel's sets of inputs
 // (Terms) where it sums several.
 import type { WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tripCount } from '../ops/op.js';
@@ -65,8 +65,8 @@ export const MERGED_WORKGROUP = 64;
 export const SWEEP_OUTPUTS = 16;
 
 /**
- * A reduction with few outputs summed by the whole workgroup of a merged
- * dispatch: each thread sums a strided share of every output into
+ * A reduction with few outputs summed by one whole workgroup, that of a
+ * merged dispatch or its own (Phase.sweepAlone): each thread sums a strided share of every output into
  * workgroup memory, then one thread per output adds the shares. On lavapipe
  * one thread summing a quickstart weight gradient (960 terms) took ~10 us;
  * the workgroup takes a fraction, for two barriers.

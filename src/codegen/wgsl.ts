@@ -67,7 +67,7 @@ export interface Phase {
   threads(batch: number): number;
   workgroup: number;
   tree?: { entry: string; groups(batch: number): number };
-  /** Whether it may share a dispatch: not a tree, and light per thread (no register blocks). */
+  /** Whether it may share a dispatch (Kernel.light): not a tree, light per thread (no register blocks), for GPU shapes little work in all. */
   merge: boolean;
   /**
    * Whether its code uses subgroup builtins. Its threads then come in whole
@@ -317,7 +317,8 @@ function resolve(text: string, p: Phase, prefix: string, base: number | undefine
 
 /**
  * One compute module running `phases` in order: a lone phase with one
- * thread per index (a tree with its own entry); several in one workgroup
+ * thread per index (a tree with its own entry), or as its sweep in one
+ * workgroup (Phase.sweepAlone); several in one workgroup
  * that strides over each phase's threads, with a storage barrier wherever a
  * phase touches what an earlier one since the last barrier wrote, or
  * writes what it read. With `table`, the offsets come from the dispatch's
@@ -341,7 +342,8 @@ function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly num
   const [only] = named;
   const merged = named.length > 1 || Boolean(only?.sweepAlone);
   const enable = named.some((p) => p.subgroups) ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
-  const code = `${enable}${decls}${MATH}${privates}${named.map((p) => p.code + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
+  // A phase that runs as its sweep alone needs only the sweep's code.
+  const code = `${enable}${decls}${MATH}${privates}${named.map((p) => (p.sweepAlone && named.length === 1 ? '' : p.code) + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
   if (!merged && only) {
     if (only.tree) return `${code}${only.tree.entry.replace('{\n', `{\n${load}`)}\n`;
     return `${code}@compute @workgroup_size(${only.workgroup})

@@ -55,7 +55,7 @@ export function diffusionKernel(n: number, gamma: number): Float64Array {
   return spectralKernel(n, (k) => ({ re: Math.exp(-gamma * ((2 * Math.PI * k) / n) ** 2), im: 0 }));
 }
 
-/** Forward time, centred space: `u[i]! + gamma (u[i+1] - 2 u[i]! + u[i-1])`. */
+/** Forward time, centred space: `u[i] + gamma (u[i+1] - 2 u[i] + u[i-1])`. */
 export function diffusionFtcs(n: number, gamma: number): Stepper {
   return rowwise(n, (u, out, i, l, r) => {
     out[i] = u[i]! + gamma * (u[r]! - 2 * u[i]! + u[l]!);

@@ -30,6 +30,8 @@ export const broadcast: OpDef = {
     const op = n.attrs['mean'] === true ? 'mean' : 'sum';
     return [b.add(`d.${n.id}.${op}`, op, [cot], b.shapeOf(n.inputs[0]!), { axes })];
   },
+  // Moves or makes values: no arithmetic.
+  flops: () => [0],
   wgsl: {
     kind: 'expr',
     expr: (c, i) => {

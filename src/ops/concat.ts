@@ -46,6 +46,8 @@ export const concat: OpDef = {
     });
   },
   // Every piece is read at a clamped, in-range index and the right one selected.
+  // Moves or makes values: no arithmetic.
+  flops: () => [0],
   wgsl: {
     kind: 'expr',
     expr: (c, i) => {

@@ -15,5 +15,7 @@ export const constant: OpDef = {
   eval(_inputs, attrs, shape) {
     return tensor(shape, new Float64Array(size(shape)).fill(numAttr(attrs, 'value', 'const')));
   },
+  // Moves or makes values: no arithmetic.
+  flops: () => [0],
   wgsl: { kind: 'expr', expr: (c) => f32(c.attrs['value'] as number) },
 };

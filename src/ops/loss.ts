@@ -82,8 +82,9 @@ export const loss: OpDef = {
   // idle when each took a whole sample: 0.2 ms for W2's loss on an H200).
   // The normalised ones divide per sample before the batch sum, so each of
   // their terms is a whole sample.
-  // A difference, its square (or absolute value) and a sum per entry.
-  flops: (c) => [3, ...c.ins[0]!],
+  // A difference, its square (or absolute value) and a sum per entry; the
+  // normalised ones also the target's own and a division per sample.
+  flops: (c) => [normalised(lossKind(c.attrs)) ? 5 : 3, ...c.ins[0]!],
   wgsl: {
     kind: 'reduce',
     domain: (c) => (normalised(lossKind(c.attrs)) ? ['B'] : c.ins[0]!),

@@ -35,5 +35,7 @@ export const reshape: OpDef = {
     const x = b.shapeOf(n.inputs[0]!);
     return [b.add(`d.${n.id}.x`, 'reshape', [cot], x, { shape: shapeToAttr(x) })];
   },
+  // Moves or makes values: no arithmetic.
+  flops: () => [0],
   wgsl: { kind: 'expr', expr: (c, i) => c.x(0, i) },
 };

@@ -27,6 +27,8 @@ export const shift: OpDef = {
     return [b.add(`d.${n.id}.x`, 'shift', [cot], n.shape, { k: -(n.attrs['k'] as number) })];
   },
   // Row start plus the rolled column, with the roll reduced to [0, N).
+  // Moves or makes values: no arithmetic.
+  flops: () => [0],
   wgsl: {
     kind: 'expr',
     expr: (c, i) => {

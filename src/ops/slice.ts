@@ -39,6 +39,8 @@ export const slice: OpDef = {
     const parts = [...(start > 0 ? [zeros('before', start)] : []), cot, ...(rest > 0 ? [zeros('after', rest)] : [])];
     return [parts.length === 1 ? cot : b.add(`d.${n.id}.x`, 'concat', parts, x, { axis })];
   },
+  // Moves or makes values: no arithmetic.
+  flops: () => [0],
   wgsl: {
     kind: 'expr',
     expr: (c, i) => {

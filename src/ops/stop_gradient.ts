@@ -14,5 +14,7 @@ export const stop_gradient: OpDef = {
   vjp() {
     return [null];
   },
+  // Moves or makes values: no arithmetic.
+  flops: () => [0],
   wgsl: { kind: 'expr', expr: (c, i) => c.x(0, i) },
 };

@@ -12,6 +12,8 @@ import { kernelOps } from '../../src/codegen/kernel.js';
 import type { Target } from '../../src/ir/target.js';
 import { GENERIC, GPU } from '../../src/ir/target.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
+import { GpuProgram } from '../../src/runtime/gpu/program.js';
+import { windowFeeds } from '../../src/runtime/minibatch.js';
 import { deviceTarget } from '../../src/runtime/gpu/target-probe.js';
 import { compileAll, compileFile, firstBatch, paramsFor } from '../grad/helpers.js';
 import { relError } from '../train/helpers.js';
@@ -108,5 +110,37 @@ train { batch 13 }
     const gpu = await gpuLossAndGrad(c!.final, params, windows, target);
     expect(Math.abs(gpu.loss - cpu.loss) / Math.abs(cpu.loss)).toBeLessThan(1e-4);
     for (const [name, g] of cpu.grads) expect(relError(g.data, gpu.grads.get(name)!.data), name).toBeLessThan(1e-4);
+  });
+});
+
+describe('GPU shapes planned for a larger batch than they run at', () => {
+  // W2's network on 256 points: with a plan for 64 samples its weight and
+  // bias gradients are trees over three steps (so at 37 samples each
+  // thread's four-term loop runs, and its remainder), its losses flat sums.
+  // The runtime plans for its largest batch and runs a short last one.
+  const spec = `data advection1d { points 256  trajectories 5  snapshots 12  cfl 0.5 }
+emulator conv1d { channels 1 -> 16 -> 16 -> 1  kernel 5  activation relu  bias true  seed 2 }
+config supervised rollout 3
+train { batch 37 }
+`;
+  test('planned at 64, run at 37', compiling(1), async () => {
+    const [c] = compileAll(spec);
+    const p = plan(c!.final, 64, GPU);
+    const trees = p.fusion.kernels.filter((k) => k.tree).map(kernelOps);
+    expect(trees.sort()).toEqual(['conv1d_w*3', 'conv1d_w*3', 'conv1d_w*3', 'loss', 'loss', 'loss', 'sum*3', 'sum*3', 'sum*3']);
+    const windows = firstBatch(c!, 37);
+    const params = paramsFor(c!, 0);
+    const program = await GpuProgram.compile(device, c!.final, 64, GPU);
+    try {
+      const feeds = windowFeeds(c!.final, windows);
+      for (const [name, t] of params) feeds.set(name, t);
+      const values = await program.run(37, feeds, c!.final.outputs);
+      const cpu = cpuLossAndGrad(c!.final, params, windows);
+      const [loss, ...grads] = c!.final.outputs;
+      expect(Math.abs(values.get(loss!)![0]! - cpu.loss) / cpu.loss).toBeLessThan(1e-4);
+      for (const id of grads) expect(relError(cpu.grads.get(id.replace(/^grad\./, ''))!.data, Float64Array.from(values.get(id)!)), id).toBeLessThan(1e-4);
+    } finally {
+      program.destroy();
+    }
   });
 });
