@@ -73,7 +73,8 @@ export function planStats(p: Plan): PlanStats {
   };
 }
 
-function graphFlops(g: Graph, batch: number): number {
+/** Floating-point operations of a graph at a batch (OpDef.flops; one per element where an op gives none). */
+export function graphFlops(g: Graph, batch: number): number {
   const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
   const size = (s: readonly Dim[]) => s.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
   return g.nodes.reduce((total, n) => {

@@ -10,9 +10,16 @@ export interface Timing {
 }
 
 /** The first line of a run's summary. */
-export function trainedText(file: string, config: { name: string; text: string }, device: string, steps: number, seconds: number, t: Timing): string {
-  const how = [t.compile !== undefined && `${t.compile.toFixed(1)} s compiling and the first steps`, t.rate !== undefined && `${t.compile !== undefined ? 'then ' : ''}${t.rate.toFixed(1)} steps/s`].filter(Boolean).join(', ');
+/** `flops`: a step's floating-point operations (graphFlops), for the rate the device achieved. */
+export function trainedText(file: string, config: { name: string; text: string }, device: string, steps: number, seconds: number, t: Timing, flops?: number): string {
+  const rate = t.rate !== undefined && `${t.compile !== undefined ? 'then ' : ''}${t.rate.toFixed(1)} steps/s${flops ? `, ${gflops(t.rate * flops)} GFLOP/s` : ''}`;
+  const how = [t.compile !== undefined && `${t.compile.toFixed(1)} s compiling and the first steps`, rate].filter(Boolean).join(', ');
   return `trained ${file} (config ${config.name}: ${config.text}) on ${device}: ${steps} steps in ${seconds.toFixed(1)} s${how ? ` (${how})` : ''}`;
+}
+
+function gflops(flopsPerSecond: number): string {
+  const g = flopsPerSecond / 1e9;
+  return g >= 10 ? g.toFixed(0) : g.toPrecision(2);
 }
 
 export function evaluationText(e: Evaluation): string {

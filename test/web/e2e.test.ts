@@ -70,7 +70,7 @@ async function trainInPage(page: Page, device: 'gpu' | 'cpu', steps: number): Pr
   await page.waitForSelector('#summary.done, #summary.failed, #summary.nonfinite', { timeout: 90_000 });
   const summary = (await page.textContent('#summary'))!;
   expect(await page.getAttribute('#summary', 'class')).toBe('code done');
-  expect(summary).toMatch(new RegExp(`^trained ${QUICKSTART} \\(config main: supervised rollout 5\\) on ${device}: ${steps} steps in [\\d.]+ s \\((?:[\\d.]+ s compiling and the first steps, then )?[\\d.]+ steps/s\\)\nloss `));
+  expect(summary).toMatch(new RegExp(`^trained ${QUICKSTART} \\(config main: supervised rollout 5\\) on ${device}: ${steps} steps in [\\d.]+ s \\((?:[\\d.]+ s compiling and the first steps, then )?[\\d.]+ steps/s, [\\d.]+ GFLOP/s\\)\nloss `));
   return { summary, losses: lossesOf((await page.textContent('#losses'))!) };
 }
 

@@ -3,6 +3,7 @@
 // same executors and trainer loop, and the evaluation and text `tx train`
 // prints at the end.
 // Browser-safe; vitest runs it in Node against the CLI's numbers.
+import { graphFlops } from '../../src/codegen/plan.js';
 import { generateData } from '../../src/data/generate.js';
 import { splitHeldOut, type Trajectories } from '../../src/data/trajectories.js';
 import type * as A from '../../src/dsl/ast.js';
@@ -104,7 +105,7 @@ export interface Summary {
 /** `seconds`: the whole run, compiling included, as tx train says it. */
 export function summary(run: PageRun, result: TrainResult, file: string, device: string, seconds: number, timing: Timing = {}): Summary {
   const ran = result.history.length;
-  const lines = [trainedText(file, run.config, device, ran, seconds, timing)];
+  const lines = [trainedText(file, run.config, device, ran, seconds, timing, graphFlops(run.graph, run.train.batch))];
   const last = result.history.at(-1);
   if (last) lines.push(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
   const o = result.outcome;

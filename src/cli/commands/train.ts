@@ -3,6 +3,7 @@
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { graphFlops } from '../../codegen/plan.js';
 import { UserError } from '../../util/diagnostics.js';
 import { DeviceLostError } from '../../runtime/gpu/lost.js';
 import { createExecutor, type Device } from '../../train/executors.js';
@@ -56,7 +57,7 @@ export function register(program: Command): void {
       save(result.checkpoint, result.history);
       const ran = result.history.length - (resume?.step ?? 0);
       const say = (s: string) => process.stdout.write(s + '\n');
-      say(trainedText(file, run.config, opts.device, ran, (Date.now() - t0) / 1000, result.timing));
+      say(trainedText(file, run.config, opts.device, ran, (Date.now() - t0) / 1000, result.timing, graphFlops(run.graph, run.train.batch)));
       const last = result.history.at(-1);
       if (last) say(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
       const o = result.outcome;
