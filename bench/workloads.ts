@@ -102,6 +102,7 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
   const body = program.config.body;
   const emu = spec.emulator!;
   if (emu.kind === 'correction') throw new Error(`${info.id}: correction emulators are not benchmarked`);
+  if (emu.finalActivation !== 'none') throw new Error(`${info.id}: the peers implement networks without a final activation`);
   if (body.kind !== 'supervised' && !(body.kind === 'diverted' && body.branchOne))
     throw new Error(`${info.id}: only supervised and diverted_one configurations are benchmarked`);
   if (body.cutBptt || body.weights.some((w) => w !== 1) || body.loss !== 'mse')

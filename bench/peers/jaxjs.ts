@@ -161,7 +161,8 @@ function activation(a: A.Activation, h: JArray): JArray {
     case 'none':
       return h;
     case 'gelu':
-      throw new Error('the jax-js peer does not implement gelu');
+    case 'swish':
+      throw new Error(`the jax-js peer does not implement ${a}`);
     default:
       throw new Error(`unknown activation ${a satisfies never}`);
   }

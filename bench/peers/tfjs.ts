@@ -174,7 +174,8 @@ function activation<T extends tf.Tensor>(a: A.Activation, h: T): T {
     case 'none':
       return h;
     case 'gelu':
-      throw new Error('the TF.js peer does not implement gelu');
+    case 'swish':
+      throw new Error(`the TF.js peer does not implement ${a}`);
     default:
       throw new Error(`unknown activation ${a satisfies never}`);
   }

@@ -46,7 +46,7 @@ export type DataDecl = GeneratorData | FileData;
 
 // ── emulator ────────────────────────────────────────────────────────────────
 
-export type Activation = 'relu' | 'tanh' | 'gelu' | 'sigmoid' | 'none';
+export type Activation = 'relu' | 'tanh' | 'gelu' | 'sigmoid' | 'swish' | 'none';
 export type Padding = 'circular' | 'zero';
 
 export interface ConvNet {
@@ -56,8 +56,10 @@ export interface ConvNet {
   kernel: number;
   padding: Padding;
   bias: boolean;
-  /** Applied between layers, never after the last. */
+  /** Applied between layers. */
   activation: Activation;
+  /** Applied after the last layer ('none' by default). */
+  finalActivation: Activation;
   seed: number;
   span: Span;
 }
@@ -68,6 +70,7 @@ export interface Mlp {
   /** Hidden layers; depth 2 means in → width → width → out. */
   depth: number;
   activation: Activation;
+  finalActivation: Activation;
   bias: boolean;
   seed: number;
   span: Span;

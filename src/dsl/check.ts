@@ -161,14 +161,24 @@ export class Checker implements Report {
         kernel: s.number('kernel'),
         padding: s.word('padding'),
         bias: s.bool('bias'),
-        activation: s.word('activation'),
+        activation: S.activation(s.word('activation')),
+        finalActivation: S.activation(s.word('final_activation')),
         seed: s.number('seed'),
         span,
       };
     }
     if (what.word === 'mlp') {
       const s = new Settings(settings, S.MLP, 'an mlp emulator', this);
-      return { kind: 'mlp', width: s.number('width'), depth: s.number('depth'), activation: s.word('activation'), bias: s.bool('bias'), seed: s.number('seed'), span };
+      return {
+        kind: 'mlp',
+        width: s.number('width'),
+        depth: s.number('depth'),
+        activation: S.activation(s.word('activation')),
+        finalActivation: S.activation(s.word('final_activation')),
+        bias: s.bool('bias'),
+        seed: s.number('seed'),
+        span,
+      };
     }
     this.error(what.span, `unknown emulator '${what.word}'`, didYouMean(what.word, ['conv1d', 'mlp', 'correction']));
     return undefined;

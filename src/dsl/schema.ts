@@ -2,6 +2,7 @@
 // the parser (which keys take a word value) and by the checker (types, ranges,
 // defaults, "did you mean"). A new option is one row here plus its use.
 import * as L from './limits.js';
+import type { Activation } from './ast.js';
 
 export type ValueKind =
   | { t: 'int'; min: number; max: number; def?: number }
@@ -24,7 +25,9 @@ const seed = int(0, 0, Number.MAX_SAFE_INTEGER);
 const num = (def?: number, extra: { min?: number; max?: number; positive?: boolean } = {}): ValueKind =>
   def === undefined ? { t: 'number', ...extra } : { t: 'number', def, ...extra };
 
-export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'none'] as const;
+export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'swish', 'silu', 'none', 'identity'] as const;
+/** Other names for the same activation (PDEquinox's and PyTorch's). */
+export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = { silu: 'swish', identity: 'none' };
 export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
 export const GENERATORS = ['advection1d', 'diffusion1d', 'burgers1d', 'lorenz63'] as const;
 
@@ -84,6 +87,7 @@ export const CONV1D: Schema = {
   padding: { t: 'word', choices: ['circular', 'zero'], def: 'circular' },
   bias: { t: 'bool', def: true },
   activation: { t: 'word', choices: ACTIVATIONS, def: 'relu' },
+  final_activation: { t: 'word', choices: ACTIVATIONS, def: 'none' },
   seed,
 };
 
@@ -91,6 +95,7 @@ export const MLP: Schema = {
   width: int(1, 64, L.MAX_CHANNELS),
   depth: int(0, 2, L.MAX_LAYERS),
   activation: { t: 'word', choices: ACTIVATIONS, def: 'tanh' },
+  final_activation: { t: 'word', choices: ACTIVATIONS, def: 'none' },
   bias: { t: 'bool', def: true },
   seed,
 };
@@ -154,4 +159,9 @@ for (const s of ALL_SCHEMAS)
 export function takesWordValue(key: string, next: string): boolean {
   if (WORD_KEYS.has(key)) return true;
   return !ALL_KEYS.has(key) && !ALL_KEYS.has(next);
+}
+
+/** An activation's one name: aliases (silu, identity) resolved. */
+export function activation(word: string): Activation {
+  return ACTIVATION_ALIASES[word] ?? (word as Activation);
 }

@@ -175,6 +175,8 @@ residuum upwind(next, prev) = next - prev + c * (prev - shift(prev, 1))  where c
     ['parallel correction; nmse through physics', `${data}\nemulator correction { mode parallel  coarse advection1d { cfl 0.5  method upwind }  net conv1d { channels 1 -> 2 -> 1  kernel 3  activation tanh } }\n${rest}`, 'mix rollout 2 post_physics 1 loss nmse'],
     ['mlp sigmoid on a 1D state; residuum cut_prev', `${data}\nemulator mlp { width 5  depth 2  activation sigmoid }\n${rest}`, 'residuum rollout 3 cut_prev'],
     ['mlp gelu without bias; teacher forcing nmae', `${data}\nemulator mlp { width 5  depth 1  activation gelu  bias false }\n${rest}`, 'teacher_forcing rollout 3 reset every 2 loss nmae'],
+    ['conv swish, a final tanh; mse', `${data}\nemulator conv1d { channels 1 -> 3 -> 1  kernel 3  activation swish  final_activation tanh }\n${rest}`, 'supervised rollout 3'],
+    ['mlp silu (swish), a final sigmoid; nmse', `${data}\nemulator mlp { width 5  depth 1  activation silu  final_activation sigmoid }\n${rest}`, 'supervised rollout 2 loss nmse'],
     ['linear mlp on Lorenz; nmse against RK4 branches', `${lorenz}\nemulator mlp { width 5  depth 0 }`, 'diverted rollout 3 branch 2 loss nmse'],
   ];
   it.each(cases.map(([what, header, config]) => [what, config, header] as const))('%s: %s', (_, config, header) => {

@@ -32,6 +32,23 @@ export function networkParams(net: A.Network, snapshot: readonly number[]): Para
   return out;
 }
 
+/** act(h): swish (silu) as h * sigmoid(h), whose VJP the two ops give; none as h itself. */
+function activate(e: Emit, name: string, act: A.Activation, h: string): string {
+  switch (act) {
+    case 'none':
+      return h;
+    case 'swish':
+      return e.op(name, 'mul', [h, e.unary(`${name}.sigmoid`, 'sigmoid', h)], e.shape(h));
+    case 'relu':
+    case 'tanh':
+    case 'gelu':
+    case 'sigmoid':
+      return e.unary(name, act, h);
+    default:
+      return act satisfies never;
+  }
+}
+
 /** Emits net(x); `param(name)` gives the id of a parameter input. */
 export function emitNetwork(e: Emit, net: A.Network, x: string, param: (name: string) => string): string {
   const state: Shape = e.shape(x);
@@ -49,7 +66,7 @@ export function emitNetwork(e: Emit, net: A.Network, x: string, param: (name: st
         ? e.op(`conv${i}`, 'conv1d', [h, w], ['B', wShape[0]!, state[2]!], { padding: net.padding })
         : e.op(`dense${i}`, 'dense', [h, w], ['B', wShape[0]!]);
     if (net.bias) h = e.op(`bias${i}`, 'bias_add', [h, param(`layers.${i}.bias`)], e.shape(h));
-    if (i + 1 < layers && net.activation !== 'none') h = e.unary(`act${i}`, net.activation, h);
+    h = activate(e, `act${i}`, i + 1 < layers ? net.activation : net.finalActivation, h);
   }
   if (net.kind === 'mlp') h = e.op('unflat', 'reshape', [h], state, { shape: state.map((d) => (d === 'B' ? -1 : d)) });
   return h;
