@@ -37,7 +37,7 @@
 //   run in one stretch of backward kernels become one kernel (terms.ts),
 //   and a bias gradient joins its weight gradient's kernel (fold.ts).
 import type { Dim, Graph, Node } from '../ir/graph.js';
-import { sameShape, users } from '../ir/graph.js';
+import { elements, sameShape, users } from '../ir/graph.js';
 import type { Tile, WgslRule } from '../ops/op.js';
 import { tileThreads, tripCount } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
@@ -96,9 +96,9 @@ function gpuShape(w: Work, sets: number, reduce: boolean): Pick<Kernel, 'tree' |
   return { tree, ...(tree && { treeUnroll: GPU_TREE_UNROLL }), workgroup: tree ? REDUCE_WORKGROUP : MAP_WORKGROUP, light: !tree && w.flops * sets <= GPU_MERGE_FLOPS };
 }
 
-/** Elements of a shape at a batch. */
+/** Elements of a shape at a batch, TYPICAL_BATCH for CPU shapes' thresholds. */
 function size(shape: readonly Dim[], batch = TYPICAL_BATCH): number {
-  return shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
+  return elements(shape, batch);
 }
 
 /** Threads of a kernel whose threads each compute a block or a whole sum; Infinity for others. */
@@ -106,7 +106,6 @@ function heavyThreads(rule: WgslRule, tile: Tile | undefined, n: Node): number {
   if (tile) return tileThreads(tile.threads, TYPICAL_BATCH);
   return rule.kind === 'reduce' ? size(n.shape) : Infinity;
 }
-
 
 /** `stepSums: false` keeps each time step's gradient contributions apart (terms.ts), for less memory. */
 export interface FuseOptions {
@@ -164,7 +163,7 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
     };
     n.inputs.forEach(visit);
     const rule = opDef((chain?.prologue ?? n).op).wgsl!;
-    const outputs = n.shape.reduce<number>((a, d) => a * (d === 'B' ? 1 : d), 1);
+    const outputs = elements(n.shape, 1);
     const work = size(byId.get(n.inputs[0]!)!.shape);
     const gpu = target.shapes === 'gpu';
     const blocked = chain?.prologue ?? n;
@@ -174,20 +173,21 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
       terms: rule.kind === 'reduce' ? size(rule.domain(shapes), batch) : 0,
       outputs: size(n.shape, batch),
     };
-    const tree = rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK);
+    const tree = !gpu && rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK);
     const tile = tree || gpu || rule.kind === 'expr' ? undefined : rule.tile?.({ ...shapes, target });
-    const cpuShape = {
-      tree,
-      ...(tree && target.subgroup && { treeLanes: target.subgroup }),
-      ...(tile && { tile }),
-      workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
-      light: !tree && !tile,
-    };
     kernels.push({
       name: n.id,
       root: n,
       rule,
-      ...(gpu ? gpuShape(perSet, 1, rule.kind === 'reduce') : cpuShape),
+      ...(gpu
+        ? gpuShape(perSet, 1, rule.kind === 'reduce')
+        : {
+            tree,
+            ...(tree && target.subgroup && { treeLanes: target.subgroup }),
+            ...(tile && { tile }),
+            workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
+            light: !tree && !tile,
+          }),
       target,
       work: perSet,
       fused: g.nodes.filter((x) => fused.has(x.id)),

@@ -5,6 +5,7 @@
 // inputs and outputs, which live from the first kernel to the last: inputs
 // are written before the step and outputs read after it.
 import type { Graph } from '../ir/graph.js';
+import { elements } from '../ir/graph.js';
 import type { Fusion } from './kernel.js';
 import { kernelOutputs } from './kernel.js';
 
@@ -24,7 +25,7 @@ export interface Memory {
 
 export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
   const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
-  const size = (id: string) => shapes.get(id)!.reduce<number>((a, d) => a * (d === 'B' ? maxBatch : d), 1);
+  const size = (id: string) => elements(shapes.get(id)!, maxBatch);
   const pinned = new Set([...g.nodes.filter((n) => n.op === 'input').map((n) => n.id), ...g.outputs]);
   const lastUse = new Map<string, number>();
   f.kernels.forEach((k, t) => k.reads.forEach((r) => lastUse.set(r, t)));

@@ -2,7 +2,8 @@
 // runs (Halide's schedule, kept apart from *what* it computes). Its text form
 // is checked in beside every spec, so a change in fusion or memory shows up
 // in review like a change in the IR.
-import type { Dim, Graph } from '../ir/graph.js';
+import type { Graph } from '../ir/graph.js';
+import { elements } from '../ir/graph.js';
 import { opDef } from '../ops/registry.js';
 import type { FuseOptions } from './fuse.js';
 import type { Fusion } from './kernel.js';
@@ -76,12 +77,11 @@ export function planStats(p: Plan): PlanStats {
 /** Floating-point operations of a graph at a batch (OpDef.flops; one per element where an op gives none). */
 export function graphFlops(g: Graph, batch: number): number {
   const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
-  const size = (s: readonly Dim[]) => s.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
   return g.nodes.reduce((total, n) => {
     const def = opDef(n.op);
     if (def.leaf) return total;
     const per = def.flops?.({ out: n.shape, ins: n.inputs.map((i) => shapes.get(i)!), attrs: n.attrs }) ?? [1];
-    return total + size(n.shape) * size(per);
+    return total + elements(n.shape, batch) * elements(per, batch);
   }, 0);
 }
 

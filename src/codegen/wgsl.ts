@@ -6,6 +6,7 @@
 // merged dispatch (merge.ts). All values live in one f32 arena binding, so
 // no kernel needs more than three bindings (arena, step uniform, offsets).
 import type { Node } from '../ir/graph.js';
+import { elements } from '../ir/graph.js';
 import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
 import { countExpr, tileThreads, tripCount } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
@@ -182,7 +183,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     merge: k.light,
     ...((k.tile?.subgroup || k.treeLanes) && { subgroups: true }),
   };
-  const count = (batch: number) => k.root.shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
+  const count = (batch: number) => elements(k.root.shape, batch);
   const header = `// ${kernelOutputs(k).join(', ')}: ${kernelOps(k)} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
   if (rule.kind === 'reduce' && k.tree) {
     const entry = treeSum(rule, c, sums, `arena[${at(out.offset)} + i]`, k.treeLanes, prefix, k.treeUnroll);

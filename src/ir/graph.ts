@@ -31,6 +31,11 @@ export function shapeText(shape: Shape): string {
   return `f32[${shape.join(',')}]`;
 }
 
+/** Elements of a shape with the batch axis bound to `batch`. */
+export function elements(shape: Shape, batch: number): number {
+  return shape.reduce<number>((a, d) => a * (d === 'B' ? batch : d), 1);
+}
+
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }

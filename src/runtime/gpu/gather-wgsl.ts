@@ -32,9 +32,9 @@ export interface GatherPlan {
 }
 
 export function gatherPhase(p: GatherPlan, target: Target): Phase {
-  const RUN = run(target, p.stateSize);
+  const per = run(target, p.stateSize);
   const k = p.inputs.length;
-  const runs = Math.ceil(p.stateSize / RUN);
+  const runs = Math.ceil(p.stateSize / per);
   const list = (f: (x: GatherPlan['inputs'][number]) => number) => p.inputs.map((x) => `${f(x)}u`).join(', ');
   const count = `${k * runs}u * u.B`;
   return {
@@ -58,8 +58,8 @@ fn gather(i: u32) {
   let w = windows[b];
   let src = ((w / ${p.perTrajectory}u) * ${p.snapshots}u + w % ${p.perTrajectory}u + snapshot[input]) * ${p.stateSize}u;
   let dst = offsets[input] + b * ${p.stateSize}u;
-  let first = (i % ${runs}u) * ${RUN}u;
-  for (var e = first; e < min(first + ${tripCount(RUN)}, ${p.stateSize}u); e++) { arena[dst + e] = trajectories[src + e]; }
+  let first = (i % ${runs}u) * ${per}u;
+  for (var e = first; e < min(first + ${tripCount(per)}, ${p.stateSize}u); e++) { arena[dst + e] = trajectories[src + e]; }
 }
 `,
   };
