@@ -28,7 +28,12 @@ export interface Frontend {
  * generators know theirs.
  */
 export function frontend(source: string, file: string, dataShape?: (path: string) => readonly number[]): Frontend {
-  const { spec, diagnostics } = parseSpec(source, file);
+  return checkParsed(parseSpec(source, file), dataShape);
+}
+
+/** The front end after parsing, for callers that look at the parse first. */
+export function checkParsed(parsed: { spec: A.Spec; diagnostics: Diagnostic[] }, dataShape?: (path: string) => readonly number[]): Frontend {
+  const { spec, diagnostics } = parsed;
   if (hasErrors(diagnostics)) return { spec, diagnostics, programs: [] };
   const snapshot = snapshotShape(spec.data!, dataShape);
   checkShapes(spec, snapshot, diagnostics);

@@ -6,7 +6,7 @@ import { UserError, diagnosticAt, formatDiagnostic, hasErrors } from '../util/di
 import { parseSpec } from '../dsl/index.js';
 import type { Frontend } from '../frontend.js';
 import { fileSnapshotShape } from '../data/dataset.js';
-import { frontend } from '../frontend.js';
+import { checkParsed } from '../frontend.js';
 import { readText } from '../util/files.js';
 
 export { readText } from '../util/files.js';
@@ -40,11 +40,12 @@ export function checkSource(source: string, path: string): Frontend {
       throw e;
     }
   };
+  const parsed = parseSpec(source, path);
   try {
-    return frontend(source, path, read);
+    return checkParsed(parsed, read);
   } catch (e) {
     if (e !== failure || !failure) throw e;
-    const { spec, diagnostics } = parseSpec(source, path);
+    const { spec, diagnostics } = parsed;
     diagnostics.push(diagnosticAt(path, spec.data!.span, failure.message, failure.hint));
     return { spec, diagnostics, programs: [] };
   }

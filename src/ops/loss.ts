@@ -13,7 +13,7 @@
 // The target gets its cotangent: it may be a reference chain carrying gradient.
 // c/B is a broadcast with mean: true, since B is only known when the graph runs.
 import type { Attrs, Shape } from '../ir/graph.js';
-import { sameShape, shapeText } from '../ir/graph.js';
+import { elements, sameShape, shapeText } from '../ir/graph.js';
 import { shapeToAttr, sizeDim } from './attrs.js';
 import { ew } from './elementwise.js';
 import type { OpDef } from './op.js';
@@ -43,6 +43,11 @@ function squared(kind: LossKind): boolean {
 
 function normalised(kind: LossKind): boolean {
   return kind === 'nmse' || kind === 'nmae';
+}
+
+/** Entries per sample of a [B, ...] operand. */
+function entries(shape: Shape): number {
+  return elements(shape.slice(1), 1);
 }
 
 export const loss: OpDef = {
@@ -90,7 +95,7 @@ export const loss: OpDef = {
     domain: (c) => (normalised(lossKind(c.attrs)) ? ['B'] : c.ins[0]!),
     term: (c, _i, j) => {
       const kind = lossKind(c.attrs);
-      const n = c.ins[0]!.slice(1).reduce<number>((a, d) => a * (d as number), 1);
+      const n = entries(c.ins[0]!);
       const p = (v: string) => (squared(kind) ? `${v} * ${v}` : `abs(${v})`);
       const [err, norm, e, d, t] = ['err', 'norm', 'e', 'd', 't'].map((x) => c.fresh(x)) as [string, string, string, string, string];
       const target = (idx: string) => (c.ins.length === 2 ? c.x(1, idx) : '0.0');
@@ -108,7 +113,7 @@ export const loss: OpDef = {
       };
     },
     finish: (c, _i, acc) => {
-      const n = c.ins[0]!.slice(1).reduce<number>((a, d) => a * (d as number), 1);
+      const n = entries(c.ins[0]!);
       return normalised(lossKind(c.attrs)) ? `(${acc} / f32(u.B))` : `(${acc} / ${n}.0 / f32(u.B))`;
     },
   },

@@ -5,6 +5,11 @@
 // counts the steps after those. Browser-safe.
 import type { Timing } from './report.js';
 
+/** `compiled N kernels in X s`, as the CLI and the page both say it. */
+export function compiledText(c: { kernels: number; seconds: number }): string {
+  return `compiled ${c.kernels} kernels in ${c.seconds.toFixed(1)} s`;
+}
+
 export class RunClock {
   private readonly t0 = performance.now();
   private compile: { kernels: number; readback: number } | undefined;

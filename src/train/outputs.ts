@@ -14,6 +14,7 @@ import type { OptState } from './optimizer.js';
 import { safetensors } from './safetensors.js';
 import { lossSvg } from './svg.js';
 import type { Checkpoint, LossRecord } from './trainer.js';
+import { lossCsv } from './report.js';
 
 export const RUN_FILES = {
   loss: 'loss.csv',
@@ -24,10 +25,6 @@ export const RUN_FILES = {
   evaluation: 'evaluation.json',
 } as const;
 
-/** Losses print as JS's shortest round-trip form: reading the CSV back gives the same doubles. */
-export function lossCsv(history: readonly LossRecord[]): string {
-  return 'step,epoch,loss\n' + history.map((r) => `${r.step},${r.epoch},${r.loss}\n`).join('');
-}
 
 /** `history` may run one step past the checkpoint's (the loss of the saved parameters after a non-finite stop). */
 export function writeRun(dir: string, c: Checkpoint, history: readonly LossRecord[], run: string, title: string): void {

@@ -5,7 +5,7 @@
 // that phase has its own line and time, and the rate and the ETA count the
 // training steps after it only.
 import cliProgress from 'cli-progress';
-import { RunClock } from './clock.js';
+import { compiledText, RunClock } from './clock.js';
 import type { Timing } from './report.js';
 import type { LossRecord } from './trainer.js';
 
@@ -31,7 +31,7 @@ export function progress(total: number, start = 0, label = '', stream: NodeJS.Wr
   const began = (done: number) => {
     if (!clock.step(done)) return false;
     const c = clock.compiled();
-    if (c) stream.write(`${prefix}compiled ${c.kernels} kernels in ${c.seconds.toFixed(1)} s (the first ${c.steps === 1 ? 'step' : `${c.steps} steps`} included)\n`);
+    if (c) stream.write(`${prefix}${compiledText(c)} (the first ${c.steps === 1 ? 'step' : `${c.steps} steps`} included)\n`);
     return true;
   };
   const fields = (r: LossRecord) => ({ prefix, epoch: r.epoch, loss: r.loss.toExponential(4), rate: clock.rate()?.toFixed(1) ?? '-' });

@@ -22,6 +22,11 @@ function gflops(flopsPerSecond: number): string {
   return g >= 10 ? g.toFixed(0) : g.toPrecision(2);
 }
 
+/** loss.csv. Losses print as JS's shortest round-trip form: reading the CSV back gives the same doubles. */
+export function lossCsv(history: readonly { step: number; epoch: number; loss: number }[]): string {
+  return 'step,epoch,loss\n' + history.map((r) => `${r.step},${r.epoch},${r.loss}\n`).join('');
+}
+
 export function evaluationText(e: Evaluation): string {
   if (!e.nrmse.length) return `evaluation: the trajectories are too short for a rollout step`;
   const cells = e.nrmse.map((r) => `step ${r.step}: ${r.value.toExponential(3)}`).join('   ');

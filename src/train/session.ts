@@ -34,6 +34,12 @@ export interface Run {
   key: string;
 }
 
+/** The same run for `steps` steps: its data, graph and key do not depend on them. */
+export function withSteps(run: Run, steps: number): Run {
+  const train = { ...run.train, steps };
+  return { ...run, train, plan: { ...run.plan, train } };
+}
+
 export function prepareRun(spec: A.Spec, program: ChainProgram, opts: RunOptions = {}): Run {
   const offset = opts.seedOffset ?? 0;
   const train = { ...spec.train, steps: opts.steps ?? spec.train.steps, seed: spec.train.seed + offset };

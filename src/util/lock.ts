@@ -4,12 +4,12 @@
 // longer alive) is taken over. Written here rather than with proper-lockfile:
 // that package judges staleness by an mtime a timer keeps fresh, which a long
 // blocking GPU step can starve, and it records no owner to name.
-import { linkSync, mkdirSync, rmSync } from 'node:fs';
+import { linkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from './diagnostics.js';
 import { readRange } from './files.js';
 import { processAlive } from './process.js';
-import { errnoText, tempPath, writeOps } from './write.js';
+import { ensureFolder, errnoText, tempPath, writeOps } from './write.js';
 
 export const LOCK_FILE = '.tx-lock';
 
@@ -21,11 +21,7 @@ interface Owner {
 
 /** Takes `dir`'s lock until this process exits (or the returned function is called). */
 export function lockFolder(dir: string, command: string): () => void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new UserError(`cannot create the folder ${dir}: ${errnoText(e)}`);
-  }
+  ensureFolder(dir);
   const path = join(dir, LOCK_FILE);
   const me: Owner = { pid: process.pid, started: new Date().toISOString(), command };
   if (!tryCreate(path, me)) {

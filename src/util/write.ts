@@ -27,14 +27,19 @@ export function tempPath(path: string, pid = process.pid): string {
   return join(dirname(path), `.${basename(path)}.txc-${pid}.tmp`);
 }
 
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  const target = writableTarget(path);
-  const dir = dirname(target);
+/** Creates `dir` and its parents where missing; a failure says which folder and why. */
+export function ensureFolder(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
     throw new UserError(`cannot create the folder ${dir}: ${errnoText(e)}`);
   }
+}
+
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  const target = writableTarget(path);
+  const dir = dirname(target);
+  ensureFolder(dir);
   removeStaleTemps(dir);
   const tmp = tempPath(target);
   try {

@@ -11,8 +11,9 @@ import { prepareRun } from '../../src/train/session.js';
 import { train } from '../../src/train/trainer.js';
 import { Compilation, check, drawing, emulatorCalls, pickProgram, statsText } from '../../web/src/compile.js';
 import { highlightSpans } from '../../web/src/highlight.js';
-import { lossCsvText, makeExecutor, preparePageRun, summary, trainPage } from '../../web/src/train.js';
+import { makeExecutor, preparePageRun, summary, trainPage } from '../../web/src/train.js';
 import { decodeState, encodeState, fromBase64Url, toBase64Url } from '../../web/src/url.js';
+import { lossCsv } from '../../src/train/report.js';
 
 const SPECS = join(import.meta.dirname, '../../specs');
 const QUICKSTART = join(SPECS, 'quickstart/rollout5.tx');
@@ -144,7 +145,7 @@ describe('training in the page is the run `tx train` makes', () => {
     const expected = await train(cpuExecutor(ref), ref.plan);
 
     expect(page.history).toHaveLength(steps);
-    expect(lossCsvText(page.history)).toBe(lossCsvText(expected.history));
+    expect(lossCsv(page.history)).toBe(lossCsv(expected.history));
     expect([...page.checkpoint.params]).toEqual([...expected.checkpoint.params]);
     const s = summary(run, page, 'quickstart/rollout5.tx', 'cpu', 1);
     expect(s.text).toMatch(/^trained quickstart\/rollout5\.tx \(config main: supervised rollout 5\) on cpu: 20 steps in 1\.0 s/);

@@ -14,8 +14,9 @@ import { prepareRun } from '../../src/train/session.js';
 import { train } from '../../src/train/trainer.js';
 import { handle, type Compiled, type RunInput, type View } from '../../web/src/compile-job.js';
 import { pairRanges } from '../../web/src/pairs.js';
-import { lossCsvText, makeExecutor, preparePageRun, summary, trainPage } from '../../web/src/train.js';
+import { makeExecutor, preparePageRun, summary, trainPage } from '../../web/src/train.js';
 import { MAX_LINK_SPEC_CHARS, decodeState, encodeState } from '../../web/src/url.js';
+import { lossCsv } from '../../src/train/report.js';
 
 const QUICKSTART = readFileSync(join(import.meta.dirname, '../../specs/quickstart/rollout5.tx'), 'utf8');
 const compile = (text: string, dataShape?: number[]) => handle({ type: 'compile', text, file: 'spec.tx', dataShape }) as Compiled;
@@ -112,7 +113,7 @@ describe('training on a picked data file is the run `tx train` makes on that fil
       const cli = frontend(source, specFile, fileSnapshotShape(specFile));
       const ref = prepareRun(cli.spec, cli.programs[0]!, { steps });
       const expected = await train(cpuExecutor(ref), ref.plan);
-      expect(lossCsvText(page.history)).toBe(lossCsvText(expected.history));
+      expect(lossCsv(page.history)).toBe(lossCsv(expected.history));
       expect(summary(run, page, 'spec.tx', 'cpu', 1).text).toContain('on 2 held-out trajectories');
       expect(() => preparePageRun(input.spec, input.program, input.final, { steps })).toThrow('pick the data file for "a.npy" first');
     } finally {

@@ -7,7 +7,7 @@ import type * as A from '../../src/dsl/ast.js';
 import { UserError, type Diagnostic } from '../../src/util/diagnostics.js';
 import type { ChainProgram } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';
-import { Compilation, check, drawing, emulatorCalls, pickProgram, statsText, type StageName } from './compile.js';
+import { Compilation, check, drawing, emulatorCalls, now, pickProgram, statsText, type StageName } from './compile.js';
 
 export type Tab = 'draw' | 'ir' | 'plan' | 'wgsl' | 'stats';
 
@@ -149,6 +149,3 @@ function view(tab: Tab, stage: StageName): View {
   }
 }
 
-function now(): number {
-  return globalThis.performance?.now() ?? Date.now();
-}

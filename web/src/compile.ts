@@ -7,7 +7,7 @@ import { hasErrors } from '../../src/util/diagnostics.js';
 import { parseSpec } from '../../src/dsl/index.js';
 import { drawSvg } from '../../src/draw/svg.js';
 import type { ChainProgram, Frontend } from '../../src/frontend.js';
-import { frontend } from '../../src/frontend.js';
+import { checkParsed } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { printGraph } from '../../src/ir/print.js';
 import { STAGE_NAMES, callStats, opStats, runPasses, type CallStats, type Stage } from '../../src/passes/pipeline.js';
@@ -28,9 +28,10 @@ export interface Checked extends Frontend {
  * (`dataShape`), and without one it is parsed only and says which file it needs.
  */
 export function check(source: string, file: string, dataShape?: readonly number[]): Checked {
-  const { spec, diagnostics } = parseSpec(source, file);
+  const parsed = parseSpec(source, file);
+  const { spec, diagnostics } = parsed;
   if (spec.data?.kind === 'file' && !dataShape && !hasErrors(diagnostics)) return { spec, diagnostics, programs: [], needsFile: spec.data.path };
-  return frontend(source, file, () => dataShape ?? []);
+  return checkParsed(parsed, () => dataShape ?? []);
 }
 
 /** The program of the named configuration, or the first. */
@@ -155,6 +156,7 @@ function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-function now(): number {
+/** Milliseconds, in a page, a worker or Node. */
+export function now(): number {
   return globalThis.performance?.now() ?? Date.now();
 }

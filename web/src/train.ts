@@ -22,7 +22,7 @@ import { safetensors } from '../../src/train/safetensors.js';
 import type { TrainHooks, TrainPlan, TrainResult } from '../../src/train/trainer.js';
 import { train } from '../../src/train/trainer.js';
 import { upwindDistance, type UpwindDistance } from '../../src/train/upwind.js';
-import { evaluationText, trainedText, upwindText, type Timing } from '../../src/train/report.js';
+import { evaluationText, lossCsv, trainedText, upwindText, type Timing } from '../../src/train/report.js';
 
 export interface PageRun {
   spec: A.Spec;
@@ -130,11 +130,6 @@ export function downloads(params: Params, history: TrainResult['history']): { na
   return [
     { name: 'params.safetensors', type: 'application/octet-stream', data: safetensors(params) },
     { name: 'params.json', type: 'application/json', data: paramsToJson(params) },
-    { name: 'loss.csv', type: 'text/csv', data: lossCsvText(history) },
+    { name: 'loss.csv', type: 'text/csv', data: lossCsv(history) },
   ];
-}
-
-/** loss.csv as src/train/outputs.ts writes it (that module writes files, so a page cannot import it). */
-export function lossCsvText(history: readonly { step: number; epoch: number; loss: number }[]): string {
-  return 'step,epoch,loss\n' + history.map((r) => `${r.step},${r.epoch},${r.loss}\n`).join('');
 }

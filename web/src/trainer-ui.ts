@@ -6,10 +6,11 @@ import { UserError } from '../../src/util/diagnostics.js';
 import type { Params } from '../../src/runtime/params.js';
 import type { LossRecord, TrainResult } from '../../src/train/trainer.js';
 import type { RunInput } from './compile-job.js';
-import { RunClock } from '../../src/train/clock.js';
+import { compiledText, RunClock } from '../../src/train/clock.js';
+import { lossCsv } from '../../src/train/report.js';
 import type { PickedData } from './data-file.js';
 import { lossPlot } from './plot.js';
-import { downloads, lossCsvText, makeExecutor, preparePageRun, summary, trainPage, type Device, type PageRun } from './train.js';
+import { downloads, makeExecutor, preparePageRun, summary, trainPage, type Device, type PageRun } from './train.js';
 
 export interface TrainerElements {
   train: HTMLButtonElement;
@@ -128,7 +129,7 @@ export class Trainer {
       const rate = clock.rate() ?? 0;
       const eta = (run.train.steps - last.step - 1) / Math.max(1e-9, rate);
       const c = clock.compiled();
-      el.progress.textContent = `${c ? `compiled ${c.kernels} kernels in ${c.seconds.toFixed(1)} s · ` : ''}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 && rate > 0 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
+      el.progress.textContent = `${c ? `${compiledText(c)} · ` : ''}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 && rate > 0 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
     };
     const res: TrainResult = await trainPage(exec, run, {
       onStep(r) {
@@ -145,7 +146,7 @@ export class Trainer {
     const s = summary(run, res, src.file, device, clock.elapsed(), clock.timing());
     el.summary.textContent = s.text;
     el.summary.className = `code ${res.outcome.status}`;
-    el.losses.textContent = lossCsvText(res.history);
+    el.losses.textContent = lossCsv(res.history);
     this.setDownloads({ params: res.checkpoint.params, history: res.history });
   }
 

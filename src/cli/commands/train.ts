@@ -7,7 +7,7 @@ import { graphFlops } from '../../codegen/plan.js';
 import { UserError } from '../../util/diagnostics.js';
 import { DeviceLostError } from '../../runtime/gpu/lost.js';
 import { createExecutor, type Device } from '../../train/executors.js';
-import { prepareRun, type Run } from '../../train/session.js';
+import { prepareRun, withSteps, type Run } from '../../train/session.js';
 import { evaluateEmulator, testSet } from '../../train/evaluate.js';
 import { RUN_FILES, clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
 import { progress } from '../../train/progress.js';
@@ -41,7 +41,7 @@ export function register(program: Command): void {
       lockFolder(out, `tx train ${file}`);
       const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, run.train.optimizer) : undefined;
       // A plain --resume finishes the run as it was asked for, --steps included.
-      if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: resume.target });
+      if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = withSteps(run, resume.target);
       if (resume && nothingToTrain(resume, run, out)) return;
       const title = `${basename(file)}: ${run.config.text}`;
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
