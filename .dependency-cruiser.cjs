@@ -5,6 +5,7 @@
 // what breaks it. docs/architecture.md says what each layer owns.
 const LAYERS = [
   ['util', '^src/util/'], // files, errors and diagnostics: what everything may use
+  ['math', '^src/math/'], // float64 numerics: the FFT
   ['dsl', '^src/dsl/'], // the language: tokens, grammar, AST, checker
   ['ir', '^src/ir/'], // the graph, its text form, the compile target
   ['ops', '^src/ops/'], // one definition per primitive: shape, float64 eval, VJP, WGSL
