@@ -97,6 +97,13 @@ export interface Stats {
   plan: PlanStats;
 }
 
+/** The table of emulator, reference and residuum calls per training step, before and after simplify-chain (`tx ir --stats`, the page's stats). */
+export function callsTable(calls: { before: CallStats; after: CallStats }): string[] {
+  const fns = ['emulator', 'reference', 'residuum'] as const;
+  const row = (label: string, c: CallStats) => `  ${label.padEnd(24)}${fns.map((f) => String(c[f]).padStart(11)).join('')}`;
+  return [`  ${''.padEnd(24)}${fns.map((f) => f.padStart(11)).join('')}`, row('before (lower)', calls.before), row('after (simplify-chain)', calls.after)];
+}
+
 /** Milliseconds, in a page, a worker or Node. */
 export function now(): number {
   return globalThis.performance?.now() ?? Date.now();

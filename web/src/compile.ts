@@ -3,9 +3,9 @@
 // the stats tab. Pure and browser-safe, so vitest runs it in Node exactly as
 // the page does.
 import { drawSvg } from '../../src/draw/svg.js';
-import type { Stats } from '../../src/driver/compile.js';
+import { callsTable, type Stats } from '../../src/driver/compile.js';
 import type { ChainProgram, Frontend } from '../../src/frontend.js';
-import { callStats, type CallStats } from '../../src/passes/pipeline.js';
+import { callStats } from '../../src/passes/pipeline.js';
 
 /** The program of the named configuration, or the first (a name the text no longer has falls back). */
 export function pickProgram(fe: Frontend, config: string | undefined): ChainProgram | undefined {
@@ -23,14 +23,10 @@ export function emulatorCalls(p: ChainProgram): number {
 
 /** The `tx ir --stats` text, then `tx compile --stats`. */
 export function statsText(s: Stats, ms?: { frontend: number; passes: number; codegen: number }): string {
-  const fns = ['emulator', 'reference', 'residuum'] as const;
-  const row = (label: string, c: CallStats) => `  ${label.padEnd(24)}${fns.map((f) => String(c[f]).padStart(11)).join('')}`;
   const lines = [
     `config ${s.config}: ${s.text}`,
     `calls per training step`,
-    `  ${''.padEnd(24)}${fns.map((f) => f.padStart(11)).join('')}`,
-    row('before (lower)', s.calls.before),
-    row('after (simplify-chain)', s.calls.after),
+    ...callsTable(s.calls),
     ``,
     `values: ${s.chainValues} in the chain graph, ${s.values} primitive after every pass`,
     `ops: ${Object.entries(s.ops).map(([k, v]) => `${k} ${v}`).join(', ')}`,
