@@ -13,9 +13,10 @@ const LAYERS = [
   ['passes', '^src/passes/'], // AST to graph, and graph to graph
   ['codegen', '^src/codegen/'], // graph to kernels, memory and WGSL
   ['runtime', '^src/runtime/'], // running graphs: float64 interpreter, WebGPU
-  ['driver', '^src/[^/]+[.]ts$'], // the front end's entry (frontend.ts) and goldens (snapshot.ts)
+  ['frontend', '^src/[^/]+[.]ts$'], // the front end's entry (frontend.ts) and goldens (snapshot.ts)
   ['draw', '^src/draw/'], // pictures of graphs
-  ['train', '^src/train/'], // training loops, checkpoints, reports
+  ['train', '^src/train/'], // training loops, executors, checkpoints, reports
+  ['driver', '^src/driver/'], // the one API over all of it: check, compile, run, train, summary
   ['cli', '^src/cli/'], // the `tx` command
 ];
 

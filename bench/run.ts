@@ -180,12 +180,12 @@ async function devicePeak(log: (s: string) => void): Promise<Peak | string> {
 
 /** `--profile`: every dispatch of txc's step timed alone, the largest first. */
 async function profile(infos: WorkloadInfo[], pool: number, gate: number): Promise<void> {
-  const { GpuExecutor } = await import('../src/train/gpu-executor.js');
+  const { gpuExecutor } = await import('../src/train/executors.js');
   const { gpuDevice } = await import('../src/runtime/gpu/device.js');
   const device = await gpuDevice();
   for (const info of infos) {
     const w = loadWorkload(info, pool, gate);
-    const exec = await GpuExecutor.create(device, w.graph, 'adam', w.init, w.source, w.batch);
+    const exec = await gpuExecutor(w.run, device);
     const rows = await exec.profile(w.batch, 20);
     exec.dispose();
     const total = rows.reduce((a, r) => a + r.ms, 0);

@@ -8,23 +8,17 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plan, planStats } from '../src/codegen/plan.js';
-import { loadDataset } from '../src/data/dataset.js';
 import type * as A from '../src/dsl/ast.js';
-import { windowLength } from '../src/dsl/check.js';
+import { checkSource, loadRun } from '../src/driver/node.js';
+import type { Run } from '../src/driver/run.js';
 import { hasErrors, formatDiagnostic } from '../src/util/diagnostics.js';
-import { frontend } from '../src/frontend.js';
 import type { Graph } from '../src/ir/graph.js';
 import type { Tensor } from '../src/ops/op.js';
-import { emulatorParams } from '../src/passes/inline.js';
-import type { ParamDecl } from '../src/passes/inline/network.js';
-import { runPasses } from '../src/passes/pipeline.js';
 import { gatherWindows, minibatches, windowCount } from '../src/data/windows.js';
 import { windowFeeds } from '../src/runtime/minibatch.js';
 import type { Params } from '../src/runtime/params.js';
 import { initParams } from '../src/runtime/params.js';
-import { CpuExecutor } from '../src/train/cpu-executor.js';
-import type { WindowSource } from '../src/train/executor.js';
-import { optimizer } from '../src/train/optimizer.js';
+import { cpuExecutor, windowSource } from '../src/train/executors.js';
 import { readText } from '../src/util/files.js';
 
 export interface WorkloadInfo {
@@ -55,9 +49,8 @@ export interface Workload extends WorkloadInfo {
   body: Body;
   /** The reference stepper's expression (W3), for peers to evaluate on their own arrays. */
   reference?: A.ExprStepper;
-  /** After every pass: outputs [loss, grad.<param>...]. */
-  graph: Graph;
-  decls: ParamDecl[];
+  /** txc's training run of the spec, as `tx train` prepares it. */
+  run: Run;
   /** Float64 initial parameters, shared by every peer. */
   init: Params;
   lr: number;
@@ -68,8 +61,6 @@ export interface Workload extends WorkloadInfo {
   window: number;
   /** One snapshot: [channels, points] or [3]. */
   state: number[];
-  /** The training trajectories and the windows cut from them (for txc's executors, which gather by index). */
-  source: WindowSource;
   /** Window ids of each minibatch of the pool: step i trains on indices[i % length]. */
   indices: number[][];
   /** The same minibatches gathered: windows `[batch, window, ...state]`. */
@@ -95,7 +86,7 @@ export const SPEC_DIR = path.resolve(here, here.endsWith('.out') ? '..' : '.', '
 export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Workload {
   const file = path.join(SPEC_DIR, info.file);
   const text = readText(file);
-  const fe = frontend(text, file);
+  const fe = checkSource(text, file);
   if (hasErrors(fe.diagnostics)) throw new Error(fe.diagnostics.map((d) => formatDiagnostic(d, text)).join('\n'));
   const spec = fe.spec;
   const program = fe.programs[0]!;
@@ -113,14 +104,13 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
     if (spec.reference?.kind !== 'expr') throw new Error(`${info.id}: the diverted workload needs an expression reference`);
     reference = spec.reference;
   }
-  const graph = runPasses(program.graph, spec).at(-1)!.graph;
-  const window = windowLength(body);
-  const dataset = loadDataset(spec.data!, file);
-  const state = dataset.train.shape.slice(2);
-  const decls = emulatorParams(spec, state);
-  const init = initParams(decls, emu.seed);
+  const run = loadRun(spec, program);
+  const graph = run.graph;
+  const window = run.plan.window;
+  const state = run.dataset.train.shape.slice(2);
+  const init = initParams(run.decls, run.initSeed);
   const t = spec.train;
-  const source: WindowSource = { data: dataset.train, window, substack: t.substack };
+  const source = windowSource(run.plan);
   // The trainer's schedule (trainer.ts): per-epoch permutations of the
   // sub-stacked windows. An epoch's last minibatch is short when the batch
   // does not divide the windows; the pool leaves those out, so that every
@@ -134,7 +124,7 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
   }
   const windows = indices.map((ix) => gatherWindows(source.data, ix, window, t.substack));
   const levels = windows.map((w) => levelsOf(graph, w, window));
-  const cpu = new CpuExecutor(graph, optimizer('adam'), init, source);
+  const cpu = cpuExecutor(run);
   const reference64: number[] = [];
   for (let i = 0; i < gate; i++) {
     cpu.step(indices[i]!, t.lr);
@@ -146,15 +136,13 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
     net: emu,
     body: { kind: body.kind === 'supervised' ? 'supervised' : 'diverted_one', rollout: body.rollout },
     reference,
-    graph,
-    decls,
+    run,
     init,
     lr: spec.train.lr,
     batch,
     flops: planStats(plan(graph, batch)).flops,
     window,
     state,
-    source,
     indices: indices.slice(0, pool),
     windows: windows.slice(0, pool),
     levels: levels.slice(0, pool),

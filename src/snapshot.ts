@@ -11,7 +11,7 @@ import type { Frontend } from './frontend.js';
 import { frontend } from './frontend.js';
 import { plan, planText } from './codegen/plan.js';
 import { GENERIC, GPU } from './ir/target.js';
-import { fileSnapshotShape } from './data/dataset.js';
+import { fileSnapshotShape } from './data/load.js';
 import { printGraph } from './ir/print.js';
 import { runPasses } from './passes/pipeline.js';
 import { readText } from './util/files.js';

@@ -1,7 +1,7 @@
 // The layers of .dependency-cruiser.cjs hold: no import cycle, and no module
 // imports from a layer above its own (util < dsl < ir < ops < data < passes
-// < codegen < runtime < driver < draw < train < cli; src imports nothing
-// from web/, bench/ or test/).
+// < codegen < runtime < frontend < draw < train < driver < cli; src imports
+// nothing from web/, bench/ or test/).
 import { spawnSync } from 'node:child_process';
 import { expect, test } from 'vitest';
 import { spawning } from './budgets.js';

@@ -1,15 +1,16 @@
-// txc as a peer: the workload's spec compiled into txc's GPU training step
-// and driven through its `StepExecutor` interface (src/train/executor.ts),
-// as `tx train` drives it: `GpuExecutor` keeps the training trajectories, the
-// parameters and the Adam moments on the device and runs each step as one
-// command buffer (gather the minibatch by window ids, forward, backward,
-// Adam), copying the loss into a read-back group of LOSS_GROUP steps.
+// txc as a peer: the workload's spec compiled into txc's GPU training step,
+// opened as `tx train` opens it (src/driver/session.ts) and driven through
+// its `StepExecutor` interface (src/train/executor.ts): `GpuExecutor` keeps
+// the training trajectories, the parameters and the Adam moments on the
+// device and runs each step as one command buffer (gather the minibatch by
+// window ids, forward, backward, Adam), copying the loss into a read-back
+// group of LOSS_GROUP steps.
 //
 // Step i trains on the window ids `w.indices[i]` — the same minibatches the
 // other peers get as arrays. A read of one loss maps the open group early
 // (the synchronous mode); a read of ten takes one mapped group.
+import { openSession } from '../../src/driver/session.js';
 import type { StepExecutor } from '../../src/train/executor.js';
-import { GpuExecutor } from '../../src/train/gpu-executor.js';
 import { LOSS_GROUP } from '../../src/runtime/gpu/train-program.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
 import type { Peer, Run } from '../peer.js';
@@ -28,8 +29,8 @@ export function txcPeer(): Peer {
       } catch (e) {
         throw new Unavailable(`txc: ${(e as Error).message}`);
       }
-      const exec = await GpuExecutor.create(device, w.graph, 'adam', w.init, w.source, w.batch);
-      return executorRun(exec, w, [
+      const session = await openSession(w.run, 'gpu', device);
+      return executorRun(session.executor, w, [
         `txc: GpuExecutor (src/train/gpu-executor.ts): trajectories, parameters and Adam state resident; one command buffer per step (gather, forward, backward, Adam); losses mapped in groups of ${LOSS_GROUP}`,
       ]);
     },

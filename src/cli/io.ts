@@ -2,11 +2,9 @@
 // way, writing files atomically, and the exit codes (1: errors in the input,
 // 2: bad usage). A user's mistake never reaches a stack trace.
 import type { Diagnostic } from '../util/diagnostics.js';
-import { UserError, diagnosticAt, formatDiagnostic, hasErrors } from '../util/diagnostics.js';
-import { parseSpec } from '../dsl/index.js';
+import { UserError, formatDiagnostic, hasErrors } from '../util/diagnostics.js';
 import type { Frontend } from '../frontend.js';
-import { fileSnapshotShape } from '../data/dataset.js';
-import { checkParsed } from '../frontend.js';
+import { checkSource } from '../driver/node.js';
 import { readText } from '../util/files.js';
 
 export { readText } from '../util/files.js';
@@ -22,33 +20,6 @@ export function loadSpec(path: string, opts: { json?: boolean } = {}): Frontend 
   reportDiagnostics(fe.diagnostics, source, opts.json);
   if (hasErrors(fe.diagnostics)) throw new ReportedErrors();
   return fe;
-}
-
-/**
- * The front end with the spec's data file read from disk. A data file that
- * cannot be read is a diagnostic at the data statement, so the message says
- * which line of which spec named it.
- */
-export function checkSource(source: string, path: string): Frontend {
-  const dataShape = fileSnapshotShape(path);
-  let failure: UserError | undefined;
-  const read = (file: string) => {
-    try {
-      return dataShape(file);
-    } catch (e) {
-      if (e instanceof UserError) failure = e;
-      throw e;
-    }
-  };
-  const parsed = parseSpec(source, path);
-  try {
-    return checkParsed(parsed, read);
-  } catch (e) {
-    if (e !== failure || !failure) throw e;
-    const { spec, diagnostics } = parsed;
-    diagnostics.push(diagnosticAt(path, spec.data!.span, failure.message, failure.hint));
-    return { spec, diagnostics, programs: [] };
-  }
 }
 
 export function reportDiagnostics(ds: readonly Diagnostic[], source: string, json = false): void {

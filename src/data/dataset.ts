@@ -1,26 +1,27 @@
 // The trajectories a spec trains and evaluates on: generated from a built-in
-// system, or read from a file (paths relative to the spec), with held-out
-// trajectories split off for evaluation.
-import { dirname, resolve } from 'node:path';
+// system, or a data file's, with the held-out trajectories split off for
+// evaluation. Browser-safe: the caller reads the file (load.ts from a path in
+// Node, a page from the file the user picked).
 import type { DataDecl } from '../dsl/ast.js';
+import { UserError } from '../util/diagnostics.js';
 import { generateData } from './generate.js';
-import { loadTrajectories } from './load.js';
 import type { Trajectories } from './trajectories.js';
-import { checkTrajectories, splitHeldOut } from './trajectories.js';
+import { splitHeldOut } from './trajectories.js';
 
 export interface Dataset {
   train: Trajectories;
   test: Trajectories;
 }
 
-export function loadDataset(data: DataDecl, specFile: string): Dataset {
-  if (data.kind === 'generator') return generateData(data);
-  const path = resolve(dirname(specFile), data.path);
-  const all = checkTrajectories(loadTrajectories(path), data.path);
-  return splitHeldOut(all, data.testTrajectories, data.path);
+/** A `data file` spec's trajectories, checked (checkTrajectories); `name` names them in messages. */
+export interface DataFile {
+  name: string;
+  trajectories: Trajectories;
 }
 
-/** A data file's snapshot shape ([channels, ...space]), for the front end. */
-export function fileSnapshotShape(specFile: string): (path: string) => number[] {
-  return (path) => loadTrajectories(resolve(dirname(specFile), path)).shape.slice(2);
+/** `file`: the trajectories of a `data file` spec; only a page can be without them (the user has not picked the file yet). */
+export function datasetOf(data: DataDecl, file?: DataFile): Dataset {
+  if (data.kind === 'generator') return generateData(data);
+  if (!file) throw new UserError(`pick the data file for "${data.path}" first`);
+  return splitHeldOut(file.trajectories, data.testTrajectories, file.name);
 }

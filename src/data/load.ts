@@ -1,11 +1,15 @@
-// Node's entry to data files; kept apart from files.ts so that only the CLI
-// pulls in node:fs. A .npy is judged by its header against the file's real
-// size before its data is read; JSON is read whole, up to a limit.
+// Node's entry to data files; kept apart from files.ts and dataset.ts so that
+// only the CLI pulls in node:fs. A .npy is judged by its header against the
+// file's real size before its data is read; JSON is read whole, up to a limit.
+import { dirname, resolve } from 'node:path';
+import type { DataDecl } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { MAX_TEXT_BYTES, readBytes, readRange, regularFileSize } from '../util/files.js';
+import { datasetOf, type Dataset } from './dataset.js';
 import { DATA_EXTENSIONS, parseTrajectoryFile } from './files.js';
 import { NPY_HEAD_BYTES, readNpyHeader } from './npy.js';
 import type { Trajectories } from './trajectories.js';
+import { checkTrajectories } from './trajectories.js';
 
 /** Reads, parses (.npy or .json by extension) and checks a trajectory file. */
 export function loadTrajectories(path: string): Trajectories {
@@ -17,4 +21,16 @@ export function loadTrajectories(path: string): Trajectories {
   }
   if (lower.endsWith('.json')) return parseTrajectoryFile(path, readBytes(path, MAX_TEXT_BYTES, 'save large data as .npy (np.save)'));
   throw new UserError(`${path}: unknown data format; txc reads ${DATA_EXTENSIONS.join(' and ')} files`);
+}
+
+/** A spec's dataset, its data file (if any) read from the path it names, relative to the spec. */
+export function loadDataset(data: DataDecl, specFile: string): Dataset {
+  if (data.kind === 'generator') return datasetOf(data);
+  const trajectories = checkTrajectories(loadTrajectories(resolve(dirname(specFile), data.path)), data.path);
+  return datasetOf(data, { name: data.path, trajectories });
+}
+
+/** A data file's snapshot shape ([channels, ...space]), for the front end. */
+export function fileSnapshotShape(specFile: string): (path: string) => number[] {
+  return (path) => loadTrajectories(resolve(dirname(specFile), path)).shape.slice(2);
 }

@@ -1,12 +1,13 @@
-// The executor for a run on the device the user chose. Browser-safe (no Node
-// modules): a page makes its executors here too.
+// The executors of a run: the CPU's float64 reference and the compiled WGSL
+// step. Browser-safe (no Node modules): a page makes its executors here too,
+// through the driver's session (driver/session.ts).
 import { windowCount } from '../data/windows.js';
 import type { Graph } from '../ir/graph.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import { gpuDevice } from '../runtime/gpu/device.js';
 import { initParams } from '../runtime/params.js';
 import { CpuExecutor } from './cpu-executor.js';
-import type { StepExecutor, WindowSource } from './executor.js';
+import type { WindowSource } from './executor.js';
 import { GpuExecutor } from './gpu-executor.js';
 import { optimizer } from './optimizer.js';
 import type { TrainPlan } from './trainer.js';
@@ -14,7 +15,7 @@ import type { TrainPlan } from './trainer.js';
 /** cpu: the float64 reference; gpu: the compiled WGSL step, in float32. */
 export type Device = 'cpu' | 'gpu';
 
-/** What an executor is made from: a prepared run (session.ts's Run, or a page's). */
+/** What an executor is made from: a prepared run (the driver's Run). */
 export interface ExecutorRun {
   /** After every pass: outputs [loss, grad.<param>...]. */
   graph: Graph;
@@ -36,8 +37,4 @@ export async function gpuExecutor(run: ExecutorRun, device?: GPUDevice): Promise
   // A batch larger than the data is the whole data (see minibatches).
   const maxBatch = Math.min(plan.train.batch, windowCount(plan.data.shape, plan.window, plan.train.substack));
   return GpuExecutor.create(device ?? (await gpuDevice()), run.graph, plan.train.optimizer, initParams(run.decls, run.initSeed), windowSource(plan), maxBatch);
-}
-
-export async function createExecutor(run: ExecutorRun, device: Device): Promise<StepExecutor> {
-  return device === 'gpu' ? gpuExecutor(run) : cpuExecutor(run);
 }

@@ -5,32 +5,18 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../util/diagnostics.js';
 import type { ParamDecl } from '../passes/inline/network.js';
-import { paramsToJson } from '../runtime/params.js';
 import { readText } from '../util/files.js';
 import { writeAtomic } from '../util/write.js';
 import { checkpointFromJson, checkpointToJson } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
 import type { OptState } from './optimizer.js';
-import { safetensors } from './safetensors.js';
 import { lossSvg } from './svg.js';
 import type { Checkpoint, LossRecord } from './trainer.js';
-import { lossCsv } from './report.js';
-
-export const RUN_FILES = {
-  loss: 'loss.csv',
-  params: 'params.json',
-  safetensors: 'params.safetensors',
-  plot: 'loss.svg',
-  checkpoint: 'checkpoint.json',
-  evaluation: 'evaluation.json',
-} as const;
-
+import { RUN_FILES, resultFiles } from './run-files.js';
 
 /** `history` may run one step past the checkpoint's (the loss of the saved parameters after a non-finite stop). */
 export function writeRun(dir: string, c: Checkpoint, history: readonly LossRecord[], run: string, title: string): void {
-  writeAtomic(join(dir, RUN_FILES.loss), lossCsv(history));
-  writeAtomic(join(dir, RUN_FILES.params), paramsToJson(c.params));
-  writeAtomic(join(dir, RUN_FILES.safetensors), safetensors(c.params));
+  for (const f of resultFiles(c.params, history)) writeAtomic(join(dir, f.name), f.data);
   writeAtomic(join(dir, RUN_FILES.plot), lossSvg(history, title));
   writeAtomic(join(dir, RUN_FILES.checkpoint), checkpointToJson(c, run));
 }

@@ -7,7 +7,7 @@
 // wrong bias correction, a skipped update or a mis-gathered window fails.
 import { describe, expect, test } from 'vitest';
 import { gpuExecutor } from '../../src/train/executors.js';
-import type { Run } from '../../src/train/session.js';
+import type { Run } from '../../src/driver/run.js';
 import { train, type TrainResult } from '../../src/train/trainer.js';
 import { paramErrors, specRun, TINY, tinyRun, trainRun, withBatch } from '../train/helpers.js';
 import { compiling } from '../budgets.js';

@@ -20,7 +20,7 @@ import { initParams } from '../../src/runtime/params.js';
 import { checkpointFromJson, checkpointToJson } from '../../src/train/checkpoint.js';
 import { gpuExecutor, windowSource } from '../../src/train/executors.js';
 import { GpuExecutor } from '../../src/train/gpu-executor.js';
-import type { Run } from '../../src/train/session.js';
+import type { Run } from '../../src/driver/run.js';
 import { train, type Checkpoint, type TrainHooks, type TrainResult } from '../../src/train/trainer.js';
 import { bits, lossBits, paramErrors, specRun, TINY, tinyRun, trainRun } from '../train/helpers.js';
 import { compiling } from '../budgets.js';

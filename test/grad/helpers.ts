@@ -2,8 +2,7 @@
 // windows and parameters, evaluate losses and gradients in float64, and the
 // finite-difference machinery (with cut values held fixed).
 import { expect } from 'vitest';
-import { loadDataset } from '../../src/data/dataset.js';
-import { fileSnapshotShape } from '../../src/data/dataset.js';
+import { fileSnapshotShape, loadDataset } from '../../src/data/load.js';
 import { gatherWindows } from '../../src/data/windows.js';
 import type * as A from '../../src/dsl/ast.js';
 import { windowLength } from '../../src/dsl/check.js';

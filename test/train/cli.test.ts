@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { RUN_FILES } from '../../src/train/outputs.js';
+import { RUN_FILES } from '../../src/train/run-files.js';
 import { TINY, tinyRun, trainRun } from './helpers.js';
 import { spawning } from '../budgets.js';
 

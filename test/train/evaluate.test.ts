@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { fileSnapshotShape, loadDataset } from '../../src/data/dataset.js';
+import { fileSnapshotShape, loadDataset } from '../../src/data/load.js';
 import { fourierSeries, generateData } from '../../src/data/generate.js';
 import { Rng } from '../../src/data/rng.js';
 import { advectionUpwind } from '../../src/data/steppers.js';

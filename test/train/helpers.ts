@@ -3,11 +3,12 @@
 // executor's tests compare with.
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { fileSnapshotShape } from '../../src/data/dataset.js';
+import { fileSnapshotShape } from '../../src/data/load.js';
 import { frontend } from '../../src/frontend.js';
 import type { Params } from '../../src/runtime/params.js';
 import { cpuExecutor } from '../../src/train/executors.js';
-import { prepareRun, type Run, type RunOptions } from '../../src/train/session.js';
+import { loadRun, type KeyedRun } from '../../src/driver/node.js';
+import type { Run, RunOptions } from '../../src/driver/run.js';
 import { train, type Checkpoint, type TrainHooks, type TrainResult } from '../../src/train/trainer.js';
 
 /** 3 trajectories of 6 snapshots, windows of 3: 12 samples, 3 minibatches of 4 per epoch. */
@@ -19,14 +20,14 @@ train { optimizer adam  lr 1e-2  steps 10  batch 4  seed 5 }
 `;
 
 /** `file` places a data file the source names (read beside it). */
-export function tinyRun(source = TINY, opts: RunOptions = {}, file = 'tiny.tx'): Run {
+export function tinyRun(source = TINY, opts: RunOptions = {}, file = 'tiny.tx'): KeyedRun {
   const fe = frontend(source, file, fileSnapshotShape(file));
   expect(fe.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([]);
-  return prepareRun(fe.spec, fe.programs[0]!, opts);
+  return loadRun(fe.spec, fe.programs[0]!, opts);
 }
 
 /** A spec file's first configuration (its data file, if any, read beside it). */
-export function specRun(file: string, opts: RunOptions = {}): Run {
+export function specRun(file: string, opts: RunOptions = {}): KeyedRun {
   return tinyRun(readFileSync(file, 'utf8'), opts, file);
 }
 

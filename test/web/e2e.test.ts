@@ -16,7 +16,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'out/web');
 const QUICKSTART = 'quickstart/rollout5.tx';
 const STEPS = 100;
-/** The blue of the loss curve (web/src/main.ts). */
+/** The blue of the loss curve (web/src/plot.ts). */
 const CURVE = [0x1f, 0x5f, 0xa8];
 
 let tmp: string;

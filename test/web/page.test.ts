@@ -5,15 +5,23 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findSpecs, golden } from '../../src/snapshot.js';
+import { datasetOf } from '../../src/data/dataset.js';
+import { checkSpec } from '../../src/driver/check.js';
+import { Compilation } from '../../src/driver/compile.js';
+import { loadRun } from '../../src/driver/node.js';
+import { prepareRun } from '../../src/driver/run.js';
+import { openSession } from '../../src/driver/session.js';
+import { summary } from '../../src/driver/summary.js';
 import { frontend } from '../../src/frontend.js';
 import { cpuExecutor } from '../../src/train/executors.js';
-import { prepareRun } from '../../src/train/session.js';
 import { train } from '../../src/train/trainer.js';
-import { Compilation, check, drawing, emulatorCalls, pickProgram, statsText } from '../../web/src/compile.js';
+import { drawing, emulatorCalls, pickProgram, statsText } from '../../web/src/compile.js';
 import { highlightSpans } from '../../web/src/highlight.js';
-import { makeExecutor, preparePageRun, summary, trainPage } from '../../web/src/train.js';
 import { decodeState, encodeState, fromBase64Url, toBase64Url } from '../../web/src/url.js';
 import { lossCsv } from '../../src/train/report.js';
+
+/** The page's check: a `data file` spec takes the picked file's shape, and waits without one. */
+const check = (source: string, file: string, dataShape?: readonly number[]) => checkSpec(source, file, () => dataShape);
 
 const SPECS = join(import.meta.dirname, '../../specs');
 const QUICKSTART = join(SPECS, 'quickstart/rollout5.tx');
@@ -137,19 +145,22 @@ describe('training in the page is the run `tx train` makes', () => {
     const steps = 20;
     const fe = check(source, 'quickstart/rollout5.tx');
     const c = new Compilation(fe.spec, fe.programs[0]!);
-    const run = preparePageRun(fe.spec, c.program, c.final, { steps });
-    const page = await trainPage(await makeExecutor(run, 'cpu'), run, {});
+    // The worker's answer crosses postMessage: a plain copy of the compilation.
+    const run = prepareRun(structuredClone({ spec: c.spec, program: c.program, final: c.final }), datasetOf(fe.spec.data!), { steps });
+    const session = await openSession(run, 'cpu');
+    const page = await session.train();
+    session.close();
 
     const cli = frontend(source, QUICKSTART);
-    const ref = prepareRun(cli.spec, cli.programs[0]!, { steps });
+    const ref = loadRun(cli.spec, cli.programs[0]!, { steps });
     const expected = await train(cpuExecutor(ref), ref.plan);
 
     expect(page.history).toHaveLength(steps);
     expect(lossCsv(page.history)).toBe(lossCsv(expected.history));
     expect([...page.checkpoint.params]).toEqual([...expected.checkpoint.params]);
-    const s = summary(run, page, 'quickstart/rollout5.tx', 'cpu', 1);
-    expect(s.text).toMatch(/^trained quickstart\/rollout5\.tx \(config main: supervised rollout 5\) on cpu: 20 steps in 1\.0 s/);
-    expect(s.text).toContain('rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean) on 10 freshly generated trajectories');
+    const s = summary(run, page, { file: 'quickstart/rollout5.tx', device: 'cpu', seconds: 1 });
+    expect(s.lines[0]).toMatch(/^trained quickstart\/rollout5\.tx \(config main: supervised rollout 5\) on cpu: 20 steps in 1\.0 s/);
+    expect(s.lines.join('\n')).toContain('rollout nRMSE (per sample ||pred - ref|| / ||ref||, mean) on 10 freshly generated trajectories');
     expect(s.upwind?.kernel).toHaveLength(2);
   });
 });

@@ -8,13 +8,16 @@ import { describe, expect, test } from 'vitest';
 import { writeNpy } from '../../src/data/npy.js';
 import { parseTrajectoryFile } from '../../src/data/files.js';
 import { frontend } from '../../src/frontend.js';
-import { fileSnapshotShape } from '../../src/data/dataset.js';
+import { datasetOf } from '../../src/data/dataset.js';
+import { fileSnapshotShape } from '../../src/data/load.js';
+import { loadRun } from '../../src/driver/node.js';
+import { prepareRun } from '../../src/driver/run.js';
+import { openSession } from '../../src/driver/session.js';
+import { summary } from '../../src/driver/summary.js';
 import { cpuExecutor } from '../../src/train/executors.js';
-import { prepareRun } from '../../src/train/session.js';
 import { train } from '../../src/train/trainer.js';
 import { handle, type Compiled, type RunInput, type View } from '../../web/src/compile-job.js';
 import { pairRanges } from '../../web/src/pairs.js';
-import { makeExecutor, preparePageRun, summary, trainPage } from '../../web/src/train.js';
 import { MAX_LINK_SPEC_CHARS, decodeState, encodeState } from '../../web/src/url.js';
 import { lossCsv } from '../../src/train/report.js';
 
@@ -107,15 +110,17 @@ describe('training on a picked data file is the run `tx train` makes on that fil
       const picked = { name: 'a.npy', trajectories: parseTrajectoryFile('a.npy', bytes) };
       compile(source, picked.trajectories.shape.slice(2));
       const input = handle({ type: 'run' }) as RunInput;
-      const run = preparePageRun(input.spec, input.program, input.final, { steps, file: picked });
-      const page = await trainPage(await makeExecutor(run, 'cpu'), run, {});
+      const run = prepareRun(input, datasetOf(input.spec.data!, picked), { steps });
+      const session = await openSession(run, 'cpu');
+      const page = await session.train();
+      session.close();
 
       const cli = frontend(source, specFile, fileSnapshotShape(specFile));
-      const ref = prepareRun(cli.spec, cli.programs[0]!, { steps });
+      const ref = loadRun(cli.spec, cli.programs[0]!, { steps });
       const expected = await train(cpuExecutor(ref), ref.plan);
       expect(lossCsv(page.history)).toBe(lossCsv(expected.history));
-      expect(summary(run, page, 'spec.tx', 'cpu', 1).text).toContain('on 2 held-out trajectories');
-      expect(() => preparePageRun(input.spec, input.program, input.final, { steps })).toThrow('pick the data file for "a.npy" first');
+      expect(summary(run, page, { file: 'spec.tx', device: 'cpu', seconds: 1 }).lines.join('\n')).toContain('on 2 held-out trajectories');
+      expect(() => datasetOf(input.spec.data!)).toThrow('pick the data file for "a.npy" first');
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -3,11 +3,10 @@
 // last compilation and answers for it: the views one at a time (a long
 // rollout's IR is megabytes; only the tab on screen is sent) and, when the
 // user trains, the graph the training step runs. Pure: vitest calls it in Node.
-import type * as A from '../../src/dsl/ast.js';
 import { UserError, type Diagnostic } from '../../src/util/diagnostics.js';
-import type { ChainProgram } from '../../src/frontend.js';
-import type { Graph } from '../../src/ir/graph.js';
-import { Compilation, check, drawing, emulatorCalls, now, pickProgram, statsText, type StageName } from './compile.js';
+import { checkSpec } from '../../src/driver/check.js';
+import { Compilation, now, type CompiledConfig, type StageName } from '../../src/driver/compile.js';
+import { drawing, emulatorCalls, pickProgram, statsText } from './compile.js';
 
 export type Tab = 'draw' | 'ir' | 'plan' | 'wgsl' | 'stats';
 
@@ -47,11 +46,9 @@ export interface View {
   text?: string;
   emulatorCalls?: number;
 }
-export interface RunInput {
+/** The compiled configuration, for a training run in the page (plain data: it crosses postMessage). */
+export interface RunInput extends CompiledConfig {
   type: 'run';
-  spec: A.Spec;
-  program: ChainProgram;
-  final: Graph;
 }
 export type Response = Compiled | View | RunInput;
 
@@ -75,7 +72,8 @@ function compile(req: CompileRequest): Compiled {
   const t0 = now();
   let fe;
   try {
-    fe = check(req.text, req.file, req.dataShape);
+    // A page cannot read paths: a `data file` spec takes its shape from the file the user picked, and waits for one.
+    fe = checkSpec(req.text, req.file, () => req.dataShape);
   } catch (e) {
     return { type: 'compiled', diagnostics: [tooLarge(e, req.file)], configs: [] };
   }

@@ -3,7 +3,7 @@
 // interrupted mid-function, and a long rollout compiles for seconds), so the
 // latest text is always the next one compiled.
 import type { CompileRequest, Compiled, Request, RunInput, Tab, View } from './compile-job.js';
-import type { StageName } from './compile.js';
+import type { StageName } from '../../src/driver/compile.js';
 import type { WorkerReply } from './worker.js';
 
 /** The compiler failed on its own: a bug to report, with its message. */

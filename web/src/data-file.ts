@@ -3,16 +3,10 @@
 // it with the CLI's own readers (src/data/files.ts: .npy and .json).
 import { UserError } from '../../src/util/diagnostics.js';
 import { DATA_EXTENSIONS, parseTrajectoryFile } from '../../src/data/files.js';
-import type { Trajectories } from '../../src/data/trajectories.js';
-
-export interface PickedData {
-  /** The picked file's name (not the spec's path: the browser never sees that). */
-  name: string;
-  trajectories: Trajectories;
-}
+import type { DataFile } from '../../src/data/dataset.js';
 
 export class DataPicker {
-  private picked: PickedData | undefined;
+  private picked: DataFile | undefined;
 
   constructor(
     private readonly el: { box: HTMLElement; why: HTMLElement; input: HTMLInputElement; status: HTMLElement },
@@ -24,6 +18,7 @@ export class DataPicker {
       if (!file) return;
       try {
         const trajectories = parseTrajectoryFile(file.name, new Uint8Array(await file.arrayBuffer()));
+        // Named as picked: the browser never sees the spec's path.
         this.picked = { name: file.name, trajectories };
         this.status('ok', `${file.name}: ${trajectories.shape[0]} trajectories of ${trajectories.shape[1]} snapshots, states [${trajectories.shape.slice(2).join(', ')}]`);
       } catch (e) {
@@ -35,7 +30,7 @@ export class DataPicker {
     });
   }
 
-  get data(): PickedData | undefined {
+  get data(): DataFile | undefined {
     return this.picked;
   }
 

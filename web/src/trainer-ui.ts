@@ -3,14 +3,18 @@
 // the progress line says `compiling N kernels…` until the first loss comes
 // back, then that phase's time apart; steps/s and the ETA count training only.
 import { UserError } from '../../src/util/diagnostics.js';
+import { datasetOf, type DataFile } from '../../src/data/dataset.js';
+import { prepareRun, type Run } from '../../src/driver/run.js';
+import { openSession } from '../../src/driver/session.js';
+import { summary } from '../../src/driver/summary.js';
+import type { Device } from '../../src/train/executors.js';
 import type { Params } from '../../src/runtime/params.js';
-import type { LossRecord, TrainResult } from '../../src/train/trainer.js';
+import type { LossRecord } from '../../src/train/trainer.js';
 import type { RunInput } from './compile-job.js';
 import { compiledText, RunClock } from '../../src/train/clock.js';
 import { lossCsv } from '../../src/train/report.js';
-import type { PickedData } from './data-file.js';
+import { resultFiles } from '../../src/train/run-files.js';
 import { lossPlot } from './plot.js';
-import { downloads, makeExecutor, preparePageRun, summary, trainPage, type Device, type PageRun } from './train.js';
 
 export interface TrainerElements {
   train: HTMLButtonElement;
@@ -29,7 +33,8 @@ export interface TrainerElements {
 export interface RunSource {
   file: string;
   input(): Promise<RunInput>;
-  data: PickedData | undefined;
+  /** The trajectories the user picked for a `data file` spec. */
+  data: DataFile | undefined;
 }
 
 export class Trainer {
@@ -97,7 +102,7 @@ export class Trainer {
     el.losses.textContent = '';
     try {
       const input = await src.input();
-      const run = preparePageRun(input.spec, input.program, input.final, { steps, ...(src.data && { file: src.data }) });
+      const run = prepareRun(input, datasetOf(input.spec.data!, src.data), { steps });
       await this.train(run, device, src);
     } catch (e) {
       const hint = e instanceof UserError && e.hint ? `\n  hint: ${e.hint}` : '';
@@ -109,7 +114,7 @@ export class Trainer {
     this.buttons();
   }
 
-  private async train(run: PageRun, device: Device, src: RunSource): Promise<void> {
+  private async train(run: Run, device: Device, src: RunSource): Promise<void> {
     const el = this.el;
     const xs: number[] = [];
     const ys: number[] = [];
@@ -117,10 +122,11 @@ export class Trainer {
     let frame = 0;
     const clock = new RunClock(run.train.steps);
     el.progress.textContent = device === 'gpu' ? 'compiling…' : `preparing ${run.train.steps} steps…`;
-    const exec = await makeExecutor(run, device);
-    if (exec.kernels) {
-      clock.compiling(exec.kernels, exec.readback);
-      el.progress.textContent = `compiling ${exec.kernels} kernels…`;
+    const session = await openSession(run, device);
+    const { kernels, readback } = session.executor;
+    if (kernels) {
+      clock.compiling(kernels, readback);
+      el.progress.textContent = `compiling ${kernels} kernels…`;
     }
     const draw = () => {
       frame = 0;
@@ -131,27 +137,29 @@ export class Trainer {
       const c = clock.compiled();
       el.progress.textContent = `${c ? `${compiledText(c)} · ` : ''}step ${last.step + 1} / ${run.train.steps} · epoch ${last.epoch} · loss ${last.loss.toExponential(3)} · ${rate.toFixed(0)} steps/s${eta >= 1 && rate > 0 ? ` · ETA ${eta.toFixed(0)} s` : ''}`;
     };
-    const res: TrainResult = await trainPage(exec, run, {
-      onStep(r) {
-        clock.step(r.step + 1);
-        last = r;
-        xs.push(r.step);
-        ys.push(r.loss > 0 ? r.loss : NaN);
-        frame ||= requestAnimationFrame(draw);
-      },
-      stopRequested: () => this.stopRequested,
-    });
+    const res = await session
+      .train({
+        onStep(r) {
+          clock.step(r.step + 1);
+          last = r;
+          xs.push(r.step);
+          ys.push(r.loss > 0 ? r.loss : NaN);
+          frame ||= requestAnimationFrame(draw);
+        },
+        stopRequested: () => this.stopRequested,
+      })
+      .finally(() => session.close());
     if (frame) cancelAnimationFrame(frame);
     draw();
-    const s = summary(run, res, src.file, device, clock.elapsed(), clock.timing());
-    el.summary.textContent = s.text;
+    const s = summary(run, res, { file: src.file, device, seconds: clock.elapsed(), timing: clock.timing() });
+    el.summary.textContent = [...s.lines, ...(s.error ? [s.error] : [])].join('\n');
     el.summary.className = `code ${res.outcome.status}`;
     el.losses.textContent = lossCsv(res.history);
     this.setDownloads({ params: res.checkpoint.params, history: res.history });
   }
 
   private setDownloads(r: { params: Params; history: LossRecord[] } | undefined): void {
-    const files = r ? downloads(r.params, r.history) : [];
+    const files = r ? resultFiles(r.params, r.history) : [];
     this.el.dl.forEach((b, i) => {
       b.disabled = !r;
       b.onclick = r ? () => save(files[i]!.name, files[i]!.type, files[i]!.data) : null;

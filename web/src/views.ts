@@ -2,7 +2,8 @@
 // plan, the WGSL and the stats of the last spec that compiled. Only the tab on
 // screen is asked of the compiler worker (a long rollout's WGSL is megabytes).
 import type { Tab } from './compile-job.js';
-import { STAGE_NAMES, type StageName } from './compile.js';
+import type { StageName } from '../../src/driver/compile.js';
+import { STAGE_NAMES } from '../../src/passes/pipeline.js';
 import { Superseded, type CompilerWorker } from './compiler.js';
 
 export class Views {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { hasErrors } from '../../util/diagnostics.js';
-import { ReportedErrors, checkSource, readText, reportDiagnostics } from '../io.js';
+import { checkSource } from '../../driver/node.js';
+import { ReportedErrors, readText, reportDiagnostics } from '../io.js';
 
 export function register(program: Command): void {
   program

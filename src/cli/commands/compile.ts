@@ -9,7 +9,7 @@ import type * as A from '../../dsl/ast.js';
 import type { ChainProgram } from '../../frontend.js';
 import { runPasses } from '../../passes/pipeline.js';
 import { gpuExecutor } from '../../train/executors.js';
-import { prepareRun } from '../../train/session.js';
+import { loadRun } from '../../driver/node.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
 
@@ -70,7 +70,7 @@ export function register(program: Command): void {
  * the seconds to create its pipelines, and each distinct one's first run.
  */
 async function compileTimes(spec: A.Spec, p: ChainProgram): Promise<CompileTimes> {
-  const run = prepareRun(spec, p);
+  const run = loadRun(spec, p);
   const t0 = performance.now();
   const exec = await gpuExecutor(run);
   const create = (performance.now() - t0) / 1000;

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadDataset, fileSnapshotShape } from '../../data/dataset.js';
-import { loadTrajectories } from '../../data/load.js';
+import { fileSnapshotShape, loadDataset, loadTrajectories } from '../../data/load.js';
 import { windowLength } from '../../dsl/check.js';
 import { UserError } from '../../util/diagnostics.js';
 import { snapshotShape } from '../../frontend.js';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { printGraph } from '../../ir/print.js';
 import { STAGE_NAMES, callStats, opStats, runPasses, type CallStats } from '../../passes/pipeline.js';
+import { callsTable } from '../../driver/compile.js';
 import { loadSpec, selectPrograms } from '../io.js';
 
 export function register(program: Command): void {
@@ -41,14 +42,7 @@ export function register(program: Command): void {
 type Stat = { config: string; calls: { before: CallStats; after: CallStats }; ops?: Record<string, number>; values?: number };
 
 function statsText(s: Stat): string {
-  const fns = ['emulator', 'reference', 'residuum'] as const;
-  const row = (label: string, c: CallStats) => `  ${label.padEnd(24)}${fns.map((f) => String(c[f]).padStart(11)).join('')}`;
-  const lines = [
-    `config ${s.config}: calls per training step`,
-    `  ${''.padEnd(24)}${fns.map((f) => f.padStart(11)).join('')}`,
-    row('before (lower)', s.calls.before),
-    row('after (simplify-chain)', s.calls.after),
-  ];
+  const lines = [`config ${s.config}: calls per training step`, ...callsTable(s.calls)];
   if (s.ops) lines.push(`  ${s.values} values; ops: ${Object.entries(s.ops).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return lines.join('\n') + '\n';
 }

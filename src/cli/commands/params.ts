@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { snapshotShape } from '../../frontend.js';
 import { emulatorParams } from '../../passes/inline.js';
 import { initParams, paramsToJson } from '../../runtime/params.js';
-import { fileSnapshotShape } from '../../data/dataset.js';
+import { fileSnapshotShape } from '../../data/load.js';
 import { loadSpec, writeAtomic } from '../io.js';
 
 export function register(program: Command): void {

@@ -3,22 +3,23 @@
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { graphFlops } from '../../codegen/plan.js';
 import { UserError } from '../../util/diagnostics.js';
 import { DeviceLostError } from '../../runtime/gpu/lost.js';
-import { createExecutor, type Device } from '../../train/executors.js';
-import { prepareRun, withSteps, type Run } from '../../train/session.js';
-import { evaluateEmulator, testSet } from '../../train/evaluate.js';
-import { RUN_FILES, clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
+import { loadRun } from '../../driver/node.js';
+import { withSteps, type Run } from '../../driver/run.js';
+import { openSession } from '../../driver/session.js';
+import { summary } from '../../driver/summary.js';
+import type { Device } from '../../train/executors.js';
+import { clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
 import { progress } from '../../train/progress.js';
 import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
+import type { Timing } from '../../train/report.js';
+import { upwindText } from '../../train/report.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
-import { train } from '../../train/trainer.js';
 import { upwindDistance } from '../../train/upwind.js';
 import { lockFolder } from '../../util/lock.js';
 import { loadSpec, oneProgram } from '../io.js';
 import { positiveInt } from '../options.js';
-import { evaluationText, trainedText, upwindText, type Timing } from '../../train/report.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
 const EXIT_INTERRUPTED = 130;
@@ -36,7 +37,7 @@ export function register(program: Command): void {
     .addOption(deviceOption())
     .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number; device: Device }) => {
       const fe = loadSpec(file);
-      let run = prepareRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
+      let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
       const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
       lockFolder(out, `tx train ${file}`);
       const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, run.train.optimizer) : undefined;
@@ -55,29 +56,14 @@ export function register(program: Command): void {
         throw e;
       }
       save(result.checkpoint, result.history);
-      const ran = result.history.length - (resume?.step ?? 0);
-      const say = (s: string) => process.stdout.write(s + '\n');
-      say(trainedText(file, run.config, opts.device, ran, (Date.now() - t0) / 1000, result.timing, graphFlops(run.graph, run.train.batch)));
-      const last = result.history.at(-1);
-      if (last) say(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
-      const o = result.outcome;
-      if (o.status === 'interrupted') {
-        say(`interrupted at step ${result.checkpoint.step} of ${run.train.steps}; checkpoint saved in ${out} (continue with --resume)`);
-        process.exitCode = EXIT_INTERRUPTED;
-        return;
-      }
-      if (o.status === 'nonfinite') {
-        const kept = o.recovered ? `the parameters of step ${o.step - 1}, the last with a finite loss,` : 'the parameters (no earlier ones exist)';
-        process.stderr.write(`error: the loss is ${o.loss} at step ${o.step}; training stopped. Saved ${kept} in ${out}\n  hint: lower the learning rate (lr ${run.train.lr})\n`);
+      const s = summary(run, result, { file, device: opts.device, seconds: (Date.now() - t0) / 1000, timing: result.timing, start: resume?.step, out });
+      if (s.evaluation) writeEvaluation(out, s.evaluation);
+      process.stdout.write(s.lines.map((l) => l + '\n').join(''));
+      if (s.error) {
+        process.stderr.write(s.error + '\n');
         process.exitCode = 1;
-        return;
       }
-      const evaluation = evaluateEmulator(run.spec, result.checkpoint.params, testSet(run.spec.data!, run.dataset));
-      writeEvaluation(out, evaluation);
-      say(`wrote ${out}/{${Object.values(RUN_FILES).join(', ')}}`);
-      say(evaluationText(evaluation));
-      const d = upwindDistance(run.spec, result.checkpoint.params);
-      if (d) say(upwindText(d));
+      if (result.outcome.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
     });
 
   program
@@ -94,7 +80,7 @@ export function register(program: Command): void {
         const row: QuickstartRow = { rollout, distances: [], seconds: 0 };
         for (let seed = 0; seed < opts.seeds; seed++) {
           const t0 = Date.now();
-          const run = prepareRun(fe.spec, fe.programs[0]!, { steps: opts.steps, seedOffset: seed });
+          const run = loadRun(fe.spec, fe.programs[0]!, { steps: opts.steps, seedOffset: seed });
           const result = await trainWithProgress(run, opts.device, `rollout ${rollout} seed ${seed}`);
           if (result.outcome.status === 'interrupted') {
             process.stdout.write(rows.length ? quickstartTable(rows) : '');
@@ -147,18 +133,19 @@ function deviceOption(): Option {
 /** Trains with a progress display; Ctrl-C stops between steps (a second one kills, as usual). */
 async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
   const bar = progress(run.train.steps, resume?.step ?? 0, label);
-  const exec = await createExecutor(run, device);
-  if (exec.kernels) bar.compiling(exec.kernels, exec.readback);
+  const session = await openSession(run, device);
+  const { kernels, readback } = session.executor;
+  if (kernels) bar.compiling(kernels, readback);
   let stop = false;
   const onSigint = () => (stop = true);
   process.once('SIGINT', onSigint);
   try {
-    const result = await train(exec, run.plan, { ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
+    const result = await session.train({ ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
     return { ...result, timing: bar.stop() };
   } finally {
     bar.stop();
     process.off('SIGINT', onSigint);
-    exec.dispose?.();
+    session.close();
   }
 }
 

@@ -1,0 +1,32 @@
+// The driver's Node-only part, kept out of the page's bundle: a spec's data
+// file read from its path, and the checkpoint key's digest. `tx`, the bench
+// and the tests start here; a page calls check.ts and run.ts with the file
+// the user picked instead.
+import { createHash } from 'node:crypto';
+import { fileSnapshotShape, loadDataset } from '../data/load.js';
+import type * as A from '../dsl/ast.js';
+import type { ChainProgram } from '../frontend.js';
+import { checkSpec, type Checked } from './check.js';
+import { Compilation } from './compile.js';
+import { prepareRun, runIdentity, type Run, type RunOptions } from './run.js';
+
+/** checkSpec with the spec's data file, if it names one, read beside the spec at `path`. */
+export function checkSource(source: string, path: string): Checked {
+  return checkSpec(source, path, fileSnapshotShape(path));
+}
+
+/** A run with the key its checkpoints are saved under. */
+export interface KeyedRun extends Run {
+  key: string;
+}
+
+/** prepareRun with the data read from disk (a data file relative to the spec). */
+export function loadRun(spec: A.Spec, program: ChainProgram, opts: RunOptions = {}): KeyedRun {
+  const run = prepareRun(new Compilation(spec, program), loadDataset(spec.data!, spec.file), opts);
+  return { ...run, key: runKey(run) };
+}
+
+/** sha256 of the run's identity: a checkpoint resumes only the run it was saved from. */
+function runKey(run: Run): string {
+  return createHash('sha256').update(runIdentity(run)).digest('hex');
+}
