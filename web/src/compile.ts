@@ -11,7 +11,10 @@ import { checkParsed } from '../../src/frontend.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { printGraph } from '../../src/ir/print.js';
 import { STAGE_NAMES, callStats, opStats, runPasses, type CallStats, type Stage } from '../../src/passes/pipeline.js';
-import { plan, planModules, planStats, planText, type Plan, type PlanStats } from '../../src/codegen/plan.js';
+import { planModules, planStats, planText, type PlanStats } from '../../src/codegen/plan-text.js';
+import type { StepProgram } from '../../src/codegen/step.js';
+import { GENERIC } from '../../src/ir/target.js';
+import { specStep } from '../../src/spec-step.js';
 
 export { STAGE_NAMES };
 export type StageName = (typeof STAGE_NAMES)[number];
@@ -51,7 +54,7 @@ export function emulatorCalls(p: ChainProgram): number {
 /** Every stage's graph, computed once per program and kept (passes are pure). */
 export class Compilation {
   private stagesCache: Stage[] | undefined;
-  private codegenCache: { plan: Plan; ms: number } | undefined;
+  private codegenCache: { plan: StepProgram; ms: number } | undefined;
   passMs = 0;
 
   constructor(
@@ -80,12 +83,12 @@ export class Compilation {
     return printGraph(g, stage === 'simplify-chain' ? this.program.flow : undefined).replace(/^# /, `# after ${stage}: `);
   }
 
-  /** Kernels and arena for the training run's batch (`tx compile`). */
-  get codegen(): { plan: Plan; ms: number } {
+  /** The training step's program (`tx compile`); a data file's, which a page does not read, has the graph's kernels alone. */
+  get codegen(): { plan: StepProgram; ms: number } {
     if (!this.codegenCache) {
       const g = this.final;
       const t0 = now();
-      const p = plan(g, this.spec.train.batch);
+      const p = specStep(this.spec, this.program.config, g, GENERIC);
       this.codegenCache = { plan: p, ms: now() - t0 };
     }
     return this.codegenCache;

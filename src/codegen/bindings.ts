@@ -1,11 +1,9 @@
 // The bindings every kernel of a training step shares, so that one bind
-// group, set once, serves the whole step: the codegen's arena (0) and uniform
-// (1), whose first field is the batch `B` its kernels read, then what the
-// minibatch gather and the optimizer need. A kernel declares only the
-// bindings it uses; the pipeline layout holds them all.
-
-import { KERNEL_DECLS, STEP_UNIFORM_BYTES } from '../../codegen/wgsl.js';
-import { offsetsLayoutEntry } from './pipeline.js';
+// group, set once, serves the whole step: the arena (0) and uniform (1),
+// whose first field is the batch `B` the kernels read, then what the
+// minibatch gather and the optimizer need, and the dispatches' offsets (5).
+// The step program lists the buffers behind them (step.ts, StepBuffer).
+import { KERNEL_DECLS, STEP_UNIFORM_BYTES } from './wgsl.js';
 
 /** Declarations for every kernel of a training step. */
 export const TRAIN_DECLS = `${KERNEL_DECLS}// A non-finite loss sets \`halted\`: from then on no update is applied.
@@ -18,7 +16,6 @@ struct OptimizerState { halted: atomic<u32>, values: array<f32> }
 /** Bytes before `state.values`. */
 export const STATE_HEADER = 4;
 
-
 /** The `Step` uniform: batch, learning rate, Adam's bias corrections 1 - b^count, and `z` = 0 (the buffer starts zeroed). */
 export function stepUniform(batch: number, lr: number, c1: number, c2: number): ArrayBuffer {
   const buf = new ArrayBuffer(STEP_UNIFORM_BYTES);
@@ -28,12 +25,4 @@ export function stepUniform(batch: number, lr: number, c1: number, c2: number): 
   view.setFloat32(8, c1, true);
   view.setFloat32(12, c2, true);
   return buf;
-}
-
-export function trainLayout(device: GPUDevice): { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout } {
-  const entry = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } });
-  const group = device.createBindGroupLayout({
-    entries: [entry(0, 'storage'), entry(1, 'uniform'), entry(2, 'storage'), entry(3, 'read-only-storage'), entry(4, 'read-only-storage'), offsetsLayoutEntry()],
-  });
-  return { group, pipeline: device.createPipelineLayout({ bindGroupLayouts: [group] }) };
 }
