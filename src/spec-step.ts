@@ -7,7 +7,7 @@
 import type { StepProgram } from './codegen/step.js';
 import { stepProgram } from './codegen/step.js';
 import { dataLayout } from './codegen/gather.js';
-import { windowCount } from './data/windows.js';
+import { largestBatch } from './data/windows.js';
 import type * as A from './dsl/ast.js';
 import { windowLength } from './dsl/check.js';
 import { snapshotShape } from './frontend.js';
@@ -33,7 +33,7 @@ export function specStep(spec: A.Spec, config: A.ConfigDecl, graph: Graph, targe
   if (!shape) return stepProgram(graph, { target, maxBatch: opts.batch ?? spec.train.batch });
   const window = windowLength(config.body);
   const { substack, optimizer } = spec.train;
-  const maxBatch = opts.batch ?? Math.min(spec.train.batch, windowCount(shape, window, substack));
+  const maxBatch = opts.batch ?? largestBatch(spec.train.batch, shape, window, substack);
   const params = emulatorParams(spec, shape.slice(2)).map((p) => ({ name: p.name, size: p.shape.reduce((a, x) => a * x, 1) }));
   return stepProgram(graph, { target, maxBatch, training: { data: dataLayout(shape, window, substack), params, optimizer } });
 }

@@ -7,7 +7,7 @@
 // offsets, which all move when one slot grows.
 import type { Kernel } from './kernel.js';
 import { kernelOps, kernelOutputs } from './kernel.js';
-import { mib } from './buffers.js';
+import { mib } from './bindings.js';
 import { lines } from './memory.js';
 import { graphFlops } from './plan.js';
 import type { StepDispatch, StepProgram } from './step.js';

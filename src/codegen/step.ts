@@ -2,23 +2,22 @@
 // training that is the minibatch gather, the graph's forward and backward
 // kernels, and the optimizer update; for a graph run alone (`tx grad`), the
 // kernels. The program lists the dispatches in order, each with its WGSL
-// module and workgroup counts, the buffers with their sizes and bindings,
-// and what the host reads back. The runtime creates what it lists and
-// records the dispatches in their order; it decides nothing.
+// and workgroup counts, the buffers with their bindings and sizes, and what
+// the host reads back. The runtime creates what it lists and records the
+// dispatches in their order; it decides nothing.
 import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
-import { STATE_HEADER, TRAIN_DECLS } from './bindings.js';
-import type { BufferName, StepBuffer } from './buffers.js';
-import { checkFits, fits, sized } from './buffers.js';
+import type { BufferName, StepBuffer } from './bindings.js';
+import { arenaBuffer, checkFits, fits, offsetsBuffer, STATE_HEADER, stateBuffer, TRAIN_DECLS, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
 import type { DataLayout, GatherPlan } from './gather.js';
 import { gatherPhase, planGather } from './gather.js';
 import { groupLabel, groupPhases, groupWorkgroups } from './merge.js';
 import type { OptimizerKind, OptimizerPlan } from './optimizer.js';
-import { optimizerPhase, parameterCount, planOptimizer, stateRegions } from './optimizer.js';
+import { optimizerPhase, planOptimizer } from './optimizer.js';
 import type { Plan } from './plan.js';
 import { plan } from './plan.js';
 import type { Phase } from './wgsl.js';
-import { groupModules, KERNEL_DECLS, MAX_OFFSETS, moduleKey, OFFSETS_BINDING, OFFSETS_STRIDE, STEP_UNIFORM_BYTES } from './wgsl.js';
+import { groupModules, KERNEL_DECLS, moduleKey, OFFSETS_STRIDE } from './wgsl.js';
 
 /** What a training step adds to the graph: the data it gathers from and the parameters it updates. */
 export interface Training {
@@ -45,12 +44,12 @@ export interface StepDispatch {
   phases: Phase[];
   /** Its WGSL; dispatches whose code differs only in comments run one module. */
   code: string;
-  /** Its workgroups at a batch, over two dimensions past the first's limit. */
-  workgroups(batch: number): { x: number; y: number };
   /** Its module: an index into StepProgram.modules. */
   module: number;
-  /** Where its arena offsets start in the offsets buffer; undefined where its module holds them as literals. */
+  /** Where its arena offsets start in the offsets buffer; undefined where its code holds them as literals. */
   offsets: number | undefined;
+  /** Its workgroups at a batch, over two dimensions past the first's limit. */
+  workgroups(batch: number): { x: number; y: number };
 }
 
 /** Bytes the host copies out of a buffer. */
@@ -66,57 +65,79 @@ export interface StepProgram extends Plan {
   /** In a training step: where the gather writes, and the parameters and state the optimizer updates. */
   gather?: GatherPlan;
   optimizer?: OptimizerPlan;
-  /** Set where the per-step gradient sums stay apart to fit the target: the bytes the arena would take with them. */
+  /** Set where each step's gradient sums stay apart to fit the target: the bytes the arena would take with them summed. */
   apartFrom?: number;
   dispatches: StepDispatch[];
-  /** Distinct modules: dispatches whose modules differ only in comments (a layer at another time step) share one, hence one pipeline. */
+  /** Distinct modules: dispatches whose code differs only in comments (a layer at another time step) share one, hence one pipeline. */
   modules: { label: string; code: string }[];
+  /** In binding order. */
   buffers: StepBuffer[];
   readbacks: Readback[];
 }
 
 export function stepProgram(graph: Graph, o: StepOptions): StepProgram {
   const { target, maxBatch, training } = o;
-  const data = training && trajectoriesBuffer(training.data);
-  if (data) checkFits(target, data);
+  // The data before the arena: where neither fits, the data's hint comes first.
+  const trajectories = training && trajectoriesBuffer(training.data);
+  if (trajectories) checkFits(target, trajectories);
   const { plan: p, apartFrom } = fittingPlan(graph, maxBatch, target);
-  const gather = training && planGather(graph, p.memory, training.data);
-  const optimizer = training && planOptimizer(training.optimizer, training.params, graph, p.memory);
-  const phases = gather && optimizer ? [gatherPhase(gather, target), ...p.phases, optimizerPhase(optimizer)] : p.phases;
-  const groups = groupPhases(phases, maxBatch);
-  const groupModuleList = groupModules(training ? TRAIN_DECLS : KERNEL_DECLS, groups);
+  const step = training ? trainingStep(p, training, trajectories!) : graphAlone(p);
+  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls);
+  const buffers = [arenaBuffer(p.memory.floats, maxBatch), uniformBuffer(), ...step.buffers, offsetsBuffer(table)];
+  for (const b of buffers) checkFits(target, b);
+  const { gather, optimizer, readbacks } = step;
+  return { ...p, ...(gather && { gather }), ...(optimizer && { optimizer }), ...(apartFrom !== undefined && { apartFrom }), dispatches, modules, buffers, readbacks };
+}
+
+/** What a step runs besides the plan's arena, uniform and offsets. */
+interface Step {
+  phases: Phase[];
+  decls: string;
+  buffers: StepBuffer[];
+  readbacks: Readback[];
+  gather?: GatherPlan;
+  optimizer?: OptimizerPlan;
+}
+
+/** The gather before the graph's kernels and the optimizer after them, with the state, the data and the window ids. */
+function trainingStep(p: Plan, t: Training, trajectories: StepBuffer): Step {
+  const gather = planGather(p.graph, p.memory, t.data);
+  const optimizer = planOptimizer(t.optimizer, t.params, p.graph, p.memory);
+  const state = stateBuffer(optimizer);
+  return {
+    phases: [gatherPhase(gather, p.target), ...p.phases, optimizerPhase(optimizer)],
+    decls: TRAIN_DECLS,
+    buffers: [state, trajectories, windowsBuffer(p.batch)],
+    readbacks: [
+      { name: 'loss', buffer: 'arena', offset: optimizer.loss * 4, bytes: 4 },
+      { name: 'state', buffer: 'state', offset: STATE_HEADER, bytes: state.bytes - STATE_HEADER },
+    ],
+    gather,
+    optimizer,
+  };
+}
+
+/** The graph's kernels, their outputs read back. */
+function graphAlone(p: Plan): Step {
+  const readbacks = p.graph.outputs.map((id): Readback => ({ name: id, buffer: 'arena', offset: p.memory.slots.get(id)!.offset * 4, bytes: p.memory.slots.get(id)!.size * 4 }));
+  return { phases: p.phases, decls: KERNEL_DECLS, buffers: [], readbacks };
+}
+
+/** A dispatch per group, the distinct modules among them, and the offsets uniform's contents (OFFSETS_STRIDE bytes a dispatch). */
+function dispatchesOf(groups: Phase[][], decls: string): { dispatches: StepDispatch[]; modules: StepProgram['modules']; table: Uint32Array<ArrayBuffer> } {
+  const codes = groupModules(decls, groups);
+  const table = new Uint32Array((groups.length * OFFSETS_STRIDE) / 4);
   const modules: StepProgram['modules'] = [];
   const moduleOf = new Map<string, number>();
   const dispatches = groups.map((g, j): StepDispatch => {
-    const { code, offsets } = groupModuleList[j]!;
+    const { code, offsets } = codes[j]!;
+    if (offsets) table.set(offsets, (j * OFFSETS_STRIDE) / 4);
     const key = moduleKey(code);
     const label = groupLabel(g);
     if (!moduleOf.has(key)) moduleOf.set(key, modules.push({ label, code }) - 1);
-    return { name: g[0]!.name, label, phases: g, code, workgroups: (batch) => groupWorkgroups(g, batch), module: moduleOf.get(key)!, offsets: offsets && j * OFFSETS_STRIDE };
+    return { name: g[0]!.name, label, phases: g, code, module: moduleOf.get(key)!, offsets: offsets && j * OFFSETS_STRIDE, workgroups: (batch) => groupWorkgroups(g, batch) };
   });
-  const table = new Uint32Array((groups.length * OFFSETS_STRIDE) / 4);
-  groupModuleList.forEach((m, j) => table.set(m.offsets ?? [], (j * OFFSETS_STRIDE) / 4));
-
-  const buffers: StepBuffer[] = [
-    arenaBuffer(p.memory.floats, maxBatch),
-    sized({ name: 'uniform', binding: 1, type: 'uniform', what: "the step's uniform" }, STEP_UNIFORM_BYTES),
-  ];
-  const lossAt = p.memory.slots.get(graph.outputs[0]!)!.offset * 4;
-  let readbacks: Readback[];
-  if (optimizer && data) {
-    const state = sized(
-      { name: 'state', binding: 2, type: 'storage', what: `the parameters and the ${optimizer.kind} state`, hint: 'use a smaller emulator' },
-      STATE_HEADER + stateRegions(optimizer.kind).total * parameterCount(optimizer) * 4,
-    );
-    buffers.push(state, data, sized({ name: 'windows', binding: 4, type: 'read-only-storage', what: "the minibatch's window ids", hint: 'use a smaller batch' }, maxBatch * 4));
-    readbacks = [
-      { name: 'loss', buffer: 'arena', offset: lossAt, bytes: 4 },
-      { name: 'state', buffer: 'state', offset: STATE_HEADER, bytes: state.bytes - STATE_HEADER },
-    ];
-  } else readbacks = graph.outputs.map((id) => ({ name: id, buffer: 'arena', offset: p.memory.slots.get(id)!.offset * 4, bytes: p.memory.slots.get(id)!.size * 4 }));
-  buffers.push({ name: 'offsets', binding: OFFSETS_BINDING, type: 'uniform', what: "the dispatches' arena offsets", bytes: table.byteLength, window: MAX_OFFSETS * 4, contents: table });
-  for (const b of buffers) checkFits(target, b);
-  return { ...p, ...(gather && { gather }), ...(optimizer && { optimizer }), ...(apartFrom !== undefined && { apartFrom }), dispatches, modules, buffers, readbacks };
+  return { dispatches, modules, table };
 }
 
 /**
@@ -131,25 +152,4 @@ function fittingPlan(graph: Graph, maxBatch: number, target: Target): { plan: Pl
   const lean = plan(graph, maxBatch, target, { stepSums: false });
   checkFits(target, arenaBuffer(lean.memory.floats, maxBatch));
   return { plan: lean, apartFrom: arena.bytes };
-}
-
-/** The one buffer of every value of a step, as codegen laid it out for `maxBatch`. */
-function arenaBuffer(floats: number, maxBatch: number): StepBuffer {
-  return sized(
-    { name: 'arena', binding: 0, type: 'storage', what: `the values of a step at batch ${maxBatch}`, hint: 'use a smaller batch, a shorter rollout, or cut_bptt to shorten what backpropagation keeps' },
-    floats * 4,
-  );
-}
-
-function trajectoriesBuffer(d: DataLayout): StepBuffer {
-  return sized(
-    {
-      name: 'trajectories',
-      binding: 3,
-      type: 'read-only-storage',
-      what: 'the training trajectories',
-      hint: 'train on fewer or shorter trajectories (hold some out with test_trajectories), or in float64 on the CPU with --device cpu',
-    },
-    d.trajectories * d.snapshots * d.stateSize * 4,
-  );
 }

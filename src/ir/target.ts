@@ -42,7 +42,7 @@ export interface Limits {
 }
 
 /** What WebGPU grants every device that asks for nothing more. */
-export const DEFAULT_LIMITS: Limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
+const DEFAULT_LIMITS: Limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
 
 /** The most bytes a buffer of a step may take on the target. */
 export function bufferLimit(t: Target): number {

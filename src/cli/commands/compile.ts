@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { planModules, planStats, planText } from '../../codegen/plan-text.js';
 import { fileShape } from '../../data/dataset.js';
 import type { Target } from '../../ir/target.js';
-import { GENERIC, TARGETS } from '../../ir/target.js';
+import { GENERIC, TARGETS, withLimits } from '../../ir/target.js';
 import { printGraph } from '../../ir/print.js';
 import type * as A from '../../dsl/ast.js';
 import type { ChainProgram } from '../../frontend.js';
@@ -41,10 +41,13 @@ export function register(program: Command): void {
       targetNamed,
       GENERIC,
     )
-    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target }) => {
+    .option('--buffer-limit <MiB>', "the most one buffer may take on the device planned for (default: WebGPU's 128 MiB a storage binding, as lavapipe allows; an H200 allows 2048)", positiveInt)
+    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target; bufferLimit?: number }) => {
       const fe = loadSpec(file);
+      const bytes = opts.bufferLimit && opts.bufferLimit * 2 ** 20;
+      const target = bytes ? withLimits(opts.target, { maxStorageBufferBindingSize: bytes, maxBufferSize: bytes }) : opts.target;
       const step = { ...(opts.batch && { batch: opts.batch }), fileShape: fileShape(file) };
-      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, opts.target, step) }));
+      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, target, step) }));
       if (opts.stats || opts.time) {
         const stats = [];
         for (const { p, plan: pl } of compiled) stats.push({ config: p.config.name, ...planStats(pl), ...(opts.time && { compile: await compileTimes(fe.spec, p) }) });

@@ -1,9 +1,9 @@
 // A step program's buffer, allocated. Codegen checked it against the
-// device's limits (codegen/buffers.ts); what only the device knows is
+// device's limits (codegen/bindings.ts); what only the device knows is
 // whether it has the memory left, and a run that asks for more than it has
 // fails with what to change instead of a driver error.
-import type { StepBuffer } from '../../codegen/buffers.js';
-import { mib } from '../../codegen/buffers.js';
+import type { StepBuffer } from '../../codegen/bindings.js';
+import { mib } from '../../codegen/bindings.js';
 import { UserError } from '../../util/diagnostics.js';
 import { guard } from './lost.js';
 

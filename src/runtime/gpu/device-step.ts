@@ -2,7 +2,7 @@
 // per distinct module, and one bind group for every dispatch. The program
 // decided all of it; here it is only created, and its dispatches recorded in
 // the program's order.
-import type { BufferName, StepBuffer } from '../../codegen/buffers.js';
+import type { BufferName, StepBuffer } from '../../codegen/bindings.js';
 import type { StepProgram } from '../../codegen/step.js';
 import { sizedBuffer } from './buffers.js';
 import { DeviceLostError, guard } from './lost.js';
