@@ -103,4 +103,4 @@ export function samePads(k: number): [number, number] {
 }
 
 /** ADAM constants as optax's defaults (and txc's optimizer). */
-export { ADAM } from '../src/train/optimizer.js';
+export { ADAM } from '../src/codegen/optimizer.js';

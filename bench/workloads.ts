@@ -7,7 +7,7 @@
 // interpreter's loss and gradient, then optax's Adam).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { plan, planStats } from '../src/codegen/plan.js';
+import { graphFlops } from '../src/codegen/plan.js';
 import type * as A from '../src/dsl/ast.js';
 import { checkSource, loadRun } from '../src/driver/node.js';
 import type { Run } from '../src/driver/run.js';
@@ -140,7 +140,7 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
     init,
     lr: spec.train.lr,
     batch,
-    flops: planStats(plan(graph, batch)).flops,
+    flops: graphFlops(graph, batch),
     window,
     state,
     indices: indices.slice(0, pool),

@@ -1,7 +1,7 @@
 // Golden snapshots: every `*.tx` under a folder has its chain IR (`*.ir`)
-// and its kernel plan (`*.plan`, at the spec's train batch, CPU shapes)
-// checked in beside it, and where a `*.gpu.plan` is there too, the plan with
-// GPU shapes (ir/target.ts). Shared by `tx snapshot` and the project's
+// and its training step program (`*.plan`, at the spec's train batch, CPU
+// shapes, WebGPU's default limits) checked in beside it, and where a
+// `*.gpu.plan` is there too, the program with GPU shapes (ir/target.ts). Shared by `tx snapshot` and the project's
 // own tests, so users' repos and this one are held to the same rule.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,11 +9,12 @@ import { createTwoFilesPatch } from 'diff';
 import { hasErrors } from './util/diagnostics.js';
 import type { Frontend } from './frontend.js';
 import { frontend } from './frontend.js';
-import { plan, planText } from './codegen/plan.js';
+import { planText } from './codegen/plan-text.js';
 import { GENERIC, GPU } from './ir/target.js';
-import { fileSnapshotShape } from './data/load.js';
+import { fileShape, fileSnapshotShape } from './data/load.js';
 import { printGraph } from './ir/print.js';
 import { runPasses } from './passes/pipeline.js';
+import { specStep } from './spec-step.js';
 import { readText } from './util/files.js';
 
 export const GOLDEN_KINDS = ['ir', 'plan'] as const;
@@ -21,10 +22,11 @@ export const GOLDEN_KINDS = ['ir', 'plan'] as const;
 export const OPTIONAL_GOLDEN_KINDS = ['gpu.plan'] as const;
 export type GoldenKind = (typeof GOLDEN_KINDS)[number] | (typeof OPTIONAL_GOLDEN_KINDS)[number];
 
-export function golden(fe: Frontend, kind: GoldenKind): string {
+/** `fileShape` reads a data file's shape, for a spec that trains on one. */
+export function golden(fe: Frontend, kind: GoldenKind, fileShape?: (path: string) => readonly number[]): string {
   if (kind === 'ir') return fe.programs.map((p) => printGraph(p.graph, p.flow)).join('\n');
   const target = kind === 'gpu.plan' ? GPU : GENERIC;
-  return fe.programs.map((p) => planText(plan(runPasses(p.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, target))).join('\n');
+  return fe.programs.map((p) => planText(specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, target, { ...(fileShape && { fileShape }) }))).join('\n');
 }
 
 export function findSpecs(dir: string): string[] {
@@ -55,7 +57,7 @@ export function compareSnapshot(file: string, only?: readonly GoldenKind[]): Sna
   if (hasErrors(fe.diagnostics)) return { file, status: 'invalid', fe, source };
   const kinds = [...GOLDEN_KINDS, ...OPTIONAL_GOLDEN_KINDS.filter((k) => existsSync(goldenPath(file, k)))].filter((k) => !only || only.includes(k));
   const goldens = kinds.map((kind): GoldenResult => {
-    const actual = golden(fe, kind);
+    const actual = golden(fe, kind, fileShape(file));
     const gp = goldenPath(file, kind);
     if (!existsSync(gp)) return { file, status: 'missing', golden: '', actual, goldenPath: gp };
     const expected = readText(gp);

@@ -76,6 +76,7 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
  */
 const LINE_FLOATS = 16;
 
-function lines(floats: number): number {
+/** Floats a slot of `floats` takes: whole cache lines. */
+export function lines(floats: number): number {
   return Math.ceil(floats / LINE_FLOATS) * LINE_FLOATS;
 }

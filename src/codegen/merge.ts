@@ -40,7 +40,7 @@ export function groupPhases(phases: readonly Phase[], maxBatch: number): Phase[]
 }
 
 /** Workgroups of a group's dispatch at `batch`: one for a merged group. */
-export function workgroupCount(group: readonly Phase[], batch: number): number {
+function workgroupCount(group: readonly Phase[], batch: number): number {
   const [only] = group;
   if (group.length > 1 || !only || only.sweepAlone) return 1;
   return only.tree ? only.tree.groups(batch) : Math.ceil(only.threads(batch) / only.workgroup);

@@ -60,6 +60,8 @@ export type Range = [offset: number, size: number];
  * its own entry point instead (`tree`), and is never merged.
  */
 export interface Phase {
+  /** What the plan and the dispatches call it: a kernel's name (its root value), 'gather' or 'optimizer'. */
+  name: string;
   label: string;
   fn: string;
   code: string;
@@ -174,6 +176,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
   const rule = k.rule;
   const fn = `${prefix}phase`;
   const phase = {
+    name: k.name,
     label: `%${k.name} ${kernelOps(k)}`,
     fn,
     workgroup: k.workgroup,

@@ -32,5 +32,10 @@ export function loadDataset(data: DataDecl, specFile: string): Dataset {
 
 /** A data file's snapshot shape ([channels, ...space]), for the front end. */
 export function fileSnapshotShape(specFile: string): (path: string) => number[] {
-  return (path) => loadTrajectories(resolve(dirname(specFile), path)).shape.slice(2);
+  return (path) => fileShape(specFile)(path).slice(2);
+}
+
+/** A data file's shape ([trajectories, snapshots, channels, ...space]), for the compiler's data layout. */
+export function fileShape(specFile: string): (path: string) => number[] {
+  return (path) => loadTrajectories(resolve(dirname(specFile), path)).shape;
 }

@@ -23,6 +23,11 @@ export function windowCount(shape: readonly number[], length: number, substack =
   return substack ? n * (snapshots - length + 1) : n;
 }
 
+/** The largest minibatch of a run: its batch, or all the windows where they are fewer (see minibatches). */
+export function largestBatch(batch: number, shape: readonly number[], length: number, substack = true): number {
+  return Math.min(batch, windowCount(shape, length, substack));
+}
+
 /**
  * Which trajectory and first snapshot sample `s` is. Trajectory-major, as
  * Trainax concatenates each trajectory's windows in turn.

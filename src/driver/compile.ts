@@ -3,11 +3,14 @@
 // print them. Each is computed once, when first asked for: the page shows one
 // tab at a time, and a training run needs only the last graph.
 import type * as A from '../dsl/ast.js';
-import { plan, planModules, planStats, planText, type Plan, type PlanStats } from '../codegen/plan.js';
+import { planModules, planStats, planText, type PlanStats } from '../codegen/plan-text.js';
+import type { StepProgram } from '../codegen/step.js';
 import type { ChainProgram } from '../frontend.js';
 import type { Graph } from '../ir/graph.js';
+import { GENERIC } from '../ir/target.js';
 import { printGraph } from '../ir/print.js';
 import { callStats, opStats, runPasses, type CallStats, type Stage, type STAGE_NAMES } from '../passes/pipeline.js';
+import { specStep } from '../spec-step.js';
 
 export type StageName = (typeof STAGE_NAMES)[number];
 
@@ -21,7 +24,7 @@ export interface CompiledConfig {
 
 export class Compilation implements CompiledConfig {
   private stagesCache: Stage[] | undefined;
-  private codegenCache: { plan: Plan; ms: number } | undefined;
+  private codegenCache: { plan: StepProgram; ms: number } | undefined;
   /** Milliseconds the passes took, once they have run. */
   passMs = 0;
 
@@ -50,12 +53,12 @@ export class Compilation implements CompiledConfig {
     return printGraph(g, stage === 'simplify-chain' ? this.program.flow : undefined).replace(/^# /, `# after ${stage}: `);
   }
 
-  /** Kernels and arena for the training run's batch (`tx compile`). */
-  get codegen(): { plan: Plan; ms: number } {
+  /** The training step's program (`tx compile`); a data file's, which a page does not read, has the graph's kernels alone. */
+  get codegen(): { plan: StepProgram; ms: number } {
     if (!this.codegenCache) {
       const g = this.final;
       const t0 = now();
-      const p = plan(g, this.spec.train.batch);
+      const p = specStep(this.spec, this.program.config, g, GENERIC);
       this.codegenCache = { plan: p, ms: now() - t0 };
     }
     return this.codegenCache;

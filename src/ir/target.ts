@@ -1,7 +1,8 @@
 // What codegen may assume of the device: one choice, made by the runtime from
 // the adapter (runtime/gpu/target-probe.ts), so that a plan is a function of
 // the graph, the batch and the target alone. `tx compile --target` prints the
-// plan for any of them on any machine.
+// plan for any of them on any machine, with WebGPU's default limits; the
+// runtime fills in its adapter's.
 //
 // Two kernel shapes, for two kinds of device:
 // - 'cpu' (lavapipe, SwiftShader): a few cores running each subgroup as one
@@ -27,18 +28,42 @@ export interface Target {
    * broadcast it (ops/matmul-tile.ts, ops/conv-tile.ts).
    */
   readonly subgroup?: number;
+  /** The most bytes one buffer may hold: codegen sizes every buffer of a step within it. */
+  readonly limits: Limits;
+}
+
+/**
+ * The device limits codegen respects. Every buffer of a step is bound whole
+ * as one binding, so both apply to each (bufferLimit).
+ */
+export interface Limits {
+  readonly maxStorageBufferBindingSize: number;
+  readonly maxBufferSize: number;
+}
+
+/** What WebGPU grants every device that asks for nothing more. */
+const DEFAULT_LIMITS: Limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
+
+/** The most bytes a buffer of a step may take on the target. */
+export function bufferLimit(t: Target): number {
+  return Math.min(t.limits.maxBufferSize, t.limits.maxStorageBufferBindingSize);
+}
+
+/** The same kernel shapes, within another device's limits (a GPUSupportedLimits, say). */
+export function withLimits(t: Target, limits: Limits): Target {
+  return { ...t, limits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize } };
 }
 
 /** CPU shapes with nothing beyond WebGPU's core: runs anywhere, and the golden `*.plan`. */
-export const GENERIC: Target = { name: 'cpu', shapes: 'cpu' };
+export const GENERIC: Target = { name: 'cpu', shapes: 'cpu', limits: DEFAULT_LIMITS };
 /** What the runtime picks on lavapipe once its probe confirms 8-lane subgroups. */
-export const LAVAPIPE: Target = { name: 'lavapipe', shapes: 'cpu', subgroup: 8 };
+export const LAVAPIPE: Target = { name: 'lavapipe', shapes: 'cpu', subgroup: 8, limits: DEFAULT_LIMITS };
 /** GPU shapes: any adapter that is not a CPU; the golden `*.gpu.plan`. */
-export const GPU: Target = { name: 'gpu', shapes: 'gpu' };
+export const GPU: Target = { name: 'gpu', shapes: 'gpu', limits: DEFAULT_LIMITS };
 
 export const TARGETS: readonly Target[] = [GENERIC, LAVAPIPE, GPU];
 
 /** CPU shapes with subgroups of `lanes`: a CPU adapter whose probe passed. */
 export function cpuWithSubgroups(lanes: number): Target {
-  return lanes === LAVAPIPE.subgroup ? LAVAPIPE : { name: `cpu, ${lanes}-lane subgroups`, shapes: 'cpu', subgroup: lanes };
+  return lanes === LAVAPIPE.subgroup ? LAVAPIPE : { name: `cpu, ${lanes}-lane subgroups`, shapes: 'cpu', subgroup: lanes, limits: DEFAULT_LIMITS };
 }

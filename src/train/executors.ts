@@ -1,7 +1,7 @@
 // The executors of a run: the CPU's float64 reference and the compiled WGSL
 // step. Browser-safe (no Node modules): a page makes its executors here too,
 // through the driver's session (driver/session.ts).
-import { windowCount } from '../data/windows.js';
+import { largestBatch } from '../data/windows.js';
 import type { Graph } from '../ir/graph.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import { gpuDevice } from '../runtime/gpu/device.js';
@@ -34,7 +34,6 @@ export function cpuExecutor(run: ExecutorRun): CpuExecutor {
 
 export async function gpuExecutor(run: ExecutorRun, device?: GPUDevice): Promise<GpuExecutor> {
   const { plan } = run;
-  // A batch larger than the data is the whole data (see minibatches).
-  const maxBatch = Math.min(plan.train.batch, windowCount(plan.data.shape, plan.window, plan.train.substack));
+  const maxBatch = largestBatch(plan.train.batch, plan.data.shape, plan.window, plan.train.substack);
   return GpuExecutor.create(device ?? (await gpuDevice()), run.graph, plan.train.optimizer, initParams(run.decls, run.initSeed), windowSource(plan), maxBatch);
 }

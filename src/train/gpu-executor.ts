@@ -3,12 +3,15 @@
 // bias corrections (in float64, once per step, instead of powers in float32
 // on the device), the losses in step order, and how many of the started
 // updates the device applied before a non-finite loss halted it.
+import { dataLayout } from '../codegen/gather.js';
+import { ADAM, stateRegions, type OptimizerKind } from '../codegen/optimizer.js';
+import { stepProgram } from '../codegen/step.js';
 import type { Graph } from '../ir/graph.js';
-import { stateRegions, type OptimizerKind } from '../runtime/gpu/optimizer-wgsl.js';
+import { deviceTarget } from '../runtime/gpu/target-probe.js';
 import { GpuTrainProgram, LOSS_GROUP } from '../runtime/gpu/train-program.js';
 import type { Params } from '../runtime/params.js';
 import type { StepExecutor, WindowSource } from './executor.js';
-import { ADAM, optimizer, type OptState } from './optimizer.js';
+import { optimizer, type OptState } from './optimizer.js';
 
 export class GpuExecutor implements StepExecutor {
   /** Two groups: one being read while the next fills, so the queue never drains. */
@@ -35,15 +38,14 @@ export class GpuExecutor implements StepExecutor {
     private readonly shapes: [string, readonly number[]][],
   ) {}
 
-  /** `graph`: a spec's configuration after every pass (outputs [loss, grad.<param>...]). */
+  /** `graph`: a spec's configuration after every pass (outputs [loss, grad.<param>...]), compiled for the device. */
   static async create(device: GPUDevice, graph: Graph, kind: OptimizerKind, params: Params, source: WindowSource, maxBatch: number): Promise<GpuExecutor> {
-    const program = await GpuTrainProgram.compile(device, {
-      graph,
-      params: [...params].map(([name, t]) => ({ name, size: t.data.length })),
-      optimizer: { kind, adam: ADAM },
-      ...source,
+    const step = stepProgram(graph, {
+      target: deviceTarget(device),
       maxBatch,
+      training: { data: dataLayout(source.data.shape, source.window, source.substack), params: [...params].map(([name, t]) => ({ name, size: t.data.length })), optimizer: kind },
     });
+    const program = await GpuTrainProgram.load(device, step, source.data);
     const exec = new GpuExecutor(program, kind, [...params].map(([name, t]) => [name, t.shape]));
     exec.write(params, optimizer(kind).init(params));
     return exec;

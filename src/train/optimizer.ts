@@ -4,6 +4,7 @@
 // configuration differ only by their random streams. Updates are pure: they
 // return new arrays and never mutate their arguments, so an executor can keep
 // the previous state by reference to undo a step.
+import { ADAM } from '../codegen/optimizer.js';
 import type * as A from '../dsl/ast.js';
 import type { Params } from '../runtime/params.js';
 
@@ -17,8 +18,6 @@ export interface Optimizer {
   /** One update with learning rate `lr`: the new parameters and state. */
   update(params: Params, grads: Params, state: OptState, lr: number): { params: Params; state: OptState };
 }
-
-export const ADAM = { b1: 0.9, b2: 0.999, eps: 1e-8 } as const;
 
 export function optimizer(kind: A.TrainDecl['optimizer']): Optimizer {
   return kind === 'adam' ? adam : sgd;

@@ -167,6 +167,7 @@ describe('numeric options', spawning(6), () => {
   });
   test.each([
     ['compile', '--stats', '--batch'],
+    ['compile', '--buffer-limit'],
     ['train', '--steps'],
     ['train', '--checkpoint-every'],
   ])('tx %s %s … refuses abc, -1, 0, 1.5, 1e3 with exit 2', (command, ...flags) => {
@@ -182,6 +183,7 @@ describe('numeric options', spawning(6), () => {
   });
   test('a good value still works', () => {
     expect(tx('compile', QUICK, '--stats', '--batch', '8')).toMatchObject({ code: 0, out: expect.stringContaining('config main (batch 8)') });
+    expect(tx('compile', QUICK, '--buffer-limit', '2048')).toMatchObject({ code: 0, out: expect.stringContaining('each within the 2048.0 MiB the target allows') });
   });
 });
 

@@ -4,23 +4,33 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Plan } from '../../src/codegen/plan.js';
-import { plan, planModules, planStats } from '../../src/codegen/plan.js';
+import { planModules, planStats } from '../../src/codegen/plan-text.js';
+import type { StepProgram } from '../../src/codegen/step.js';
+import { stepProgram } from '../../src/codegen/step.js';
 import { kernelOps, kernelOutputs } from '../../src/codegen/kernel.js';
 import { MERGE_PHASES } from '../../src/codegen/merge.js';
 import { frontend } from '../../src/frontend.js';
 import { runPasses } from '../../src/passes/pipeline.js';
 import { findSpecs } from '../../src/snapshot.js';
+import { specStep } from '../../src/spec-step.js';
 import type { Target } from '../../src/ir/target.js';
-import { LAVAPIPE, TARGETS } from '../../src/ir/target.js';
+import { GENERIC, LAVAPIPE, TARGETS } from '../../src/ir/target.js';
 
 const HEAD = `data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }
 emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }
 `;
 
-function planOf(source: string, batch = 32): Plan {
+/** The graph alone: its kernels, dispatches and arena. */
+function planOf(source: string, batch = 32, target: Target = GENERIC): StepProgram {
   const fe = frontend(source, 'x.tx');
   expect(fe.diagnostics).toEqual([]);
-  return plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, batch);
+  return stepProgram(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, { target, maxBatch: batch });
+}
+
+/** A spec's first configuration alone, at its train batch. */
+function specPlanOf(file: string, target: Target = GENERIC): StepProgram {
+  const source = readFileSync(file, 'utf8');
+  return planOf(source, frontend(source, file).spec.train.batch, target);
 }
 
 /** Every value's lifetime in kernel positions: from its producer (or 0 for inputs/outputs) to its last reader. */
@@ -42,7 +52,7 @@ describe('memory plan', () => {
   test.each(findSpecs('specs'))('no two live values share memory: %s', (file) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     for (const prog of fe.programs) {
-      const p = plan(runPasses(prog.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
+      const p = stepProgram(runPasses(prog.graph, fe.spec).at(-1)!.graph, { target: GENERIC, maxBatch: fe.spec.train.batch });
       const life = lifetimes(p);
       const slots = [...p.memory.slots];
       for (let a = 0; a < slots.length; a++)
@@ -101,28 +111,25 @@ describe('kernels', () => {
   test.each(findSpecs('specs'))('every dispatch uses three bindings (arena, step, offsets), within any device limit: %s', (file) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
     for (const prog of fe.programs) {
-      const p = plan(runPasses(prog.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
+      const p = stepProgram(runPasses(prog.graph, fe.spec).at(-1)!.graph, { target: GENERIC, maxBatch: fe.spec.train.batch });
       for (const m of planModules(p)) expect(m.wgsl.match(/@binding\(/g)?.length).toBe(3);
     }
   });
 
   test('the same layer at every time step compiles to one module: offsets come from a uniform', () => {
-    const file = 'specs/lorenz/mlp.tx';
-    const fe = frontend(readFileSync(file, 'utf8'), file);
-    const p = plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
+    const p = specPlanOf('specs/lorenz/mlp.tx');
     const text = (i: number) => planModules(p)[i]!.wgsl.replace(/^\s*\/\/.*\n/gm, '');
     // Dispatch 1 is u1.act1 (tanh of the 64 -> 64 dense layer), and every later step's act1 the same module.
-    const dense1 = p.dispatches.map((d, j) => [p.fusion.kernels[d[0]!]!.name, j] as const).filter(([name]) => /^u\d+\.act1$/.test(name));
+    const dense1 = p.dispatches.map((d, j) => [d.name, j] as const).filter(([name]) => /^u\d+\.act1$/.test(name));
     expect(dense1.length).toBe(10);
     expect(new Set(dense1.map(([, j]) => text(j))).size).toBe(1);
     expect(text(dense1[0]![1])).toContain('tx_off.o[0]');
+    expect(new Set(dense1.map(([, j]) => p.dispatches[j]!.module)).size).toBe(1);
   });
 
   test('light kernels share merged dispatches of at most MERGE_PHASES, in kernel order, barriers only between dependent ones', () => {
-    const file = 'specs/quickstart/rollout5.tx';
-    const fe = frontend(readFileSync(file, 'utf8'), file);
-    const p = plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch);
-    expect(p.dispatches.flat()).toEqual(p.fusion.kernels.map((_, i) => i));
+    const p = specPlanOf('specs/quickstart/rollout5.tx');
+    expect(p.dispatches.flatMap((d) => d.phases)).toEqual(p.phases);
     expect(p.dispatches.length).toBe(Math.ceil(p.fusion.kernels.length / MERGE_PHASES));
     const [first] = planModules(p);
     // u1 = conv(ic), l1 = loss(u1), u2 = conv(u1), l2 = loss(u2), ...: every
@@ -138,11 +145,8 @@ describe('kernels', () => {
 
   test('with 8-lane subgroups, wide products and convolutions broadcast across lanes; narrow ones keep register blocks', () => {
     // The Lorenz MLP: 64 -> 64 products take subgroup blocks, the 64 -> 3 output layer cannot (3 columns).
-    const file = 'specs/lorenz/mlp.tx';
-    const fe = frontend(readFileSync(file, 'utf8'), file);
-    const graph = runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph;
-    const p = plan(graph, fe.spec.train.batch, LAVAPIPE);
-    const generic = plan(graph, fe.spec.train.batch);
+    const p = specPlanOf('specs/lorenz/mlp.tx', LAVAPIPE);
+    const generic = specPlanOf('specs/lorenz/mlp.tx');
     // Same kernels and memory: the target changes only how a kernel's threads split its work.
     expect(p.fusion.kernels.map((k) => k.name)).toEqual(generic.fusion.kernels.map((k) => k.name));
     expect(p.memory.floats).toBe(generic.memory.floats);
@@ -150,8 +154,9 @@ describe('kernels', () => {
     const forms = new Set(p.fusion.kernels.filter((k) => k.tile).map(tiled));
     expect(forms).toEqual(new Set(['dense+bias_add+tanh/sg', 'dense+bias_add+reshape/tile', 'dense_t+mul+sub/sg', 'dense_t+reshape+add+reshape/tile', 'dense_w*10+sum/sg', 'dense_w*10+sum/tile']));
     const modules = planModules(p);
+    const kernelOf = new Map(p.phases.map((ph, i) => [ph, p.fusion.kernels[i]!]));
     for (const [j, d] of p.dispatches.entries()) {
-      const uses = d.some((i) => p.fusion.kernels[i]!.tile?.subgroup || p.fusion.kernels[i]!.treeLanes);
+      const uses = d.phases.some((ph) => kernelOf.get(ph)!.tile?.subgroup || kernelOf.get(ph)!.treeLanes);
       expect(modules[j]!.wgsl.startsWith('enable subgroups;'), modules[j]!.name).toBe(Boolean(uses));
       expect(modules[j]!.wgsl.includes('subgroup'), modules[j]!.name).toBe(Boolean(uses));
     }
@@ -160,20 +165,22 @@ describe('kernels', () => {
 });
 
 describe('what a device compiles', () => {
+  /** The training step, as `tx compile` and `tx train` build it. */
   const specPlan = (file: string, target: Target) => {
     const fe = frontend(readFileSync(file, 'utf8'), file);
-    return plan(runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, target);
+    return specStep(fe.spec, fe.programs[0]!.config, runPasses(fe.programs[0]!.graph, fe.spec).at(-1)!.graph, target);
   };
   // A layer at every time step is one module: its offsets come from the
   // dispatch's uniform and its fused functions are named by position. The
-  // counts below are those modules, read off `tx compile --emit wgsl`.
+  // counts below are those modules, read off `tx compile --emit wgsl`: the
+  // graph's kernels with the gather and the optimizer.
   test.each([
     ['specs/quickstart/rollout20.tx', 'cpu', 8, 5],
-    ['bench/specs/w2.tx', 'lavapipe', 39, 14],
-    ['specs/lorenz/mlp.tx', 'lavapipe', 73, 15],
+    ['bench/specs/w2.tx', 'lavapipe', 41, 16],
+    ['specs/lorenz/mlp.tx', 'lavapipe', 75, 17],
     ['specs/quickstart/rollout20.tx', 'gpu', 10, 7],
-    ['bench/specs/w2.tx', 'gpu', 42, 16],
-    ['specs/lorenz/mlp.tx', 'gpu', 76, 17],
+    ['bench/specs/w2.tx', 'gpu', 44, 18],
+    ['specs/lorenz/mlp.tx', 'gpu', 78, 19],
   ] as const)('%s (%s target): %i dispatches, %i distinct modules', (file, name, dispatches, modules) => {
     const s = planStats(specPlan(file, TARGETS.find((t) => t.name === name)!));
     expect([s.dispatchesPerStep, s.distinctModules]).toEqual([dispatches, modules]);
@@ -187,7 +194,7 @@ describe('what a device compiles', () => {
     for (const p of fe.programs)
       // GPU shapes show their bounds on purpose (WgslCtx.bound).
       for (const target of TARGETS.filter((t) => t.shapes === 'cpu'))
-        for (const m of planModules(plan(runPasses(p.graph, fe.spec).at(-1)!.graph, fe.spec.train.batch, target)).filter((m) => !/fn \w*phase\(t: u32\)/.test(m.wgsl))) {
+        for (const m of planModules(specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, target)).filter((m) => !/fn \w*phase\(t: u32\)/.test(m.wgsl))) {
           // A loop's condition and step: its trip count is at most the constants in the condition over the step.
           const loops = [...m.wgsl.matchAll(/for \([^;]*;([^;]*);([^)]*)\)/g)].map((x) => ({ cond: x[1]!, step: Number(/\+= (\d+)u/.exec(x[2]!)?.[1] ?? 1) }));
           const visible = loops.filter(({ cond, step }) => !cond.includes('u.z') && !cond.includes('u.B') && [...cond.matchAll(/(\d+)u/g)].some((d) => Math.ceil(Number(d[1]) / step) > 8));

@@ -10,10 +10,7 @@ import { fourierSeries } from '../../src/data/generate.js';
 import { Rng } from '../../src/data/rng.js';
 import { advectionUpwind } from '../../src/data/steppers.js';
 import { minibatches, windowCount } from '../../src/data/windows.js';
-import { plan } from '../../src/codegen/plan.js';
-import { GENERIC } from '../../src/ir/target.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
-import { planFor } from '../../src/runtime/gpu/pipeline.js';
 import { DeviceLostError } from '../../src/runtime/gpu/lost.js';
 import { LOSS_GROUP } from '../../src/runtime/gpu/train-program.js';
 import { initParams } from '../../src/runtime/params.js';
@@ -145,19 +142,6 @@ describe('errors a user can meet', () => {
     const huge = GpuExecutor.create(await gpuDevice(), run.graph, 'adam', params, windowSource(run.plan), 10_000_000);
     await expect(huge).rejects.toThrow(/the values of a step at batch 10000000 take \d+\.\d MiB, more than the \d+\.\d MiB the GPU allows in one buffer/);
     await expect(huge).rejects.toMatchObject({ hint: expect.stringContaining('smaller batch') });
-  });
-
-  test('a step that fits only with each time step\'s gradient sums apart runs with them apart', () => {
-    const run = specRun('specs/lorenz/mlp.tx');
-    const summed = plan(run.graph, 256, GENERIC);
-    const apart = plan(run.graph, 256, GENERIC, { stepSums: false });
-    expect(apart.memory.floats).toBeLessThan(summed.memory.floats);
-    const bytes = 2 * (apart.memory.floats + summed.memory.floats);
-    const device = { limits: { maxBufferSize: bytes, maxStorageBufferBindingSize: bytes } } as GPUDevice;
-    const p = planFor(device, run.graph, 256, GENERIC);
-    expect(p.memory.floats).toBe(apart.memory.floats);
-    expect(p.fusion.kernels.some((k) => k.terms)).toBe(false);
-    expect(planFor({ limits: { maxBufferSize: 1e9, maxStorageBufferBindingSize: 1e9 } } as GPUDevice, run.graph, 256, GENERIC).memory.floats).toBe(summed.memory.floats);
   });
 
   test('data beyond float32 is refused, not trained on as infinities', { timeout }, async () => {

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { join } from 'node:path';
-import { plan, planModules, planStats, planText } from '../../codegen/plan.js';
+import { planModules, planStats, planText } from '../../codegen/plan-text.js';
+import { fileShape } from '../../data/load.js';
 import type { Target } from '../../ir/target.js';
-import { GENERIC, TARGETS } from '../../ir/target.js';
+import { GENERIC, TARGETS, withLimits } from '../../ir/target.js';
 import { printGraph } from '../../ir/print.js';
 import type * as A from '../../dsl/ast.js';
 import type { ChainProgram } from '../../frontend.js';
 import { runPasses } from '../../passes/pipeline.js';
+import { specStep } from '../../spec-step.js';
 import { gpuExecutor } from '../../train/executors.js';
 import { loadRun } from '../../driver/node.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
@@ -24,12 +26,12 @@ function targetNamed(v: string): Target {
 export function register(program: Command): void {
   program
     .command('compile')
-    .description('compile configurations to GPU kernels: print or write the IR, the kernel plan or the WGSL, and statistics')
+    .description("compile configurations to GPU kernels: print or write the IR, the training step's program or its WGSL, and statistics")
     .argument('<file>', '.tx file')
     .addOption(new Option('-e, --emit <kind>', 'what to print or write').choices(['ir', 'plan', 'wgsl']).default('plan'))
     .option('-c, --config <name>', 'only this configuration')
-    .option('-o, --out <dir>', 'write files (<config>.ir, <config>.plan, <config>/<kernel>.wgsl) into this folder')
-    .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch)", positiveInt)
+    .option('-o, --out <dir>', 'write files (<config>.ir, <config>.plan, <config>/<dispatch>.wgsl) into this folder')
+    .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch, or the windows there are where fewer)", positiveInt)
     .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
     .option('--json', 'with --stats: as JSON')
     .option('--time', "stats, and: build the training step as tx train does (the spec's batch, this device's target) on this machine's GPU and time each distinct pipeline's first run (its compile, on lavapipe)")
@@ -39,10 +41,13 @@ export function register(program: Command): void {
       targetNamed,
       GENERIC,
     )
-    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target }) => {
+    .option('--buffer-limit <MiB>', "the most one buffer may take on the device planned for (default: WebGPU's 128 MiB a storage binding, as lavapipe allows; an H200 allows 2048)", positiveInt)
+    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target; bufferLimit?: number }) => {
       const fe = loadSpec(file);
-      const batch = opts.batch ?? fe.spec.train.batch;
-      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: plan(runPasses(p.graph, fe.spec).at(-1)!.graph, batch, opts.target) }));
+      const bytes = opts.bufferLimit && opts.bufferLimit * 2 ** 20;
+      const target = bytes ? withLimits(opts.target, { maxStorageBufferBindingSize: bytes, maxBufferSize: bytes }) : opts.target;
+      const step = { ...(opts.batch && { batch: opts.batch }), fileShape: fileShape(file) };
+      const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, target, step) }));
       if (opts.stats || opts.time) {
         const stats = [];
         for (const { p, plan: pl } of compiled) stats.push({ config: p.config.name, ...planStats(pl), ...(opts.time && { compile: await compileTimes(fe.spec, p) }) });
@@ -99,9 +104,9 @@ function statsText(s: ReturnType<typeof planStats> & { config: string; compile?:
   return [
     `config ${s.config} (batch ${s.batch})`,
     `  FLOPs per step      ${(s.flops / 1e6).toPrecision(3)} M (the graph's: forward, backward and losses; not the gather or the optimizer)`,
-    `  kernels             ${s.kernels}`,
+    `  kernels             ${s.kernels} (the graph's; the training step adds the gather and the optimizer)`,
     `  dispatches per step ${s.dispatchesPerStep}`,
-    `  distinct modules    ${s.distinctModules} (pipelines to compile, besides the training step's gather and optimizer)`,
+    `  distinct modules    ${s.distinctModules} (pipelines to compile)`,
     `  arena               ${kib(s.arenaBytes)}`,
     `  inputs              ${kib(s.inputBytes)}`,
     `  peak activations    ${kib(s.peakActivationBytes)}`,

@@ -4,10 +4,11 @@
 // consecutive local invocation indices, and a driver where a broadcast is
 // far cheaper than a load. So they are asked for only on CPU adapters that
 // report one subgroup size, and used only after a probe kernel, run at each
-// workgroup size codegen uses, confirms the lane layout.
+// workgroup size codegen uses, confirms the lane layout. Whichever it is,
+// the target carries the device's own buffer limits.
 import { MAP_WORKGROUP, SMALL_WORKGROUP } from '../../codegen/kernel.js';
 import type { Target } from '../../ir/target.js';
-import { cpuWithSubgroups, GENERIC, GPU } from '../../ir/target.js';
+import { cpuWithSubgroups, GENERIC, GPU, withLimits } from '../../ir/target.js';
 
 type Info = GPUAdapterInfo & { isFallbackAdapter?: boolean; subgroupMinSize?: number; subgroupMaxSize?: number };
 
@@ -27,9 +28,9 @@ export function wantedSubgroup(adapter: GPUAdapter): number | undefined {
 
 const targets = new WeakMap<GPUDevice, Target>();
 
-/** The target a device was given; GENERIC (CPU shapes, core WebGPU) for devices acquired elsewhere. */
+/** The target a device was given (GENERIC, CPU shapes on core WebGPU, for devices acquired elsewhere), within its limits. */
 export function deviceTarget(device: GPUDevice): Target {
-  return targets.get(device) ?? GENERIC;
+  return withLimits(targets.get(device) ?? GENERIC, device.limits);
 }
 
 /** Records a GPU adapter's device: it gets GPU shapes. */

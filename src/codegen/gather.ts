@@ -2,10 +2,13 @@
 // into their arena slots from the trajectories kept on the GPU, for the
 // window ids in `windows` — the index arithmetic of data/windows.ts, so a
 // window is never materialised on the host.
-import type { Phase } from '../../codegen/wgsl.js';
-import { MAP_WORKGROUP } from '../../codegen/kernel.js';
-import type { Target } from '../../ir/target.js';
-import { tripCount } from '../../ops/op.js';
+import type { Graph } from '../ir/graph.js';
+import type { Target } from '../ir/target.js';
+import { tripCount } from '../ops/op.js';
+import { UserError } from '../util/diagnostics.js';
+import { MAP_WORKGROUP } from './kernel.js';
+import type { Memory } from './memory.js';
+import type { Phase } from './wgsl.js';
 
 /**
  * Floats one thread copies. A snapshot is contiguous at both ends, and on a
@@ -21,14 +24,46 @@ function run(target: Target, stateSize: number): number {
 }
 
 export interface GatherPlan {
-  /** Per data input: its arena offset and the snapshot of the window it holds. */
-  inputs: { offset: number; snapshot: number }[];
+  /** Per data input: its value, its arena offset and the snapshot of the window it holds. */
+  inputs: { id: string; offset: number; snapshot: number }[];
   /** Floats per snapshot. */
   stateSize: number;
   /** Snapshots per trajectory. */
   snapshots: number;
   /** Windows per trajectory: snapshots - window + 1 when sub-stacked, else 1 (the window at 0). */
   perTrajectory: number;
+}
+
+/** How the training trajectories lie on the device, and the windows cut from them. */
+export interface DataLayout {
+  /** Training trajectories. */
+  trajectories: number;
+  /** Snapshots per trajectory. */
+  snapshots: number;
+  /** Floats per snapshot. */
+  stateSize: number;
+  /** Snapshots per window: what the configuration reads. */
+  window: number;
+  /** Windows per trajectory: snapshots - window + 1 when sub-stacked, else 1 (the window at 0). */
+  perTrajectory: number;
+}
+
+/** The layout of trajectories `[n, snapshots, ...state]` cut into windows of `window` snapshots. */
+export function dataLayout(shape: readonly number[], window: number, substack: boolean): DataLayout {
+  const [trajectories = 0, snapshots = 0, ...state] = shape;
+  return { trajectories, snapshots, stateSize: state.reduce((a, x) => a * x, 1), window, perTrajectory: substack ? snapshots - window + 1 : 1 };
+}
+
+/** Where the gather writes each of the graph's data inputs (`ic`, `target[t]`). */
+export function planGather(graph: Graph, memory: Memory, data: DataLayout): GatherPlan {
+  const inputs = graph.nodes
+    .filter((n) => n.op === 'input' && n.attrs['param'] === undefined)
+    .map((n) => {
+      const snapshot = n.attrs['name'] === 'ic' ? 0 : (n.attrs['t'] as number);
+      if (snapshot >= data.window) throw new UserError(`the windows have ${data.window} snapshots, but the configuration reads snapshot ${snapshot}`);
+      return { id: n.id, offset: memory.slots.get(n.id)!.offset, snapshot };
+    });
+  return { inputs, stateSize: data.stateSize, snapshots: data.snapshots, perTrajectory: data.perTrajectory };
 }
 
 export function gatherPhase(p: GatherPlan, target: Target): Phase {
@@ -38,6 +73,7 @@ export function gatherPhase(p: GatherPlan, target: Target): Phase {
   const list = (f: (x: GatherPlan['inputs'][number]) => number) => p.inputs.map((x) => `${f(x)}u`).join(', ');
   const count = `${k * runs}u * u.B`;
   return {
+    name: 'gather',
     label: 'gather',
     fn: 'gather',
     count,

@@ -3,18 +3,34 @@
 // square root, optax.sgd). It reads the gradients the backward left in the
 // arena and keeps the parameters and moments in the optimizer state, copying
 // the new parameters into their arena slots for the next step's forward.
-import type { Phase } from '../../codegen/wgsl.js';
-import { MAP_WORKGROUP } from '../../codegen/kernel.js';
+import type { Graph } from '../ir/graph.js';
+import { MAP_WORKGROUP } from './kernel.js';
+import type { Memory } from './memory.js';
+import type { Phase } from './wgsl.js';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
+/** optax.adam's defaults: the update here and the float64 one (train/optimizer.ts) both use them. */
+export const ADAM = { b1: 0.9, b2: 0.999, eps: 1e-8 } as const;
+
 export interface OptimizerPlan {
   kind: OptimizerKind;
-  adam: { b1: number; b2: number; eps: number };
-  /** Per parameter tensor, in state order: floats, its gradient's arena offset, its arena slot (absent when the graph never reads it). */
-  tensors: { size: number; grad: number; param?: number }[];
+  /** Per parameter tensor, in state order: its name, floats, its gradient's arena offset, its arena slot (absent when the graph never reads it). */
+  tensors: { name: string; size: number; grad: number; param?: number }[];
   /** Arena offset of the loss. */
   loss: number;
+}
+
+/** The update of `params` (in state order) from the gradients the graph leaves in the arena. */
+export function planOptimizer(kind: OptimizerKind, params: readonly { name: string; size: number }[], graph: Graph, memory: Memory): OptimizerPlan {
+  const slot = (id: string) => memory.slots.get(id);
+  const tensors = params.map(({ name, size }) => {
+    const grad = slot(`grad.${name}`);
+    if (!grad) throw new Error(`internal: the graph has no gradient for '${name}'`);
+    const input = graph.nodes.find((n) => n.op === 'input' && n.attrs['param'] === name);
+    return { name, size, grad: grad.offset, param: input && slot(input.id)!.offset };
+  });
+  return { kind, tensors, loss: slot(graph.outputs[0]!)!.offset };
 }
 
 /**
@@ -40,7 +56,7 @@ export function optimizerPhase(p: OptimizerPlan): Phase {
     return j === p.tensors.length - 1 ? `  ${row}` : `  if (i < ${start}u) { ${row} }`;
   });
   const r = (region: number) => (region ? `${region * n}u + i` : 'i');
-  const { b1, b2, eps } = p.adam;
+  const { b1, b2, eps } = ADAM;
   const update =
     p.kind === 'adam'
       ? `let m0 = state.values[${r(1)}];
@@ -74,7 +90,7 @@ fn optimizer(i: u32) {
   if (t.z != ${NONE}u) { arena[t.z + i - t.x] = p; }
 }
 `;
-  return { label: 'optimizer', fn: 'optimizer', code, count: `${n}u`, threads: () => n, workgroup: MAP_WORKGROUP, merge: true, offsets: [], reads: 'all', writes: 'all' };
+  return { name: 'optimizer', label: 'optimizer', fn: 'optimizer', code, count: `${n}u`, threads: () => n, workgroup: MAP_WORKGROUP, merge: true, offsets: [], reads: 'all', writes: 'all' };
 }
 
 /** A WGSL float literal. */

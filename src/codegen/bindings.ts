@@ -1,0 +1,105 @@
+// The buffers of a step program and the bindings its kernels see them
+// through. One bind group, set once, serves the whole step: the arena (0)
+// and the uniform (1), whose first field is the batch `B` the kernels read,
+// then, in training, what the minibatch gather and the optimizer need, and
+// the dispatches' offsets (5). Buffers whose size the user's configuration
+// decides (the arena grows with the batch and the rollout, the trajectories
+// with the data) are checked against the target's limit when the step is
+// compiled, so an oversized run fails with what to change, before anything
+// is allocated, instead of with a driver error.
+import type { Target } from '../ir/target.js';
+import { bufferLimit } from '../ir/target.js';
+import { UserError } from '../util/diagnostics.js';
+import type { DataLayout } from './gather.js';
+import type { OptimizerPlan } from './optimizer.js';
+import { parameterCount, stateRegions } from './optimizer.js';
+import { KERNEL_DECLS, MAX_OFFSETS, OFFSETS_BINDING, STEP_UNIFORM_BYTES } from './wgsl.js';
+
+/** Declarations for every kernel of a training step. */
+export const TRAIN_DECLS = `${KERNEL_DECLS}// A non-finite loss sets \`halted\`: from then on no update is applied.
+struct OptimizerState { halted: atomic<u32>, values: array<f32> }
+@group(0) @binding(2) var<storage, read_write> state: OptimizerState;
+@group(0) @binding(3) var<storage, read> trajectories: array<f32>;
+@group(0) @binding(4) var<storage, read> windows: array<u32>;
+`;
+
+/** Bytes before `state.values`. */
+export const STATE_HEADER = 4;
+
+/** The `Step` uniform: batch, learning rate, Adam's bias corrections 1 - b^count, and `z` = 0 (the buffer starts zeroed). */
+export function stepUniform(batch: number, lr: number, c1: number, c2: number): ArrayBuffer {
+  const buf = new ArrayBuffer(STEP_UNIFORM_BYTES);
+  const view = new DataView(buf);
+  view.setUint32(0, batch, true);
+  view.setFloat32(4, lr, true);
+  view.setFloat32(8, c1, true);
+  view.setFloat32(12, c2, true);
+  return buf;
+}
+
+export type BufferName = 'arena' | 'uniform' | 'state' | 'trajectories' | 'windows' | 'offsets';
+
+export interface StepBuffer {
+  name: BufferName;
+  binding: number;
+  /** How the kernels bind it. */
+  type: 'storage' | 'read-only-storage' | 'uniform';
+  /** A multiple of 4, at least 4. */
+  bytes: number;
+  /** What it holds, in a user's words and in the plural: "the training trajectories". */
+  what: string;
+  /** What to change when it does not fit. */
+  hint?: string;
+  /** Bytes one binding sees, at a dynamic offset per dispatch (the offsets); absent where the binding is the whole buffer. */
+  window?: number;
+  /** Its contents, where the compiler knows them (the offsets). */
+  contents?: Uint32Array<ArrayBuffer>;
+}
+
+/** The one buffer of every value of a step, as codegen laid it out for `maxBatch`. */
+export function arenaBuffer(floats: number, maxBatch: number): StepBuffer {
+  const hint = 'use a smaller batch, a shorter rollout, or cut_bptt to shorten what backpropagation keeps';
+  return sized({ name: 'arena', binding: 0, type: 'storage', what: `the values of a step at batch ${maxBatch}`, hint }, floats * 4);
+}
+
+export function uniformBuffer(): StepBuffer {
+  return sized({ name: 'uniform', binding: 1, type: 'uniform', what: "the step's uniform" }, STEP_UNIFORM_BYTES);
+}
+
+/** The parameters and the optimizer's state (stateRegions) after the header. */
+export function stateBuffer(o: OptimizerPlan): StepBuffer {
+  const bytes = STATE_HEADER + stateRegions(o.kind).total * parameterCount(o) * 4;
+  return sized({ name: 'state', binding: 2, type: 'storage', what: `the parameters and the ${o.kind} state`, hint: 'use a smaller emulator' }, bytes);
+}
+
+export function trajectoriesBuffer(d: DataLayout): StepBuffer {
+  const hint = 'train on fewer or shorter trajectories (hold some out with test_trajectories), or in float64 on the CPU with --device cpu';
+  return sized({ name: 'trajectories', binding: 3, type: 'read-only-storage', what: 'the training trajectories', hint }, d.trajectories * d.snapshots * d.stateSize * 4);
+}
+
+export function windowsBuffer(maxBatch: number): StepBuffer {
+  return sized({ name: 'windows', binding: 4, type: 'read-only-storage', what: "the minibatch's window ids", hint: 'use a smaller batch' }, maxBatch * 4);
+}
+
+/** Every dispatch's arena offsets, a window of MAX_OFFSETS at a dynamic offset per dispatch. */
+export function offsetsBuffer(table: Uint32Array<ArrayBuffer>): StepBuffer {
+  return { name: 'offsets', binding: OFFSETS_BINDING, type: 'uniform', what: "the dispatches' arena offsets", bytes: table.byteLength, window: MAX_OFFSETS * 4, contents: table };
+}
+
+function sized(b: Omit<StepBuffer, 'bytes'>, bytes: number): StepBuffer {
+  return { ...b, bytes: Math.max(4, Math.ceil(bytes / 4) * 4) };
+}
+
+/** Whether a buffer fits the target: each is bound whole as one binding, so that limit applies too. */
+export function fits(target: Target, b: StepBuffer): boolean {
+  return b.bytes <= bufferLimit(target);
+}
+
+/** Throws unless the buffer fits. */
+export function checkFits(target: Target, b: StepBuffer): void {
+  if (!fits(target, b)) throw new UserError(`${b.what} take ${mib(b.bytes)} MiB, more than the ${mib(bufferLimit(target))} MiB the GPU allows in one buffer`, b.hint);
+}
+
+export function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}

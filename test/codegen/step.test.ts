@@ -1,0 +1,101 @@
+// The step program is the whole step, decided by the compiler: the gather
+// and the optimizer are in it, its buffers fit the target's limits (or the
+// compile fails with what to change), and where the per-step gradient sums
+// do not fit, it keeps them apart. No GPU: the limits are the target's.
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { planModules, planText } from '../../src/codegen/plan-text.js';
+import { plan } from '../../src/codegen/plan.js';
+import { stepProgram } from '../../src/codegen/step.js';
+import { frontend } from '../../src/frontend.js';
+import type { Target } from '../../src/ir/target.js';
+import { GENERIC, withLimits } from '../../src/ir/target.js';
+import { runPasses } from '../../src/passes/pipeline.js';
+import { specStep } from '../../src/spec-step.js';
+import { UserError } from '../../src/util/diagnostics.js';
+
+function compiled(file: string, source = readFileSync(file, 'utf8')) {
+  const fe = frontend(source, file);
+  expect(fe.diagnostics).toEqual([]);
+  const p = fe.programs[0]!;
+  const graph = runPasses(p.graph, fe.spec).at(-1)!.graph;
+  return { spec: fe.spec, config: p.config, graph, step: (target: Target = GENERIC, batch?: number) => specStep(fe.spec, p.config, graph, target, batch ? { batch } : {}) };
+}
+
+const bytes = (n: number): Target => withLimits(GENERIC, { maxStorageBufferBindingSize: n, maxBufferSize: n });
+
+describe('the training step program', () => {
+  test("the quickstart's plan shows its gather and Adam kernels, in the dispatches that run them", () => {
+    const step = compiled('specs/quickstart/rollout5.tx').step();
+    const phases = step.dispatches.flatMap((d) => d.phases.map((p) => p.name));
+    expect(phases[0]).toBe('gather');
+    expect(phases.at(-1)).toBe('optimizer');
+    expect(phases.slice(1, -1)).toEqual(step.fusion.kernels.map((k) => k.name));
+    const text = planText(step);
+    expect(text).toMatch(/^dispatch gather: \d+ kernels merged, 1 workgroup$/m);
+    expect(text).toMatch(/^ {2}gather +gather +map +trajectories windows, writes %ic %y1 %y2 %y3 %y4 %y5$/m);
+    expect(text).toMatch(/^ {2}optimizer +adam +map +%grad\.layers\.0\.weight %loss state, writes %layers\.0\.weight state$/m);
+    // Its WGSL files: one per dispatch, named by its first kernel.
+    expect(planModules(step).map((m) => m.name)).toEqual(step.dispatches.map((d) => `${d.name}.wgsl`));
+    expect(planModules(step)[0]!.wgsl).toContain('fn gather(');
+    expect(planModules(step).at(-1)!.wgsl).toContain('fn optimizer(');
+  });
+
+  test('its buffers: the arena, the uniform, the state, the trajectories, the window ids and the offsets, with the bytes they take', () => {
+    const { step: of, spec } = compiled('specs/quickstart/rollout5.tx');
+    const step = of();
+    const data = spec.data!;
+    if (data.kind !== 'generator') throw new Error('a generator spec');
+    expect(step.buffers.map((b) => [b.name, b.binding, b.bytes])).toEqual([
+      ['arena', 0, step.memory.floats * 4],
+      ['uniform', 1, 32],
+      // The halted flag, then six regions of the two weights (Adam: parameters and moments, and the same before the last update).
+      ['state', 2, 4 + 6 * 2 * 4],
+      ['trajectories', 3, data.trajectories * data.snapshots * data.points * 4],
+      ['windows', 4, 32 * 4],
+      ['offsets', 5, step.dispatches.length * 256],
+    ]);
+    expect(step.readbacks).toEqual([
+      { name: 'loss', buffer: 'arena', offset: step.memory.slots.get('loss')!.offset * 4, bytes: 4 },
+      { name: 'state', buffer: 'state', offset: 4, bytes: 6 * 2 * 4 },
+    ]);
+  });
+
+  test('a graph alone (tx grad) has the arena, the uniform and the offsets, and reads its outputs back', () => {
+    const { graph } = compiled('specs/quickstart/rollout5.tx');
+    const step = stepProgram(graph, { target: GENERIC, maxBatch: 8 });
+    expect(step.buffers.map((b) => b.name)).toEqual(['arena', 'uniform', 'offsets']);
+    expect(step.readbacks.map((r) => r.name)).toEqual(graph.outputs);
+    expect(step.dispatches.flatMap((d) => d.phases)).toEqual(step.phases);
+  });
+
+  test("a target whose buffers cannot hold every step's cotangents keeps each step's gradient sums apart", () => {
+    const { graph, step: of } = compiled('specs/lorenz/mlp.tx');
+    const summed = plan(graph, 256, GENERIC);
+    const apart = plan(graph, 256, GENERIC, { stepSums: false });
+    expect(apart.memory.floats).toBeLessThan(summed.memory.floats);
+    const between = 2 * (apart.memory.floats + summed.memory.floats);
+    const small = of(bytes(between), 256);
+    expect(small.memory.floats).toBe(apart.memory.floats);
+    expect(small.fusion.kernels.some((k) => k.terms)).toBe(false);
+    expect(small.apartFrom).toBe(summed.memory.floats * 4);
+    expect(planText(small)).toContain("# each step's gradient sums stay apart");
+    const large = of(bytes(1e9), 256);
+    expect(large.memory.floats).toBe(summed.memory.floats);
+    expect(large.apartFrom).toBeUndefined();
+  });
+
+  test('an arena too large for the target even so is refused with what to change', () => {
+    const { step: of } = compiled('specs/lorenz/mlp.tx');
+    const huge = () => of(GENERIC, 10_000_000);
+    expect(huge).toThrow(UserError);
+    expect(huge).toThrow(/^the values of a step at batch 10000000 take \d+\.\d MiB, more than the 128\.0 MiB the GPU allows in one buffer$/);
+    expect(huge).toThrow(expect.objectContaining({ hint: expect.stringContaining('smaller batch') }));
+  });
+
+  test('trajectories too large for the target are refused with what to change', () => {
+    const { step: of } = compiled('x.tx', 'data advection1d { points 1000  trajectories 400  snapshots 100 }\nemulator conv1d { channels 1 -> 1  kernel 2 }\nconfig supervised rollout 1\n');
+    expect(() => of(bytes(2 ** 27))).toThrow(/^the training trajectories take 152\.6 MiB, more than the 128\.0 MiB the GPU allows in one buffer$/);
+    expect(of(bytes(2 ** 28)).buffers.find((b) => b.name === 'trajectories')!.bytes).toBe(400 * 100 * 1000 * 4);
+  });
+});
