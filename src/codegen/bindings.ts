@@ -13,15 +13,8 @@ import { UserError } from '../util/diagnostics.js';
 import type { DataLayout } from './gather.js';
 import type { OptimizerPlan } from './optimizer.js';
 import { parameterCount, stateRegions } from './optimizer.js';
-import { KERNEL_DECLS, MAX_OFFSETS, OFFSETS_BINDING, STEP_UNIFORM_BYTES } from './wgsl.js';
-
-/** Declarations for every kernel of a training step. */
-export const TRAIN_DECLS = `${KERNEL_DECLS}// A non-finite loss sets \`halted\`: from then on no update is applied.
-struct OptimizerState { halted: atomic<u32>, values: array<f32> }
-@group(0) @binding(2) var<storage, read_write> state: OptimizerState;
-@group(0) @binding(3) var<storage, read> trajectories: array<f32>;
-@group(0) @binding(4) var<storage, read> windows: array<u32>;
-`;
+import type { Binding } from './declarations.js';
+import { ARENA, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from './declarations.js';
 
 /** Bytes before `state.values`. */
 export const STATE_HEADER = 4;
@@ -39,11 +32,9 @@ export function stepUniform(batch: number, lr: number, c1: number, c2: number): 
 
 export type BufferName = 'arena' | 'uniform' | 'state' | 'trajectories' | 'windows' | 'offsets';
 
-export interface StepBuffer {
+/** A buffer of the step, under the binding its kernels declare (declarations.ts). */
+export interface StepBuffer extends Binding {
   name: BufferName;
-  binding: number;
-  /** How the kernels bind it. */
-  type: 'storage' | 'read-only-storage' | 'uniform';
   /** A multiple of 4, at least 4. */
   bytes: number;
   /** What it holds, in a user's words and in the plural: "the training trajectories". */
@@ -59,31 +50,31 @@ export interface StepBuffer {
 /** The one buffer of every value of a step, as codegen laid it out for `maxBatch`. */
 export function arenaBuffer(floats: number, maxBatch: number): StepBuffer {
   const hint = 'use a smaller batch, a shorter rollout, or cut_bptt to shorten what backpropagation keeps';
-  return sized({ name: 'arena', binding: 0, type: 'storage', what: `the values of a step at batch ${maxBatch}`, hint }, floats * 4);
+  return sized({ name: 'arena', ...ARENA, what: `the values of a step at batch ${maxBatch}`, hint }, floats * 4);
 }
 
 export function uniformBuffer(): StepBuffer {
-  return sized({ name: 'uniform', binding: 1, type: 'uniform', what: "the step's uniform" }, STEP_UNIFORM_BYTES);
+  return sized({ name: 'uniform', ...UNIFORM, what: "the step's uniform" }, STEP_UNIFORM_BYTES);
 }
 
 /** The parameters and the optimizer's state (stateRegions) after the header. */
 export function stateBuffer(o: OptimizerPlan): StepBuffer {
   const bytes = STATE_HEADER + stateRegions(o.kind).total * parameterCount(o) * 4;
-  return sized({ name: 'state', binding: 2, type: 'storage', what: `the parameters and the ${o.kind} state`, hint: 'use a smaller emulator' }, bytes);
+  return sized({ name: 'state', ...STATE, what: `the parameters and the ${o.kind} state`, hint: 'use a smaller emulator' }, bytes);
 }
 
 export function trajectoriesBuffer(d: DataLayout): StepBuffer {
   const hint = 'train on fewer or shorter trajectories (hold some out with test_trajectories), or in float64 on the CPU with --device cpu';
-  return sized({ name: 'trajectories', binding: 3, type: 'read-only-storage', what: 'the training trajectories', hint }, d.trajectories * d.snapshots * d.stateSize * 4);
+  return sized({ name: 'trajectories', ...TRAJECTORIES, what: 'the training trajectories', hint }, d.trajectories * d.snapshots * d.stateSize * 4);
 }
 
 export function windowsBuffer(maxBatch: number): StepBuffer {
-  return sized({ name: 'windows', binding: 4, type: 'read-only-storage', what: "the minibatch's window ids", hint: 'use a smaller batch' }, maxBatch * 4);
+  return sized({ name: 'windows', ...WINDOWS, what: "the minibatch's window ids", hint: 'use a smaller batch' }, maxBatch * 4);
 }
 
 /** Every dispatch's arena offsets, a window of MAX_OFFSETS at a dynamic offset per dispatch. */
 export function offsetsBuffer(table: Uint32Array<ArrayBuffer>): StepBuffer {
-  return { name: 'offsets', binding: OFFSETS_BINDING, type: 'uniform', what: "the dispatches' arena offsets", bytes: table.byteLength, window: MAX_OFFSETS * 4, contents: table };
+  return { name: 'offsets', ...OFFSETS, what: "the dispatches' arena offsets", bytes: table.byteLength, window: MAX_OFFSETS * 4, contents: table };
 }
 
 function sized(b: Omit<StepBuffer, 'bytes'>, bytes: number): StepBuffer {

@@ -72,18 +72,7 @@ export function gatherPhase(p: GatherPlan, target: Target): Phase {
   const runs = Math.ceil(p.stateSize / per);
   const list = (f: (x: GatherPlan['inputs'][number]) => number) => p.inputs.map((x) => `${f(x)}u`).join(', ');
   const count = `${k * runs}u * u.B`;
-  return {
-    name: 'gather',
-    label: 'gather',
-    fn: 'gather',
-    count,
-    threads: (batch) => k * batch * runs,
-    workgroup: MAP_WORKGROUP,
-    merge: true,
-    offsets: [],
-    reads: 'all',
-    writes: 'all',
-    code: `// gather: ${k} data input(s) of ${p.stateSize} floats per sample
+  const code = `// gather: ${k} data input(s) of ${p.stateSize} floats per sample
 fn gather(i: u32) {
   if (i >= ${count}) { return; }
   var offsets = array<u32, ${k}>(${list((x) => x.offset)});
@@ -97,6 +86,17 @@ fn gather(i: u32) {
   let first = (i % ${runs}u) * ${per}u;
   for (var e = first; e < min(first + ${tripCount(per)}, ${p.stateSize}u); e++) { arena[dst + e] = trajectories[src + e]; }
 }
-`,
+`;
+  return {
+    name: 'gather',
+    label: 'gather',
+    count,
+    threads: (batch) => k * batch * runs,
+    workgroup: MAP_WORKGROUP,
+    merge: true,
+    offsets: [],
+    reads: 'all',
+    writes: 'all',
+    emit: () => ({ fn: 'gather', code }),
   };
 }

@@ -90,7 +90,7 @@ fn optimizer(i: u32) {
   if (t.z != ${NONE}u) { arena[t.z + i - t.x] = p; }
 }
 `;
-  return { name: 'optimizer', label: 'optimizer', fn: 'optimizer', code, count: `${n}u`, threads: () => n, workgroup: MAP_WORKGROUP, merge: true, offsets: [], reads: 'all', writes: 'all' };
+  return { name: 'optimizer', label: 'optimizer', emit: () => ({ fn: 'optimizer', code }), count: `${n}u`, threads: () => n, workgroup: MAP_WORKGROUP, merge: true, offsets: [], reads: 'all', writes: 'all' };
 }
 
 /** A WGSL float literal. */

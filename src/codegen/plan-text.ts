@@ -88,7 +88,7 @@ function dispatchLines(p: StepProgram): string[] {
     const head = `dispatch ${d.name}: ${merged}${groups} workgroup${groups === '1' ? '' : 's'}${shared ? `, the module of ${shared.name}` : ''}`;
     const rows = d.phases.map((ph) => {
       const k = kernelOf.get(ph);
-      if (k) return kernelRow(k, Boolean(ph.sweep && (ph.sweepAlone || d.phases.length > 1)));
+      if (k) return kernelRow(k, Boolean(ph.hasSweep && (ph.sweepAlone || d.phases.length > 1)));
       if (ph.name === 'gather') return row('gather', 'gather', 'map', `trajectories windows, writes ${p.gather!.inputs.map((i) => `%${i.id}`).join(' ')}`);
       const o = p.optimizer!;
       const params = o.tensors.filter((t) => t.param !== undefined).map((t) => `%${t.name}`);

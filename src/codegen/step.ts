@@ -8,7 +8,8 @@
 import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
 import type { BufferName, StepBuffer } from './bindings.js';
-import { arenaBuffer, checkFits, fits, offsetsBuffer, STATE_HEADER, stateBuffer, TRAIN_DECLS, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
+import { arenaBuffer, checkFits, fits, offsetsBuffer, STATE_HEADER, stateBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
+import { KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from './declarations.js';
 import type { DataLayout, GatherPlan } from './gather.js';
 import { gatherPhase, planGather } from './gather.js';
 import { groupLabel, groupPhases, groupWorkgroups } from './merge.js';
@@ -17,7 +18,7 @@ import { optimizerPhase, planOptimizer } from './optimizer.js';
 import type { Plan } from './plan.js';
 import { plan } from './plan.js';
 import type { Phase } from './wgsl.js';
-import { groupModules, KERNEL_DECLS, moduleKey, OFFSETS_STRIDE } from './wgsl.js';
+import { groupModules, moduleKey } from './wgsl.js';
 
 /** What a training step adds to the graph: the data it gathers from and the parameters it updates. */
 export interface Training {

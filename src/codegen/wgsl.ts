@@ -12,37 +12,10 @@ import { countExpr, tileThreads, tripCount } from '../ops/op.js';
 import { opDef } from '../ops/registry.js';
 import type { Kernel } from './kernel.js';
 import { kernelOps, kernelOutputs, MAX_GROUPS } from './kernel.js';
+import { MAX_OFFSETS } from './declarations.js';
 import type { Memory } from './memory.js';
 import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, termInput, treeSum, withAddends } from './sum-wgsl.js';
 
-
-/**
- * The uniform every kernel of a step reads: the batch, then what the
- * optimizer needs, then `z`, always 0, which hides loop bounds from the
- * shader compiler (ops/op.ts, tripCount).
- */
-export const STEP_STRUCT = 'struct Step { B: u32, lr: f32, c1: f32, c2: f32, z: u32 }';
-export const STEP_UNIFORM_BYTES = 32;
-
-/**
- * Arena offsets a dispatch reads from a uniform, at a dynamic offset per
- * dispatch, where another dispatch then shares its module (groupModules):
- * the same layer at every time step is one WGSL module and one pipeline.
- * On lavapipe, which compiles each pipeline with LLVM, this divides compile
- * time by about the rollout length.
- */
-export const OFFSETS_BINDING = 5;
-export const MAX_OFFSETS = 64;
-/** Bytes of one dispatch's offsets; a multiple of every device's uniform offset alignment (at most 256). */
-export const OFFSETS_STRIDE = 256;
-
-/** The bindings of a graph's kernels: the arena, the step uniform, the dispatch's offsets. */
-export const KERNEL_DECLS = `${STEP_STRUCT}
-struct Offsets { o: array<vec4<u32>, ${MAX_OFFSETS / 4}> }
-@group(0) @binding(0) var<storage, read_write> arena: array<f32>;
-@group(0) @binding(1) var<uniform> u: Step;
-@group(0) @binding(${OFFSETS_BINDING}) var<uniform> tx_off: Offsets;
-`;
 
 // tanh through exp(-2|x|) never overflows; WGSL's own may for large |x|.
 const MATH = `fn tx_tanh(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e); }
@@ -55,21 +28,41 @@ fn tx_square(x: f32) -> f32 { return x * x; }
 export type Range = [offset: number, size: number];
 
 /**
- * A kernel as WGSL: `code` defines `fn <fn>(t: u32)`, which does thread t's
- * work and returns at once for t >= count. A workgroup-tree reduction has
- * its own entry point instead (`tree`), and is never merged.
+ * What a module that runs a phase names it by: `prefix` starts each name the
+ * phase defines (several phases share a merged module), and `offset(j)` is
+ * its j-th arena offset, a literal or read from the dispatch's uniform.
  */
+export interface Names {
+  prefix: string;
+  offset(j: number): string;
+}
+
+/**
+ * A phase's WGSL: `code` defines `fn <fn>(t: u32)`, which does thread t's
+ * work and returns at once for t >= count; a workgroup-tree reduction has its
+ * own entry point (`entry`) instead.
+ */
+export interface PhaseCode {
+  fn: string;
+  code: string;
+  entry?: string;
+  /** In a merged dispatch: `fn <fn>(lid: u32)`, the whole phase computed by the workgroup together (sweepSum). */
+  sweep?: { fn: string; code: string };
+}
+
+/** A kernel, the gather or the optimizer as a unit of a dispatch: its WGSL and how it runs. */
 export interface Phase {
   /** What the plan and the dispatches call it: a kernel's name (its root value), 'gather' or 'optimizer'. */
   name: string;
   label: string;
-  fn: string;
-  code: string;
+  /** Its code under a module's names. */
+  emit(names: Names): PhaseCode;
   /** Threads, as a WGSL u32 expression and at a given batch. */
   count: string;
   threads(batch: number): number;
   workgroup: number;
-  tree?: { entry: string; groups(batch: number): number };
+  /** A workgroup-tree reduction: a workgroup per output, never merged. */
+  tree?: { groups(batch: number): number };
   /** Whether it may share a dispatch (Kernel.light): not a tree, light per thread (no register blocks), for GPU shapes little work in all. */
   merge: boolean;
   /**
@@ -79,18 +72,15 @@ export interface Phase {
    * cannot see: the module turns that check off.
    */
   subgroups?: boolean;
-  /** In a merged dispatch: `fn <fn>(lid: u32)`, the whole phase computed by the workgroup together (sweepSum). */
-  sweep?: { fn: string; code: string };
+  /** Whether its code has a sweep (PhaseCode.sweep). */
+  hasSweep?: boolean;
   /**
    * Whether it runs as its sweep in a dispatch of its own too. For GPU
    * shapes: one thread per output would sum alone, and W4's bias gradient
    * (3 outputs, 2560 terms each) took 0.3 ms so on an H200.
    */
   sweepAlone?: boolean;
-  /**
-   * Arena offsets the code refers to as OFFSET(j) placeholders; its names
-   * start with PREFIX. moduleWgsl resolves both.
-   */
+  /** The arena offsets its code refers to, as Names.offset(j). */
   offsets: number[];
   /** Arena ranges read and written; 'all' orders the phase after and before every other. */
   reads: Range[] | 'all';
@@ -122,17 +112,33 @@ function exprOf(n: Node): Extract<WgslRule, { kind: 'expr' }> {
   return r;
 }
 
-const PREFIX = '$P$';
-const OFFSET = (j: number) => `$O${j}$`;
-
 /** Kernel `k` as a phase. */
 export function kernelPhase(k: Kernel, mem: Memory): Phase {
-  const prefix = PREFIX;
+  // Offsets are numbered in the order the code first refers to them, the
+  // same in every emission: the first, with literals, numbers them all.
   const offsets: number[] = [];
-  const at = (offset: number) => {
-    if (!offsets.includes(offset)) offsets.push(offset);
-    return OFFSET(offsets.indexOf(offset));
+  const emit = (names: Names) =>
+    kernelCode(k, mem, names.prefix, (offset) => {
+      if (!offsets.includes(offset)) offsets.push(offset);
+      return names.offset(offsets.indexOf(offset));
+    });
+  const { fn: _, code: __, entry, sweep, ...phase } = emit({ prefix: '', offset: (j) => `${offsets[j]}u` });
+  return {
+    ...phase,
+    offsets,
+    ...(phase.tree && { tree: { groups: phase.tree.groups } }),
+    ...(sweep && { hasSweep: true }),
+    emit: (names) => {
+      const c = emit(names);
+      return { fn: c.fn, code: c.code, ...(c.entry && { entry: c.entry }), ...(c.sweep && { sweep: c.sweep }) };
+    },
   };
+}
+
+type KernelCode = Omit<Phase, 'emit' | 'offsets' | 'hasSweep'> & PhaseCode;
+
+/** Kernel `k`'s code and how it runs; `at` names an arena offset. */
+function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number) => string): KernelCode {
   const shapes = new Map<string, Node['shape']>();
   for (const n of [...k.fused, k.root]) shapes.set(n.id, n.shape);
   // Named by position, not by value: the same layer at another time step is
@@ -182,7 +188,6 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
     workgroup: k.workgroup,
     reads: k.reads.map((r): Range => [mem.slots.get(r)!.offset, mem.slots.get(r)!.size]),
     writes: kernelOutputs(k).map((o): Range => [mem.slots.get(o)!.offset, mem.slots.get(o)!.size]),
-    offsets,
     merge: k.light,
     ...((k.tile?.subgroup || k.treeLanes) && { subgroups: true }),
   };
@@ -190,7 +195,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
   const header = `// ${kernelOutputs(k).join(', ')}: ${kernelOps(k)} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
   if (rule.kind === 'reduce' && k.tree) {
     const entry = treeSum(rule, c, sums, `arena[${at(out.offset)} + i]`, k.treeLanes, prefix, k.treeUnroll);
-    return { ...phase, code: header, count: `${count(1)}u`, threads: count, tree: { entry, groups: count } };
+    return { ...phase, code: header, count: `${count(1)}u`, threads: count, entry, tree: { groups: count } };
   } else if (k.tile) {
     const pc = k.prologue ? ctx(k.prologue) : c;
     const bias = k.biasInit;
@@ -312,13 +317,6 @@ export function groupModules(decls: string, groups: readonly (readonly Phase[])[
   });
 }
 
-/** A phase's code with its names and offsets resolved; `base`: its first offset's index in the dispatch's uniform. */
-function resolve(text: string, p: Phase, prefix: string, base: number | undefined): string {
-  return text
-    .replaceAll(PREFIX, prefix)
-    .replace(/\$O(\d+)\$/g, (_, j: string) => (base !== undefined ? `tx_o${base + Number(j)}` : `${p.offsets[Number(j)]}u`));
-}
-
 /**
  * One compute module running `phases` in order: a lone phase with one
  * thread per index (a tree with its own entry), or as its sweep in one
@@ -333,10 +331,10 @@ function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly num
   let next = 0;
   const named = phases.map((p, g) => {
     const prefix = phases.length > 1 ? `k${g}_` : '';
+    // Its offsets, from the dispatch's uniform after those of the phases before it, or literals.
     const base = table && next;
     next += p.offsets.length;
-    const r = (text: string) => resolve(text, p, prefix, base);
-    return { ...p, fn: r(p.fn), code: r(p.code), ...(p.sweep && { sweep: { fn: r(p.sweep.fn), code: r(p.sweep.code) } }), tree: p.tree && { ...p.tree, entry: r(p.tree.entry) } };
+    return { ...p, ...p.emit({ prefix, offset: (j) => (base !== undefined ? `tx_o${base + j}` : `${p.offsets[j]}u`) }) };
   });
   // The entry point copies the dispatch's offsets into private variables:
   // read from the uniform inside a loop, lavapipe reloaded them every step.
@@ -349,7 +347,7 @@ function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly num
   // A phase that runs as its sweep alone needs only the sweep's code.
   const code = `${enable}${decls}${MATH}${privates}${named.map((p) => (p.sweepAlone && named.length === 1 ? '' : p.code) + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
   if (!merged && only) {
-    if (only.tree) return `${code}${only.tree.entry.replace('{\n', `{\n${load}`)}\n`;
+    if (only.entry) return `${code}${only.entry.replace('{\n', `{\n${load}`)}\n`;
     return `${code}@compute @workgroup_size(${only.workgroup})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 ${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
