@@ -26,14 +26,14 @@ function opText(n: Node): string {
   const args = n.inputs.map((i) => `%${i}`).join(', ');
   switch (n.op) {
     case 'input':
-      if (n.attrs['param'] !== undefined) return `input param[${n.attrs['param']}]`;
-      return n.attrs['name'] === 'target' ? `input target[${n.attrs['t']}]` : `input ${attrsText(n.attrs)}`;
+      if (n.attrs.param !== undefined) return `input param[${n.attrs.param}]`;
+      return n.attrs.name === 'target' ? `input target[${n.attrs.t}]` : `input ${attrsText(n.attrs)}`;
     case 'call':
-      return `call ${n.attrs['fn']}(${args})`;
+      return `call ${n.attrs.fn}(${args})`;
     case 'loss':
-      return `loss ${n.attrs['kind']}(${args})`;
+      return `loss ${n.attrs.kind}(${args})`;
     case 'weighted_sum':
-      return `weighted_sum ${value(n.attrs['weights']!)}(${args})`;
+      return `weighted_sum ${value(n.attrs.weights)}(${args})`;
     default: {
       const a = Object.keys(n.attrs).length ? ` ${attrsText(n.attrs)}` : '';
       return `${n.op}${a}(${args})`;
@@ -42,7 +42,7 @@ function opText(n: Node): string {
 }
 
 function attrsText(attrs: Attrs): string {
-  const entries = Object.entries(attrs);
+  const entries: [string, AttrValue][] = Object.entries(attrs);
   if (entries.length === 1 && entries[0]![0] === 'name') return String(entries[0]![1]);
   return `{${entries.map(([k, v]) => `${k}: ${value(v)}`).join(', ')}}`;
 }

@@ -6,7 +6,7 @@ import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
-export const bias_add: OpDef = {
+export const bias_add: OpDef<'bias_add'> = {
   name: 'bias_add',
   shape(inputs) {
     expectArity(inputs, 2, 'bias_add');

@@ -225,9 +225,9 @@ export class GpuTrainProgram {
 function planGather(spec: TrainProgramSpec, graph: Plan): GatherPlan {
   const [, snapshots, ...state] = spec.data.shape as [number, number, ...number[]];
   const inputs = spec.graph.nodes
-    .filter((n) => n.op === 'input' && n.attrs['param'] === undefined)
+    .filter((n) => n.op === 'input' && n.attrs.param === undefined)
     .map((n) => {
-      const snapshot = n.attrs['name'] === 'ic' ? 0 : (n.attrs['t'] as number);
+      const snapshot = n.op === 'input' && n.attrs.name === 'target' ? n.attrs.t : 0;
       if (snapshot >= spec.window) throw new UserError(`the windows have ${spec.window} snapshots, but the configuration reads snapshot ${snapshot}`);
       return { offset: graph.memory.slots.get(n.id)!.offset, snapshot };
     });
@@ -239,7 +239,7 @@ function planOptimizer(spec: TrainProgramSpec, graph: Plan): OptimizerPlan {
   const tensors = spec.params.map(({ name, size }) => {
     const grad = slot(`grad.${name}`);
     if (!grad) throw new Error(`internal: the graph has no gradient for '${name}'`);
-    const input = spec.graph.nodes.find((n) => n.op === 'input' && n.attrs['param'] === name);
+    const input = spec.graph.nodes.find((n) => n.op === 'input' && n.attrs.param === name);
     return { size, grad: grad.offset, param: input && slot(input.id)!.offset };
   });
   return { ...spec.optimizer, tensors, loss: slot(spec.graph.outputs[0]!)!.offset };
