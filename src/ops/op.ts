@@ -84,7 +84,16 @@ export interface WgslCtx<K extends OpName = OpName> {
  * recomputing it that often stays cheap.
  */
 export type WgslRule<K extends OpName = OpName> =
-  | { readonly kind: 'expr'; expr(c: WgslCtx<K>, i: string): string }
+  | {
+      readonly kind: 'expr';
+      expr(c: WgslCtx<K>, i: string): string;
+      /**
+       * Where the op adds to input 0 a value of the channel (axis 1) alone,
+       * as bias_add does: that value at `channel`. A register block that
+       * computes input 0 can start its sums from it (Tile.init).
+       */
+      channelAddend?(c: WgslCtx<K>, channel: string): string;
+    }
   | {
       readonly kind: 'loop';
       body(c: WgslCtx<K>, i: string): { stmts: string[]; value: string };
