@@ -27,8 +27,8 @@ interface OpNode<K extends OpName> {
 
 /**
  * A node of op K; plain `Node` is any op's, and `n.op === 'slice'` narrows
- * it and its attrs. Written as a mapped type indexed by K so that a
- * function generic in K sees `n.attrs` as OpAttrs[K].
+ * it and its attrs. A mapped type indexed by K, so that `Node<'call' | 'loss'>`
+ * is a union of the two, not one node with either op and either's attrs.
  */
 export type Node<K extends OpName = OpName> = { [P in K]: OpNode<P> }[K];
 
