@@ -5,7 +5,7 @@
 // anyway, so adding it to a per-channel sum costs one add per load, where a
 // kernel of its own loads the whole cotangent again: on lavapipe W2's two
 // 16-channel bias gradients took 2 of its 25 ms.
-import { axesAttr } from '../ops/attrs.js';
+import { axesWithin } from '../ops/attrs.js';
 import type { Kernel, Term } from './kernel.js';
 
 export function foldChannelSums(kernels: readonly Kernel[]): Kernel[] {
@@ -51,7 +51,7 @@ function channelSum(k: Kernel): boolean {
   return parts(k).every(({ node: n, inputs }) => {
     const rank = k.readShapes.get(inputs[0]!)?.length;
     if (n.op !== 'sum' || n.shape.length !== 1 || rank === undefined || rank < 2) return false;
-    const axes = [...axesAttr(n.attrs, rank, 'sum')].sort((a, b) => a - b);
+    const axes = [...axesWithin(n.attrs.axes, rank, 'sum')].sort((a, b) => a - b);
     return JSON.stringify(axes) === JSON.stringify([...Array(rank).keys()].filter((a) => a !== 1));
   });
 }

@@ -255,9 +255,11 @@ function epilogues(g: Graph, stored: Set<string>, readers: Map<string, Node[]>):
   return out;
 }
 
-/** `{ biasInit: first }` when `first`, the node after `p`, is a bias_add of p that alone reads p. */
+/** `{ biasInit: first }` when `first`, the node after `p`, adds a channel's value to p (a bias_add) and alone reads p. */
 function foldedBias(p: Node, first: Node, readers: Map<string, Node[]>): { biasInit: Node } | undefined {
-  const only = first.op === 'bias_add' && first.inputs[0] === p.id && first.inputs[1] !== p.id && readers.get(p.id)!.length === 1;
+  const rule = opDef(first.op).wgsl;
+  const adds = rule?.kind === 'expr' && rule.channelAddend !== undefined;
+  const only = adds && first.inputs[0] === p.id && !first.inputs.slice(1).includes(p.id) && readers.get(p.id)!.length === 1;
   return only ? { biasInit: first } : undefined;
 }
 

@@ -56,13 +56,12 @@ export function dataLayout(shape: readonly number[], window: number, substack: b
 
 /** Where the gather writes each of the graph's data inputs (`ic`, `target[t]`). */
 export function planGather(graph: Graph, memory: Memory, data: DataLayout): GatherPlan {
-  const inputs = graph.nodes
-    .filter((n) => n.op === 'input' && n.attrs['param'] === undefined)
-    .map((n) => {
-      const snapshot = n.attrs['name'] === 'ic' ? 0 : (n.attrs['t'] as number);
-      if (snapshot >= data.window) throw new UserError(`the windows have ${data.window} snapshots, but the configuration reads snapshot ${snapshot}`);
-      return { id: n.id, offset: memory.slots.get(n.id)!.offset, snapshot };
-    });
+  const inputs = graph.nodes.flatMap((n) => {
+    if (n.op !== 'input' || n.attrs.name === undefined) return [];
+    const snapshot = n.attrs.name === 'target' ? n.attrs.t : 0;
+    if (snapshot >= data.window) throw new UserError(`the windows have ${data.window} snapshots, but the configuration reads snapshot ${snapshot}`);
+    return [{ id: n.id, offset: memory.slots.get(n.id)!.offset, snapshot }];
+  });
   return { inputs, stateSize: data.stateSize, snapshots: data.snapshots, perTrajectory: data.perTrajectory };
 }
 

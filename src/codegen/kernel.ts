@@ -33,9 +33,10 @@ export interface Kernel {
   /** Elementwise nodes between the prologue and the root, in order. */
   epilogue: Node[];
   /**
-   * The bias_add that the prologue's register block starts its sums from
-   * (Tile.init): the first node after the prologue, its only reader. Its
-   * value is then the block's, and its bias is loaded once per channel.
+   * The bias_add (an op with a channelAddend) that the prologue's register
+   * block starts its sums from (Tile.init): the first node after the
+   * prologue, its only reader. Its value is then the block's, and its bias
+   * is loaded once per channel.
    */
   biasInit?: Node;
   /**

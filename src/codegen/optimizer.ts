@@ -24,10 +24,16 @@ export interface OptimizerPlan {
 /** The update of `params` (in state order) from the gradients the graph leaves in the arena. */
 export function planOptimizer(kind: OptimizerKind, params: readonly { name: string; size: number }[], graph: Graph, memory: Memory): OptimizerPlan {
   const slot = (id: string) => memory.slots.get(id);
+  // The graph's outputs after the loss are the gradients, each the cotangent of its parameter (autodiff's role).
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const gradOf = new Map(graph.outputs.slice(1).flatMap((id) => {
+    const role = byId.get(id)?.role;
+    return role?.kind === 'cotangent' ? [[role.of, id] as const] : [];
+  }));
   const tensors = params.map(({ name, size }) => {
-    const grad = slot(`grad.${name}`);
+    const grad = slot(gradOf.get(name) ?? '');
     if (!grad) throw new Error(`internal: the graph has no gradient for '${name}'`);
-    const input = graph.nodes.find((n) => n.op === 'input' && n.attrs['param'] === name);
+    const input = graph.nodes.find((n) => n.op === 'input' && n.attrs.param === name);
     return { name, size, grad: grad.offset, param: input && slot(input.id)!.offset };
   });
   return { kind, tensors, loss: slot(graph.outputs[0]!)!.offset };

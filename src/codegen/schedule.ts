@@ -5,7 +5,7 @@
 // segment's are made and peak memory grows with k, not with the rollout.
 // (Without cuts the backward of step 1 needs the cotangent of step R, and no
 // order can do better than keeping the whole chain.)
-import type { Graph } from '../ir/graph.js';
+import type { Graph, Node } from '../ir/graph.js';
 import type { Kernel } from './kernel.js';
 
 /**
@@ -34,10 +34,10 @@ export function schedule(kernels: readonly Kernel[], backward: ReadonlySet<strin
   return out;
 }
 
-/** Values downstream of the cotangent seed `d.<loss>` that autodiff names. */
+/** The cotangent seed (autodiff's role for it: the cotangent of the loss) and the values downstream of it. */
 export function backwardValues(g: Graph): Set<string> {
-  const seed = `d.${g.outputs[0]}`;
+  const seed = (n: Node) => n.role?.kind === 'cotangent' && n.role.of === g.outputs[0];
   const out = new Set<string>();
-  for (const n of g.nodes) if (n.id === seed || n.inputs.some((i) => out.has(i))) out.add(n.id);
+  for (const n of g.nodes) if (seed(n) || n.inputs.some((i) => out.has(i))) out.add(n.id);
   return out;
 }

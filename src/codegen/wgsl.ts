@@ -200,7 +200,7 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
     const pc = k.prologue ? ctx(k.prologue) : c;
     const bias = k.biasInit;
     const cs = k.channelSum;
-    const body = k.tile.body(pc, 't', bias && ((axis1) => ctx(bias).x(1, axis1)), Boolean(cs));
+    const body = k.tile.body(pc, 't', bias && ((axis1) => exprOf(bias).channelAddend!(ctx(bias), axis1)), Boolean(cs));
     if (terms && !body.sum) throw new Error(`internal: ${k.name} sums terms with a block that does not say where its sum is`);
     if (cs && !body.channelWrites) throw new Error(`internal: ${k.name}'s block does not sum its channels`);
     const channelWrite = ([idx, v, guard]: TileWrite) => `if (${guard ?? 'true'}) { arena[${offsetOf(cs!.root.id)} + ${idx}] = ${withAddends(idx, v, offsetOf, cs!.addends)}; }`;

@@ -9,7 +9,7 @@
 import type { Graph } from '../ir/graph.js';
 import type { GradFlow } from '../ir/gradflow.js';
 import type { Glyph, State } from './layout.js';
-import { bandOf, layout } from './layout.js';
+import { layout } from './layout.js';
 
 const LOOK = {
   emulator: 'shape=box style="rounded,filled" fillcolor="#dbe8f6" color="#1f5fa8" fontcolor="#1f5fa8" label=<<I>f</I><SUB>θ</SUB>>',
@@ -35,17 +35,16 @@ export function drawDot(graph: Graph, flow: GradFlow, title = graph.title): stri
     const pad = composite ? '    ' : '  ';
     if (composite) out.push(`  subgraph cluster_part${bi} {`, `    label=${q(band.label ?? band.prefix)}; style=rounded; color="#cccccc";`);
     const states = L.states.filter((s) => s.band === band.prefix);
-    const glyphs = L.glyphs.filter((g) => bandOf(g.id) === band.prefix);
-    const branchOf = (id: string) => /^b(\d+)\./.exec(id.slice(band.prefix.length))?.[1];
-    const branches = [...new Set([...states.map((s) => s.id), ...glyphs.map((g) => g.id)].map(branchOf).filter((b) => b !== undefined))];
+    const glyphs = L.glyphs.filter((g) => g.band === band.prefix);
+    const branches = [...new Set([...states, ...glyphs].map((x) => x.branch).filter((b) => b !== undefined))];
     const stateLine = (s: State) => `${stateKey(band.prefix, s.id)} [class="state ${s.kind}" shape=ellipse height=0.26 margin="0.04,0.02" fontsize=9 label=${q(s.label)} color=${q(DOT_FILL[s.kind] === '#ffffff' ? '#555555' : DOT_FILL[s.kind])}];`;
     const glyphLine = (g: Glyph) => `${glyphKey(g.id)} [class=${q(`node ${g.kind}`)} id=${q(g.id)} tooltip=${q(g.title)} ${LOOK[g.kind]}${g.weight ? ` xlabel=${q(g.weight)}` : ''}${g.faded ? ' fontcolor="#aaaaaa" color="#dddddd"' : ''}];`;
-    for (const s of states) if (branchOf(s.id) === undefined) out.push(pad + stateLine(s));
-    for (const g of glyphs) if (branchOf(g.id) === undefined) out.push(pad + glyphLine(g));
+    for (const s of states) if (s.branch === undefined) out.push(pad + stateLine(s));
+    for (const g of glyphs) if (g.branch === undefined) out.push(pad + glyphLine(g));
     for (const b of branches) {
       out.push(`${pad}subgraph cluster_part${bi}_b${b} {`, `${pad}  label="branch ${b}"; style=dashed; color="#dddddd";`);
-      for (const s of states) if (branchOf(s.id) === b) out.push(`${pad}  ${stateLine(s)}`);
-      for (const g of glyphs) if (branchOf(g.id) === b) out.push(`${pad}  ${glyphLine(g)}`);
+      for (const s of states) if (s.branch === b) out.push(`${pad}  ${stateLine(s)}`);
+      for (const g of glyphs) if (g.branch === b) out.push(`${pad}  ${glyphLine(g)}`);
       out.push(`${pad}}`);
     }
     // States of one time level line up, as the columns of the SVG do.
@@ -58,9 +57,8 @@ export function drawDot(graph: Graph, flow: GradFlow, title = graph.title): stri
     if (composite) out.push('  }');
   });
   for (const e of L.edges) {
-    const band = bandOf(e.to);
-    const from = e.stub || !stateIds.has(`${band}:${e.from}`) ? glyphKey(e.from) : stateKey(band, e.from);
-    const to = e.stub ? stateKey(band, e.to) : glyphKey(e.to);
+    const from = e.stub || !stateIds.has(`${e.band}:${e.from}`) ? glyphKey(e.from) : stateKey(e.band, e.from);
+    const to = e.stub ? stateKey(e.band, e.to) : glyphKey(e.to);
     const cls = e.stub ? 'stub' : ['edge', e.cut ? 'cut' : '', e.grad ? 'grad' : ''].filter(Boolean).join(' ');
     const look = e.cut ? ' style=dashed color=gray' : e.grad ? ' color="#333333:#d62728"' : '';
     const via = e.via ? ` tooltip=${q(`through %${e.via}`)}` : '';

@@ -4,11 +4,14 @@
 // the right, a column per time level; the emulator's main chain is the top row,
 // data or reference states the row below it, each diverted branch gets its own
 // pair of rows (emulator above, reference below), and each part of a composite
-// is a band of its own. Rows are read off the stable node names of
-// src/passes/lower.ts; columns off the data flow (a step adds one level).
+// is a band of its own. Bands and rows are read off the roles that
+// src/passes/lower.ts gives chain values (ir/role.ts); columns off the data
+// flow (a step adds one level).
 import type { Graph, Node } from '../ir/graph.js';
 import { nodeMap } from '../ir/graph.js';
 import type { GradFlow } from '../ir/gradflow.js';
+import type { CallFn } from '../ir/op-attrs.js';
+import type { ChainRole } from '../ir/role.js';
 
 export interface Point {
   readonly x: number;
@@ -21,6 +24,8 @@ export type StateKind = 'ic' | 'data' | 'emulator' | 'reference';
 export interface State {
   readonly id: string;
   readonly band: string;
+  /** The diverted branch it belongs to, if any. */
+  readonly branch?: number;
   readonly kind: StateKind;
   readonly label: string;
   readonly at: Point;
@@ -29,6 +34,8 @@ export interface State {
 /** A call or a loss: exactly one per `call`/`loss` node of the graph. */
 export interface Glyph {
   readonly id: string;
+  readonly band: string;
+  readonly branch?: number;
   readonly kind: GlyphKind;
   readonly label: string;
   readonly at: Point;
@@ -46,6 +53,7 @@ export interface Glyph {
  * `via`), or a call's stub from its glyph to the state it produces.
  */
 export interface Edge {
+  readonly band: string;
   readonly from: string;
   readonly to: string;
   readonly via?: string;
@@ -82,7 +90,7 @@ export interface Layout {
 }
 
 export const SIZE = { left: 104, col: 104, right: 56, box: { w: 24, h: 18 }, lossR: 9, dot: 4 } as const;
-const LABEL: Record<string, string> = { emulator: 'f', reference: 'P', residuum: 'R' };
+const LABEL: Record<CallFn, string> = { emulator: 'f', reference: 'P', residuum: 'R' };
 
 export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
   const byId = nodeMap(g);
@@ -94,12 +102,13 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
   const level = new Map<string, number>();
   for (const n of g.nodes) {
     const m = Math.max(0, ...n.inputs.map((i) => level.get(i) ?? 0));
-    const step = n.op === 'call' && n.attrs['fn'] !== 'residuum' ? 1 : 0;
-    level.set(n.id, n.op === 'input' ? Number(n.attrs['t'] ?? 0) : m + step);
+    const step = n.op === 'call' && n.attrs.fn !== 'residuum' ? 1 : 0;
+    level.set(n.id, n.op === 'input' ? (n.attrs.name === 'target' ? n.attrs.t : 0) : m + step);
   }
   const drawn = g.nodes.filter((n) => n.op === 'call' || n.op === 'loss');
-  const prefixes = [...new Set(drawn.map((n) => bandOf(n.id)))];
-  const composite = prefixes.some((p) => p !== '');
+  // A band per composite part, keyed by the part's name prefix (c1.c2.), in order of appearance.
+  const parts = new Map(drawn.map((n) => chainRole(n).part).map((part) => [bandOf(part), part]));
+  const composite = [...parts.keys()].some((p) => p !== '');
   const global = weightsFrom(g, g.outputs[0]!);
   const columns = Array.from({ length: Math.max(1, ...level.values()) + 1 }, (_, t) => SIZE.left + t * SIZE.col);
 
@@ -109,14 +118,14 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
   const junctions: Point[] = [];
   const bands: Band[] = [];
   let top = 58;
-  for (const p of prefixes) {
-    const mine = drawn.filter((n) => bandOf(n.id) === p);
-    const local = (n: Node) => n.id.slice(bandOf(n.id).length);
+  for (const [p, part] of parts) {
+    const mine = drawn.filter((n) => bandOf(chainRole(n).part) === p);
+    const local = (n: Node) => n.id.slice(bandOf(chainRole(n).part).length);
     const used = new Set<Node>([...mine, ...mine.flatMap((n) => n.inputs.map(origin))]);
-    const fromReference = [...used].some((n) => n.op === 'call' && rowKey(n, local(n)) === 'data');
-    const rowYs = rowPositions([...used].map((n) => rowKey(n, local(n))), fromReference ? 'reference' : 'data');
+    const fromReference = [...used].some((n) => n.op === 'call' && rowKey(n) === 'data');
+    const rowYs = rowPositions([...used].map(rowKey), fromReference ? 'reference' : 'data');
     const y0 = top + (composite ? 40 : 16);
-    const y = (n: Node) => y0 + rowYs.get(rowKey(n, local(n)))!.y;
+    const y = (n: Node) => y0 + rowYs.get(rowKey(n))!.y;
     const at = new Map<string, Point>();
     const pos = (id: string): Point => {
       const q = at.get(id);
@@ -124,33 +133,34 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
       return q;
     };
     for (const n of used) {
-      if (n.op === 'input' || (n.op === 'call' && n.attrs['fn'] !== 'residuum')) {
-        const key = rowKey(n, local(n));
+      const kind = stateKind(n);
+      if (kind) {
+        const key = rowKey(n);
         const pt = { x: columns[level.get(n.id)!]!, y: y(n) };
         at.set(n.id, pt);
-        const kind: StateKind = n.op === 'input' ? (n.attrs['name'] === 'ic' ? 'ic' : 'data') : (n.attrs['fn'] as StateKind);
-        states.push({ id: n.id, band: p, kind, label: local(n), at: pt, labelBelow: key === 'data' || key.startsWith('br') });
+        states.push({ id: n.id, band: p, ...branchOf(n), kind, label: local(n), at: pt, labelBelow: key === 'data' || key.startsWith('br') });
       }
     }
-    const bandWeights = weightsFrom(g, byId.has(`${p}loss`) ? `${p}loss` : g.outputs[0]!);
+    const partLoss = lossOf(g, part);
+    const bandWeights = weightsFrom(g, partLoss ?? g.outputs[0]!);
     const lossWeights = mine.filter((n) => n.op === 'loss').map((n) => bandWeights.get(n.id) ?? 0);
     const showWeights = lossWeights.some((w) => w !== 1);
     const edge = (input: string, to: string, points: Point[]) => {
       const from = origin(input).id;
       const via = byId.get(input)!.op === 'stop_gradient' ? input : undefined;
       const grad = !via && flow.grad.has(from) && flow.grad.has(to);
-      edges.push({ from, to, ...(via ? { via } : {}), points, cut: via !== undefined, grad, stub: false });
+      edges.push({ band: p, from, to, ...(via ? { via } : {}), points, cut: via !== undefined, grad, stub: false });
     };
     for (const n of mine) {
-      const fn = String(n.attrs['fn'] ?? '');
-      const base = { id: n.id, title: irLine(n), faded: false };
-      if (n.op === 'call' && fn !== 'residuum') {
+      const base = { id: n.id, band: p, ...branchOf(n), title: irLine(n), faded: false };
+      if (n.op === 'call' && n.attrs.fn !== 'residuum') {
+        const { fn } = n.attrs;
         const I = pos(origin(n.inputs[0]!).id);
         const O = pos(n.id);
-        const key = rowKey(n, local(n));
+        const key = rowKey(n);
         const elbow = key.startsWith('b') && I.y !== O.y;
         const c = elbow ? { x: (I.x + O.x) / 2, y: O.y } : mid(I, O);
-        glyphs.push({ ...base, kind: fn as GlyphKind, label: LABEL[fn]!, at: c, grad: fn === 'reference' ? flow.vjp.has(n.id) : flow.grad.has(n.id) });
+        glyphs.push({ ...base, kind: fn, label: LABEL[fn], at: c, grad: fn === 'reference' ? flow.vjp.has(n.id) : flow.grad.has(n.id) });
         let start = I;
         const trunk = `bu${key.slice(2)}`;
         if (elbow && key.startsWith('br') && rowYs.has(trunk)) {
@@ -159,12 +169,12 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
         }
         const corner = elbow ? [start, { x: I.x, y: O.y }] : [start];
         edge(n.inputs[0]!, n.id, [...corner, boxEdge(c, corner.at(-1)!)]);
-        edges.push({ from: n.id, to: n.id, points: [boxEdge(c, O), O], cut: false, grad: flow.grad.has(n.id), stub: true });
+        edges.push({ band: p, from: n.id, to: n.id, points: [boxEdge(c, O), O], cut: false, grad: flow.grad.has(n.id), stub: true });
       } else if (n.op === 'call') {
         const ins = n.inputs.map((i) => pos(origin(i).id));
         const c = { x: Math.max(...ins.map((q) => q.x)), y: y(n) };
         at.set(n.id, c);
-        glyphs.push({ ...base, kind: 'residuum', label: LABEL[fn]!, at: c, grad: flow.grad.has(n.id) });
+        glyphs.push({ ...base, kind: 'residuum', label: LABEL.residuum, at: c, grad: flow.grad.has(n.id) });
         n.inputs.forEach((i, k) => edge(i, n.id, [ins[k]!, boxEdge(c, ins[k]!)]));
       } else {
         const srcs = n.inputs.map((i) => origin(i));
@@ -174,34 +184,70 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
         const weight = showWeights ? { weight: `×${fmtWeight(w)}` } : {};
         glyphs.push({ ...base, kind: 'loss', label: 'L', at: c, grad: flow.grad.has(n.id), faded: (global.get(n.id) ?? 0) === 0, ...weight });
         srcs.forEach((s, k) => {
-          const from = s.op === 'call' && s.attrs['fn'] === 'residuum' ? boxEdge(ins[k]!, c) : ins[k]!;
+          const from = s.op === 'call' && s.attrs.fn === 'residuum' ? boxEdge(ins[k]!, c) : ins[k]!;
           edge(n.inputs[k]!, n.id, [from, circleEdge(c, from)]);
         });
       }
     }
     const maxRow = Math.max(...[...rowYs.values()].map((r) => r.y + r.below));
-    const label = composite ? `${fmtWeight(global.get(`${p}loss`) ?? 0)} × ${partText(g.title, p) ?? `part ${p.slice(0, -1)}`}` : undefined;
+    const label = composite ? `${fmtWeight(partLoss === undefined ? 0 : (global.get(partLoss) ?? 0))} × ${partText(g.title, part) ?? `part ${p.slice(0, -1)}`}` : undefined;
     const rows = [...rowYs.values()].map((r) => ({ label: r.label, y: y0 + r.y }));
     bands.push({ prefix: p, ...(label ? { label } : {}), top, bottom: y0 + maxRow, rows });
     top = y0 + maxRow + 18;
   }
   const contentW = columns.at(-1)! + SIZE.right;
   const width = Math.ceil(Math.max(contentW, 24 + title.length * 6.8, 600));
-  const lossKinds = [...new Set(drawn.filter((n) => n.op === 'loss').map((n) => String(n.attrs['kind'])))];
+  const lossKinds = [...new Set(drawn.flatMap((n) => (n.op === 'loss' ? [n.attrs.kind] : [])))];
   return { title, width, height: top + 58, columns, axisY: 44, bands, states, glyphs, edges, junctions, legendY: top + 14, lossKinds };
 }
 
-/** The band of a node: its composite prefix, c<i>. per nesting level. */
-export function bandOf(id: string): string {
-  return /^((?:c\d+\.)*)/.exec(id)![1]!;
+/** A drawn value's role: every value of a chain graph has one (lower.ts). */
+function chainRole(n: Node): ChainRole {
+  const r = n.role;
+  if (r === undefined || r.kind === 'parameter' || r.kind === 'cotangent') throw new Error(`draw: %${n.id} has no place in the drawing (only chain graphs can be drawn)`);
+  return r;
 }
 
-function rowKey(n: Node, local: string): string {
-  if (n.op === 'input') return n.attrs['name'] === 'ic' ? 'main' : 'data';
-  const b = /^b(\d+)\./.exec(local);
-  if (b) return `${n.attrs['fn'] === 'reference' ? 'br' : 'bu'}${b[1]}`;
-  if (n.attrs['fn'] === 'residuum') return 'resid';
-  return n.attrs['fn'] === 'reference' && /^r\d+$/.test(local) ? 'data' : 'main';
+/** The state a value is drawn as: an input, or a step's result (not a residual). */
+function stateKind(n: Node): StateKind | undefined {
+  if (n.op === 'input') return n.attrs.name === 'ic' ? 'ic' : 'data';
+  if (n.op !== 'call') return undefined;
+  switch (n.attrs.fn) {
+    case 'emulator':
+    case 'reference':
+      return n.attrs.fn;
+    case 'residuum':
+      return undefined;
+    default:
+      return n.attrs.fn satisfies never;
+  }
+}
+
+/** A band's key: its composite part as the prefix of its names (c1.c2.), '' outside a composite. */
+function bandOf(part: readonly number[]): string {
+  return part.map((i) => `c${i}.`).join('');
+}
+
+function branchOf(n: Node): { branch?: number } {
+  const { branch } = chainRole(n);
+  return branch === undefined ? {} : { branch };
+}
+
+/**
+ * The row of a value: its branch's pair (bu<t> the emulator's, br<t> the
+ * reference's), the residuum's, the data or reference row, or the main chain.
+ */
+function rowKey(n: Node): string {
+  const r = chainRole(n);
+  if (r.branch !== undefined) return `${r.kind === 'reference' ? 'br' : 'bu'}${r.branch}`;
+  if (r.kind === 'residual') return 'resid';
+  return r.kind === 'reference' ? 'data' : 'main';
+}
+
+/** The weighted sum of a composite part's losses (of the whole configuration for []). */
+function lossOf(g: Graph, part: readonly number[]): string | undefined {
+  const same = (r: ChainRole) => r.branch === undefined && r.part.length === part.length && r.part.every((x, i) => x === part[i]);
+  return g.nodes.find((n) => n.op === 'weighted_sum' && n.role?.kind === 'loss' && same(n.role))?.id;
 }
 
 interface RowPos {
@@ -237,16 +283,15 @@ function weightsFrom(g: Graph, root: string): Map<string, number> {
     const n = g.nodes[i]!;
     const wn = w.get(n.id);
     if (wn === undefined || n.op !== 'weighted_sum') continue;
-    const ws = n.attrs['weights'] as readonly number[];
-    n.inputs.forEach((x, k) => w.set(x, (w.get(x) ?? 0) + wn * ws[k]!));
+    n.inputs.forEach((x, k) => w.set(x, (w.get(x) ?? 0) + wn * n.attrs.weights[k]!));
   }
   return w;
 }
 
-/** The text of a composite's part, found by its c<i>. path in the configuration's text. */
-export function partText(title: string, prefix: string): string | undefined {
+/** The text of a composite's part, found by its part numbers in the configuration's text. */
+export function partText(title: string, part: readonly number[]): string | undefined {
   let text: string | undefined = title;
-  for (const m of prefix.matchAll(/c(\d+)\./g)) text = text === undefined ? undefined : compositeParts(text)[Number(m[1]) - 1];
+  for (const i of part) text = text === undefined ? undefined : compositeParts(text)[i - 1];
   return text;
 }
 
@@ -268,9 +313,9 @@ export function fmtWeight(w: number): string {
   return String(Number(w.toPrecision(6)));
 }
 
-function irLine(n: Node): string {
+function irLine(n: Node<'call' | 'loss'>): string {
   const args = n.inputs.map((i) => `%${i}`).join(', ');
-  const what = n.op === 'call' ? `call ${n.attrs['fn']}` : `loss ${n.attrs['kind']}`;
+  const what = n.op === 'call' ? `call ${n.attrs.fn}` : `loss ${n.attrs.kind}`;
   return `%${n.id} = ${what}(${args})`;
 }
 

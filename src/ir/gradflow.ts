@@ -17,7 +17,7 @@ export interface GradFlow {
 export function gradFlow(g: Graph): GradFlow {
   const depends = new Set<string>();
   for (const n of g.nodes) {
-    const fromParams = n.op === 'call' && n.attrs['fn'] === 'emulator';
+    const fromParams = n.op === 'call' && n.attrs.fn === 'emulator';
     if (n.op !== 'stop_gradient' && (fromParams || n.inputs.some((i) => depends.has(i)))) depends.add(n.id);
   }
   const reaches = new Set<string>(g.outputs);
@@ -29,7 +29,7 @@ export function gradFlow(g: Graph): GradFlow {
   }
   const grad = new Set([...depends].filter((v) => reaches.has(v)));
   const vjp = new Set(
-    g.nodes.filter((n) => n.op === 'call' && n.attrs['fn'] === 'reference' && grad.has(n.id) && n.inputs.some((i) => grad.has(i))).map((n) => n.id),
+    g.nodes.filter((n) => n.op === 'call' && n.attrs.fn === 'reference' && grad.has(n.id) && n.inputs.some((i) => grad.has(i))).map((n) => n.id),
   );
   return { grad, vjp };
 }
@@ -37,9 +37,6 @@ export function gradFlow(g: Graph): GradFlow {
 /** Whether a cotangent passes from `user` back to its input `v`. */
 function passes(user: Node, v: string): boolean {
   if (user.op === 'stop_gradient') return false;
-  if (user.op === 'weighted_sum') {
-    const w = user.attrs['weights'] as readonly number[];
-    return user.inputs.some((x, i) => x === v && w[i] !== 0);
-  }
+  if (user.op === 'weighted_sum') return user.inputs.some((x, i) => x === v && user.attrs.weights[i] !== 0);
   return true;
 }

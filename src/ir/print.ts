@@ -2,7 +2,7 @@
 // explicit, names stable, so a golden snapshot diff reads like a review.
 // Chain graphs also show where gradients flow ('grad') and which reference
 // calls the backward pass differentiates ('vjp').
-import type { Attrs, AttrValue, Graph, Node } from './graph.js';
+import type { AttrValue, Graph, Node } from './graph.js';
 import { shapeText } from './graph.js';
 import type { GradFlow } from './gradflow.js';
 
@@ -26,14 +26,14 @@ function opText(n: Node): string {
   const args = n.inputs.map((i) => `%${i}`).join(', ');
   switch (n.op) {
     case 'input':
-      if (n.attrs['param'] !== undefined) return `input param[${n.attrs['param']}]`;
-      return n.attrs['name'] === 'target' ? `input target[${n.attrs['t']}]` : `input ${attrsText(n.attrs)}`;
+      if (n.attrs.param !== undefined) return `input param[${n.attrs.param}]`;
+      return n.attrs.name === 'target' ? `input target[${n.attrs.t}]` : `input ${attrsText(n.attrs)}`;
     case 'call':
-      return `call ${n.attrs['fn']}(${args})`;
+      return `call ${n.attrs.fn}(${args})`;
     case 'loss':
-      return `loss ${n.attrs['kind']}(${args})`;
+      return `loss ${n.attrs.kind}(${args})`;
     case 'weighted_sum':
-      return `weighted_sum ${value(n.attrs['weights']!)}(${args})`;
+      return `weighted_sum ${value(n.attrs.weights)}(${args})`;
     default: {
       const a = Object.keys(n.attrs).length ? ` ${attrsText(n.attrs)}` : '';
       return `${n.op}${a}(${args})`;
@@ -41,13 +41,14 @@ function opText(n: Node): string {
   }
 }
 
-function attrsText(attrs: Attrs): string {
+/** Taking any node's attributes here checks, for every op, that they are values the text form can print. */
+function attrsText(attrs: Readonly<Record<string, AttrValue | undefined>>): string {
   const entries = Object.entries(attrs);
   if (entries.length === 1 && entries[0]![0] === 'name') return String(entries[0]![1]);
   return `{${entries.map(([k, v]) => `${k}: ${value(v)}`).join(', ')}}`;
 }
 
 /** Numbers print in JavaScript's shortest round-trip form: exact and stable. */
-function value(v: AttrValue): string {
+function value(v: AttrValue | undefined): string {
   return Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
 }

@@ -6,7 +6,7 @@ import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
-export const bias_add: OpDef = {
+export const bias_add: OpDef<'bias_add'> = {
   name: 'bias_add',
   shape(inputs) {
     expectArity(inputs, 2, 'bias_add');
@@ -24,5 +24,9 @@ export const bias_add: OpDef = {
     const axes = n.shape.map((_, d) => d).filter((d) => d !== 1);
     return [cot, b.add(`d.${n.id}.bias`, 'sum', [cot], b.shapeOf(n.inputs[1]!), { axes })];
   },
-  wgsl: { kind: 'expr', expr: (c, i) => `(${c.x(0, i)} + ${c.x(1, coord(c.out, 1, i))})` },
+  wgsl: {
+    kind: 'expr',
+    expr: (c, i) => `(${c.x(0, i)} + ${c.x(1, coord(c.out, 1, i))})`,
+    channelAddend: (c, channel) => c.x(1, channel),
+  },
 };

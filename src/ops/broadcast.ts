@@ -3,31 +3,31 @@
 // With `mean: true` each copy is divided by the number of copies: the
 // transpose of `mean`, as plain broadcast is the transpose of `sum`.
 import { sameShape, shapeText } from '../ir/graph.js';
-import { axesAttr, shapeAttr } from './attrs.js';
+import { axesWithin, shapeFromAttr } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, countExpr, expectArity, flatIndex, ShapeError } from './op.js';
 import { reducedShape } from './reduce.js';
 import { dropAxesIndex, size, tensor } from './tensor.js';
 
-export const broadcast: OpDef = {
+export const broadcast: OpDef<'broadcast'> = {
   name: 'broadcast',
   shape(inputs, attrs) {
     expectArity(inputs, 1, 'broadcast');
-    const out = shapeAttr(attrs, 'broadcast');
-    const kept = reducedShape(out, axesAttr(attrs, out.length, 'broadcast'));
+    const out = shapeFromAttr(attrs.shape, 'broadcast');
+    const kept = reducedShape(out, axesWithin(attrs.axes, out.length, 'broadcast'));
     if (!sameShape(kept, inputs[0]!))
       throw new ShapeError(`broadcast to ${shapeText(out)} needs an input ${shapeText(kept)}, got ${shapeText(inputs[0]!)}`);
     return out;
   },
   eval([x], attrs, shape) {
-    const axes = axesAttr(attrs, shape.length, 'broadcast');
-    const copies = attrs['mean'] === true ? size(axes.map((a) => shape[a]!)) : 1;
+    const axes = axesWithin(attrs.axes, shape.length, 'broadcast');
+    const copies = attrs.mean ? size(axes.map((a) => shape[a]!)) : 1;
     const idx = dropAxesIndex(shape, axes);
     return tensor(shape, Array.from(idx, (j) => x!.data[j]! / copies));
   },
   vjp(b, n, cot) {
-    const axes = axesAttr(n.attrs, n.shape.length, 'broadcast');
-    const op = n.attrs['mean'] === true ? 'mean' : 'sum';
+    const axes = axesWithin(n.attrs.axes, n.shape.length, 'broadcast');
+    const op = n.attrs.mean ? 'mean' : 'sum';
     return [b.add(`d.${n.id}.${op}`, op, [cot], b.shapeOf(n.inputs[0]!), { axes })];
   },
   // Moves or makes values: no arithmetic.
@@ -35,10 +35,10 @@ export const broadcast: OpDef = {
   wgsl: {
     kind: 'expr',
     expr: (c, i) => {
-      const axes = axesAttr(c.attrs, c.out.length, 'broadcast');
+      const axes = axesWithin(c.attrs.axes, c.out.length, 'broadcast');
       const kept = c.out.map((_, a) => a).filter((a) => !axes.includes(a));
       const v = c.x(0, flatIndex(c.ins[0]!, kept.map((a) => coord(c.out, a, i))));
-      return c.attrs['mean'] === true ? `(${v} / f32(${countExpr(axes.map((a) => c.out[a]!))}))` : v;
+      return c.attrs.mean ? `(${v} / f32(${countExpr(axes.map((a) => c.out[a]!))}))` : v;
     },
   },
 };

@@ -6,17 +6,15 @@ import { sameShape, shapeText } from '../ir/graph.js';
 import type { OpDef } from './op.js';
 import { expectArity, ShapeError } from './op.js';
 
-export const call: OpDef = {
+export const call: OpDef<'call'> = {
   name: 'call',
-  shape(inputs, attrs) {
-    const fn = attrs['fn'];
+  shape(inputs, { fn }) {
     if (fn === 'residuum') {
       expectArity(inputs, 2, 'call residuum');
       if (!sameShape(inputs[0]!, inputs[1]!))
         throw new ShapeError(`residuum states differ: ${shapeText(inputs[0]!)} vs ${shapeText(inputs[1]!)}`);
       return inputs[0]!;
     }
-    if (fn !== 'emulator' && fn !== 'reference') throw new ShapeError(`unknown function ${String(fn)}`);
     expectArity(inputs, 1, `call ${fn}`);
     return inputs[0]!;
   },

@@ -3,24 +3,24 @@
 //   out[i] = sum_j h[j] x[(i + j) mod N].
 // Exact spectral steppers are this with h the inverse DFT of their symbol.
 // The transpose correlates with the reflected kernel h'[j] = h[(-j) mod N].
-import { numsAttr, sizeDim } from './attrs.js';
+import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { expectArity, f32, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
-export const circconv: OpDef = {
+export const circconv: OpDef<'circconv'> = {
   name: 'circconv',
   shape(inputs, attrs) {
     expectArity(inputs, 1, 'circconv');
     const x = inputs[0]!;
     if (x.length === 0) throw new ShapeError('circconv needs an axis to convolve');
     const n = sizeDim(x, x.length - 1, 'circconv');
-    const h = numsAttr(attrs, 'kernel', 'circconv');
+    const h = attrs.kernel;
     if (h.length !== n) throw new ShapeError(`circconv kernel has ${h.length} taps for an axis of ${n}`);
     return x;
   },
   eval([x], attrs) {
-    const h = attrs['kernel'] as readonly number[];
+    const h = attrs.kernel;
     const N = h.length;
     const out = tensor(x!.shape);
     for (let row = 0; row < x!.data.length; row += N)
@@ -32,7 +32,7 @@ export const circconv: OpDef = {
     return out;
   },
   vjp(b, n, cot) {
-    const h = n.attrs['kernel'] as readonly number[];
+    const h = n.attrs.kernel;
     const reflected = h.map((_, j) => h[(h.length - j) % h.length]!);
     return [b.add(`d.${n.id}.x`, 'circconv', [cot], n.shape, { kernel: reflected })];
   },
@@ -44,7 +44,7 @@ export const circconv: OpDef = {
     kind: 'loop',
     reuse: (c) => [c.out.at(-1) as number],
     body: (c, i) => {
-      const h = c.attrs['kernel'] as readonly number[];
+      const h = c.attrs.kernel;
       const n = h.length;
       const [row, col, taps, j, acc] = ['row', 'col', 'taps', 'j', 'acc'].map((t) => c.fresh(t)) as [string, string, string, string, string];
       return {

@@ -1,15 +1,15 @@
 // Joins its inputs along attr `axis` (a fixed-size axis); the others agree.
 // Its transpose slices the cotangent back into the pieces.
 import { shapeText } from '../ir/graph.js';
-import { intAttr, sizeDim } from './attrs.js';
+import { sizeDim, whole } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, flatIndex, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
-export const concat: OpDef = {
+export const concat: OpDef<'concat'> = {
   name: 'concat',
   shape(inputs, attrs) {
-    const axis = intAttr(attrs, 'axis', 'concat');
+    const axis = whole(attrs.axis, 'axis', 'concat');
     if (inputs.length === 0) throw new ShapeError('concat of nothing');
     const first = inputs[0]!;
     if (axis < 0 || axis >= first.length) throw new ShapeError(`concat axis ${axis} outside rank ${first.length}`);
@@ -21,8 +21,7 @@ export const concat: OpDef = {
     }
     return first.map((d, i) => (i === axis ? total : d));
   },
-  eval(inputs, attrs, shape) {
-    const axis = attrs['axis'] as number;
+  eval(inputs, { axis }, shape) {
     const inner = shape.slice(axis + 1).reduce((a, d) => a * d, 1);
     const outer = shape.slice(0, axis).reduce((a, d) => a * d, 1);
     const out = tensor(shape);
@@ -35,7 +34,7 @@ export const concat: OpDef = {
     return out;
   },
   vjp(b, n, cot) {
-    const axis = n.attrs['axis'] as number;
+    const axis = n.attrs.axis;
     let start = 0;
     return n.inputs.map((x, k) => {
       const shape = b.shapeOf(x);
@@ -51,7 +50,7 @@ export const concat: OpDef = {
   wgsl: {
     kind: 'expr',
     expr: (c, i) => {
-      const axis = c.attrs['axis'] as number;
+      const axis = c.attrs.axis;
       const at = coord(c.out, axis, i);
       let offset = 0;
       const pieces = c.ins.map((shape, k) => {

@@ -14,7 +14,7 @@
 // 320 FMAs: a 16 -> 16 channel convolution over 32 x 256 points took 0.86 ms
 // on lavapipe against 2.3 ms for the register block above (0.79 ms at P = 8).
 import type { Target } from '../ir/target.js';
-import type { Padding } from './padding.js';
+import type { Padding } from '../ir/op-attrs.js';
 import { padTap } from './padding.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
 import { startAt } from './op.js';
@@ -25,7 +25,7 @@ export interface ConvTileShape {
   N: number;
   K: number;
   shift(k: number): number;
-  padding(c: WgslCtx): Padding;
+  padding: Padding;
   /** The weight of output channel `q`, inner channel `ch`, tap k (a WGSL value). */
   w(c: WgslCtx, q: string, ch: string, k: number): string;
   /** Slot of the input among the op's inputs. */
@@ -90,7 +90,7 @@ export function convTile(outCh: number, s: ConvTileShape, target: Target): Tile 
     ...(S && { subgroup: S }),
     init: true,
     body: (c, t, init) => {
-      const pad = s.padding(c);
+      const pad = s.padding;
       const [b, qb, cb, ch, lane] = ['b', 'qb', 'cb', 'ch', 'lane'].map((x) => c.fresh(x)) as [string, string, string, string, string];
       const acc = (q: number, p: number) => `acc_${q}_${p}`;
       const qs = [...Array(Q).keys()];

@@ -7,15 +7,14 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
-import { leftPad, paddingAttr, padIndex, padTap } from './padding.js';
+import { leftPad, padIndex, padTap } from './padding.js';
 import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
 
-export const conv1d: OpDef = {
+export const conv1d: OpDef<'conv1d'> = {
   name: 'conv1d',
-  shape(inputs, attrs) {
+  shape(inputs) {
     expectArity(inputs, 2, 'conv1d');
-    paddingAttr(attrs, 'conv1d');
     const [x, w] = inputs as [Shape, Shape];
     if (x.length !== 3 || w.length !== 3 || x[1] !== w[1])
       throw new ShapeError(`conv1d needs x [B,Cin,N] and w [Cout,Cin,K], got ${shapeText(x)} and ${shapeText(w)}`);
@@ -23,8 +22,7 @@ export const conv1d: OpDef = {
     sizeDim(w, 2, 'conv1d');
     return [x[0]!, sizeDim(w, 0, 'conv1d'), x[2]!];
   },
-  eval([x, w], attrs) {
-    const p = paddingAttr(attrs, 'conv1d');
+  eval([x, w], { padding: p }) {
     const [B, C, N] = x!.shape as [number, number, number];
     const [O, , K] = w!.shape as [number, number, number];
     const left = leftPad(K);
@@ -45,10 +43,10 @@ export const conv1d: OpDef = {
   vjp(b, n, cot) {
     const [x, w] = n.inputs as [string, string];
     const [wShape, xShape] = [b.shapeOf(w), b.shapeOf(x)];
-    const padding = n.attrs['padding']!;
+    const { padding } = n.attrs;
     return [
       b.add(`d.${n.id}.x`, 'conv1d_t', [cot, w], xShape, { padding }),
-      b.add(`d.${n.id}.w`, 'conv1d_w', [cot, x], wShape, { padding, k: wShape[2]! }),
+      b.add(`d.${n.id}.w`, 'conv1d_w', [cot, x], wShape, { padding, k: sizeDim(wShape, 2, n.op) }),
     ];
   },
   // A multiply and an add per input channel and tap.
@@ -64,7 +62,7 @@ export const conv1d: OpDef = {
         N,
         K,
         shift: (k) => k - leftPad(K),
-        padding: (c) => paddingAttr(c.attrs, 'conv1d'),
+        padding: s.attrs.padding,
         w: (c, q, ch, k) => c.x(1, `(${q} * ${C}u + ${ch}) * ${K}u + ${k}u`),
         input: 0,
       }, s.target);
@@ -72,7 +70,7 @@ export const conv1d: OpDef = {
     // The K padded tap positions depend only on the output column: computed
     // once, so the channel loop holds no index arithmetic and its K taps unroll.
     body: (c, i) => {
-      const p = paddingAttr(c.attrs, 'conv1d');
+      const p = c.attrs.padding;
       const [, C, N] = c.ins[0] as [unknown, number, number];
       const K = c.ins[1]![2] as number;
       const [b, o, col, acc, ch] = ['b', 'o', 'col', 'acc', 'c'].map((t) => c.fresh(t)) as [string, string, string, string, string];

@@ -8,15 +8,14 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord, expectArity, ShapeError } from './op.js';
-import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
+import { leftPad, padIndex, padLoadWgsl } from './padding.js';
 import { convTile } from './conv-tile.js';
 import { tensor } from './tensor.js';
 
-export const conv1d_t: OpDef = {
+export const conv1d_t: OpDef<'conv1d_t'> = {
   name: 'conv1d_t',
-  shape(inputs, attrs) {
+  shape(inputs) {
     expectArity(inputs, 2, 'conv1d_t');
-    paddingAttr(attrs, 'conv1d_t');
     const [y, w] = inputs as [Shape, Shape];
     if (y.length !== 3 || w.length !== 3 || y[1] !== w[0])
       throw new ShapeError(`conv1d_t needs y [B,Cout,N] and w [Cout,Cin,K], got ${shapeText(y)} and ${shapeText(w)}`);
@@ -24,8 +23,7 @@ export const conv1d_t: OpDef = {
     sizeDim(w, 2, 'conv1d_t');
     return [y[0]!, sizeDim(w, 1, 'conv1d_t'), y[2]!];
   },
-  eval([y, w], attrs) {
-    const p = paddingAttr(attrs, 'conv1d_t');
+  eval([y, w], { padding: p }) {
     const [B, O, N] = y!.shape as [number, number, number];
     const [, C, K] = w!.shape as [number, number, number];
     const left = leftPad(K);
@@ -46,10 +44,10 @@ export const conv1d_t: OpDef = {
   vjp(b, n, cot) {
     const [y, w] = n.inputs as [string, string];
     const [yShape, wShape] = [b.shapeOf(y), b.shapeOf(w)];
-    const padding = n.attrs['padding']!;
+    const { padding } = n.attrs;
     return [
       b.add(`d.${n.id}.y`, 'conv1d', [cot, w], yShape, { padding }),
-      b.add(`d.${n.id}.w`, 'conv1d_w', [y, cot], wShape, { padding, k: wShape[2]! }),
+      b.add(`d.${n.id}.w`, 'conv1d_w', [y, cot], wShape, { padding, k: sizeDim(wShape, 2, n.op) }),
     ];
   },
   // A multiply and an add per output channel and tap.
@@ -65,13 +63,13 @@ export const conv1d_t: OpDef = {
         N,
         K,
         shift: (k) => leftPad(K) - k,
-        padding: (c) => paddingAttr(c.attrs, 'conv1d_t'),
+        padding: s.attrs.padding,
         w: (c, q, o, k) => c.x(1, `(${o} * ${C}u + ${q}) * ${K}u + ${k}u`),
         input: 0,
       }, s.target);
     },
     body: (c, i) => {
-      const p = paddingAttr(c.attrs, 'conv1d_t');
+      const p = c.attrs.padding;
       const [, O, N] = c.ins[0] as [unknown, number, number];
       const [, C, K] = c.ins[1] as [number, number, number];
       const [b, ch, col, acc, o, k] = ['b', 'c', 'col', 'acc', 'o', 'k'].map((t) => c.fresh(t)) as [string, string, string, string, string, string];

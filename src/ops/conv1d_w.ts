@@ -4,11 +4,11 @@
 //   out[o,c,k] = sum_{b,i} y[b,o,i] x[b,c,i - left + k].
 import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
-import { intAttr, sizeDim } from './attrs.js';
+import { sizeDim, whole } from './attrs.js';
 import type { OpDef } from './op.js';
 import type { TileWrite } from './op.js';
 import { broadcastLoads, coord, expectArity, ShapeError } from './op.js';
-import { leftPad, paddingAttr, padIndex, padLoadWgsl } from './padding.js';
+import { leftPad, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
 
 const MIN_THREADS = 32;
@@ -69,19 +69,17 @@ function subgroupLayout(O: number, C: number, S: number): Layout | undefined {
   };
 }
 
-export const conv1d_w: OpDef = {
+export const conv1d_w: OpDef<'conv1d_w'> = {
   name: 'conv1d_w',
   shape(inputs, attrs) {
     expectArity(inputs, 2, 'conv1d_w');
-    paddingAttr(attrs, 'conv1d_w');
-    const k = intAttr(attrs, 'k', 'conv1d_w');
+    const k = whole(attrs.k, 'k', 'conv1d_w');
     const [y, x] = inputs as [Shape, Shape];
     if (y.length !== 3 || x.length !== 3 || y[0] !== x[0] || y[2] !== x[2] || k < 1)
       throw new ShapeError(`conv1d_w needs y [B,Cout,N], x [B,Cin,N] and k >= 1, got ${shapeText(y)}, ${shapeText(x)}, k ${k}`);
     return [sizeDim(y, 1, 'conv1d_w'), sizeDim(x, 1, 'conv1d_w'), k];
   },
-  eval([y, x], attrs, shape) {
-    const p = paddingAttr(attrs, 'conv1d_w');
+  eval([y, x], { padding: p }, shape) {
     const [B, O, N] = y!.shape as [number, number, number];
     const [, C, K] = shape as [number, number, number];
     const left = leftPad(K);
@@ -101,7 +99,7 @@ export const conv1d_w: OpDef = {
   },
   vjp(b, n, cot) {
     const [y, x] = n.inputs as [string, string];
-    const padding = n.attrs['padding']!;
+    const { padding } = n.attrs;
     return [
       b.add(`d.${n.id}.y`, 'conv1d', [x, cot], b.shapeOf(y), { padding }),
       b.add(`d.${n.id}.x`, 'conv1d_t', [y, cot], b.shapeOf(x), { padding }),
@@ -127,7 +125,7 @@ export const conv1d_w: OpDef = {
         ...(S && { subgroup: S }),
         channelSums: true,
         body: (c, t, _init, channelSums) => {
-          const pad = paddingAttr(c.attrs, 'conv1d_w');
+          const pad = s.attrs.padding;
           const N = c.ins[0]![2] as number;
           const left = leftPad(K);
           const [oq, cq, b, col, lane] = ['oq', 'cq', 'b', 'col', 'lane'].map((x) => c.fresh(x)) as [string, string, string, string, string];
@@ -183,7 +181,7 @@ export const conv1d_w: OpDef = {
     },
     domain: (c) => ['B', c.ins[0]![2]!],
     term: (c, i, j) => {
-      const p = paddingAttr(c.attrs, 'conv1d_w');
+      const p = c.attrs.padding;
       const [, O, N] = c.ins[0] as [unknown, number, number];
       const C = c.ins[1]![1] as number;
       const K = c.out[2] as number;

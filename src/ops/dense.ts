@@ -10,7 +10,7 @@ import { coord, expectArity, ShapeError } from './op.js';
 import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
-export const dense: OpDef = {
+export const dense: OpDef<'dense'> = {
   name: 'dense',
   shape(inputs) {
     expectArity(inputs, 2, 'dense');

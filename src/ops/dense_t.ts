@@ -8,7 +8,7 @@ import { coord, expectArity, ShapeError } from './op.js';
 import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
-export const dense_t: OpDef = {
+export const dense_t: OpDef<'dense_t'> = {
   name: 'dense_t',
   shape(inputs) {
     expectArity(inputs, 2, 'dense_t');

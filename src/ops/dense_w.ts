@@ -9,7 +9,7 @@ import { coord, expectArity, ShapeError } from './op.js';
 import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 
-export const dense_w: OpDef = {
+export const dense_w: OpDef<'dense_w'> = {
   name: 'dense_w',
   shape(inputs) {
     expectArity(inputs, 2, 'dense_w');

@@ -3,22 +3,23 @@
 // of the same shape: a scalar or per-sample value meets a tensor through an
 // explicit `broadcast` (as in XLA), which keeps these VJPs free of reductions
 // and leaves the fuser to fold the broadcast into the consuming kernel.
-import type { Attrs, GraphBuilder } from '../ir/graph.js';
+import type { AttrsArg, GraphBuilder } from '../ir/graph.js';
 import { sameShape, shapeText } from '../ir/graph.js';
+import type { OpAttrs, OpName } from '../ir/op-attrs.js';
 import type { OpDef } from './op.js';
 import { expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
-type Vjp = NonNullable<OpDef['vjp']>;
+type Vjp<K extends OpName> = NonNullable<OpDef<K>['vjp']>;
 
-/** `check` validates the attributes `f` reads, for the shape rule. */
-export function unary(
-  name: string,
-  f: (x: number, attrs: Attrs) => number,
-  wgsl: (x: string, attrs: Attrs) => string,
-  vjp: Vjp,
-  check: (attrs: Attrs) => void = () => {},
-): OpDef {
+/** `check` checks what the attributes' types cannot say of the values `f` reads, for the shape rule. */
+export function unary<K extends OpName>(
+  name: K,
+  f: (x: number, attrs: OpAttrs[K]) => number,
+  wgsl: (x: string, attrs: OpAttrs[K]) => string,
+  vjp: Vjp<K>,
+  check: (attrs: OpAttrs[K]) => void = () => {},
+): OpDef<K> {
   return {
     name,
     shape(inputs, attrs) {
@@ -34,7 +35,7 @@ export function unary(
   };
 }
 
-export function binary(name: string, f: (x: number, y: number) => number, wgsl: (x: string, y: string) => string, vjp: Vjp): OpDef {
+export function binary<K extends OpName>(name: K, f: (x: number, y: number) => number, wgsl: (x: string, y: string) => string, vjp: Vjp<K>): OpDef<K> {
   return {
     name,
     shape(inputs) {
@@ -53,6 +54,6 @@ export function binary(name: string, f: (x: number, y: number) => number, wgsl: 
 }
 
 /** Emits an elementwise op in a VJP rule: its shape is its first input's. */
-export function ew(b: GraphBuilder, id: string, op: string, inputs: readonly string[], attrs: Attrs = {}): string {
-  return b.add(id, op, inputs, b.shapeOf(inputs[0]!), attrs);
+export function ew<K extends OpName>(b: GraphBuilder, id: string, op: K, inputs: readonly string[], ...attrs: AttrsArg<K>): string {
+  return b.add(id, op, inputs, b.shapeOf(inputs[0]!), ...attrs);
 }

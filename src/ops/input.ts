@@ -4,7 +4,7 @@
 import type { OpDef } from './op.js';
 import { ShapeError } from './op.js';
 
-export const input: OpDef = {
+export const input: OpDef<'input'> = {
   name: 'input',
   leaf: true,
   shape() {

@@ -12,21 +12,14 @@
 //               dL/db = -dL/da - c e/(B m^2) * p'(b)/n.
 // The target gets its cotangent: it may be a reference chain carrying gradient.
 // c/B is a broadcast with mean: true, since B is only known when the graph runs.
-import type { Attrs, Shape } from '../ir/graph.js';
+import type { Shape } from '../ir/graph.js';
 import { elements, sameShape, shapeText } from '../ir/graph.js';
+import type { LossKind } from '../ir/op-attrs.js';
 import { shapeToAttr, sizeDim } from './attrs.js';
 import { ew } from './elementwise.js';
 import type { OpDef } from './op.js';
 import { ShapeError } from './op.js';
 import { tensor } from './tensor.js';
-
-type LossKind = 'mse' | 'mae' | 'nmse' | 'nmae';
-
-function lossKind(attrs: Attrs): LossKind {
-  const k = attrs['kind'];
-  if (k !== 'mse' && k !== 'mae' && k !== 'nmse' && k !== 'nmae') throw new ShapeError(`unknown loss ${String(k)}`);
-  return k;
-}
 
 function squared(kind: LossKind): boolean {
   switch (kind) {
@@ -50,10 +43,9 @@ function entries(shape: Shape): number {
   return elements(shape.slice(1), 1);
 }
 
-export const loss: OpDef = {
+export const loss: OpDef<'loss'> = {
   name: 'loss',
-  shape(inputs, attrs) {
-    const kind = lossKind(attrs);
+  shape(inputs, { kind }) {
     if (inputs.length === 1) {
       if (normalised(kind)) throw new ShapeError(`${kind} needs a target`);
     } else if (inputs.length !== 2) throw new ShapeError(`loss takes 1 or 2 inputs, got ${inputs.length}`);
@@ -64,8 +56,7 @@ export const loss: OpDef = {
     for (let d = 1; d < x.length; d++) sizeDim(x, d, 'loss');
     return [];
   },
-  eval([a, t], attrs) {
-    const kind = lossKind(attrs);
+  eval([a, t], { kind }) {
     const p = squared(kind) ? (v: number) => v * v : Math.abs;
     const batch = a!.shape[0]!;
     const n = a!.data.length / batch;
@@ -89,12 +80,12 @@ export const loss: OpDef = {
   // their terms is a whole sample.
   // A difference, its square (or absolute value) and a sum per entry; the
   // normalised ones also the target's own and a division per sample.
-  flops: (c) => [normalised(lossKind(c.attrs)) ? 5 : 3, ...c.ins[0]!],
+  flops: (c) => [normalised(c.attrs.kind) ? 5 : 3, ...c.ins[0]!],
   wgsl: {
     kind: 'reduce',
-    domain: (c) => (normalised(lossKind(c.attrs)) ? ['B'] : c.ins[0]!),
+    domain: (c) => (normalised(c.attrs.kind) ? ['B'] : c.ins[0]!),
     term: (c, _i, j) => {
-      const kind = lossKind(c.attrs);
+      const { kind } = c.attrs;
       const n = entries(c.ins[0]!);
       const p = (v: string) => (squared(kind) ? `${v} * ${v}` : `abs(${v})`);
       const [err, norm, e, d, t] = ['err', 'norm', 'e', 'd', 't'].map((x) => c.fresh(x)) as [string, string, string, string, string];
@@ -114,11 +105,11 @@ export const loss: OpDef = {
     },
     finish: (c, _i, acc) => {
       const n = entries(c.ins[0]!);
-      return normalised(lossKind(c.attrs)) ? `(${acc} / f32(u.B))` : `(${acc} / ${n}.0 / f32(u.B))`;
+      return normalised(c.attrs.kind) ? `(${acc} / f32(u.B))` : `(${acc} / ${n}.0 / f32(u.B))`;
     },
   },
   vjp(b, node, cot) {
-    const kind = lossKind(node.attrs);
+    const { kind } = node.attrs;
     const [a, t] = node.inputs as [string, string | undefined];
     const shape = b.shapeOf(a);
     const rest = shape.map((_, d) => d).slice(1);

@@ -1,8 +1,11 @@
 // The contract every primitive op fulfils, in one place: its shape rule, its
 // float64 CPU semantics (the oracle every GPU program answers to) and its VJP,
-// which emits the backward as more nodes of the same graph IR.
+// which emits the backward as more nodes of the same graph IR. An op's
+// definition is typed by its kind K, so each rule reads its own attributes
+// (ir/op-attrs.ts) as typed fields.
 import type { Target } from '../ir/target.js';
-import type { Attrs, Dim, GraphBuilder, Node, Shape } from '../ir/graph.js';
+import type { Dim, GraphBuilder, Node, Shape } from '../ir/graph.js';
+import type { OpAttrs, OpName } from '../ir/op-attrs.js';
 
 /** A dense row-major float64 array: the CPU interpreter's value. */
 export interface Tensor {
@@ -13,42 +16,49 @@ export interface Tensor {
 /** A shape rule's complaint; the verifier adds which node it concerns. */
 export class ShapeError extends Error {}
 
-export interface OpDef {
-  readonly name: string;
+export interface OpDef<K extends OpName = OpName> {
+  readonly name: K;
   /** A leaf (input, parameter, constant) declares its own shape on its node. */
   readonly leaf?: boolean;
-  /** Output shape from input shapes; throws ShapeError when they disagree. */
-  shape(inputs: readonly Shape[], attrs: Attrs): Shape;
+  /**
+   * Output shape from input shapes; throws ShapeError when they disagree, or
+   * when attributes the types allow make no sense here (axes out of rank).
+   */
+  shape(inputs: readonly Shape[], attrs: OpAttrs[K]): Shape;
   /**
    * float64 evaluation. Absent for ops that a pass must remove first (call).
    * `shape` is the node's shape with 'B' bound: the only way a constant or a
    * broadcast from f32[] learns the batch size.
    */
-  eval?(inputs: readonly Tensor[], attrs: Attrs, shape: readonly number[]): Tensor;
+  eval?(inputs: readonly Tensor[], attrs: OpAttrs[K], shape: readonly number[]): Tensor;
   /**
    * Reverse mode: emit nodes into `b` that compute the cotangent of each input
    * from `cot`, the id of the output's cotangent; null for a zero cotangent.
    * `node.inputs` are already ids in `b` (the forward values).
    */
-  vjp?(b: GraphBuilder, node: Node, cot: string): (string | null)[];
+  vjp?(b: GraphBuilder, node: Node<K>, cot: string): (string | null)[];
   /** How codegen computes one output element in WGSL. Absent for ops a pass removes. */
-  readonly wgsl?: WgslRule;
+  readonly wgsl?: WgslRule<K>;
   /**
    * Floating-point operations per output element, as factors whose product
    * it is ('B' the batch); one when absent, as for elementwise ops. For
    * `tx compile --stats` and the bench's GFLOP/s.
    */
-  flops?(c: ReuseCtx): readonly Dim[];
+  flops?(c: ReuseCtx<K>): readonly Dim[];
 }
 
-/** What a WGSL rule sees of its node inside a kernel. */
-export interface WgslCtx {
+/**
+ * What a WGSL rule sees of its node inside a kernel. Codegen keeps rules
+ * apart from nodes (a kernel's fused nodes' rules, by id) and builds the
+ * context from the node the rule came from, so K always matches.
+ */
+export interface WgslCtx<K extends OpName = OpName> {
   /** The f32 expression of input k at flat row-major index `idx` (a u32 expression). */
   x(k: number, idx: string): string;
   /** Axis sizes of the output and the inputs; 'B' is the batch, bound when the kernel runs. */
   readonly out: readonly Dim[];
   readonly ins: readonly (readonly Dim[])[];
-  readonly attrs: Attrs;
+  readonly attrs: OpAttrs[K];
   /** A name for a local variable, unique within the kernel. */
   fresh(tag: string): string;
   /**
@@ -73,36 +83,46 @@ export interface WgslCtx {
  * when absent): the fuser inlines an expression into it only while
  * recomputing it that often stays cheap.
  */
-export type WgslRule =
-  | { readonly kind: 'expr'; expr(c: WgslCtx, i: string): string }
+export type WgslRule<K extends OpName = OpName> =
+  | {
+      readonly kind: 'expr';
+      expr(c: WgslCtx<K>, i: string): string;
+      /**
+       * Where the op adds to input 0 a value of the channel (axis 1) alone,
+       * as bias_add does: that value at `channel`. A register block that
+       * computes input 0 can start its sums from it (Tile.init).
+       */
+      channelAddend?(c: WgslCtx<K>, channel: string): string;
+    }
   | {
       readonly kind: 'loop';
-      body(c: WgslCtx, i: string): { stmts: string[]; value: string };
-      reuse?(c: ReuseCtx): number[];
+      body(c: WgslCtx<K>, i: string): { stmts: string[]; value: string };
+      reuse?(c: ReuseCtx<K>): number[];
       /**
        * Register blocking: thread t computes `size` outputs at once, so each
        * load feeds several FMAs (lavapipe is bound by loads). Undefined where
        * the shapes do not divide into blocks.
        */
-      tile?(c: TileCtx): Tile | undefined;
+      tile?(c: TileCtx<K>): Tile | undefined;
     }
   | {
       readonly kind: 'reduce';
-      reuse?(c: ReuseCtx): number[];
+      reuse?(c: ReuseCtx<K>): number[];
       /** As for loops; used when the reduction sums in one thread per output. */
-      tile?(c: TileCtx): Tile | undefined;
+      tile?(c: TileCtx<K>): Tile | undefined;
       /** The axes an output element sums over (its terms number their product); 'B' is the batch. */
-      domain(c: ReuseCtx): readonly Dim[];
-      term(c: WgslCtx, i: string, j: string): { stmts: string[]; value: string };
+      domain(c: ReuseCtx<K>): readonly Dim[];
+      term(c: WgslCtx<K>, i: string, j: string): { stmts: string[]; value: string };
       /** From the sum to the element, e.g. a mean's division; identity by default. */
-      finish?(c: WgslCtx, i: string, acc: string): string;
+      finish?(c: WgslCtx<K>, i: string, acc: string): string;
     };
 
 /**
  * A register block: thread t computes `size` outputs. Threads number
  * `fixed`, times ceil(B / batchBlock) when the block spans the batch axis;
  * then the last block's rows past the batch are clamped when read and
- * guarded when written.
+ * guarded when written. A block reads its op's attributes when the rule
+ * makes it (TileCtx), so its code sees only shapes.
  */
 export interface Tile {
   size: number;
@@ -161,11 +181,11 @@ export function tileThreads(t: Tile['threads'], batch: number): number {
   return t.fixed * (t.batchBlock ? Math.ceil(batch / t.batchBlock) : 1);
 }
 
-/** Shapes only: enough to say how often a kernel reads each input element. */
-export type ReuseCtx = Pick<WgslCtx, 'out' | 'ins' | 'attrs'>;
+/** Shapes and attributes only: enough to say how often a kernel reads each input element. */
+export type ReuseCtx<K extends OpName = OpName> = Pick<WgslCtx<K>, 'out' | 'ins' | 'attrs'>;
 
-/** Shapes and the device's target: what picks a register block. */
-export type TileCtx = ReuseCtx & { readonly target: Target };
+/** Shapes, attributes and the device's target: what picks a register block. */
+export type TileCtx<K extends OpName = OpName> = ReuseCtx<K> & { readonly target: Target };
 
 /** Loops of at most this many steps keep a constant bound (tripCount). */
 const SHORT_LOOP = 8;

@@ -2,16 +2,7 @@
 // left and the rest on the right (K = 2: none left, one right), circularly or
 // with zeros. All three ops (conv1d, conv1d_t, conv1d_w) index through here,
 // so the transposes agree with the forward at the borders.
-import type { Attrs } from '../ir/graph.js';
-import { ShapeError } from './op.js';
-
-export type Padding = 'circular' | 'zero';
-
-export function paddingAttr(attrs: Attrs, op: string): Padding {
-  const p = attrs['padding'];
-  if (p !== 'circular' && p !== 'zero') throw new ShapeError(`${op} padding must be 'circular' or 'zero', got ${String(p)}`);
-  return p;
-}
+import type { Padding } from '../ir/op-attrs.js';
 
 export function leftPad(k: number): number {
   return (k - 1) >> 1;

@@ -1,7 +1,7 @@
 // `sum` and `mean` over a set of axes (all by default), and their transpose,
 // `broadcast`, share one index map so each stays the other's exact adjoint.
-import type { Attrs, Shape } from '../ir/graph.js';
-import { axesAttr, shapeToAttr } from './attrs.js';
+import type { Shape } from '../ir/graph.js';
+import { axesWithin, shapeToAttr } from './attrs.js';
 import type { OpDef, Tensor } from './op.js';
 import { coord, countExpr, expectArity, flatIndex, type ReuseCtx } from './op.js';
 import { dropAxesIndex, size, tensor } from './tensor.js';
@@ -18,20 +18,20 @@ function reduceInto(x: Tensor, axes: readonly number[], divisor: number): Tensor
   return out;
 }
 
-export function reduction(name: 'sum' | 'mean'): OpDef {
+export function reduction<K extends 'sum' | 'mean'>(name: K): OpDef<K> {
   return {
     name,
     shape(inputs, attrs) {
       expectArity(inputs, 1, name);
-      return reducedShape(inputs[0]!, axesAttr(attrs, inputs[0]!.length, name));
+      return reducedShape(inputs[0]!, axesWithin(attrs.axes, inputs[0]!.length, name));
     },
     eval([x], attrs) {
-      const axes = axesAttr(attrs, x!.shape.length, name);
+      const axes = axesWithin(attrs.axes, x!.shape.length, name);
       return reduceInto(x!, axes, name === 'mean' ? size(axes.map((a) => x!.shape[a]!)) : 1);
     },
     vjp(b, n, cot) {
       const x = b.shapeOf(n.inputs[0]!);
-      const attrs: Attrs = { shape: shapeToAttr(x), axes: axesAttr(n.attrs, x.length, name) };
+      const attrs = { shape: shapeToAttr(x), axes: axesWithin(n.attrs.axes, x.length, name) };
       return [b.add(`d.${n.id}.bcast`, 'broadcast', [cot], x, name === 'mean' ? { ...attrs, mean: true } : attrs)];
     },
     flops: (c) => reducedAxes(c).map((a) => c.ins[0]![a]!),
@@ -51,6 +51,6 @@ export function reduction(name: 'sum' | 'mean'): OpDef {
   };
 }
 
-function reducedAxes(c: ReuseCtx): readonly number[] {
-  return axesAttr(c.attrs, c.ins[0]!.length, 'reduce');
+function reducedAxes(c: ReuseCtx<'sum' | 'mean'>): readonly number[] {
+  return axesWithin(c.attrs.axes, c.ins[0]!.length, 'reduce');
 }

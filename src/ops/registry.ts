@@ -1,4 +1,7 @@
-// Every op the compiler knows, by name. Adding an op: one file, one line here.
+// Every op the compiler knows, by name. Adding an op: its attributes in
+// ir/op-attrs.ts, its file here in ops/, and one line below; the type of
+// `ops` rejects a kind without a definition or a definition under another
+// kind's name.
 import { abs } from './abs.js';
 import { add } from './add.js';
 import { bias_add } from './bias_add.js';
@@ -20,6 +23,7 @@ import { loss } from './loss.js';
 import { mean } from './mean.js';
 import { mul } from './mul.js';
 import { neg } from './neg.js';
+import type { OpName } from '../ir/op-attrs.js';
 import type { OpDef } from './op.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
@@ -35,9 +39,9 @@ import { sum } from './sum.js';
 import { tanh } from './tanh.js';
 import { weighted_sum } from './weighted_sum.js';
 
-const all: OpDef[] = [
+export const ops: { readonly [K in OpName]: OpDef<K> } = {
   // leaves and chain-level ops
-  input, constant, call, stop_gradient, loss, weighted_sum,
+  input, const: constant, call, stop_gradient, loss, weighted_sum,
   // elementwise
   add, sub, mul, div, neg, scale, square, abs, sign, relu, tanh, gelu, sigmoid,
   // layers, each with its transposes in input and weight
@@ -46,12 +50,8 @@ const all: OpDef[] = [
   shift, circconv, reshape, slice, concat,
   // reductions and their transpose
   sum, mean, broadcast,
-];
+};
 
-export const ops: ReadonlyMap<string, OpDef> = new Map(all.map((o) => [o.name, o]));
-
-export function opDef(name: string): OpDef {
-  const d = ops.get(name);
-  if (!d) throw new Error(`internal: unknown op '${name}'`);
-  return d;
+export function opDef<K extends OpName>(name: K): OpDef<K> {
+  return ops[name];
 }

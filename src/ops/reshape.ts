@@ -3,7 +3,7 @@
 // the first axis on both sides, so samples never mix.
 import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
-import { shapeAttr, shapeToAttr } from './attrs.js';
+import { shapeFromAttr, shapeToAttr } from './attrs.js';
 import type { OpDef } from './op.js';
 import { expectArity, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
@@ -18,11 +18,11 @@ function batchFirst(s: Shape): boolean | undefined {
   return at === 0 && s.lastIndexOf('B') === 0 ? true : undefined;
 }
 
-export const reshape: OpDef = {
+export const reshape: OpDef<'reshape'> = {
   name: 'reshape',
   shape(inputs, attrs) {
     expectArity(inputs, 1, 'reshape');
-    const [x, out] = [inputs[0]!, shapeAttr(attrs, 'reshape')];
+    const [x, out] = [inputs[0]!, shapeFromAttr(attrs.shape, 'reshape')];
     const bx = batchFirst(x);
     if (bx === undefined || bx !== batchFirst(out) || fixedSize(x) !== fixedSize(out))
       throw new ShapeError(`reshape cannot turn ${shapeText(x)} into ${shapeText(out)}`);

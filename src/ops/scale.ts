@@ -1,13 +1,13 @@
 // Multiplication by a compile-time constant `c` (CFL numbers, loss weights,
 // 1/n of a mean): no scalar value or broadcast needed.
-import { numAttr } from './attrs.js';
+import { finite } from './attrs.js';
 import { ew, unary } from './elementwise.js';
 import { f32 } from './op.js';
 
 export const scale = unary(
   'scale',
-  (x, attrs) => x * (attrs['c'] as number),
-  (x, attrs) => `(${x} * ${f32(attrs['c'] as number)})`,
-  (b, n, cot) => [ew(b, `d.${n.id}.scale`, 'scale', [cot], { c: n.attrs['c']! })],
-  (attrs) => numAttr(attrs, 'c', 'scale'),
+  (x, attrs) => x * attrs.c,
+  (x, attrs) => `(${x} * ${f32(attrs.c)})`,
+  (b, n, cot) => [ew(b, `d.${n.id}.scale`, 'scale', [cot], { c: n.attrs.c })],
+  (attrs) => finite(attrs.c, 'c', 'scale'),
 );

@@ -2,7 +2,7 @@
 import type { OpDef } from './op.js';
 import { expectArity } from './op.js';
 
-export const stop_gradient: OpDef = {
+export const stop_gradient: OpDef<'stop_gradient'> = {
   name: 'stop_gradient',
   shape(inputs) {
     expectArity(inputs, 1, 'stop_gradient');

@@ -1,5 +1,6 @@
 // The verifier runs on every graph the compiler builds: each value defined once
-// and before its use, every op known, every shape what the op's rule says.
+// and before its use, every op known (the types say so, but a graph may come
+// from outside them), every shape what the op's rule says.
 import { opDef, ops } from './registry.js';
 import { ShapeError } from './op.js';
 import type { Graph } from '../ir/graph.js';
@@ -12,7 +13,7 @@ export function verify(g: Graph): Graph {
   for (const n of g.nodes) {
     const where = `%${n.id} = ${n.op}`;
     if (defined.has(n.id)) throw new VerifyError(`${where}: %${n.id} is defined twice`);
-    if (!ops.has(n.op)) throw new VerifyError(`${where}: unknown op`);
+    if (!Object.hasOwn(ops, n.op)) throw new VerifyError(`${where}: unknown op`);
     for (const i of n.inputs)
       if (!defined.has(i)) throw new VerifyError(`${where}: uses %${i} before its definition`);
     const def = opDef(n.op);

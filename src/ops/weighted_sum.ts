@@ -6,25 +6,21 @@ import type { OpDef } from './op.js';
 import { f32, ShapeError } from './op.js';
 import { tensor } from './tensor.js';
 
-export const weighted_sum: OpDef = {
+export const weighted_sum: OpDef<'weighted_sum'> = {
   name: 'weighted_sum',
   shape(inputs, attrs) {
-    const w = attrs['weights'] as readonly number[];
-    if (!Array.isArray(w) || w.length !== inputs.length)
-      throw new ShapeError(`weighted_sum has ${inputs.length} inputs but ${(w as number[] | undefined)?.length ?? 0} weights`);
+    if (attrs.weights.length !== inputs.length) throw new ShapeError(`weighted_sum has ${inputs.length} inputs but ${attrs.weights.length} weights`);
     if (inputs.length === 0) throw new ShapeError('weighted_sum of nothing');
     if (!inputs.every((s) => sameShape(s, inputs[0]!))) throw new ShapeError('weighted_sum inputs differ in shape');
     return inputs[0]!;
   },
-  eval(inputs, attrs) {
-    const w = attrs['weights'] as readonly number[];
+  eval(inputs, { weights: w }) {
     const out = tensor(inputs[0]!.shape);
     inputs.forEach((x, k) => x.data.forEach((v, i) => (out.data[i]! += w[k]! * v)));
     return out;
   },
   vjp(b, n, cot) {
-    const w = n.attrs['weights'] as readonly number[];
-    return w.map((c, k) => {
+    return n.attrs.weights.map((c, k) => {
       if (c === 0) return null;
       if (c === 1) return cot;
       return b.add(`d.${n.id}.${k}`, 'scale', [cot], n.shape, { c });
@@ -32,6 +28,6 @@ export const weighted_sum: OpDef = {
   },
   wgsl: {
     kind: 'expr',
-    expr: (c, i) => `(${(c.attrs['weights'] as number[]).map((w, k) => `${f32(w)} * ${c.x(k, i)}`).join(' + ')})`,
+    expr: (c, i) => `(${c.attrs.weights.map((w, k) => `${f32(w)} * ${c.x(k, i)}`).join(' + ')})`,
   },
 };

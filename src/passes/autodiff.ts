@@ -9,8 +9,9 @@
 // call) sums its cotangents with `add`. stop_gradient's rule passes none.
 //
 // Outputs: [loss, grad.<w> for each w in wrt]. The cotangent of a forward
-// value v is named d.<v>, a rule's intermediates d.<node>.<tag>; the seed is
-// `const 1` and a gradient that nothing reaches is an explicit `const 0`.
+// value v is named d.<v> and has the role { cotangent, of: v } (grad.<w>:
+// of w), a rule's intermediates d.<node>.<tag>; the seed is `const 1` and a
+// gradient that nothing reaches is an explicit `const 0`.
 // Finally, nodes that feed no output are dropped (a rule's cotangent for an
 // input that needs none, forward values no loss or gradient reads).
 import type { Graph } from '../ir/graph.js';
@@ -50,15 +51,17 @@ export function differentiate(g: Graph, loss: string, wrt: readonly string[]): G
   // Final names: gradients first, then each value's cotangent, latest value
   // first, so a cotangent shared by several values (add passes its own on)
   // is named after the value it was computed for.
-  const names = new Map<string, string>();
-  wrt.forEach((w, k) => {
-    if (!names.has(grads[k]!)) names.set(grads[k]!, `grad.${w}`);
-  });
+  const named = new Map<string, Cotangent>();
+  const name = (c: string, id: string, of: string) => {
+    if (!named.has(c)) named.set(c, { id, of });
+  };
+  wrt.forEach((w, k) => name(grads[k]!, `grad.${w}`, w));
   for (let k = g.nodes.length - 1; k >= 0; k--) {
-    const c = cot.get(g.nodes[k]!.id);
-    if (c !== undefined && !names.has(c)) names.set(c, `d.${g.nodes[k]!.id}`);
+    const v = g.nodes[k]!.id;
+    const c = cot.get(v);
+    if (c !== undefined) name(c, `d.${v}`, v);
   }
-  return rebuild(b.build([loss, ...grads]), names);
+  return rebuild(b.build([loss, ...grads]), named);
 }
 
 /** Values on some path from a `wrt` value to the loss. */
@@ -73,8 +76,14 @@ function activeValues(g: Graph, loss: string, wrt: readonly string[]): Set<strin
   return new Set([...depends].filter((v) => reaches.has(v)));
 }
 
-/** Drops nodes no output reads and gives the survivors their final names. */
-function rebuild(g: Graph, names: ReadonlyMap<string, string>): Graph {
+/** A cotangent's final name, and the value it is the cotangent of. */
+interface Cotangent {
+  id: string;
+  of: string;
+}
+
+/** Drops nodes no output reads and gives the survivors their final names, and the cotangents their roles. */
+function rebuild(g: Graph, cotangents: ReadonlyMap<string, Cotangent>): Graph {
   const live = new Set(g.outputs);
   for (let k = g.nodes.length - 1; k >= 0; k--) {
     const n = g.nodes[k]!;
@@ -83,7 +92,10 @@ function rebuild(g: Graph, names: ReadonlyMap<string, string>): Graph {
   const b = new GraphBuilder(g.title);
   const id = new Map<string, string>();
   const rename = (i: string) => id.get(i)!;
-  for (const n of g.nodes)
-    if (live.has(n.id)) id.set(n.id, b.add(names.get(n.id) ?? n.id, n.op, n.inputs.map(rename), n.shape, n.attrs));
+  for (const n of g.nodes) {
+    if (!live.has(n.id)) continue;
+    const c = cotangents.get(n.id);
+    id.set(n.id, b.copy(c ? { ...n, role: { kind: 'cotangent', of: c.of } } : n, n.inputs.map(rename), c?.id ?? n.id));
+  }
   return b.build(g.outputs.map(rename));
 }

@@ -20,7 +20,7 @@ export function inline(chain: Graph, spec: A.Spec): Graph {
   const state = chain.nodes.find((n) => n.op === 'input')!.shape;
   const params = new Map<string, string>();
   for (const p of emulatorParams(spec, state.slice(1) as number[]))
-    params.set(p.name, b.add(p.name, 'input', [], p.shape, { param: p.name }));
+    params.set(p.name, b.add(p.name, 'input', [], p.shape, { param: p.name }, { kind: 'parameter' }));
   const param = (name: string) => params.get(name)!;
   const ids = new Map<string, string>();
   for (const n of chain.nodes) {
@@ -30,9 +30,9 @@ export function inline(chain: Graph, spec: A.Spec): Graph {
   return verify(b.build(chain.outputs.map((o) => ids.get(o)!)));
 }
 
-function expandCall(b: GraphBuilder, n: Node, args: string[], spec: A.Spec, param: (name: string) => string): string {
+function expandCall(b: GraphBuilder, n: Node<'call'>, args: string[], spec: A.Spec, param: (name: string) => string): string {
   const e = new Emit(b, `${n.id}.`);
-  const fn = n.attrs['fn'] as 'emulator' | 'reference' | 'residuum';
+  const { fn } = n.attrs;
   let out: string;
   switch (fn) {
     case 'emulator':
@@ -48,12 +48,12 @@ function expandCall(b: GraphBuilder, n: Node, args: string[], spec: A.Spec, para
       break;
     }
     default:
-      throw new Error(`internal: call of ${String(fn)}`);
+      return fn satisfies never;
   }
   // A call that returns its argument unchanged (`reference id(u) = u`) still
   // needs a value of its own for the chain to name.
-  if (args.includes(out)) return b.add(n.id, 'scale', [out], n.shape, { c: 1 });
-  return b.renameLast(out, n.id);
+  if (args.includes(out)) return b.add(n.id, 'scale', [out], n.shape, { c: 1 }, n.role);
+  return b.renameLast(out, n.id, n.role);
 }
 
 function emulator(e: Emit, emu: A.EmulatorDecl, u: string, param: (name: string) => string): string {

@@ -2,6 +2,7 @@
 // stage's graph is kept so `tx ir --after PASS` can print any of them.
 import type * as A from '../dsl/ast.js';
 import type { Graph } from '../ir/graph.js';
+import type { CallFn } from '../ir/op-attrs.js';
 import { differentiate } from './autodiff.js';
 import { emulatorParams, inline } from './inline.js';
 import { simplify } from './simplify.js';
@@ -27,7 +28,7 @@ export const PASSES: readonly Pass[] = [
     name: 'autodiff',
     why: 'reverse mode; only values between a parameter and the loss get a cotangent (the gradient cut)',
     run: (g, spec) => {
-      const state = g.nodes.find((n) => n.op === 'input' && n.attrs['name'] === 'ic')!.shape;
+      const state = g.nodes.find((n) => n.op === 'input' && n.attrs.name === 'ic')!.shape;
       const wrt = emulatorParams(spec, state.slice(1) as number[]).map((p) => p.name);
       return differentiate(g, g.outputs[0]!, wrt);
     },
@@ -57,16 +58,12 @@ export function runPasses(chain: Graph, spec: A.Spec, until?: string): Stage[] {
   return stages;
 }
 
-export interface CallStats {
-  emulator: number;
-  reference: number;
-  residuum: number;
-}
+export type CallStats = Record<CallFn, number>;
 
 /** Calls per training step in a chain graph. */
 export function callStats(g: Graph): CallStats {
   const s: CallStats = { emulator: 0, reference: 0, residuum: 0 };
-  for (const n of g.nodes) if (n.op === 'call') s[n.attrs['fn'] as keyof CallStats]++;
+  for (const n of g.nodes) if (n.op === 'call') s[n.attrs.fn]++;
   return s;
 }
 

@@ -3,7 +3,7 @@
 //   its loss need not be computed (supervised `weights [0, 0, 1]`);
 // - CSE: two nodes with the same op, attributes, shape and inputs are one value
 //   (a diverted branch's first emulator step is the main chain's next step);
-//   the first keeps its name;
+//   the first keeps its name and its role;
 // - DCE: only what an output needs survives.
 import type { Graph, Node } from '../ir/graph.js';
 import { GraphBuilder } from '../ir/graph.js';
@@ -16,10 +16,10 @@ export function simplify(g: Graph): Graph {
 function dropZeroWeights(g: Graph): Graph {
   const nodes = g.nodes.map((n): Node => {
     if (n.op !== 'weighted_sum') return n;
-    const w = n.attrs['weights'] as readonly number[];
+    const w = n.attrs.weights;
     const keep = w.map((x, i) => i).filter((i) => w[i] !== 0);
     if (keep.length === w.length) return n;
-    if (keep.length === 0) return { id: n.id, op: 'const', inputs: [], attrs: { value: 0 }, shape: n.shape };
+    if (keep.length === 0) return { id: n.id, op: 'const', inputs: [], attrs: { value: 0 }, shape: n.shape, ...(n.role && { role: n.role }) };
     return { ...n, inputs: keep.map((i) => n.inputs[i]!), attrs: { ...n.attrs, weights: keep.map((i) => w[i]!) } };
   });
   return { ...g, nodes };

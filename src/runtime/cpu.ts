@@ -1,6 +1,8 @@
 // The float64 oracle: loss and gradients of a differentiated graph on the CPU
 // interpreter. Every GPU program answers to this.
 import type { Graph } from '../ir/graph.js';
+import { nodeMap } from '../ir/graph.js';
+import type { Role } from '../ir/role.js';
 import type { Tensor } from '../ops/op.js';
 import { evaluate } from './interpreter.js';
 import { windowFeeds } from './minibatch.js';
@@ -11,14 +13,24 @@ export interface LossAndGrad {
   grads: Params;
 }
 
-/** `g` is the graph after autodiff: outputs [loss, grad.<param>...]. */
+/**
+ * `g` is the graph after autodiff: outputs [loss, grad.<param>...], with the
+ * parameters' inputs named as the parameters.
+ */
 export function cpuLossAndGrad(g: Graph, params: Params, windows: Tensor): LossAndGrad {
   const feeds = windowFeeds(g, windows);
   for (const [name, t] of params) feeds.set(name, t);
   const values = evaluate(g, feeds);
+  const byId = nodeMap(g);
   const [loss, ...grads] = g.outputs;
   return {
     loss: values.get(loss!)!.data[0]!,
-    grads: new Map(grads.map((id) => [id.replace(/^grad\./, ''), values.get(id)!])),
+    grads: new Map(grads.map((id) => [gradientOf(byId.get(id)!.role, id), values.get(id)!])),
   };
+}
+
+/** The parameter a gradient is the cotangent of, from the role autodiff gave it. */
+function gradientOf(role: Role | undefined, id: string): string {
+  if (role?.kind !== 'cotangent') throw new Error(`internal: output %${id} is not a gradient`);
+  return role.of;
 }

@@ -25,8 +25,8 @@ export function windowFeeds(g: Graph, windows: Tensor): Map<string, Tensor> {
   const size = state.reduce((a, x) => a * x, 1);
   const feeds = new Map<string, Tensor>();
   for (const n of g.nodes) {
-    if (n.op !== 'input' || n.attrs['param'] !== undefined) continue;
-    const t = n.attrs['name'] === 'ic' ? 0 : (n.attrs['t'] as number);
+    if (n.op !== 'input' || n.attrs.name === undefined) continue;
+    const t = n.attrs.name === 'target' ? n.attrs.t : 0;
     if (t >= w) throw new UserError(`the minibatch has windows of ${w} snapshots, but the configuration reads snapshot ${t}`, `give windows of at least ${t + 1} snapshots`);
     const data = new Float64Array(b * size);
     for (let i = 0; i < b; i++) data.set(windows.data.subarray((i * w + t) * size, (i * w + t + 1) * size), i * size);

@@ -114,8 +114,8 @@ export function holdCuts(g: Graph, params: Params, windows: Tensor): { graph: Gr
   const nodes = g.nodes.map((n): Node => {
     if (n.op !== 'stop_gradient') return n;
     held.set(n.id, values.get(n.id)!);
-    // attr `held` only marks it for a reader; feeds are keyed by id.
-    return { id: n.id, op: 'input', inputs: [], attrs: { held: true }, shape: n.shape };
+    // An input fed by its id, as feeds are keyed.
+    return { id: n.id, op: 'input', inputs: [], attrs: {}, shape: n.shape };
   });
   return { graph: { ...g, nodes }, held, cuts: held.size };
 }

@@ -10,7 +10,8 @@ import { runPasses } from '../../src/passes/pipeline.js';
 import { findSpecs } from '../../src/snapshot.js';
 
 const S = ['B', 1, 8] as const;
-const node = (id: string, op: string, inputs: string[], shape: readonly (number | 'B')[], attrs = {}): Node => ({ id, op, inputs, shape, attrs });
+// Broken graphs, so nodes from parts the types would reject (an unknown op).
+const node = (id: string, op: string, inputs: string[], shape: readonly (number | 'B')[], attrs = {}): Node => ({ id, op, inputs, shape, attrs }) as Node;
 const graph = (...nodes: Node[]): Graph => ({ title: 't', nodes, outputs: [nodes.at(-1)!.id] });
 
 describe('verify rejects', () => {
@@ -53,7 +54,7 @@ describe('verify accepts every graph the compiler builds', () => {
 
 describe('printing', () => {
   test('a graph too large to spread into Math.max still prints', () => {
-    const nodes = Array.from({ length: 200_000 }, (_, i) => ({ id: `v${i}`, op: 'input', inputs: [], attrs: { name: 'ic' }, shape: [1] }));
+    const nodes = Array.from({ length: 200_000 }, (_, i): Node => ({ id: `v${i}`, op: 'input', inputs: [], attrs: { name: 'ic' }, shape: [1] }));
     const text = printGraph({ title: 'big', nodes, outputs: ['v0'] });
     expect(text.split('\n')[1]).toBe('%v0      = input ic  f32[1]');
   });

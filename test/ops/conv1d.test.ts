@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { OpAttrs, Padding } from '../../src/ir/op-attrs.js';
 import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { apply, expectTensor, random, rng, tensor } from './helpers.js';
 
 const u = tensor([1, 1, 4], [1, 2, 3, 4]);
-const conv = (w: number[], padding: string, x: Tensor = u) => apply('conv1d', { padding }, x, tensor([1, 1, w.length], w));
+const conv = (w: number[], padding: Padding, x: Tensor = u) => apply('conv1d', { padding }, x, tensor([1, 1, w.length], w));
 
 describe('conv1d: SAME cross-correlation, left pad (K-1)//2', () => {
   it('K = 2 pads none left, one right: out[i] = w0 u[i] + w1 u[i+1]', () => {
@@ -39,7 +40,7 @@ describe('conv1d: SAME cross-correlation, left pad (K-1)//2', () => {
     const s = opDef('conv1d').shape;
     expect(s([['B', 2, 30], [3, 2, 5]], { padding: 'zero' })).toEqual(['B', 3, 30]);
     expect(() => s([['B', 2, 30], [3, 1, 5]], { padding: 'zero' })).toThrow(/conv1d needs x \[B,Cin,N\] and w \[Cout,Cin,K\]/);
-    expect(() => s([['B', 2, 30], [3, 2, 5]], { padding: 'same' })).toThrow(/padding must be 'circular' or 'zero'/);
+    expectTypeOf<{ padding: 'same' }>().not.toExtend<OpAttrs['conv1d']>();
   });
 });
 
@@ -59,7 +60,7 @@ describe('conv1d_t and conv1d_w: the transposes of conv1d', () => {
   });
 
   const dot = (a: Tensor, b: Tensor) => a.data.reduce((s, v, i) => s + v * b.data[i]!, 0);
-  it.each([
+  it.each<[number, Padding]>([
     [1, 'zero'],
     [2, 'zero'],
     [2, 'circular'],

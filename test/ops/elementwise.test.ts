@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { Attrs } from '../../src/ir/graph.js';
+import type { OpAttrs, OpName } from '../../src/ir/op-attrs.js';
 import { opDef } from '../../src/ops/registry.js';
 import { apply, expectTensor, tensor } from './helpers.js';
 
 const x = tensor([4], [-2, -0.5, 0, 1.5]);
 
 describe('unary elementwise ops', () => {
-  it.each([
+  it.each<[OpName, Attrs, number[]]>([
     ['neg', {}, [2, 0.5, 0, -1.5]],
     ['scale', { c: 3 }, [-6, -1.5, 0, 4.5]],
     ['square', {}, [4, 0.25, 0, 2.25]],
@@ -27,15 +29,16 @@ describe('unary elementwise ops', () => {
     expect(Object.is(apply('sign', {}, tensor([1], [-0])).data[0], 0)).toBe(true);
   });
 
-  it('scale needs a number c', () => {
-    expect(() => opDef('scale').shape([[2]], {})).toThrow(/scale needs a number attribute 'c'/);
+  it('scale needs a finite c (a number: the type says so)', () => {
+    expectTypeOf<{}>().not.toExtend<OpAttrs['scale']>();
+    expect(() => opDef('scale').shape([[2]], { c: Infinity })).toThrow(/scale needs a finite attribute 'c', got Infinity/);
   });
 });
 
 describe('binary elementwise ops', () => {
   const a = tensor([2, 2], [1, 2, 3, 4]);
   const b = tensor([2, 2], [0.5, -1, 2, 8]);
-  it.each([
+  it.each<[OpName, number[]]>([
     ['add', [1.5, 1, 5, 12]],
     ['sub', [0.5, 3, 1, -4]],
     ['mul', [0.5, -2, 6, 32]],

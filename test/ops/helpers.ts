@@ -2,6 +2,7 @@
 // interpreter, compare values, draw reproducible random tensors.
 import { expect } from 'vitest';
 import type { Attrs, Graph, Shape } from '../../src/ir/graph.js';
+import type { OpName } from '../../src/ir/op-attrs.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
 import { verify } from '../../src/ops/verify.js';
 import type { Tensor } from '../../src/ops/op.js';
@@ -13,7 +14,7 @@ import { Rng } from '../../src/data/rng.js';
 export { tensor };
 
 /** `op` applied to fed inputs of the tensors' shapes; the output's value. */
-export function apply(op: string, attrs: Attrs, ...xs: Tensor[]): Tensor {
+export function apply(op: OpName, attrs: Attrs, ...xs: Tensor[]): Tensor {
   const b = new GraphBuilder(op);
   const ids = xs.map((x, k) => b.add(`x${k}`, 'input', [], x.shape));
   const shape = opDef(op).shape(ids.map((i) => b.shapeOf(i)), attrs);

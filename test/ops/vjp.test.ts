@@ -3,6 +3,7 @@
 // gradient of the probe is exactly the VJP of r. Adding an op: one row.
 import { describe, expect, it } from 'vitest';
 import type { Attrs, Graph, Shape } from '../../src/ir/graph.js';
+import type { OpName, Padding } from '../../src/ir/op-attrs.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
 import { verify } from '../../src/ops/verify.js';
 import type { Tensor } from '../../src/ops/op.js';
@@ -13,7 +14,7 @@ import type { Gen } from './helpers.js';
 import { away, bind, centralDifference, random, relError, rng, uniform } from './helpers.js';
 
 interface Row {
-  op: string;
+  op: OpName;
   inputs: Shape[];
   attrs?: Attrs;
   /** How each input's entries are drawn (default uniform in [-1, 1]). */
@@ -22,7 +23,7 @@ interface Row {
 
 const X: Shape = ['B', 2, 3];
 const off0 = away(0.1, 1);
-const conv = (K: number, padding: string): Row => ({ op: 'conv1d', inputs: [['B', 2, 6], [3, 2, K]], attrs: { padding } });
+const conv = (K: number, padding: Padding): Row => ({ op: 'conv1d', inputs: [['B', 2, 6], [3, 2, K]], attrs: { padding } });
 
 const rows: Row[] = [
   { op: 'add', inputs: [X, X] },
@@ -120,7 +121,7 @@ describe('VJP rules against central finite differences', () => {
 
   it('covers every op with a VJP rule', () => {
     const covered = new Set([...rows.map((r) => r.op), 'stop_gradient']);
-    const missing = [...ops.values()].filter((d) => d.vjp && !covered.has(d.name)).map((d) => d.name);
+    const missing = Object.values(ops).filter((d) => d.vjp && !covered.has(d.name)).map((d) => d.name);
     expect(missing).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // A small builder of primitive ops for the inliner: names every value under
 // the call it belongs to (`u1.conv0`, `u1.act0`), and knows that elementwise
 // ops keep their operand's shape, so the expansions read like the formulas.
-import type { Attrs, GraphBuilder, Shape } from '../../ir/graph.js';
+import type { AttrsArg, GraphBuilder, Shape } from '../../ir/graph.js';
+import type { OpName } from '../../ir/op-attrs.js';
 
 export class Emit {
   constructor(
@@ -9,14 +10,14 @@ export class Emit {
     readonly prefix: string,
   ) {}
 
-  op(name: string, op: string, inputs: string[], shape: Shape, attrs: Attrs = {}): string {
-    return this.b.add(`${this.prefix}${name}`, op, inputs, shape, attrs);
+  op<K extends OpName>(name: string, op: K, inputs: string[], shape: Shape, ...attrs: AttrsArg<K>): string {
+    return this.b.add(`${this.prefix}${name}`, op, inputs, shape, ...attrs);
   }
   shape(x: string): Shape {
     return this.b.shapeOf(x);
   }
-  unary(name: string, op: string, x: string, attrs: Attrs = {}): string {
-    return this.op(name, op, [x], this.shape(x), attrs);
+  unary<K extends OpName>(name: string, op: K, x: string, ...attrs: AttrsArg<K>): string {
+    return this.op(name, op, [x], this.shape(x), ...attrs);
   }
   binary(name: string, op: 'add' | 'sub' | 'mul' | 'div', x: string, y: string): string {
     return this.op(name, op, [x, y], this.shape(x));

@@ -125,7 +125,7 @@ export function emitExpr(e: Emit, s: A.ExprStepper, states: readonly string[]): 
         const a = go(x.args[0]!);
         if ('c' in a) return x.fn === 'shift' ? a : { c: foldFn(x.fn, a.c) };
         if (x.fn === 'shift') return { id: e.shift(fresh('shift'), a.id, (go(x.args[1]!) as { c: number }).c) };
-        return { id: e.unary(fresh(x.fn), x.fn, a.id) };
+        return { id: e.unary(fresh(x.fn), functionOp(x.fn), a.id) };
       }
       default:
         return x satisfies never;
@@ -138,7 +138,16 @@ function fold(op: '+' | '-' | '*' | '/', a: number, b: number): number {
   return op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
 }
 
+/** The elementwise ops an expression's functions of one state name (dsl/expr.ts checks the names). */
+const FUNCTION_OPS = ['tanh', 'relu', 'sigmoid', 'gelu', 'abs', 'square', 'sign'] as const;
+
+function functionOp(fn: string): (typeof FUNCTION_OPS)[number] {
+  const op = FUNCTION_OPS.find((o) => o === fn);
+  if (!op) throw new Error(`internal: function '${fn}' has no op`);
+  return op;
+}
+
 /** Folds a function of a constant with the op's own float64 definition. */
 function foldFn(fn: string, x: number): number {
-  return opDef(fn).eval!([{ shape: [1], data: Float64Array.of(x) }], {}, [1]).data[0]!;
+  return opDef(functionOp(fn)).eval!([{ shape: [1], data: Float64Array.of(x) }], {}, [1]).data[0]!;
 }

@@ -1,0 +1,75 @@
+// The IR's vocabulary: every op kind and the attributes its nodes carry. A
+// node's `op` picks its entry here, so `n.op === 'slice'` gives `n.attrs` the
+// type { axis, start, size }, and the registry in ops/ must define every kind.
+// Adding an op: an entry here, its file in ops/, a line in ops/registry.ts;
+// the type checker then lists what else must know about it.
+//
+// Attribute values stay plain numbers, strings and arrays of them: the text
+// form prints them (print.ts) and CSE compares them as JSON (simplify.ts).
+
+/** For ops without attributes: any key given is an error. */
+export type NoAttrs = Readonly<Record<string, never>>;
+
+export type Padding = 'circular' | 'zero';
+export type LossKind = 'mse' | 'mae' | 'nmse' | 'nmae';
+export type CallFn = 'emulator' | 'reference' | 'residuum';
+
+/**
+ * What feeds an input: snapshot 0 of each window (`input ic`), snapshot t
+ * (`input target[t]`), an emulator parameter (`input param[name]`), or, with
+ * none of these, a value fed by its id (a test's probe). Each variant names
+ * the others' keys as absent, so `attrs.param` reads on any of them.
+ */
+export type InputAttrs =
+  | { readonly name: 'ic'; readonly t?: never; readonly param?: never }
+  | { readonly name: 'target'; readonly t: number; readonly param?: never }
+  | { readonly param: string; readonly name?: never; readonly t?: never }
+  | { readonly name?: never; readonly t?: never; readonly param?: never };
+
+/** Axes a reduction sums over, or a broadcast adds: ascending; all when absent. */
+export type AxesAttrs = { readonly axes?: readonly number[] };
+
+export interface OpAttrs {
+  // leaves and chain-level ops
+  input: InputAttrs;
+  const: { readonly value: number };
+  call: { readonly fn: CallFn };
+  stop_gradient: NoAttrs;
+  loss: { readonly kind: LossKind };
+  weighted_sum: { readonly weights: readonly number[] };
+  // elementwise
+  add: NoAttrs;
+  sub: NoAttrs;
+  mul: NoAttrs;
+  div: NoAttrs;
+  neg: NoAttrs;
+  scale: { readonly c: number };
+  square: NoAttrs;
+  abs: NoAttrs;
+  sign: NoAttrs;
+  relu: NoAttrs;
+  tanh: NoAttrs;
+  gelu: NoAttrs;
+  sigmoid: NoAttrs;
+  // layers, each with its transposes in input and weight
+  conv1d: { readonly padding: Padding };
+  conv1d_t: { readonly padding: Padding };
+  /** k: the kernel size, which the output shape needs. */
+  conv1d_w: { readonly padding: Padding; readonly k: number };
+  dense: NoAttrs;
+  dense_t: NoAttrs;
+  dense_w: NoAttrs;
+  bias_add: NoAttrs;
+  // along an axis; a shape attribute writes the batch B as -1
+  shift: { readonly k: number };
+  circconv: { readonly kernel: readonly number[] };
+  reshape: { readonly shape: readonly number[] };
+  slice: { readonly axis: number; readonly start: number; readonly size: number };
+  concat: { readonly axis: number };
+  // reductions and their transpose (mean: true divides by the copies, the transpose of mean)
+  sum: AxesAttrs;
+  mean: AxesAttrs;
+  broadcast: { readonly shape: readonly number[]; readonly axes?: readonly number[]; readonly mean?: true };
+}
+
+export type OpName = keyof OpAttrs;
