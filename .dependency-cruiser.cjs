@@ -8,6 +8,7 @@ const LAYERS = [
   ['math', '^src/math/'], // float64 numerics: the FFT
   ['dsl', '^src/dsl/'], // the language: tokens, grammar, AST, checker
   ['ir', '^src/ir/'], // the graph, its text form, the compile target
+  ['wgsl', '^src/wgsl/'], // WGSL's vocabulary: literals, bounds, indices, math functions, bindings; the FFT kernel
   ['ops', '^src/ops/'], // one definition per primitive: shape, float64 eval, VJP, WGSL
   ['data', '^src/data/'], // trajectories: generators, files, windows
   ['passes', '^src/passes/'], // AST to graph, and graph to graph

@@ -13,8 +13,8 @@ import { UserError } from '../util/diagnostics.js';
 import type { DataLayout } from './gather.js';
 import type { OptimizerPlan } from './optimizer.js';
 import { parameterCount, stateRegions } from './optimizer.js';
-import type { Binding } from './declarations.js';
-import { ARENA, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from './declarations.js';
+import type { Binding } from '../wgsl/bindings.js';
+import { ARENA, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from '../wgsl/bindings.js';
 
 /** Bytes before `state.values`. */
 export const STATE_HEADER = 4;
@@ -32,7 +32,7 @@ export function stepUniform(batch: number, lr: number, c1: number, c2: number): 
 
 export type BufferName = 'arena' | 'uniform' | 'state' | 'trajectories' | 'windows' | 'offsets';
 
-/** A buffer of the step, under the binding its kernels declare (declarations.ts). */
+/** A buffer of the step, under the binding its kernels declare (wgsl/bindings.ts). */
 export interface StepBuffer extends Binding {
   name: BufferName;
   /** A multiple of 4, at least 4. */

@@ -39,7 +39,8 @@
 import type { Dim, Graph, Node } from '../ir/graph.js';
 import { elements, sameShape, users } from '../ir/graph.js';
 import type { Tile, WgslRule } from '../ops/op.js';
-import { tileThreads, tripCount } from '../ops/op.js';
+import { tileThreads } from '../ops/op.js';
+import { tripCount } from '../wgsl/text.js';
 import { opDef } from '../ops/registry.js';
 import { backwardValues, schedule } from './schedule.js';
 import type { Target } from '../ir/target.js';

@@ -4,7 +4,7 @@
 // window is never materialised on the host.
 import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
-import { tripCount } from '../ops/op.js';
+import { tripCount } from '../wgsl/text.js';
 import { UserError } from '../util/diagnostics.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';

@@ -7,6 +7,7 @@ import type { Graph } from '../ir/graph.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';
 import type { Phase } from './wgsl.js';
+import { abstractFloat } from '../wgsl/text.js';
 
 export type OptimizerKind = 'adam' | 'sgd';
 
@@ -70,9 +71,9 @@ export function optimizerPhase(p: OptimizerPlan): Phase {
   state.values[${r(3)}] = p0;
   state.values[${r(4)}] = m0;
   state.values[${r(5)}] = v0;
-  let m = ${lit(1 - b1)} * g + ${lit(b1)} * m0;
-  let v = ${lit(1 - b2)} * (g * g) + ${lit(b2)} * v0;
-  let p = p0 + -u.lr * ((m / u.c1) / (sqrt(v / u.c2) + ${lit(eps)}));
+  let m = ${abstractFloat(1 - b1)} * g + ${abstractFloat(b1)} * m0;
+  let v = ${abstractFloat(1 - b2)} * (g * g) + ${abstractFloat(b2)} * v0;
+  let p = p0 + -u.lr * ((m / u.c1) / (sqrt(v / u.c2) + ${abstractFloat(eps)}));
   state.values[${r(1)}] = m;
   state.values[${r(2)}] = v;`
       : `state.values[${r(1)}] = p0;
@@ -99,8 +100,3 @@ fn optimizer(i: u32) {
   return { name: 'optimizer', label: 'optimizer', emit: () => ({ fn: 'optimizer', code }), count: `${n}u`, threads: () => n, workgroup: MAP_WORKGROUP, merge: true, offsets: [], reads: 'all', writes: 'all' };
 }
 
-/** A WGSL float literal. */
-function lit(x: number): string {
-  const s = String(x);
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}

@@ -9,7 +9,7 @@ import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
 import type { BufferName, StepBuffer } from './bindings.js';
 import { arenaBuffer, checkFits, fits, offsetsBuffer, STATE_HEADER, stateBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
-import { KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from './declarations.js';
+import { KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from '../wgsl/bindings.js';
 import type { DataLayout, GatherPlan } from './gather.js';
 import { gatherPhase, planGather } from './gather.js';
 import { groupLabel, groupPhases, groupWorkgroups } from './merge.js';

@@ -4,7 +4,7 @@
 // dispatch, or alone where GPU shapes would leave a few threads summing). Each runs its statements over a kernel's sets of inputs
 // (Terms) where it sums several.
 import type { WgslCtx, WgslRule } from '../ops/op.js';
-import { countExpr, tripCount } from '../ops/op.js';
+import { countExpr, tripCount } from '../wgsl/text.js';
 import type { Term } from './kernel.js';
 import { REDUCE_WORKGROUP } from './kernel.js';
 

@@ -8,21 +8,15 @@
 import type { Node } from '../ir/graph.js';
 import { elements } from '../ir/graph.js';
 import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
-import { countExpr, tileThreads, tripCount } from '../ops/op.js';
+import { tileThreads } from '../ops/op.js';
+import { countExpr, MATH_FUNCTIONS, tripCount } from '../wgsl/text.js';
 import { opDef } from '../ops/registry.js';
 import type { Kernel } from './kernel.js';
 import { kernelOps, kernelOutputs, MAX_GROUPS } from './kernel.js';
-import { MAX_OFFSETS } from './declarations.js';
+import { MAX_OFFSETS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
 import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, termInput, treeSum, withAddends } from './sum-wgsl.js';
 
-
-// tanh through exp(-2|x|) never overflows; WGSL's own may for large |x|.
-const MATH = `fn tx_tanh(x: f32) -> f32 { let e = exp(-2.0 * abs(x)); return sign(x) * (1.0 - e) / (1.0 + e); }
-fn tx_sigmoid(x: f32) -> f32 { return 0.5 + 0.5 * tx_tanh(0.5 * x); }
-fn tx_gelu(x: f32) -> f32 { return 0.5 * x * (1.0 + tx_tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); }
-fn tx_square(x: f32) -> f32 { return x * x; }
-`;
 
 /** A range of arena floats, [offset, offset + size). */
 export type Range = [offset: number, size: number];
@@ -345,7 +339,7 @@ function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly num
   const merged = named.length > 1 || Boolean(only?.sweepAlone);
   const enable = named.some((p) => p.subgroups) ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
   // A phase that runs as its sweep alone needs only the sweep's code.
-  const code = `${enable}${decls}${MATH}${privates}${named.map((p) => (p.sweepAlone && named.length === 1 ? '' : p.code) + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
+  const code = `${enable}${decls}${MATH_FUNCTIONS}${privates}${named.map((p) => (p.sweepAlone && named.length === 1 ? '' : p.code) + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
   if (!merged && only) {
     if (only.entry) return `${code}${only.entry.replace('{\n', `{\n${load}`)}\n`;
     return `${code}@compute @workgroup_size(${only.workgroup})

@@ -3,7 +3,8 @@
 import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError } from './op.js';
+import { expectArity, ShapeError } from './op.js';
+import { coord } from '../wgsl/text.js';
 import { tensor } from './tensor.js';
 
 export const bias_add: OpDef<'bias_add'> = {

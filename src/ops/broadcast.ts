@@ -5,7 +5,8 @@
 import { sameShape, shapeText } from '../ir/graph.js';
 import { axesWithin, shapeFromAttr } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, countExpr, expectArity, flatIndex, ShapeError } from './op.js';
+import { expectArity, ShapeError } from './op.js';
+import { coord, countExpr, flatIndex } from '../wgsl/text.js';
 import { reducedShape } from './reduce.js';
 import { dropAxesIndex, size, tensor } from './tensor.js';
 

@@ -5,7 +5,8 @@
 // The transpose correlates with the reflected kernel h'[j] = h[(-j) mod N].
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { expectArity, f32, ShapeError } from './op.js';
+import { expectArity, ShapeError } from './op.js';
+import { f32 } from '../wgsl/text.js';
 import { tensor } from './tensor.js';
 
 export const circconv: OpDef<'circconv'> = {

@@ -3,7 +3,8 @@
 import { shapeText } from '../ir/graph.js';
 import { sizeDim, whole } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, flatIndex, ShapeError } from './op.js';
+import { ShapeError } from './op.js';
+import { coord, flatIndex } from '../wgsl/text.js';
 import { tensor } from './tensor.js';
 
 export const concat: OpDef<'concat'> = {

@@ -2,7 +2,8 @@
 // included): the seed cotangent 1, explicit zero gradients, zero padding in
 // the transpose of `slice`.
 import type { OpDef } from './op.js';
-import { f32, ShapeError } from './op.js';
+import { ShapeError } from './op.js';
+import { f32 } from '../wgsl/text.js';
 import { size, tensor } from './tensor.js';
 
 export const constant: OpDef<'const'> = {

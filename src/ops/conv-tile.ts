@@ -17,7 +17,7 @@ import type { Target } from '../ir/target.js';
 import type { Padding } from '../ir/op-attrs.js';
 import { padTap } from './padding.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
-import { startAt } from './op.js';
+import { startAt } from '../wgsl/text.js';
 
 export interface ConvTileShape {
   /** Inner (summed) channels, columns, taps. */

@@ -7,7 +7,8 @@ import { shapeText } from '../ir/graph.js';
 import { sizeDim, whole } from './attrs.js';
 import type { OpDef } from './op.js';
 import type { TileWrite } from './op.js';
-import { broadcastLoads, coord, expectArity, ShapeError } from './op.js';
+import { expectArity, ShapeError } from './op.js';
+import { broadcastLoads, coord } from '../wgsl/text.js';
 import { leftPad, padIndex, padLoadWgsl } from './padding.js';
 import { tensor } from './tensor.js';
 

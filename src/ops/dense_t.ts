@@ -4,7 +4,8 @@ import type { Shape } from '../ir/graph.js';
 import { shapeText } from '../ir/graph.js';
 import { sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, ShapeError } from './op.js';
+import { expectArity, ShapeError } from './op.js';
+import { coord } from '../wgsl/text.js';
 import { matmulTile } from './matmul-tile.js';
 import { tensor } from './tensor.js';
 

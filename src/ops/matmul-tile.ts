@@ -17,7 +17,7 @@
 import type { Target } from '../ir/target.js';
 import type { Dim } from '../ir/graph.js';
 import type { Tile, TileWrite, WgslCtx } from './op.js';
-import { broadcastLoads, dimExpr, startAt } from './op.js';
+import { broadcastLoads, dimExpr, startAt } from '../wgsl/text.js';
 
 export interface Matmul {
   /** Rows and columns of the output; rows may be the batch. */

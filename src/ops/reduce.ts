@@ -3,7 +3,8 @@
 import type { Shape } from '../ir/graph.js';
 import { axesWithin, shapeToAttr } from './attrs.js';
 import type { OpDef, Tensor } from './op.js';
-import { coord, countExpr, expectArity, flatIndex, type ReuseCtx } from './op.js';
+import { expectArity, type ReuseCtx } from './op.js';
+import { coord, countExpr, flatIndex } from '../wgsl/text.js';
 import { dropAxesIndex, size, tensor } from './tensor.js';
 
 export function reducedShape(shape: Shape, axes: readonly number[]): Shape {

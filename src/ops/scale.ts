@@ -2,7 +2,7 @@
 // 1/n of a mean): no scalar value or broadcast needed.
 import { finite } from './attrs.js';
 import { ew, unary } from './elementwise.js';
-import { f32 } from './op.js';
+import { f32 } from '../wgsl/text.js';
 
 export const scale = unary(
   'scale',

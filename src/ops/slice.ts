@@ -3,7 +3,8 @@
 // with zeros, as a concat with constants.
 import { sizeDim, whole } from './attrs.js';
 import type { OpDef } from './op.js';
-import { coord, expectArity, flatIndex, ShapeError } from './op.js';
+import { expectArity, ShapeError } from './op.js';
+import { coord, flatIndex } from '../wgsl/text.js';
 import { tensor } from './tensor.js';
 
 export const slice: OpDef<'slice'> = {

@@ -3,7 +3,8 @@
 // input's backward is never built.
 import { sameShape } from '../ir/graph.js';
 import type { OpDef } from './op.js';
-import { f32, ShapeError } from './op.js';
+import { ShapeError } from './op.js';
+import { f32 } from '../wgsl/text.js';
 import { tensor } from './tensor.js';
 
 export const weighted_sum: OpDef<'weighted_sum'> = {

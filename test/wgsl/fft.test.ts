@@ -2,7 +2,7 @@
 // definition in test/math), on every power-of-two size it takes, along the
 // last axis and along a strided one.
 import { describe, expect, it } from 'vitest';
-import { fftShader, fftWorkgroups, type FftLayout } from '../../src/codegen/fft-wgsl.js';
+import { fftShader, fftWorkgroups, type FftLayout } from '../../src/wgsl/fft.js';
 import { fftAlong } from '../../src/math/fft.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
 

@@ -1,6 +1,6 @@
 // The bindings every kernel of a step may use, declared once: the WGSL
-// declarations of a module, the step program's buffers (bindings.ts) and the
-// runtime's bind group layout all come from these records, so a binding's
+// declarations of a module, the step program's buffers (codegen/bindings.ts)
+// and the runtime's bind group layout all come from these records, so a binding's
 // number, access and type cannot disagree between them. One bind group, set
 // once, serves the whole step; a kernel's module declares every binding of
 // its kind of step, and the pipeline layout holds them all.
@@ -20,7 +20,7 @@ export interface Binding {
 /**
  * The uniform every kernel of a step reads: the batch, then what the
  * optimizer needs, then `z`, always 0, which hides loop bounds from the
- * shader compiler (ops/op.ts, tripCount).
+ * shader compiler (text.ts, tripCount).
  */
 const STEP_STRUCT = 'struct Step { B: u32, lr: f32, c1: f32, c2: f32, z: u32 }';
 export const STEP_UNIFORM_BYTES = 32;
