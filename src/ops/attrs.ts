@@ -3,7 +3,8 @@
 // must ascend within the rank); a bad value is a ShapeError the verifier
 // reports against its node.
 import type { Dim, Shape } from '../ir/graph.js';
-import { ShapeError } from './op.js';
+import { shapeText } from '../ir/graph.js';
+import { expectArity, ShapeError } from './op.js';
 
 export function whole(v: number, key: string, op: string): number {
   if (!Number.isInteger(v)) throw new ShapeError(`${op} needs an integer attribute '${key}', got ${v}`);
@@ -41,4 +42,16 @@ export function sizeDim(shape: Shape, axis: number, op: string): number {
   const d = shape[axis];
   if (typeof d !== 'number') throw new ShapeError(`${op} needs a fixed size on axis ${axis}, got ${String(d)}`);
   return d;
+}
+
+/**
+ * The two matrix operands of a dense op, checked: both of rank 2, with the
+ * sizes `agree` compares equal; else a ShapeError that says what `op` takes
+ * (`takes`, e.g. "x [B,in] and w [out,in]").
+ */
+export function matrixPair(inputs: readonly Shape[], op: string, takes: string, agree: (p: Shape, q: Shape) => boolean): [Shape, Shape] {
+  expectArity(inputs, 2, op);
+  const [p, q] = inputs as [Shape, Shape];
+  if (p.length !== 2 || q.length !== 2 || !agree(p, q)) throw new ShapeError(`${op} needs ${takes}, got ${shapeText(p)} and ${shapeText(q)}`);
+  return [p, q];
 }

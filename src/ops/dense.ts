@@ -2,35 +2,21 @@
 //   out[b,o] = sum_i w[o,i] x[b,i]
 // (PyTorch's weight layout). Its VJP uses its transposes in x (dense_t) and
 // in w (dense_w), mirroring the conv1d family.
-import type { Shape } from '../ir/graph.js';
-import { shapeText } from '../ir/graph.js';
-import { sizeDim } from './attrs.js';
+import { matrixPair, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { expectArity, ShapeError } from './op.js';
 import { coord } from '../wgsl/text.js';
 import { matmulTile } from './matmul-tile.js';
-import { tensor } from './tensor.js';
+import { product } from './tensor.js';
 
 export const dense: OpDef<'dense'> = {
   name: 'dense',
   shape(inputs) {
-    expectArity(inputs, 2, 'dense');
-    const [x, w] = inputs as [Shape, Shape];
-    if (x.length !== 2 || w.length !== 2 || x[1] !== w[1])
-      throw new ShapeError(`dense needs x [B,in] and w [out,in], got ${shapeText(x)} and ${shapeText(w)}`);
+    const [x, w] = matrixPair(inputs, 'dense', 'x [B,in] and w [out,in]', (x, w) => x[1] === w[1]);
     return [x[0]!, sizeDim(w, 0, 'dense')];
   },
   eval([x, w]) {
     const [M, I] = x!.shape as [number, number];
-    const O = w!.shape[0]!;
-    const out = tensor([M, O]);
-    for (let m = 0; m < M; m++)
-      for (let o = 0; o < O; o++) {
-        let acc = 0;
-        for (let i = 0; i < I; i++) acc += w!.data[o * I + i]! * x!.data[m * I + i]!;
-        out.data[m * O + o] = acc;
-      }
-    return out;
+    return product(M, w!.shape[0]!, I, (m, i) => x!.data[m * I + i]!, (o, i) => w!.data[o * I + i]!);
   },
   vjp(b, n, cot) {
     const [x, w] = n.inputs as [string, string];

@@ -1,34 +1,21 @@
 // The transpose of dense in its input: y [B, out], w [out, in] -> [B, in],
 //   out[b,i] = sum_o w[o,i] y[b,o].
-import type { Shape } from '../ir/graph.js';
-import { shapeText } from '../ir/graph.js';
-import { sizeDim } from './attrs.js';
+import { matrixPair, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { expectArity, ShapeError } from './op.js';
 import { coord } from '../wgsl/text.js';
 import { matmulTile } from './matmul-tile.js';
-import { tensor } from './tensor.js';
+import { product } from './tensor.js';
 
 export const dense_t: OpDef<'dense_t'> = {
   name: 'dense_t',
   shape(inputs) {
-    expectArity(inputs, 2, 'dense_t');
-    const [y, w] = inputs as [Shape, Shape];
-    if (y.length !== 2 || w.length !== 2 || y[1] !== w[0])
-      throw new ShapeError(`dense_t needs y [B,out] and w [out,in], got ${shapeText(y)} and ${shapeText(w)}`);
+    const [y, w] = matrixPair(inputs, 'dense_t', 'y [B,out] and w [out,in]', (y, w) => y[1] === w[0]);
     return [y[0]!, sizeDim(w, 1, 'dense_t')];
   },
   eval([y, w]) {
     const [M, O] = y!.shape as [number, number];
     const I = w!.shape[1]!;
-    const out = tensor([M, I]);
-    for (let m = 0; m < M; m++)
-      for (let i = 0; i < I; i++) {
-        let acc = 0;
-        for (let o = 0; o < O; o++) acc += w!.data[o * I + i]! * y!.data[m * O + o]!;
-        out.data[m * I + i] = acc;
-      }
-    return out;
+    return product(M, I, O, (m, o) => y!.data[m * O + o]!, (i, o) => w!.data[o * I + i]!);
   },
   vjp(b, n, cot) {
     const [y, w] = n.inputs as [string, string];

@@ -1,35 +1,22 @@
 // The transpose of dense in its weight: the output cotangent y [B, out]
 // against the input x [B, in], summed over the batch -> [out, in],
 //   out[o,i] = sum_b y[b,o] x[b,i].
-import type { Shape } from '../ir/graph.js';
-import { shapeText } from '../ir/graph.js';
-import { sizeDim } from './attrs.js';
+import { matrixPair, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
-import { expectArity, ShapeError } from './op.js';
 import { coord } from '../wgsl/text.js';
 import { matmulTile } from './matmul-tile.js';
-import { tensor } from './tensor.js';
+import { product } from './tensor.js';
 
 export const dense_w: OpDef<'dense_w'> = {
   name: 'dense_w',
   shape(inputs) {
-    expectArity(inputs, 2, 'dense_w');
-    const [y, x] = inputs as [Shape, Shape];
-    if (y.length !== 2 || x.length !== 2 || y[0] !== x[0])
-      throw new ShapeError(`dense_w needs y [B,out] and x [B,in], got ${shapeText(y)} and ${shapeText(x)}`);
+    const [y, x] = matrixPair(inputs, 'dense_w', 'y [B,out] and x [B,in]', (y, x) => y[0] === x[0]);
     return [sizeDim(y, 1, 'dense_w'), sizeDim(x, 1, 'dense_w')];
   },
   eval([y, x]) {
     const [M, O] = y!.shape as [number, number];
     const I = x!.shape[1]!;
-    const out = tensor([O, I]);
-    for (let o = 0; o < O; o++)
-      for (let i = 0; i < I; i++) {
-        let acc = 0;
-        for (let m = 0; m < M; m++) acc += y!.data[m * O + o]! * x!.data[m * I + i]!;
-        out.data[o * I + i] = acc;
-      }
-    return out;
+    return product(O, I, M, (o, m) => y!.data[m * O + o]!, (i, m) => x!.data[m * I + i]!);
   },
   vjp(b, n, cot) {
     const [y, x] = n.inputs as [string, string];

@@ -38,3 +38,15 @@ export function dropAxesIndex(shape: readonly number[], axes: readonly number[])
   }
   return out;
 }
+
+/** out[m, n] = sum over k of a(m, k) b(n, k), k ascending: every dense op's product, its operands read through index functions. */
+export function product(M: number, N: number, K: number, a: (m: number, k: number) => number, b: (n: number, k: number) => number): Tensor {
+  const out = tensor([M, N]);
+  for (let m = 0; m < M; m++)
+    for (let n = 0; n < N; n++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) acc += a(m, k) * b(n, k);
+      out.data[m * N + n] = acc;
+    }
+  return out;
+}
