@@ -7,6 +7,7 @@
 import type { StepProgram } from './codegen/step.js';
 import { stepProgram } from './codegen/step.js';
 import { dataLayout } from './codegen/gather.js';
+import { trainingCount } from './data/trajectories.js';
 import { largestBatch } from './data/windows.js';
 import type * as A from './dsl/ast.js';
 import { windowLength } from './dsl/check.js';
@@ -43,5 +44,5 @@ function trainShape(data: A.DataDecl, fileShape: SpecStepOptions['fileShape']): 
   if (data.kind === 'generator') return [data.trajectories, data.snapshots, ...snapshotShape(data)];
   if (!fileShape) return undefined;
   const [n = 0, ...rest] = fileShape(data.path);
-  return [n - data.testTrajectories, ...rest];
+  return [trainingCount(n, data.testTrajectories, data.path), ...rest];
 }

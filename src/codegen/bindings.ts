@@ -81,7 +81,7 @@ function sized(b: Omit<StepBuffer, 'bytes'>, bytes: number): StepBuffer {
   return { ...b, bytes: Math.max(4, Math.ceil(bytes / 4) * 4) };
 }
 
-/** Whether a buffer fits the target: each is bound whole as one binding, so that limit applies too. */
+/** Whether a buffer fits the target: every buffer but the small offsets uniform is bound whole, so the binding limit applies too. */
 export function fits(target: Target, b: StepBuffer): boolean {
   return b.bytes <= bufferLimit(target);
 }

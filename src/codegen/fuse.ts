@@ -47,7 +47,8 @@ import type { Target } from '../ir/target.js';
 import { foldChannelSums } from './fold.js';
 import { mergeTerms } from './terms.js';
 import type { Fusion, Kernel, Work } from './kernel.js';
-import { MAP_WORKGROUP, MAX_GROUPS, REDUCE_WORKGROUP, SMALL_WORKGROUP } from './kernel.js';
+import { MAP_WORKGROUP, REDUCE_WORKGROUP, SMALL_WORKGROUP } from './kernel.js';
+import { MAX_GROUPS } from '../ir/target.js';
 
 const MAX_INLINE_COST = 24;
 const RECOMPUTE_LIMIT = 64;

@@ -8,8 +8,6 @@ import type { Tile, WgslRule } from '../ops/op.js';
 export const MAP_WORKGROUP = 64;
 export const REDUCE_WORKGROUP = 256;
 export const SMALL_WORKGROUP = 16;
-/** Workgroups per dispatch dimension that every device allows; larger maps use a second dimension. */
-export const MAX_GROUPS = 65535;
 
 export interface Kernel {
   /** The value it computes: stable for a given graph. */

@@ -6,7 +6,7 @@
 // times faster; a phase with many threads or heavy threads keeps its own
 // dispatch, where its workgroups spread over every core.
 import type { Phase } from './wgsl.js';
-import { MAX_GROUPS } from './kernel.js';
+import { MAX_GROUPS } from '../ir/target.js';
 
 /** Most threads a phase may have to share a dispatch (at the largest batch). */
 export const MERGE_THREADS = 1024;

@@ -4,6 +4,7 @@
 // arena and keeps the parameters and moments in the optimizer state, copying
 // the new parameters into their arena slots for the next step's forward.
 import type { Graph } from '../ir/graph.js';
+import { gradientOf } from '../ir/role.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';
 import type { Phase } from './wgsl.js';
@@ -27,10 +28,7 @@ export function planOptimizer(kind: OptimizerKind, params: readonly { name: stri
   const slot = (id: string) => memory.slots.get(id);
   // The graph's outputs after the loss are the gradients, each the cotangent of its parameter (autodiff's role).
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const gradOf = new Map(graph.outputs.slice(1).flatMap((id) => {
-    const role = byId.get(id)?.role;
-    return role?.kind === 'cotangent' ? [[role.of, id] as const] : [];
-  }));
+  const gradOf = new Map(graph.outputs.slice(1).map((id) => [gradientOf(byId.get(id)?.role, id), id]));
   const tensors = params.map(({ name, size }) => {
     const grad = slot(gradOf.get(name) ?? '');
     if (!grad) throw new Error(`internal: the graph has no gradient for '${name}'`);

@@ -9,7 +9,7 @@ import { datasetOf, type Dataset } from './dataset.js';
 import { DATA_EXTENSIONS, parseTrajectoryFile } from './files.js';
 import { NPY_HEAD_BYTES, readNpyHeader } from './npy.js';
 import type { Trajectories } from './trajectories.js';
-import { checkTrajectories } from './trajectories.js';
+import { checkTrajectories, checkTrajectoryShape } from './trajectories.js';
 
 /** Reads, parses (.npy or .json by extension) and checks a trajectory file. */
 export function loadTrajectories(path: string): Trajectories {
@@ -32,10 +32,29 @@ export function loadDataset(data: DataDecl, specFile: string): Dataset {
 
 /** A data file's snapshot shape ([channels, ...space]), for the front end. */
 export function fileSnapshotShape(specFile: string): (path: string) => number[] {
-  return (path) => fileShape(specFile)(path).slice(2);
+  const shape = fileShape(specFile);
+  return (path) => shape(path).slice(2);
 }
 
-/** A data file's shape ([trajectories, snapshots, channels, ...space]), for the compiler's data layout. */
+/**
+ * A data file's shape ([trajectories, snapshots, channels, ...space]), for the
+ * front end and the compiler's data layout: a .npy's from its header alone,
+ * so that compiling a spec never decodes its data; each file read once.
+ */
 export function fileShape(specFile: string): (path: string) => number[] {
-  return (path) => loadTrajectories(resolve(dirname(specFile), path)).shape;
+  const known = new Map<string, number[]>();
+  return (path) => {
+    const full = resolve(dirname(specFile), path);
+    let shape = known.get(full);
+    if (!shape) known.set(full, (shape = readShape(full)));
+    return [...shape];
+  };
+}
+
+function readShape(path: string): number[] {
+  if (!path.toLowerCase().endsWith('.npy')) return loadTrajectories(path).shape;
+  const size = regularFileSize(path);
+  const { shape } = readNpyHeader(readRange(path, 0, Math.min(size, NPY_HEAD_BYTES)), size, path);
+  checkTrajectoryShape(shape, path);
+  return shape;
 }

@@ -22,22 +22,28 @@ export function unravel(offset: number, shape: readonly number[]): number[] {
   return idx;
 }
 
+/** The part of checkTrajectories a file's header can answer: the shape, as text for messages. */
+export function checkTrajectoryShape(dims: readonly number[], source: string): string {
+  const shape = `[${dims.join(', ')}]`;
+  if (dims.length < 3) {
+    throw new UserError(
+      `${source}: shape ${shape} has ${dims.length} dimension(s); trajectories need at least 3`,
+      'lay the array out as [trajectories, snapshots, channels, ...space]',
+    );
+  }
+  if (!dims.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new UserError(`${source}: shape ${shape} must be positive integers`);
+  }
+  return shape;
+}
+
 /**
  * Throws a UserError naming `source` unless `t` is usable training data: at
  * least [trajectories, snapshots, channels], positive integer dims, as many
  * numbers as the shape says, and every number finite.
  */
 export function checkTrajectories(t: Trajectories, source: string): Trajectories {
-  const shape = `[${t.shape.join(', ')}]`;
-  if (t.shape.length < 3) {
-    throw new UserError(
-      `${source}: shape ${shape} has ${t.shape.length} dimension(s); trajectories need at least 3`,
-      'lay the array out as [trajectories, snapshots, channels, ...space]',
-    );
-  }
-  if (!t.shape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new UserError(`${source}: shape ${shape} must be positive integers`);
-  }
+  const shape = checkTrajectoryShape(t.shape, source);
   if (t.data.length !== sizeOf(t.shape)) {
     throw new UserError(`${source}: shape ${shape} needs ${sizeOf(t.shape)} numbers but the data has ${t.data.length}`);
   }
@@ -51,15 +57,18 @@ export function checkTrajectories(t: Trajectories, source: string): Trajectories
 /** The last `count` trajectories held out for evaluation, the rest for training. */
 export function splitHeldOut(t: Trajectories, count: number, source: string): { train: Trajectories; test: Trajectories } {
   const n = t.shape[0] ?? 0;
-  if (!Number.isInteger(count) || count < 0 || count >= n) {
-    throw new UserError(
-      `${source}: cannot hold out ${count} of ${n} trajectories; at least one must remain for training`,
-    );
-  }
+  trainingCount(n, count, source);
   const per = sizeOf(t.shape.slice(1));
   const cut = (n - count) * per;
   return {
     train: { shape: [n - count, ...t.shape.slice(1)], data: t.data.slice(0, cut) },
     test: { shape: [count, ...t.shape.slice(1)], data: t.data.slice(cut) },
   };
+}
+
+/** The trajectories left for training when `count` of `n` are held out; at least one must be. */
+export function trainingCount(n: number, count: number, source: string): number {
+  if (!Number.isInteger(count) || count < 0 || count >= n)
+    throw new UserError(`${source}: cannot hold out ${count} of ${n} trajectories; at least one must remain for training`);
+  return n - count;
 }

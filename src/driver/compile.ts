@@ -53,7 +53,7 @@ export class Compilation implements CompiledConfig {
     return printGraph(g, stage === 'simplify-chain' ? this.program.flow : undefined).replace(/^# /, `# after ${stage}: `);
   }
 
-  /** The training step's program (`tx compile`); a data file's, which a page does not read, has the graph's kernels alone. */
+  /** The training step's program (`tx compile`); for a data file spec, whose trajectory count it is not given, the graph's kernels alone. */
   get codegen(): { plan: StepProgram; ms: number } {
     if (!this.codegenCache) {
       const g = this.final;

@@ -38,3 +38,9 @@ export type Role =
    * dropped that value where the backward does not read it.
    */
   | { readonly kind: 'cotangent'; readonly of: string };
+
+/** The parameter a graph output is the gradient of: the value autodiff made it the cotangent of. */
+export function gradientOf(role: Role | undefined, id: string): string {
+  if (role?.kind !== 'cotangent') throw new Error(`internal: output %${id} is not a gradient`);
+  return role.of;
+}

@@ -28,13 +28,13 @@ export interface Target {
    * broadcast it (ops/matmul-tile.ts, ops/conv-tile.ts).
    */
   readonly subgroup?: number;
-  /** The most bytes one buffer may hold: codegen sizes every buffer of a step within it. */
+  /** The device's buffer limits: codegen sizes every buffer of a step within them. */
   readonly limits: Limits;
 }
 
 /**
- * The device limits codegen respects. Every buffer of a step is bound whole
- * as one binding, so both apply to each (bufferLimit).
+ * The device limits codegen respects. Every large buffer of a step is bound
+ * whole as one binding, so both apply to each (bufferLimit).
  */
 export interface Limits {
   readonly maxStorageBufferBindingSize: number;
@@ -67,3 +67,6 @@ export const TARGETS: readonly Target[] = [GENERIC, LAVAPIPE, GPU];
 export function cpuWithSubgroups(lanes: number): Target {
   return lanes === LAVAPIPE.subgroup ? LAVAPIPE : { name: `cpu, ${lanes}-lane subgroups`, shapes: 'cpu', subgroup: lanes, limits: DEFAULT_LIMITS };
 }
+
+/** Workgroups per dispatch dimension that every device allows (WebGPU's default limit); larger dispatches use a second dimension. */
+export const MAX_GROUPS = 65535;

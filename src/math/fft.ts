@@ -1,6 +1,6 @@
-// Float64 discrete Fourier transforms on the host: the oracle that the
-// spectral ops' WGSL answers to, and the transforms of the spectral data
-// generators. Conventions are numpy's: the forward transform is
+// Float64 discrete Fourier transforms on the host, groundwork for issue 15:
+// the oracle the WGSL FFT (wgsl/fft.ts) is tested against now, and later the
+// float64 evaluation of the spectral ops and the spectral data generators. Conventions are numpy's: the forward transform is
 // unnormalised, the inverse divides by the number of points.
 //
 // Powers of two run a radix-2 transform. Any other size runs Bluestein's

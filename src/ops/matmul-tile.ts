@@ -5,7 +5,7 @@
 // much as 40 FMAs (vec4 loads cost as much as four scalar ones), so this is
 // what makes a dense layer fast there. 8 x 8 blocks ran 25% faster than
 // 4 x 4 and take lavapipe about 2.5x longer to compile; with one pipeline per
-// layer rather than per time step (wgsl.ts, OFFSETS_BINDING) that is 23 s
+// layer rather than per time step (codegen/wgsl.ts, groupModules) that is 23 s
 // for W4 with an empty shader cache, against 57 s before.
 //
 // With subgroups (Target.subgroup = S lanes), the lanes of a subgroup take

@@ -2,7 +2,7 @@
 // interpreter. Every GPU program answers to this.
 import type { Graph } from '../ir/graph.js';
 import { nodeMap } from '../ir/graph.js';
-import type { Role } from '../ir/role.js';
+import { gradientOf } from '../ir/role.js';
 import type { Tensor } from '../ops/op.js';
 import { evaluate } from './interpreter.js';
 import { windowFeeds } from './minibatch.js';
@@ -27,10 +27,4 @@ export function cpuLossAndGrad(g: Graph, params: Params, windows: Tensor): LossA
     loss: values.get(loss!)!.data[0]!,
     grads: new Map(grads.map((id) => [gradientOf(byId.get(id)!.role, id), values.get(id)!])),
   };
-}
-
-/** The parameter a gradient is the cotangent of, from the role autodiff gave it. */
-function gradientOf(role: Role | undefined, id: string): string {
-  if (role?.kind !== 'cotangent') throw new Error(`internal: output %${id} is not a gradient`);
-  return role.of;
 }

@@ -7,7 +7,9 @@
 // threads each take several butterflies per stage.
 //
 // Complex values are vec2<f32> (re, im): interleaved pairs in memory, a
-// trailing axis of 2, so that one load brings a whole value.
+// trailing axis of 2, so that one load brings a whole value. Not yet behind
+// an IR op: issue 15's rfft and irfft build on it.
+import { MAX_GROUPS } from '../ir/target.js';
 
 /** Threads per workgroup: WebGPU's default limit on invocations, 256. */
 export const FFT_WORKGROUP = 256;
@@ -54,9 +56,10 @@ var<workgroup> line_values: array<vec2<f32>, ${perGroup * n}>;
 
 @compute @workgroup_size(${FFT_WORKGROUP})
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let g = group.x + group.y * ${MAX_GROUPS}u;
   // Thread lid works on line slot lid / ${Math.min(half, FFT_WORKGROUP)}; a slot past the last line idles but keeps the barriers.
   let slot = lid / ${Math.min(half, FFT_WORKGROUP)}u;
-  let line = group.x * ${perGroup}u + slot;
+  let line = g * ${perGroup}u + slot;
   let live = line < ${layout.lines}u;
   let first = ${lineStart(layout, 'line')};
   let mine = slot * ${n}u;
@@ -96,6 +99,8 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 `;
 }
 
-export function fftWorkgroups(layout: FftLayout): number {
-  return Math.ceil(layout.lines / Math.max(1, FFT_WORKGROUP / (layout.n / 2)));
+/** Workgroups to dispatch, over a second dimension past MAX_GROUPS. */
+export function fftWorkgroups(layout: FftLayout): { x: number; y: number } {
+  const n = Math.ceil(layout.lines / Math.max(1, FFT_WORKGROUP / (layout.n / 2)));
+  return n <= MAX_GROUPS ? { x: n, y: 1 } : { x: MAX_GROUPS, y: Math.ceil(n / MAX_GROUPS) };
 }

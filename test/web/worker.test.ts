@@ -56,6 +56,15 @@ describe('the compiler worker', () => {
     expect(c.diagnostics.every((d) => d.severity === 'error' && !/internal/.test(d.message))).toBe(true);
   });
 
+  test('a step too large for a GPU still compiles for the CPU: its plan tabs say why, and it can train', () => {
+    const c = compile(QUICKSTART.replace(/^data .*$/m, 'data advection1d { points 1000  trajectories 200  snapshots 1000  cfl -0.75  modes 5  seed 0 }'));
+    expect(c.diagnostics).toEqual([]);
+    expect(c.result!.summary).toMatch(/· no GPU step ·/);
+    for (const tab of ['plan', 'wgsl', 'stats'] as const)
+      expect((handle({ type: 'view', tab, stage: 'lower' }) as View).text).toMatch(/^error: the training trajectories take 762\.9 MiB, more than the 128\.0 MiB/);
+    expect((handle({ type: 'run' }) as RunInput).final.outputs.length).toBeGreaterThan(1);
+  });
+
   test('a data file spec waits for its file, then compiles with the picked file\'s shape', () => {
     const src = QUICKSTART.replace(/^data .*$/m, 'data file "runs/a.npy" { test_trajectories 2 }');
     expect(compile(src)).toEqual({ type: 'compiled', diagnostics: [], configs: [], dataFile: { path: 'runs/a.npy', waiting: true } });

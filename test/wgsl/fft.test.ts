@@ -19,7 +19,8 @@ async function runFft(layout: FftLayout, values: Float32Array<ArrayBuffer>): Pro
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, group);
-  pass.dispatchWorkgroups(fftWorkgroups(layout));
+  const { x, y } = fftWorkgroups(layout);
+  pass.dispatchWorkgroups(x, y);
   pass.end();
   enc.copyBufferToBuffer(output, 0, staging, 0, values.byteLength);
   device.queue.submit([enc.finish()]);
@@ -50,6 +51,11 @@ async function worstError(shape: number[], axis: number, inverse: boolean): Prom
 describe('fftShader', () => {
   it.each([2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])('equals the float64 FFT on lines of %i points, both directions', async (n) => {
     for (const inverse of [false, true]) expect(await worstError([3, n], 1, inverse)).toBeLessThan(1e-5);
+  });
+
+  it('dispatches past 65535 workgroups over a second dimension', () => {
+    expect(fftWorkgroups({ n: 1024, lines: 70000, stride: 1, inverse: false })).toEqual({ x: 65535, y: 2 });
+    expect(fftWorkgroups({ n: 16, lines: 100, stride: 1, inverse: false })).toEqual({ x: 4, y: 1 });
   });
 
   it('transforms along a strided axis (the first of a 2-D field) and leaves a partial last workgroup correct', async () => {

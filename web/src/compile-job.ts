@@ -6,6 +6,7 @@
 import { UserError, type Diagnostic } from '../../src/util/diagnostics.js';
 import { checkSpec } from '../../src/driver/check.js';
 import { Compilation, now, type CompiledConfig, type StageName } from '../../src/driver/compile.js';
+import { callStats } from '../../src/passes/pipeline.js';
 import { drawing, emulatorCalls, pickProgram, statsText } from './compile.js';
 
 export type Tab = 'draw' | 'ir' | 'plan' | 'wgsl' | 'stats';
@@ -87,22 +88,35 @@ function compile(req: CompileRequest): Compiled {
   try {
     compilation = new Compilation(fe.spec, program);
     void compilation.stages;
-    void compilation.codegen;
   } catch (e) {
     return { ...base, diagnostics: [...fe.diagnostics, tooLarge(e, req.file)] };
   }
-  last = { compilation, ms: { frontend: frontendMs, passes: compilation.passMs, codegen: compilation.codegen.ms } };
-  const s = compilation.stats();
+  // A step too large for a GPU's buffers can still train on the CPU: its plan
+  // tabs say why, and the Train button stays.
+  const codegen = planned(() => compilation.codegen);
+  last = { compilation, ms: { frontend: frontendMs, passes: compilation.passMs, codegen: typeof codegen === 'string' ? 0 : codegen.ms } };
   const total = last.ms.frontend + last.ms.passes + last.ms.codegen;
-  const calls = (['emulator', 'reference', 'residuum'] as const).filter((f) => s.calls.after[f]).map((f) => `${s.calls.after[f]} ${f}`);
+  const after = callStats(compilation.stages[1]!.graph);
+  const calls = (['emulator', 'reference', 'residuum'] as const).filter((f) => after[f]).map((f) => `${after[f]} ${f}`);
+  const kernels = typeof codegen === 'string' ? 'no GPU step' : `${codegen.plan.fusion.kernels.length} kernels`;
   return {
     ...base,
     config: program.config.name,
     result: {
-      summary: `${calls.join(' · ')} calls per step · ${s.plan.kernels} kernels · compiled in ${total.toFixed(0)} ms`,
+      summary: `${calls.join(' · ')} calls per step · ${kernels} · compiled in ${total.toFixed(0)} ms`,
       steps: fe.spec.train.steps,
     },
   };
+}
+
+/** What `f` gives, or the message of the UserError it throws (a step the target cannot hold). */
+function planned<T>(f: () => T): T | string {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return `error: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`;
+  }
 }
 
 /**
@@ -139,11 +153,13 @@ function view(tab: Tab, stage: StageName): View {
     case 'ir':
       return { type: 'view', tab, text: c.ir(stage) };
     case 'plan':
-      return { type: 'view', tab, text: c.plan() };
+      return { type: 'view', tab, text: planned(() => c.plan()) };
     case 'wgsl':
-      return { type: 'view', tab, text: c.wgsl() };
-    case 'stats':
-      return { type: 'view', tab, text: statsText(c.stats(), last.ms) };
+      return { type: 'view', tab, text: planned(() => c.wgsl()) };
+    case 'stats': {
+      const ms = last.ms;
+      return { type: 'view', tab, text: planned(() => statsText(c.stats(), ms)) };
+    }
   }
 }
 

@@ -2,6 +2,8 @@
 // interpreter, computed by the compiled WGSL kernels.
 import type { Target } from '../../ir/target.js';
 import type { Graph } from '../../ir/graph.js';
+import { nodeMap } from '../../ir/graph.js';
+import { gradientOf } from '../../ir/role.js';
 import type { Tensor } from '../../ops/op.js';
 import type { LossAndGrad } from '../cpu.js';
 import { windowFeeds } from '../minibatch.js';
@@ -18,10 +20,10 @@ export async function gpuLossAndGrad(g: Graph, params: Params, windows: Tensor, 
     for (const [name, t] of params) feeds.set(name, t);
     const values = await program.run(batch, feeds, g.outputs);
     const [loss, ...grads] = g.outputs;
-    const shapes = new Map(g.nodes.map((n) => [n.id, n.shape as number[]]));
+    const byId = nodeMap(g);
     return {
       loss: values.get(loss!)![0]!,
-      grads: new Map(grads.map((id) => [id.replace(/^grad\./, ''), { shape: shapes.get(id)!, data: Float64Array.from(values.get(id)!) }])),
+      grads: new Map(grads.map((id) => [gradientOf(byId.get(id)!.role, id), { shape: byId.get(id)!.shape as number[], data: Float64Array.from(values.get(id)!) }])),
     };
   } finally {
     program.destroy();

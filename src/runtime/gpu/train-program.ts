@@ -35,6 +35,8 @@ export class GpuTrainProgram {
   static async load(device: GPUDevice, program: StepProgram, data: Trajectories): Promise<GpuTrainProgram> {
     if (!program.optimizer) throw new Error('internal: a training program without an optimizer');
     const trajectories = float32Data(data);
+    const bytes = program.buffers.find((b) => b.name === 'trajectories')?.bytes;
+    if (bytes !== trajectories.byteLength) throw new Error(`internal: the step holds ${bytes} bytes of trajectories, the data has ${trajectories.byteLength}`);
     const step = await DeviceStep.load(device, program);
     device.queue.writeBuffer(step.buffer('trajectories'), 0, trajectories);
     return new GpuTrainProgram(device, step);
