@@ -14,7 +14,7 @@ import type { Run } from '../src/driver/run.js';
 import { hasErrors, formatDiagnostic } from '../src/util/diagnostics.js';
 import type { Graph } from '../src/ir/graph.js';
 import type { Tensor } from '../src/ops/op.js';
-import { gatherWindows, minibatches, windowCount } from '../src/data/windows.js';
+import { gatherWindows, largestBatch, minibatches, windowCount } from '../src/data/windows.js';
 import { windowFeeds } from '../src/runtime/minibatch.js';
 import type { Params } from '../src/runtime/params.js';
 import { initParams } from '../src/runtime/params.js';
@@ -116,7 +116,7 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
   // does not divide the windows; the pool leaves those out, so that every
   // step has one shape (a jit would otherwise compile a second program).
   const samples = windowCount(source.data.shape, window, t.substack);
-  const batch = Math.min(t.batch, samples);
+  const batch = largestBatch(t.batch, source.data.shape, window, t.substack);
   const indices: number[][] = [];
   for (const ix of minibatches(samples, t.batch, Number.MAX_SAFE_INTEGER, t.seed)) {
     if (ix.length === batch) indices.push(ix);

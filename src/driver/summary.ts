@@ -10,6 +10,7 @@ import { RUN_FILES } from '../train/run-files.js';
 import type { TrainResult } from '../train/trainer.js';
 import { upwindDistance, type UpwindDistance } from '../train/upwind.js';
 import type { Run } from './run.js';
+import { largestBatch } from '../data/windows.js';
 
 export interface SummaryOptions {
   /** The spec's name as the user knows it. */
@@ -36,7 +37,7 @@ export interface Summary {
 
 export function summary(run: Run, result: TrainResult, o: SummaryOptions): Summary {
   const ran = result.history.length - (o.start ?? 0);
-  const lines = [trainedText(o.file, run.config, o.device, ran, o.seconds, o.timing ?? {}, graphFlops(run.graph, run.train.batch))];
+  const lines = [trainedText(o.file, run.config, o.device, ran, o.seconds, o.timing ?? {}, graphFlops(run.graph, largestBatch(run.train.batch, run.plan.data.shape, run.plan.window, run.train.substack)))];
   const last = result.history.at(-1);
   if (last) lines.push(`loss ${last.loss.toExponential(4)} at step ${last.step} (epoch ${last.epoch})`);
   const outcome = result.outcome;
