@@ -39,13 +39,17 @@ export class GpuProgram {
     const pass = enc.beginComputePass();
     this.step.encode(pass, batch);
     pass.end();
-    const slots = read.map((id) => memory.slots.get(id)!);
-    const total = slots.reduce((a, s) => a + s.size, 0);
-    const staging = this.device.createBuffer({ size: Math.max(4, total * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    // The program says where each output is kept for the host.
+    const backs = read.map((id) => {
+      const r = this.step.program.readbacks.find((x) => x.name === id);
+      if (!r) throw new Error(`internal: %${id} is not among the program's read-backs`);
+      return r;
+    });
+    const staging = this.device.createBuffer({ size: Math.max(4, backs.reduce((a, r) => a + r.bytes, 0)), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     let at = 0;
-    for (const s of slots) {
-      enc.copyBufferToBuffer(arena, s.offset * 4, staging, at * 4, s.size * 4);
-      at += s.size;
+    for (const r of backs) {
+      enc.copyBufferToBuffer(this.step.buffer(r.buffer), r.offset, staging, at, r.bytes);
+      at += r.bytes;
     }
     q.submit([enc.finish()]);
     const all = await guard(this.device, async () => {
@@ -55,8 +59,8 @@ export class GpuProgram {
     const out = new Map<string, Float32Array>();
     at = 0;
     read.forEach((id, j) => {
-      out.set(id, all.subarray(at, at + slots[j]!.size));
-      at += slots[j]!.size;
+      out.set(id, all.subarray(at / 4, (at + backs[j]!.bytes) / 4));
+      at += backs[j]!.bytes;
     });
     return out;
   }
