@@ -111,3 +111,17 @@ export function callsTable(calls: { before: CallStats; after: CallStats }): stri
 export function now(): number {
   return globalThis.performance?.now() ?? Date.now();
 }
+
+/** A step program's numbers, one per line, as `tx compile --stats` and the page's stats tab print them. */
+export function planStatsLines(s: PlanStats): string[] {
+  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+  return [
+    `  FLOPs per step      ${(s.flops / 1e6).toPrecision(3)} M (the graph's: forward, backward and losses; not the gather or the optimizer)`,
+    `  kernels             ${s.kernels} (the graph's; the training step adds the gather and the optimizer)`,
+    `  dispatches per step ${s.dispatchesPerStep}`,
+    `  distinct modules    ${s.distinctModules} (pipelines to compile)`,
+    `  arena               ${kib(s.arenaBytes)}`,
+    `  inputs              ${kib(s.inputBytes)}`,
+    `  peak activations    ${kib(s.peakActivationBytes)}`,
+  ];
+}

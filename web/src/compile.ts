@@ -3,7 +3,7 @@
 // the stats tab. Pure and browser-safe, so vitest runs it in Node exactly as
 // the page does.
 import { drawSvg } from '../../src/draw/svg.js';
-import { callsTable, type Stats } from '../../src/driver/compile.js';
+import { callsTable, planStatsLines, type Stats } from '../../src/driver/compile.js';
 import type { ChainProgram, Frontend } from '../../src/frontend.js';
 import { callStats } from '../../src/passes/pipeline.js';
 
@@ -31,17 +31,9 @@ export function statsText(s: Stats, ms?: { frontend: number; passes: number; cod
     `values: ${s.chainValues} in the chain graph, ${s.values} primitive after every pass`,
     `ops: ${Object.entries(s.ops).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     ``,
-    `kernels at batch ${s.plan.batch}`,
-    `  kernels             ${s.plan.kernels}`,
-    `  dispatches per step ${s.plan.dispatchesPerStep}`,
-    `  arena               ${kib(s.plan.arenaBytes)}`,
-    `  inputs              ${kib(s.plan.inputBytes)}`,
-    `  peak activations    ${kib(s.plan.peakActivationBytes)}`,
+    `the training step at batch ${s.plan.batch}`,
+    ...planStatsLines(s.plan),
   ];
   if (ms) lines.push(``, `compile: front end ${ms.frontend.toFixed(1)} ms, passes ${ms.passes.toFixed(1)} ms, codegen ${ms.codegen.toFixed(1)} ms`);
   return lines.join('\n') + '\n';
-}
-
-function kib(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KiB`;
 }

@@ -11,6 +11,7 @@ import type { ChainProgram } from '../../frontend.js';
 import { runPasses } from '../../passes/pipeline.js';
 import { specStep } from '../../spec-step.js';
 import { gpuExecutor } from '../../train/executors.js';
+import { planStatsLines } from '../../driver/compile.js';
 import { loadRun } from '../../driver/node.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
@@ -93,7 +94,6 @@ interface CompileTimes {
 }
 
 function statsText(s: ReturnType<typeof planStats> & { config: string; compile?: CompileTimes }): string {
-  const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
   const c = s.compile;
   const times = c
     ? [
@@ -103,13 +103,7 @@ function statsText(s: ReturnType<typeof planStats> & { config: string; compile?:
     : [];
   return [
     `config ${s.config} (batch ${s.batch})`,
-    `  FLOPs per step      ${(s.flops / 1e6).toPrecision(3)} M (the graph's: forward, backward and losses; not the gather or the optimizer)`,
-    `  kernels             ${s.kernels} (the graph's; the training step adds the gather and the optimizer)`,
-    `  dispatches per step ${s.dispatchesPerStep}`,
-    `  distinct modules    ${s.distinctModules} (pipelines to compile)`,
-    `  arena               ${kib(s.arenaBytes)}`,
-    `  inputs              ${kib(s.inputBytes)}`,
-    `  peak activations    ${kib(s.peakActivationBytes)}`,
+    ...planStatsLines(s),
     ...times,
   ].join('\n') + '\n';
 }
