@@ -3,7 +3,9 @@
 // window ids in `windows` — the index arithmetic of data/windows.ts, so a
 // window is never materialised on the host.
 import type { Graph } from '../ir/graph.js';
+import { windowSnapshot } from '../ir/op-attrs.js';
 import type { Target } from '../ir/target.js';
+import { windowsPerTrajectory } from '../data/windows.js';
 import { tripCount } from '../wgsl/text.js';
 import { UserError } from '../util/diagnostics.js';
 import { MAP_WORKGROUP } from './kernel.js';
@@ -51,14 +53,14 @@ export interface DataLayout {
 /** The layout of trajectories `[n, snapshots, ...state]` cut into windows of `window` snapshots. */
 export function dataLayout(shape: readonly number[], window: number, substack: boolean): DataLayout {
   const [trajectories = 0, snapshots = 0, ...state] = shape;
-  return { trajectories, snapshots, stateSize: state.reduce((a, x) => a * x, 1), window, perTrajectory: substack ? snapshots - window + 1 : 1 };
+  return { trajectories, snapshots, stateSize: state.reduce((a, x) => a * x, 1), window, perTrajectory: windowsPerTrajectory(snapshots, window, substack) };
 }
 
 /** Where the gather writes each of the graph's data inputs (`ic`, `target[t]`). */
 export function planGather(graph: Graph, memory: Memory, data: DataLayout): GatherPlan {
   const inputs = graph.nodes.flatMap((n) => {
-    if (n.op !== 'input' || n.attrs.name === undefined) return [];
-    const snapshot = n.attrs.name === 'target' ? n.attrs.t : 0;
+    const snapshot = n.op === 'input' ? windowSnapshot(n.attrs) : undefined;
+    if (snapshot === undefined) return [];
     if (snapshot >= data.window) throw new UserError(`the windows have ${data.window} snapshots, but the configuration reads snapshot ${snapshot}`);
     return [{ id: n.id, offset: memory.slots.get(n.id)!.offset, snapshot }];
   });

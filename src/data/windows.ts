@@ -20,7 +20,12 @@ export function windowCount(shape: readonly number[], length: number, substack =
       'use a shorter rollout or longer trajectories',
     );
   }
-  return substack ? n * (snapshots - length + 1) : n;
+  return n * windowsPerTrajectory(snapshots, length, substack);
+}
+
+/** Windows one trajectory of `snapshots` gives: every start with sub-stacking, the one at 0 without. */
+export function windowsPerTrajectory(snapshots: number, length: number, substack: boolean): number {
+  return substack ? snapshots - length + 1 : 1;
 }
 
 /** The largest minibatch of a run: its batch, or all the windows where they are fewer (see minibatches). */

@@ -26,6 +26,11 @@ export type InputAttrs =
   | { readonly param: string; readonly name?: never; readonly t?: never }
   | { readonly name?: never; readonly t?: never; readonly param?: never };
 
+/** The snapshot of a training window a data input holds (`ic` 0, `target[t]` t); undefined for any other input. */
+export function windowSnapshot(a: InputAttrs): number | undefined {
+  return a.name === 'ic' ? 0 : a.name === 'target' ? a.t : undefined;
+}
+
 /** Axes a reduction sums over, or a broadcast adds: ascending; all when absent. */
 export type AxesAttrs = { readonly axes?: readonly number[] };
 

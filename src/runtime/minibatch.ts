@@ -7,6 +7,7 @@ import { gatherWindows, minibatches, windowCount } from '../data/windows.js';
 import type * as A from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import type { Graph } from '../ir/graph.js';
+import { windowSnapshot } from '../ir/op-attrs.js';
 import type { Tensor } from '../ops/op.js';
 
 /** The minibatch schedule of a spec's training run for one window length. */
@@ -25,8 +26,8 @@ export function windowFeeds(g: Graph, windows: Tensor): Map<string, Tensor> {
   const size = state.reduce((a, x) => a * x, 1);
   const feeds = new Map<string, Tensor>();
   for (const n of g.nodes) {
-    if (n.op !== 'input' || n.attrs.name === undefined) continue;
-    const t = n.attrs.name === 'target' ? n.attrs.t : 0;
+    const t = n.op === 'input' ? windowSnapshot(n.attrs) : undefined;
+    if (t === undefined) continue;
     if (t >= w) throw new UserError(`the minibatch has windows of ${w} snapshots, but the configuration reads snapshot ${t}`, `give windows of at least ${t + 1} snapshots`);
     const data = new Float64Array(b * size);
     for (let i = 0; i < b; i++) data.set(windows.data.subarray((i * w + t) * size, (i * w + t + 1) * size), i * size);
