@@ -9,7 +9,7 @@ import type { Phase } from './wgsl.js';
 import { MAX_GROUPS } from '../ir/target.js';
 
 /** Most threads a phase may have to share a dispatch (at the largest batch). */
-export const MERGE_THREADS = 1024;
+const MERGE_THREADS = 1024;
 /**
  * Most phases in one merged dispatch: LLVM's compile time grows faster than
  * the module (the quickstart at rollout 5 took lavapipe 7.9 s to compile

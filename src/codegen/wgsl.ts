@@ -374,7 +374,7 @@ export function moduleKey(code: string): string {
 }
 
 /** Whether `b` must wait for `a`: it reads what `a` writes, or writes what `a` reads or writes. */
-export function conflicts(a: Phase, b: Phase): boolean {
+function conflicts(a: Phase, b: Phase): boolean {
   return overlap(a.writes, b.reads) || overlap(a.writes, b.writes) || overlap(a.reads, b.writes);
 }
 

@@ -289,7 +289,7 @@ function weightsFrom(g: Graph, root: string): Map<string, number> {
 }
 
 /** The text of a composite's part, found by its part numbers in the configuration's text. */
-export function partText(title: string, part: readonly number[]): string | undefined {
+function partText(title: string, part: readonly number[]): string | undefined {
   let text: string | undefined = title;
   for (const i of part) text = text === undefined ? undefined : compositeParts(text)[i - 1];
   return text;
@@ -309,7 +309,7 @@ function compositeParts(text: string): string[] {
   return starts.map((s, i) => inner.slice(s.body, starts[i + 1]?.at ?? inner.length).trim());
 }
 
-export function fmtWeight(w: number): string {
+function fmtWeight(w: number): string {
   return String(Number(w.toPrecision(6)));
 }
 
@@ -324,7 +324,7 @@ function mid(a: Point, b: Point): Point {
 }
 
 /** Where the segment from a box's centre towards p leaves the box. */
-export function boxEdge(c: Point, p: Point): Point {
+function boxEdge(c: Point, p: Point): Point {
   const dx = p.x - c.x;
   const dy = p.y - c.y;
   const t = Math.min(dx ? SIZE.box.w / 2 / Math.abs(dx) : Infinity, dy ? SIZE.box.h / 2 / Math.abs(dy) : Infinity);
