@@ -50,10 +50,12 @@ function expandCall(b: GraphBuilder, n: Node<'call'>, args: string[], spec: A.Sp
     default:
       return fn satisfies never;
   }
-  // A call that returns its argument unchanged (`reference id(u) = u`) still
-  // needs a value of its own for the chain to name.
-  if (args.includes(out)) return b.add(n.id, 'scale', [out], n.shape, { c: 1 }, n.role);
-  return b.renameLast(out, n.id, n.role);
+  // A call needs a value of its own for the chain to name, with the call's
+  // role: its expansion's last value, renamed, or where that cannot be (a
+  // call that returns its argument, `reference id(u) = u`, or an earlier
+  // value) a copy of it.
+  const renamed = args.includes(out) ? out : b.renameLast(out, n.id, n.role);
+  return renamed !== out || out === n.id ? renamed : b.add(n.id, 'scale', [out], n.shape, { c: 1 }, n.role);
 }
 
 function emulator(e: Emit, emu: A.EmulatorDecl, u: string, param: (name: string) => string): string {
