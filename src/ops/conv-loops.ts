@@ -52,7 +52,12 @@ function coords(shape: WgslCtx['out'], i: string, b: string, ch: string, at: rea
 
 /** Nested loops over the taps, each opened with `resolve(j)`'s statements; `inner` at the centre. */
 function tapLoops(c: WgslCtx, g: ConvGeometry, t: readonly string[], resolve: (j: number) => string[], inner: string): string[] {
-  return [...t.flatMap((tj, j) => [`for (var ${tj} = 0u; ${tj} < ${c.bound(g.k)}; ${tj}++) {`, ...resolve(j)]), inner, '}'.repeat(t.length)];
+  const indent = (depth: number) => (line: string) => `${'  '.repeat(depth)}${line}`;
+  return [
+    ...t.flatMap((tj, j) => [indent(j)(`for (var ${tj} = 0u; ${tj} < ${c.bound(g.k)}; ${tj}++) {`), ...resolve(j).map(indent(j + 1))]),
+    indent(t.length)(inner),
+    ...t.map((_, j) => indent(t.length - 1 - j)('}')),
+  ];
 }
 
 /** conv: y[b, o, n] = Σ_t Σ_i w[o, i, t] x̃[b, i, s·n + d·(t − ℓ)]. */
