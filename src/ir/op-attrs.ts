@@ -11,6 +11,18 @@
 export type NoAttrs = Readonly<Record<string, never>>;
 
 export type Padding = 'circular' | 'zero';
+
+/**
+ * A convolution over the spatial axes of a field [B, C, N_0, …] (one to
+ * three, networks.md §1): SAME padding, dilation d >= 1 and stride s. An
+ * absent dilation or stride is 1, so that a plain convolution's attributes
+ * (and its text) name only its padding.
+ */
+export type ConvAttrs = {
+  readonly padding: Padding;
+  readonly dilation?: number;
+  readonly stride?: 1 | 2;
+};
 export type LossKind = 'mse' | 'mae' | 'nmse' | 'nmae';
 export type CallFn = 'emulator' | 'reference' | 'residuum';
 
@@ -57,10 +69,10 @@ export interface OpAttrs {
   gelu: NoAttrs;
   sigmoid: NoAttrs;
   // layers, each with its transposes in input and weight
-  conv1d: { readonly padding: Padding };
-  conv1d_t: { readonly padding: Padding };
+  conv: ConvAttrs;
+  conv_t: ConvAttrs;
   /** k: the kernel size, which the output shape needs. */
-  conv1d_w: { readonly padding: Padding; readonly k: number };
+  conv_w: ConvAttrs & { readonly k: number };
   dense: NoAttrs;
   dense_t: NoAttrs;
   dense_w: NoAttrs;
@@ -71,6 +83,9 @@ export interface OpAttrs {
   reshape: { readonly shape: readonly number[] };
   slice: { readonly axis: number; readonly start: number; readonly size: number };
   concat: { readonly axis: number };
+  // on every spatial axis of a field [B, C, N_0, …]: 2N points with zeros between, and its transpose
+  zero_insert: NoAttrs;
+  subsample: NoAttrs;
   // reductions and their transpose (mean: true divides by the copies, the transpose of mean)
   sum: AxesAttrs;
   mean: AxesAttrs;

@@ -1,7 +1,7 @@
-// Register blocks shared by conv1d and its input transpose conv1d_t, which
-// have the same form:
+// Register blocks shared by conv and its input transpose conv_t on one
+// spatial axis without dilation or stride, which have the same form:
 //   out[b, q, i] = sum_{ch, k} w(q, ch, k) in[b, ch, i + shift(k)]
-// (conv1d: shift k - left; conv1d_t: left - k). A thread computes Q output
+// (conv: shift k - left; conv_t: left - k). A thread computes Q output
 // channels (4, else 2, else 1) x P columns (8, else 4). Per inner channel it loads the P + K - 1 inputs its
 // columns touch once and the Q x K weights once, for P x Q x K FMAs: at
 // P = 8, Q = 4, K = 5, 32 loads for 160 FMAs, where loading per tap took 40
@@ -15,11 +15,11 @@
 // on lavapipe against 2.3 ms for the register block above (0.79 ms at P = 8).
 import type { Target } from '../ir/target.js';
 import type { Padding } from '../ir/op-attrs.js';
-import { padTap } from './padding.js';
-import type { Tile, TileWrite, WgslCtx } from './op.js';
+import { leftPad, padTap } from './padding.js';
+import type { Tile, TileCtx, TileWrite, WgslCtx } from './op.js';
 import { startAt } from '../wgsl/text.js';
 
-export interface ConvTileShape {
+interface ConvTileShape {
   /** Inner (summed) channels, columns, taps. */
   inner: number;
   N: number;
@@ -75,8 +75,28 @@ function subgroupLayout(outCh: number, N: number, inner: number, S: number): Lay
   };
 }
 
+/**
+ * The tile of conv (input x [B, I, N], weight [O, I, K]) or, `transposed`,
+ * of conv_t (input y [B, O, N]), or undefined where the shapes do not divide.
+ */
+export function convTile(s: TileCtx<'conv' | 'conv_t'>, transposed: boolean): Tile | undefined {
+  const [, inner, N] = s.ins[0] as [unknown, number, number];
+  const [O, I, K] = s.ins[1] as [number, number, number];
+  // The weight's flat index for output channel q, inner channel ch: w[o, i, k] at (o I + i) K + k.
+  const w = transposed ? (q: string, ch: string) => `(${ch} * ${I}u + ${q})` : (q: string, ch: string) => `(${q} * ${I}u + ${ch})`;
+  return blockTile(transposed ? I : O, {
+    inner,
+    N,
+    K,
+    shift: transposed ? (k) => leftPad(K) - k : (k) => k - leftPad(K),
+    padding: s.attrs.padding,
+    w: (c, q, ch, k) => c.x(1, `${w(q, ch)} * ${K}u + ${k}u`),
+    input: 0,
+  }, s.target);
+}
+
 /** A tile for an output of `outCh` channels, or undefined where the shapes do not divide. */
-export function convTile(outCh: number, s: ConvTileShape, target: Target): Tile | undefined {
+function blockTile(outCh: number, s: ConvTileShape, target: Target): Tile | undefined {
   const { N, K, inner } = s;
   const L = (target.subgroup && subgroupLayout(outCh, N, inner, target.subgroup)) || registerLayout(outCh, N);
   if (!L) return undefined;

@@ -1,7 +1,7 @@
 // A fully connected layer without bias: x [B, in], w [out, in] -> [B, out],
 //   out[b,o] = sum_i w[o,i] x[b,i]
 // (PyTorch's weight layout). Its VJP uses its transposes in x (dense_t) and
-// in w (dense_w), mirroring the conv1d family.
+// in w (dense_w), mirroring the convolutions (conv, conv_t, conv_w).
 import { matrixPair, sizeDim } from './attrs.js';
 import type { OpDef } from './op.js';
 import { coord } from '../wgsl/text.js';

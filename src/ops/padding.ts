@@ -1,7 +1,7 @@
-// SAME padding for the conv1d family: a kernel of size K pads (K-1)//2 on the
-// left and the rest on the right (K = 2: none left, one right), circularly or
-// with zeros. All three ops (conv1d, conv1d_t, conv1d_w) index through here,
-// so the transposes agree with the forward at the borders.
+// SAME padding for the convolutions: a kernel of size K pads (K-1)//2 taps on
+// the left and the rest on the right (K = 2: none left, one right), circularly
+// or with zeros. All three ops (conv, conv_t, conv_w) index through here, so
+// the transposes agree with the forward at the borders.
 import type { Padding } from '../ir/op-attrs.js';
 
 export function leftPad(k: number): number {
@@ -62,6 +62,22 @@ export function padTap(p: Padding, pos: string, n: number, reach: number, name: 
         index: name,
         mask: (v) => `${name}m * ${v}`,
       };
+    default:
+      throw new Error(`unknown padding ${p satisfies never}`);
+  }
+}
+
+/**
+ * WGSL, in a loop over taps: position `pos` (an i32 expression, at most
+ * `reach` outside the axis) as the u32 index `name`; with zero padding the
+ * iteration is skipped where the position is outside, as its terms add zero.
+ */
+export function padSkip(p: Padding, pos: string, n: number, reach: number, name: string): string[] {
+  switch (p) {
+    case 'circular':
+      return padTap(p, pos, n, reach, name).stmts;
+    case 'zero':
+      return [`let ${name}p = ${pos};`, `if (${name}p < 0 || ${name}p >= ${n}) { continue; }`, `let ${name} = u32(${name}p);`];
     default:
       throw new Error(`unknown padding ${p satisfies never}`);
   }

@@ -10,9 +10,9 @@ import { call } from './call.js';
 import { circconv } from './circconv.js';
 import { concat } from './concat.js';
 import { constant } from './const.js';
-import { conv1d } from './conv1d.js';
-import { conv1d_t } from './conv1d_t.js';
-import { conv1d_w } from './conv1d_w.js';
+import { conv } from './conv.js';
+import { conv_t } from './conv_t.js';
+import { conv_w } from './conv_w.js';
 import { dense } from './dense.js';
 import { dense_t } from './dense_t.js';
 import { dense_w } from './dense_w.js';
@@ -35,9 +35,11 @@ import { slice } from './slice.js';
 import { square } from './square.js';
 import { stop_gradient } from './stop_gradient.js';
 import { sub } from './sub.js';
+import { subsample } from './subsample.js';
 import { sum } from './sum.js';
 import { tanh } from './tanh.js';
 import { weighted_sum } from './weighted_sum.js';
+import { zero_insert } from './zero_insert.js';
 
 export const ops: { readonly [K in OpName]: OpDef<K> } = {
   // leaves and chain-level ops
@@ -45,9 +47,11 @@ export const ops: { readonly [K in OpName]: OpDef<K> } = {
   // elementwise
   add, sub, mul, div, neg, scale, square, abs, sign, relu, tanh, gelu, sigmoid,
   // layers, each with its transposes in input and weight
-  conv1d, conv1d_t, conv1d_w, dense, dense_t, dense_w, bias_add,
+  conv, conv_t, conv_w, dense, dense_t, dense_w, bias_add,
   // along an axis
   shift, circconv, reshape, slice, concat,
+  // on every spatial axis
+  zero_insert, subsample,
   // reductions and their transpose
   sum, mean, broadcast,
 };

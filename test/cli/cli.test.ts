@@ -56,7 +56,7 @@ describe('tx ir', spawning(8), () => {
   test('--after prints any pass', () => {
     const r = tx('ir', QUICK, '--after', 'inline');
     expect(r.out).toContain('%layers.0.weight = input param[layers.0.weight]');
-    expect(r.out).toContain('conv1d {padding: circular}(%ic, %layers.0.weight)');
+    expect(r.out).toContain('conv {padding: circular}(%ic, %layers.0.weight)');
     expect(tx('ir', QUICK, '--after', 'nonsense').code).toBe(2);
   });
 });

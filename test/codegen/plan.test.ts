@@ -89,12 +89,12 @@ describe('kernels', () => {
     // adding the last's, and the weighted loss sum: 17 kernels.
     const p = planOf(`${HEAD}config supervised rollout 5\n`);
     const ops = p.fusion.kernels.map((k) => (k.terms?.[0]?.node ?? k.prologue ?? k.root).op);
-    expect(p.fusion.kernels.filter((k) => k.prologue?.op === 'conv1d_t').map(kernelOps)).toEqual(Array(4).fill('conv1d_t+add'));
-    expect(ops.filter((o) => o === 'conv1d').length).toBe(5);
+    expect(p.fusion.kernels.filter((k) => k.prologue?.op === 'conv_t').map(kernelOps)).toEqual(Array(4).fill('conv_t+add'));
+    expect(ops.filter((o) => o === 'conv').length).toBe(5);
     expect(ops.filter((o) => o === 'loss').length).toBe(5);
-    expect(ops.filter((o) => o === 'conv1d_t').length).toBe(4);
-    expect(p.fusion.kernels.filter((k) => k.terms).map((k) => [k.name, kernelOps(k), k.addends])).toEqual([['grad.layers.0.weight', 'conv1d_w*4', ['d.u5.w']]]);
-    expect(ops.filter((o) => o === 'conv1d_w').length).toBe(2);
+    expect(ops.filter((o) => o === 'conv_t').length).toBe(4);
+    expect(p.fusion.kernels.filter((k) => k.terms).map((k) => [k.name, kernelOps(k), k.addends])).toEqual([['grad.layers.0.weight', 'conv_w*4', ['d.u5.w']]]);
+    expect(ops.filter((o) => o === 'conv_w').length).toBe(2);
     expect(ops.length).toBe(17);
   });
 
@@ -102,7 +102,7 @@ describe('kernels', () => {
     const termsOf = (p: Plan) => p.fusion.kernels.filter((k) => k.terms).map(kernelOps);
     // The add chain of 40 values is stored once on the way (MAX_INLINE_COST):
     // two sums, the second adding the first and the last step's own kernel.
-    expect(termsOf(planOf(`${HEAD}config supervised rollout 40\n`))).toEqual(['conv1d_w*25', 'conv1d_w*14']);
+    expect(termsOf(planOf(`${HEAD}config supervised rollout 40\n`))).toEqual(['conv_w*25', 'conv_w*14']);
     // Each segment's backward runs before the next segment's forward: merging
     // would keep every segment's inputs alive to the end.
     expect(termsOf(planOf(`${HEAD}config supervised rollout 40 cut_bptt every 2\n`))).toEqual([]);

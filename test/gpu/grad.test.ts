@@ -70,12 +70,12 @@ train { batch 4 }
     const [c] = compileAll(spec(padding));
     // With subgroups, the convolutions to and from one channel keep register blocks.
     const gpuShapes = target.shapes === 'gpu';
-    const expected = gpuShapes ? [] : target.subgroup ? ['conv1d/sg', 'conv1d', 'conv1d_t/sg', 'conv1d_t', 'conv1d_w/sg', 'conv1d_w'] : ['conv1d', 'conv1d_t', 'conv1d_w'];
+    const expected = gpuShapes ? [] : target.subgroup ? ['conv/sg', 'conv', 'conv_t/sg', 'conv_t', 'conv_w/sg', 'conv_w'] : ['conv', 'conv_t', 'conv_w'];
     const p = plan(c!.final, 4, target);
     expect(tiles(p)).toEqual(new Set(expected));
     const sums = p.fusion.kernels.filter((k) => k.terms).map((k) => `${kernelOps(k)}${k.tile ? '/tile' : k.tree ? '/tree' : ''}`);
     // GPU shapes: every weight gradient a tree; at batch 4 the bias gradients (2048 terms) are too little work for one.
-    const weights = gpuShapes ? ['conv1d_w*3/tree', 'conv1d_w*3/tree', 'conv1d_w*3/tree', 'sum*3', 'sum*3', 'sum*3'] : ['conv1d_w*3+sum/tile', 'conv1d_w*3+sum/tile', 'conv1d_w*3/tree', 'sum*3/tree'];
+    const weights = gpuShapes ? ['conv_w*3/tree', 'conv_w*3/tree', 'conv_w*3/tree', 'sum*3', 'sum*3', 'sum*3'] : ['conv_w*3+sum/tile', 'conv_w*3+sum/tile', 'conv_w*3/tree', 'sum*3/tree'];
     expect(sums.sort()).toEqual(weights);
     const windows = firstBatch(c!, 4);
     const params = paramsFor(c!, 0);
@@ -127,7 +127,7 @@ train { batch 37 }
     const [c] = compileAll(spec);
     const p = plan(c!.final, 64, GPU);
     const trees = p.fusion.kernels.filter((k) => k.tree).map(kernelOps);
-    expect(trees.sort()).toEqual(['conv1d_w*3', 'conv1d_w*3', 'conv1d_w*3', 'loss', 'loss', 'loss', 'sum*3', 'sum*3', 'sum*3']);
+    expect(trees.sort()).toEqual(['conv_w*3', 'conv_w*3', 'conv_w*3', 'loss', 'loss', 'loss', 'sum*3', 'sum*3', 'sum*3']);
     const windows = firstBatch(c!, 37);
     const params = paramsFor(c!, 0);
     const program = await GpuProgram.compile(device, c!.final, 64, GPU);

@@ -23,7 +23,7 @@ interface Row {
 
 const X: Shape = ['B', 2, 3];
 const off0 = away(0.1, 1);
-const conv = (K: number, padding: Padding): Row => ({ op: 'conv1d', inputs: [['B', 2, 6], [3, 2, K]], attrs: { padding } });
+const conv = (K: number, padding: Padding): Row => ({ op: 'conv', inputs: [['B', 2, 6], [3, 2, K]], attrs: { padding } });
 
 const rows: Row[] = [
   { op: 'add', inputs: [X, X] },
@@ -45,10 +45,14 @@ const rows: Row[] = [
   conv(3, 'circular'),
   conv(5, 'zero'),
   conv(5, 'circular'),
-  { op: 'conv1d_t', inputs: [['B', 3, 6], [3, 2, 2]], attrs: { padding: 'circular' } },
-  { op: 'conv1d_t', inputs: [['B', 3, 6], [3, 2, 3]], attrs: { padding: 'zero' } },
-  { op: 'conv1d_w', inputs: [['B', 3, 6], ['B', 2, 6]], attrs: { padding: 'zero', k: 2 } },
-  { op: 'conv1d_w', inputs: [['B', 3, 6], ['B', 2, 6]], attrs: { padding: 'circular', k: 5 } },
+  { op: 'conv', inputs: [['B', 2, 4, 6], [3, 2, 3, 3]], attrs: { padding: 'circular', dilation: 2, stride: 2 } },
+  { op: 'conv', inputs: [['B', 2, 2, 4, 2], [3, 2, 2, 2, 2]], attrs: { padding: 'zero', stride: 2 } },
+  { op: 'conv_t', inputs: [['B', 3, 6], [3, 2, 2]], attrs: { padding: 'circular' } },
+  { op: 'conv_t', inputs: [['B', 3, 6], [3, 2, 3]], attrs: { padding: 'zero' } },
+  { op: 'conv_t', inputs: [['B', 3, 2, 3], [3, 2, 3, 3]], attrs: { padding: 'zero', dilation: 2, stride: 2 } },
+  { op: 'conv_w', inputs: [['B', 3, 6], ['B', 2, 6]], attrs: { padding: 'zero', k: 2 } },
+  { op: 'conv_w', inputs: [['B', 3, 6], ['B', 2, 6]], attrs: { padding: 'circular', k: 5 } },
+  { op: 'conv_w', inputs: [['B', 3, 2, 3], ['B', 2, 4, 6]], attrs: { padding: 'circular', dilation: 3, stride: 2, k: 2 } },
   { op: 'dense', inputs: [['B', 4], [3, 4]] },
   { op: 'dense_t', inputs: [['B', 3], [3, 4]] },
   { op: 'dense_w', inputs: [['B', 3], ['B', 4]] },
@@ -64,6 +68,8 @@ const rows: Row[] = [
   { op: 'slice', inputs: [X], attrs: { axis: 2, start: 0, size: 3 } },
   { op: 'concat', inputs: [['B', 1], ['B', 2], ['B', 1]], attrs: { axis: 1 } },
   { op: 'concat', inputs: [[2, 3], [1, 3]], attrs: { axis: 0 } },
+  { op: 'zero_insert', inputs: [['B', 2, 3, 2]] },
+  { op: 'subsample', inputs: [['B', 2, 4, 2, 6]] },
   { op: 'sum', inputs: [X] },
   { op: 'sum', inputs: [X], attrs: { axes: [0, 2] } },
   { op: 'mean', inputs: [X], attrs: { axes: [1, 2] } },

@@ -20,15 +20,15 @@ function ops(g: Graph): string[] {
 }
 
 describe('differentiate', () => {
-  // x -> conv1d(w) -> tanh -> conv1d(w) -> mse vs t: w is read twice.
+  // x -> conv(w) -> tanh -> conv(w) -> mse vs t: w is read twice.
   function sharedWeight() {
     const b = new GraphBuilder('shared');
     const x = b.add('x', 'input', [], S);
     const w = b.add('w', 'input', [], [2, 2, 3], { param: 'w' });
     const t = b.add('t', 'input', [], S);
-    const h = b.add('h', 'conv1d', [x, w], S, { padding: 'circular' });
+    const h = b.add('h', 'conv', [x, w], S, { padding: 'circular' });
     const a = b.add('a', 'tanh', [h], S);
-    const y = b.add('y', 'conv1d', [a, w], S, { padding: 'circular' });
+    const y = b.add('y', 'conv', [a, w], S, { padding: 'circular' });
     b.add('loss', 'loss', [y, t], [], { kind: 'mse' });
     return verify(b.build(['loss']));
   }
@@ -37,10 +37,10 @@ describe('differentiate', () => {
     const g = sharedWeight();
     const dg = verify(differentiate(g, 'loss', ['w', 'x']));
     expect(dg.outputs).toEqual(['loss', 'grad.w', 'grad.x']);
-    // Two uses of w: two conv1d_w contributions and one add.
+    // Two uses of w: two conv_w contributions and one add.
     const gw = dg.nodes.find((n) => n.id === 'grad.w')!;
     expect(gw.op).toBe('add');
-    expect(gw.inputs.map((i) => dg.nodes.find((n) => n.id === i)!.op)).toEqual(['conv1d_w', 'conv1d_w']);
+    expect(gw.inputs.map((i) => dg.nodes.find((n) => n.id === i)!.op)).toEqual(['conv_w', 'conv_w']);
 
     const next = rng(7);
     const feeds = new Map([
@@ -54,26 +54,26 @@ describe('differentiate', () => {
   });
 
   describe('stop_gradient', () => {
-    // y1 = conv1d(x, w); y2 = conv1d(cut ? sg(y1) : y1, w); L = mse(y1, t1) + 0.5 mse(y2, t2).
+    // y1 = conv(x, w); y2 = conv(cut ? sg(y1) : y1, w); L = mse(y1, t1) + 0.5 mse(y2, t2).
     function twoSteps(cut: boolean) {
       const b = new GraphBuilder('two steps');
       const x = b.add('x', 'input', [], S);
       const w = b.add('w', 'input', [], [2, 2, 2]);
       const t1 = b.add('t1', 'input', [], S);
       const t2 = b.add('t2', 'input', [], S);
-      const y1 = b.add('y1', 'conv1d', [x, w], S, { padding: 'zero' });
+      const y1 = b.add('y1', 'conv', [x, w], S, { padding: 'zero' });
       const l1 = b.add('l1', 'loss', [y1, t1], [], { kind: 'mse' });
       const c = cut ? b.add('c', 'stop_gradient', [y1], S) : y1;
-      const y2 = b.add('y2', 'conv1d', [c, w], S, { padding: 'zero' });
+      const y2 = b.add('y2', 'conv', [c, w], S, { padding: 'zero' });
       const l2 = b.add('l2', 'loss', [y2, t2], [], { kind: 'mse' });
       b.add('L', 'weighted_sum', [l1, l2], [], { weights: [1, 0.5] });
       return verify(b.build(['L']));
     }
 
     /**
-     * d/dw of weight * mse(conv1d(inp, w), t), written out by hand for zero
+     * d/dw of weight * mse(conv(inp, w), t), written out by hand for zero
      * padding and K = 2 (no left pad): 2 weight / (B n) sum_{b,i} e[b,o,i] inp[b,c,i+k]
-     * with e = conv1d(inp, w) - t and n = C*N entries per sample.
+     * with e = conv(inp, w) - t and n = C*N entries per sample.
      */
     function handGradient(inp: Tensor, e: Tensor, weight: number): number[] {
       const [B, C, N] = inp.shape as [number, number, number];
@@ -135,20 +135,20 @@ describe('differentiate', () => {
     const t = b.add('t', 'input', [], ['B', 1, 6]);
     const dead = b.add('dead', 'tanh', [w], [1, 1, 2]);
     const tt = b.add('tt', 'tanh', [t], ['B', 1, 6]);
-    const y = b.add('y', 'conv1d', [x, w], ['B', 1, 6], { padding: 'circular' });
+    const y = b.add('y', 'conv', [x, w], ['B', 1, 6], { padding: 'circular' });
     b.add('l', 'loss', [y, tt], [], { kind: 'mse' });
     const g = verify(b.build(['l', dead]));
 
     const dg = verify(differentiate(g, 'l', ['w']));
     // Forward: dead is gone; tt stays (the loss reads it) but gets no cotangent,
-    // and neither does x (no conv1d_t). Backward: the seed, the mse rule's five
-    // nodes (c/B, a - b, c/B spread over the sample, 2/n scale, product) and one conv1d_w.
+    // and neither does x (no conv_t). Backward: the seed, the mse rule's five
+    // nodes (c/B, a - b, c/B spread over the sample, 2/n scale, product) and one conv_w.
     expect(ops(dg)).toEqual([
       'x = input()',
       'w = input()',
       't = input()',
       'tt = tanh(t)',
-      'y = conv1d(x, w)',
+      'y = conv(x, w)',
       'l = loss(y, tt)',
       'd.l = const()',
       'd.l.batch = broadcast(d.l)',
@@ -156,7 +156,7 @@ describe('differentiate', () => {
       'd.l.cb = broadcast(d.l.batch)',
       'd.l.dp = scale(d.l.diff)',
       'd.y = mul(d.l.cb, d.l.dp)',
-      'grad.w = conv1d_w(d.y, x)',
+      'grad.w = conv_w(d.y, x)',
     ]);
     expect(dg.outputs).toEqual(['l', 'grad.w']);
   });
@@ -181,11 +181,11 @@ describe('differentiate', () => {
   });
 
   it('gives the target of a loss its cotangent: a reference chain can carry gradient', () => {
-    // pred = conv1d(ic, w), ref = tanh(shift(ic)): nmse(pred, ref) depends on ic through both.
+    // pred = conv(ic, w), ref = tanh(shift(ic)): nmse(pred, ref) depends on ic through both.
     const b = new GraphBuilder('target');
     const ic = b.add('ic', 'input', [], S);
     const w = b.add('w', 'input', [], [2, 2, 3]);
-    const pred = b.add('pred', 'conv1d', [ic, w], S, { padding: 'zero' });
+    const pred = b.add('pred', 'conv', [ic, w], S, { padding: 'zero' });
     const ref = b.add('ref', 'tanh', [b.add('s', 'shift', [ic], S, { k: 1 })], S);
     b.add('l', 'loss', [pred, ref], [], { kind: 'nmse' });
     const g = verify(b.build(['l']));

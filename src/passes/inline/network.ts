@@ -63,7 +63,7 @@ export function emitNetwork(e: Emit, net: A.Network, x: string, param: (name: st
     const wShape = e.shape(w) as number[];
     h =
       net.kind === 'conv1d'
-        ? e.op(`conv${i}`, 'conv1d', [h, w], ['B', wShape[0]!, state[2]!], { padding: net.padding })
+        ? e.op(`conv${i}`, 'conv', [h, w], ['B', wShape[0]!, state[2]!], { padding: net.padding })
         : e.op(`dense${i}`, 'dense', [h, w], ['B', wShape[0]!]);
     if (net.bias) h = e.op(`bias${i}`, 'bias_add', [h, param(`layers.${i}.bias`)], e.shape(h));
     h = activate(e, `act${i}`, i + 1 < layers ? net.activation : net.finalActivation, h);

@@ -1,0 +1,3 @@
+import { resampling } from './resample.js';
+
+export const subsample = resampling('subsample');

@@ -1,0 +1,121 @@
+// The general convolution kernels (ops/conv-loops.ts: any number of axes,
+// dilation, stride) and the resamplings' expressions, compiled to WGSL and
+// run on Dawn (lavapipe), against the float64 interpreter: a small
+// down-and-up network's loss and gradients in 1-D (dilated and strided),
+// 2-D and 3-D, with each target's kernel shapes.
+import { describe, expect, test } from 'vitest';
+import { plan } from '../../src/codegen/plan.js';
+import type { Graph, Shape } from '../../src/ir/graph.js';
+import { GraphBuilder } from '../../src/ir/graph.js';
+import type { ConvAttrs } from '../../src/ir/op-attrs.js';
+import type { Target } from '../../src/ir/target.js';
+import { GENERIC, GPU } from '../../src/ir/target.js';
+import type { Tensor } from '../../src/ops/op.js';
+import { opDef } from '../../src/ops/registry.js';
+import { verify } from '../../src/ops/verify.js';
+import { differentiate } from '../../src/passes/autodiff.js';
+import { gpuDevice } from '../../src/runtime/gpu/device.js';
+import { GpuProgram } from '../../src/runtime/gpu/program.js';
+import { deviceTarget } from '../../src/runtime/gpu/target-probe.js';
+import { evaluate } from '../../src/runtime/interpreter.js';
+import { compiling } from '../budgets.js';
+import { random, relError, rng } from '../ops/helpers.js';
+
+const device = await gpuDevice();
+const targets: [string, Target][] = [
+  ['CPU shapes', GENERIC],
+  ...(deviceTarget(device).subgroup ? [['CPU shapes with subgroups', deviceTarget(device)] as [string, Target]] : []),
+  ['GPU shapes', GPU],
+];
+
+/** A layer of the test network: a convolution (its kernel size and attributes) or a resampling. */
+type Layer = { k: number; attrs: ConvAttrs; out: number } | 'zero_insert' | 'subsample' | 'tanh';
+
+/**
+ * x [B, 2, N…] through the layers, then mse against a fed target; its
+ * gradient in x and every weight. Inputs are fed by id.
+ */
+function network(N: readonly number[], layers: readonly Layer[]): Graph {
+  const b = new GraphBuilder(`conv on [${N}]`);
+  const x = b.add('x', 'input', [], ['B', 2, ...N]);
+  const weights: string[] = [];
+  let h = x;
+  layers.forEach((layer, i) => {
+    const shape = b.shapeOf(h);
+    if (layer === 'tanh') h = b.add(`a${i}`, 'tanh', [h], shape);
+    else if (typeof layer === 'string') h = b.add(`r${i}`, layer, [h], opDef(layer).shape([shape], {}));
+    else {
+      const wShape: Shape = [layer.out, shape[1]!, ...N.map(() => layer.k)];
+      const w = b.add(`w${i}`, 'input', [], wShape);
+      weights.push(w);
+      h = b.add(`y${i}`, 'conv', [h, w], opDef('conv').shape([shape, wShape], layer.attrs), layer.attrs);
+    }
+  });
+  const t = b.add('t', 'input', [], b.shapeOf(h));
+  const loss = b.add('loss', 'loss', [h, t], [], { kind: 'mse' });
+  return verify(differentiate(verify(b.build([loss])), loss, [x, ...weights]));
+}
+
+// Each net goes down by a strided conv and back up by zero insertion and a
+// conv (unet's sampling), with dilated, even and odd kernels and both paddings.
+const nets: { name: string; N: number[]; layers: Layer[] }[] = [
+  {
+    name: '1-D, dilated and strided',
+    N: [16],
+    layers: [
+      { k: 3, attrs: { padding: 'circular', dilation: 2 }, out: 3 },
+      'tanh',
+      { k: 3, attrs: { padding: 'zero', stride: 2 }, out: 3 },
+      'zero_insert',
+      { k: 2, attrs: { padding: 'zero', dilation: 3 }, out: 1 },
+    ],
+  },
+  {
+    name: '2-D',
+    N: [8, 6],
+    layers: [
+      { k: 3, attrs: { padding: 'circular', dilation: 2 }, out: 3 },
+      'tanh',
+      { k: 3, attrs: { padding: 'zero', stride: 2 }, out: 4 },
+      'tanh',
+      'zero_insert',
+      { k: 4, attrs: { padding: 'circular' }, out: 2 },
+      'subsample',
+      { k: 1, attrs: { padding: 'zero' }, out: 1 },
+    ],
+  },
+  {
+    name: '3-D',
+    N: [4, 4, 6],
+    layers: [
+      { k: 3, attrs: { padding: 'zero' }, out: 3 },
+      'tanh',
+      { k: 2, attrs: { padding: 'circular', stride: 2, dilation: 2 }, out: 2 },
+      'zero_insert',
+      { k: 3, attrs: { padding: 'zero' }, out: 1 },
+    ],
+  },
+];
+
+const BATCH = 3;
+
+describe('N-D convolutions on the GPU equal the float64 interpreter', () => {
+  const cases = nets.flatMap((net) => targets.map(([form, target]) => ({ ...net, form, target })));
+  test.each(cases)('$name, $form', compiling(1), async ({ N, layers, target }) => {
+    const g = network(N, layers);
+    // None of these takes the 1-D register blocks: every kernel is the general loop or sum.
+    expect(plan(g, BATCH, target).fusion.kernels.filter((k) => k.tile)).toEqual([]);
+    const next = rng(N.length);
+    const feeds = new Map<string, Tensor>(
+      g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape.map((d) => (d === 'B' ? BATCH : d)), next)]),
+    );
+    const cpu = evaluate(g, feeds);
+    const program = await GpuProgram.compile(device, g, BATCH, target);
+    try {
+      const gpu = await program.run(BATCH, feeds, g.outputs);
+      for (const id of g.outputs) expect(relError(cpu.get(id)!.data, gpu.get(id)!), id).toBeLessThan(1e-4);
+    } finally {
+      program.destroy();
+    }
+  });
+});
