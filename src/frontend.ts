@@ -9,6 +9,7 @@ import type { Dim, Graph, Shape } from './ir/graph.js';
 import type { GradFlow } from './ir/gradflow.js';
 import { gradFlow } from './ir/gradflow.js';
 import { lowerConfig } from './passes/lower.js';
+import { checkNetworkShape } from './dsl/network-shape.js';
 
 export interface ChainProgram {
   config: A.ConfigDecl;
@@ -64,22 +65,10 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
   if (snapshot.length === 0) {
     // checkTrajectories refuses such a file too, but only when training starts.
     const path = spec.data!.kind === 'file' ? `"${spec.data!.path}"` : 'the data';
-    err(spec.data!.span, `${path} has shape [trajectories, snapshots]: its states have no channel axis`, `for a conv1d emulator, save it as [trajectories, snapshots, channels, points]; for states without space, as [trajectories, snapshots, channels] (numpy: x[:, :, None]) with an mlp emulator`);
+    err(spec.data!.span, `${path} has shape [trajectories, snapshots]: its states have no channel axis`, `for a convolutional emulator, save it as [trajectories, snapshots, channels, points]; for states without space, as [trajectories, snapshots, channels] (numpy: x[:, :, None]) with an mlp emulator`);
     return;
   }
-  if (net.kind === 'conv1d') {
-    const [cin, cout] = [net.channels[0], net.channels.at(-1)];
-    if (snapshot.length !== 2) {
-      const hint =
-        snapshot.length > 2
-          ? 'a conv1d acts along one space axis: save the file as [trajectories, snapshots, channels, points]'
-          : spec.data!.kind === 'file'
-            ? "if the file's last axis is space, add a channel axis (numpy: x[:, :, None, :]); if it has no space axis, use an mlp emulator"
-            : 'use an mlp emulator for states without space';
-      err(net.span, `a conv1d emulator needs states of shape [channels, points], but the data's states are [${snapshot.join(', ')}]`, hint);
-    } else if (cin !== snapshot[0] || cout !== snapshot[0])
-      err(net.span, `the emulator maps ${cin} to ${cout} channels, but the data's states have ${snapshot[0]}`, `e.g. channels ${snapshot[0]} -> 16 -> ${snapshot[0]}`);
-  }
+  checkNetworkShape(net, snapshot, spec.data!.kind === 'file', err);
   for (const st of [spec.reference, spec.residuum, emu.kind === 'correction' ? emu.coarse : undefined]) {
     if (st?.kind !== 'builtin') continue;
     const wantsSpace = st.name !== 'lorenz63';

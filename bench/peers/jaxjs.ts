@@ -121,8 +121,8 @@ function lossFn(w: Workload): (p: Tree, xs: JArray[]) => JArray {
 
 function emulator(net: A.Network, p: Tree, x: JArray): JArray {
   const param = (name: string) => p[name]!.ref;
-  if (net.kind === 'conv1d') {
-    const layers = net.channels.length - 1;
+  if (net.kind === 'conv') {
+    const layers = net.hidden.length + 1;
     const [left, right] = samePads(net.kernel);
     let h = x;
     for (let i = 0; i < layers; i++) {
@@ -141,6 +141,7 @@ function emulator(net: A.Network, p: Tree, x: JArray): JArray {
   const state = x.shape;
   const d = state.slice(1).reduce((a, b) => a * b, 1);
   let h = x.reshape([-1, d]);
+  if (net.kind !== 'mlp') throw new Error(`the peers run conv and mlp emulators, not ${net.kind}`);
   const layers = net.depth + 1;
   for (let i = 0; i < layers; i++) {
     h = np.matmul(h, param(`layers.${i}.weight`).transpose());

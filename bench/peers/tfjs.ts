@@ -59,7 +59,7 @@ function putState(t: TxTensor, spatial: boolean): tf.Tensor {
 }
 
 function prepare(w: Workload): Run<tf.Scalar> {
-  const spatial = w.net.kind === 'conv1d';
+  const spatial = w.net.kind === 'conv';
   const vars = new Map<string, tf.Variable>();
   for (const [name, t] of w.init) {
     const x = tf.tensor(Float32Array.from(t.data), [...t.shape]);
@@ -129,8 +129,8 @@ function lossFn(w: Workload, param: (name: string) => tf.Tensor): (xs: tf.Tensor
 }
 
 function emulator(net: A.Network, param: (name: string) => tf.Tensor, x: tf.Tensor): tf.Tensor {
-  if (net.kind === 'conv1d') {
-    const layers = net.channels.length - 1;
+  if (net.kind === 'conv') {
+    const layers = net.hidden.length + 1;
     const [left, right] = samePads(net.kernel);
     let h = x as tf.Tensor3D;
     for (let i = 0; i < layers; i++) {
@@ -154,6 +154,7 @@ function emulator(net: A.Network, param: (name: string) => tf.Tensor, x: tf.Tens
   const state = x.shape;
   const d = state.slice(1).reduce((a, b) => a * b, 1);
   let h = tf.reshape(x, [-1, d]) as tf.Tensor2D;
+  if (net.kind !== 'mlp') throw new Error(`the peers run conv and mlp emulators, not ${net.kind}`);
   const layers = net.depth + 1;
   for (let i = 0; i < layers; i++) {
     h = tf.matMul(h, param(`layers.${i}.weight`) as tf.Tensor2D, false, true);

@@ -49,20 +49,58 @@ export type DataDecl = GeneratorData | FileData;
 export type Activation = 'relu' | 'tanh' | 'gelu' | 'sigmoid' | 'swish' | 'none';
 export type Padding = 'circular' | 'zero';
 
-export interface ConvNet {
-  kind: 'conv1d';
-  /** Channel counts through the stack: [in, hidden..., out]. */
-  channels: number[];
+/** What every convolutional family shares (networks.md §1). */
+interface ConvFamily {
+  /** In and out channels as written (`channels C_in -> … -> C_out`); absent, the data's. */
+  channelsIn?: number;
+  channelsOut?: number;
   kernel: number;
   padding: Padding;
-  bias: boolean;
-  /** Applied between layers. */
+  /** Applied between layers, as each family places it. */
   activation: Activation;
-  /** Applied after the last layer ('none' by default). */
+  /** Applied to the network's output ('none' by default). */
   finalActivation: Activation;
   seed: number;
   span: Span;
 }
+
+/** A plain stack (`conv`, alias `conv1d`): in → hidden… → out. */
+export interface ConvNet extends ConvFamily {
+  kind: 'conv';
+  /** Hidden channel counts, in order: `channels 1 -> 32 -> 32 -> 1` or `width 32 depth 2` give [32, 32]. */
+  hidden: number[];
+  bias: boolean;
+}
+
+/** `group`: PDEquinox's GroupNorm with one group beside each convolution (networks.md §8). */
+export type Norm = 'none' | 'group';
+
+/** PDEquinox's ClassicResNet: lifting, `blocks` post-activation residual blocks, projection. */
+export interface ResNet extends ConvFamily {
+  kind: 'resnet';
+  norm: Norm;
+  width: number;
+  blocks: number;
+}
+
+/** PDEquinox's ClassicUNet: `levels` halvings, widths width · 2^l. */
+export interface UNet extends ConvFamily {
+  kind: 'unet';
+  norm: Norm;
+  width: number;
+  levels: number;
+}
+
+/** PDEquinox's DilatedResNet: blocks of dilated convolutions with a skip. */
+export interface DilatedNet extends ConvFamily {
+  kind: 'dilated';
+  norm: Norm;
+  width: number;
+  blocks: number;
+  dilations: number[];
+}
+
+export type ConvNetwork = ConvNet | ResNet | UNet | DilatedNet;
 
 export interface Mlp {
   kind: 'mlp';
@@ -76,7 +114,7 @@ export interface Mlp {
   span: Span;
 }
 
-export type Network = ConvNet | Mlp;
+export type Network = ConvNetwork | Mlp;
 
 /** A coarse differentiable solver combined with a network. */
 export interface Correction {

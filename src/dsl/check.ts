@@ -9,6 +9,7 @@ import { Settings, type Report } from './settings.js';
 import { didYouMean } from './suggest.js';
 import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
 import { checkBudget } from './budget.js';
+import { checkNetwork } from './check-network.js';
 import { checkExpr, exprTerms } from './expr.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
@@ -142,46 +143,10 @@ export class Checker implements Report {
       const cv = coarseS.value as { word: string; block?: RawBlock; span: Span };
       const nv = netS.value as { word: string; block?: RawBlock; span: Span };
       const coarse = this.builtinStepper({ word: cv.word, span: cv.span }, cv.block, false, 'reference', coarseS.span);
-      const net = this.network({ word: nv.word, span: nv.span }, nv.block, netS.span);
+      const net = checkNetwork({ word: nv.word, span: nv.span }, nv.block, netS.span, this);
       return coarse && net && { kind: 'correction', mode: s.word('mode'), coarse, net, span };
     }
-    return this.network(what, block, span);
-  }
-
-  private network(what: RawWord, block: RawBlock | undefined, span: Span): A.Network | undefined {
-    const settings = block?.settings ?? [];
-    if (what.word === 'conv1d') {
-      const s = new Settings(settings, S.CONV1D, 'a conv1d emulator', this);
-      const channels = (s.has('channels') ? s.setting('channels')!.value : undefined) as { kind: 'chain'; numbers: { value: number }[] } | undefined;
-      const chain = channels?.numbers.map((n) => n.value) ?? [1, 1];
-      if (chain.length < 2) this.error(s.valueSpan('channels', span), "'channels' needs at least an input and an output count", 'e.g. channels 1 -> 16 -> 1');
-      return {
-        kind: 'conv1d',
-        channels: chain,
-        kernel: s.number('kernel'),
-        padding: s.word('padding'),
-        bias: s.bool('bias'),
-        activation: S.activation(s.word('activation')),
-        finalActivation: S.activation(s.word('final_activation')),
-        seed: s.number('seed'),
-        span,
-      };
-    }
-    if (what.word === 'mlp') {
-      const s = new Settings(settings, S.MLP, 'an mlp emulator', this);
-      return {
-        kind: 'mlp',
-        width: s.number('width'),
-        depth: s.number('depth'),
-        activation: S.activation(s.word('activation')),
-        finalActivation: S.activation(s.word('final_activation')),
-        bias: s.bool('bias'),
-        seed: s.number('seed'),
-        span,
-      };
-    }
-    this.error(what.span, `unknown emulator '${what.word}'`, didYouMean(what.word, ['conv1d', 'mlp', 'correction']));
-    return undefined;
+    return checkNetwork(what, block, span, this);
   }
 
   // ── reference and residuum ────────────────────────────────────────────────

@@ -25,14 +25,17 @@ export const MAX_SUBSTEPS = 100;
 /** Grid points of a generated data set. */
 export const MAX_POINTS = 4096;
 
-/** Channels of a conv1d layer, width of an mlp layer. */
+/** Channels of a convolution, width of an mlp layer. */
 export const MAX_CHANNELS = 4096;
 
-/** Layers of a network (a conv1d's channel chain, an mlp's depth). */
+/** Layers of a network (a conv's channel chain, an mlp's depth), blocks of a resnet. */
 export const MAX_LAYERS = 64;
 
-/** Taps of a conv1d kernel (unrolled in its shaders). */
+/** Taps of a convolution kernel along one axis (unrolled in its shaders). */
 export const MAX_KERNEL = 128;
+
+/** Halvings of a UNet: 2^12 points per axis is already past MAX_POINTS. */
+export const MAX_UNET_LEVELS = 12;
 
 /** Other counts: trajectories, snapshots, training steps, batch, warm-up, modes. */
 export const MAX_COUNT = 10_000_000;

@@ -81,21 +81,40 @@ export function stepperSchema(system: (typeof GENERATORS)[number]): Schema {
   return { ...SYSTEM_PARAMS[system], method: { t: 'word', choices: METHODS[system], def: METHODS[system][0] } };
 }
 
-export const CONV1D: Schema = {
+const ACTIVATION = (def: string): ValueKind => ({ t: 'word', choices: ACTIVATIONS, def });
+/** What every convolutional family takes (networks.md §1); `channels` is the family's own. */
+const CONV_COMMON: Schema = {
   channels: { t: 'chain' },
   kernel: int(1, 3, L.MAX_KERNEL),
   padding: { t: 'word', choices: ['circular', 'zero'], def: 'circular' },
-  bias: { t: 'bool', def: true },
-  activation: { t: 'word', choices: ACTIVATIONS, def: 'relu' },
-  final_activation: { t: 'word', choices: ACTIVATIONS, def: 'none' },
+  activation: ACTIVATION('relu'),
+  final_activation: ACTIVATION('none'),
   seed,
 };
+
+/** PDEquinox's use_norm: off by default (its ClassicResNet's default; its UNet and DilatedResNet default to group). */
+const NORM: ValueKind = { t: 'word', choices: ['none', 'group'], def: 'none' };
+
+/**
+ * The convolutional networks of networks.md §2–5, by the word that names
+ * them (`conv1d` is `conv`'s old name); the defaults are PDEquinox's.
+ * `channels` is the whole chain for `conv`, `C_in -> C_out` for the others.
+ */
+export const CONV_NETWORKS = {
+  conv: { ...CONV_COMMON, width: int(1, undefined, L.MAX_CHANNELS), depth: int(0, undefined, L.MAX_LAYERS), bias: { t: 'bool', def: true } },
+  resnet: { ...CONV_COMMON, width: int(1, 32, L.MAX_CHANNELS), blocks: int(0, 6, L.MAX_LAYERS), norm: NORM },
+  unet: { ...CONV_COMMON, width: int(1, 16, L.MAX_CHANNELS), levels: int(0, 4, L.MAX_UNET_LEVELS), norm: NORM },
+  dilated: { ...CONV_COMMON, width: int(1, 32, L.MAX_CHANNELS), blocks: int(0, 2, L.MAX_LAYERS), dilations: { t: 'list' }, norm: NORM },
+} as const satisfies Record<string, Schema>;
+export type ConvNetworkName = keyof typeof CONV_NETWORKS;
+/** PDEquinox's DilatedResNet default. */
+export const DEFAULT_DILATIONS = [1, 2, 4, 8, 4, 2, 1];
 
 export const MLP: Schema = {
   width: int(1, 64, L.MAX_CHANNELS),
   depth: int(0, 2, L.MAX_LAYERS),
-  activation: { t: 'word', choices: ACTIVATIONS, def: 'tanh' },
-  final_activation: { t: 'word', choices: ACTIVATIONS, def: 'none' },
+  activation: ACTIVATION('tanh'),
+  final_activation: ACTIVATION('none'),
   bias: { t: 'bool', def: true },
   seed,
 };
@@ -136,7 +155,7 @@ const ALL_SCHEMAS: Schema[] = [
   ...GENERATORS.map(dataSchema),
   ...GENERATORS.map(stepperSchema),
   FILE_DATA,
-  CONV1D,
+  ...Object.values(CONV_NETWORKS),
   MLP,
   CORRECTION,
   TRAIN,

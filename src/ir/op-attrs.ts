@@ -68,6 +68,7 @@ export interface OpAttrs {
   tanh: NoAttrs;
   gelu: NoAttrs;
   sigmoid: NoAttrs;
+  sqrt: NoAttrs;
   // layers, each with its transposes in input and weight
   conv: ConvAttrs;
   conv_t: ConvAttrs;

@@ -32,6 +32,7 @@ import { shift } from './shift.js';
 import { sigmoid } from './sigmoid.js';
 import { sign } from './sign.js';
 import { slice } from './slice.js';
+import { sqrt } from './sqrt.js';
 import { square } from './square.js';
 import { stop_gradient } from './stop_gradient.js';
 import { sub } from './sub.js';
@@ -45,7 +46,7 @@ export const ops: { readonly [K in OpName]: OpDef<K> } = {
   // leaves and chain-level ops
   input, const: constant, call, stop_gradient, loss, weighted_sum,
   // elementwise
-  add, sub, mul, div, neg, scale, square, abs, sign, relu, tanh, gelu, sigmoid,
+  add, sub, mul, div, neg, scale, square, abs, sign, relu, tanh, gelu, sigmoid, sqrt,
   // layers, each with its transposes in input and weight
   conv, conv_t, conv_w, dense, dense_t, dense_w, bias_add,
   // along an axis

@@ -10,17 +10,17 @@ import type { ParamDecl } from '../passes/inline/network.js';
 export type Params = Map<string, Tensor>;
 
 /**
- * Equinox's default for Conv1d and Linear: weights and biases uniform in
- * ±1/sqrt(fan_in). The values differ from JAX's (another random stream), the
- * distribution does not.
+ * Equinox's default for convolutions and Linear: weights and biases uniform
+ * in ±1/sqrt(fan_in); a norm's scale and shift at their constants. The values
+ * differ from JAX's (another random stream), the distribution does not.
  */
 export function initParams(decls: readonly ParamDecl[], seed: number): Params {
   const rng = new Rng(seed);
   const out: Params = new Map();
   for (const d of decls) {
-    const bound = 1 / Math.sqrt(d.fanIn);
     const n = d.shape.reduce((a, x) => a * x, 1);
-    out.set(d.name, { shape: d.shape, data: Float64Array.from({ length: n }, () => rng.uniform(-bound, bound)) });
+    const draw = 'value' in d ? () => d.value : () => rng.uniform(-1 / Math.sqrt(d.fanIn), 1 / Math.sqrt(d.fanIn));
+    out.set(d.name, { shape: d.shape, data: Float64Array.from({ length: n }, draw) });
   }
   return out;
 }

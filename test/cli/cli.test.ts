@@ -102,6 +102,20 @@ describe('tx params and tx grad', spawning(8), () => {
     expect(a.grads['layers.0.weight'].shape).toEqual([1, 1, 2]);
     expect(Number.isFinite(a.loss)).toBe(true);
   });
+  test('params --list: the tree in pytree order with shapes and sizes, and the total', () => {
+    const r = tx('params', 'specs/networks/resnet-1d.tx', '--list');
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toBe('lifting.weight          [4, 1, 1]    4');
+    expect(lines[2]).toBe('blocks.0.conv_1.weight  [4, 4, 3]   48');
+    expect(lines.map((l) => l.split(/ +/)[0])).toEqual([
+      'lifting.weight', 'lifting.bias',
+      ...[0, 1].flatMap((b) => [1, 2].flatMap((c) => [`blocks.${b}.conv_${c}.weight`, `blocks.${b}.conv_${c}.bias`])),
+      'projection.weight', 'projection.bias', 'total',
+    ]);
+    // P(1 -> 4) + 2 blocks of 2 (4·4·3 + 4) + P(4 -> 1), networks.md §7.
+    expect(lines.at(-1)).toMatch(/^total +221$/);
+  });
   test('bad parameter and minibatch files name the file and the mismatch', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tx-bad-'));
     const p = join(dir, 'p.json');

@@ -53,7 +53,7 @@ describe('wrong words, issue 12', () => {
       {
         at: '1:1+17',
         message: '"x.npy" has shape [trajectories, snapshots]: its states have no channel axis',
-        hint: 'for a conv1d emulator, save it as [trajectories, snapshots, channels, points]; for states without space, as [trajectories, snapshots, channels] (numpy: x[:, :, None]) with an mlp emulator',
+        hint: 'for a convolutional emulator, save it as [trajectories, snapshots, channels, points]; for states without space, as [trajectories, snapshots, channels] (numpy: x[:, :, None]) with an mlp emulator',
       },
     ]);
   });
@@ -61,7 +61,7 @@ describe('wrong words, issue 12', () => {
     expect(diags(lines('data file "x.npy"', EMU, 'config supervised'), () => [64])).toEqual([
       {
         at: '2:1+75',
-        message: "a conv1d emulator needs states of shape [channels, points], but the data's states are [64]",
+        message: "a conv emulator needs states of shape [channels, ...space] with 1 to 3 space axes, but the data's states are [64]",
         hint: "if the file's last axis is space, add a channel axis (numpy: x[:, :, None, :]); if it has no space axis, use an mlp emulator",
       },
     ]);

@@ -10,16 +10,13 @@ import { GraphBuilder } from '../../src/ir/graph.js';
 import type { ConvAttrs } from '../../src/ir/op-attrs.js';
 import type { Target } from '../../src/ir/target.js';
 import { GENERIC, GPU } from '../../src/ir/target.js';
-import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { verify } from '../../src/ops/verify.js';
 import { differentiate } from '../../src/passes/autodiff.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
-import { GpuProgram } from '../../src/runtime/gpu/program.js';
 import { deviceTarget } from '../../src/runtime/gpu/target-probe.js';
-import { evaluate } from '../../src/runtime/interpreter.js';
 import { compiling } from '../budgets.js';
-import { random, relError, rng } from '../ops/helpers.js';
+import { expectGpuAgrees } from './agree.js';
 
 const device = await gpuDevice();
 const targets: [string, Target][] = [
@@ -105,17 +102,6 @@ describe('N-D convolutions on the GPU equal the float64 interpreter', () => {
     const g = network(N, layers);
     // None of these takes the 1-D register blocks: every kernel is the general loop or sum.
     expect(plan(g, BATCH, target).fusion.kernels.filter((k) => k.tile)).toEqual([]);
-    const next = rng(N.length);
-    const feeds = new Map<string, Tensor>(
-      g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape.map((d) => (d === 'B' ? BATCH : d)), next)]),
-    );
-    const cpu = evaluate(g, feeds);
-    const program = await GpuProgram.compile(device, g, BATCH, target);
-    try {
-      const gpu = await program.run(BATCH, feeds, g.outputs);
-      for (const id of g.outputs) expect(relError(cpu.get(id)!.data, gpu.get(id)!), id).toBeLessThan(1e-4);
-    } finally {
-      program.destroy();
-    }
+    await expectGpuAgrees(device, g, BATCH, target, N.length);
   });
 });

@@ -25,6 +25,10 @@ describe('unary elementwise ops', () => {
     expectTensor(apply(op, attrs, x), [4], expected);
   });
 
+  it('sqrt, on the squares of the inputs', () => {
+    expectTensor(apply('sqrt', {}, tensor([4], [4, 0.25, 0, 2.25])), [4], [2, 0.5, 0, 1.5]);
+  });
+
   it('sign of -0 is +0, as WGSL prints it', () => {
     expect(Object.is(apply('sign', {}, tensor([1], [-0])).data[0], 0)).toBe(true);
   });

@@ -39,6 +39,7 @@ const rows: Row[] = [
   { op: 'tanh', inputs: [X], gens: [away(0, 2)] },
   { op: 'gelu', inputs: [X], gens: [away(0, 3)] },
   { op: 'sigmoid', inputs: [X], gens: [away(0, 3)] },
+  { op: 'sqrt', inputs: [X], gens: [(u) => 0.5 + 1.5 * u] },
   conv(1, 'zero'),
   conv(2, 'circular'),
   conv(2, 'zero'),

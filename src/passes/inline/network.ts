@@ -1,73 +1,67 @@
-// Networks as primitives. Parameters are graph inputs named as in the
-// parameter files (`layers.<i>.weight`, `layers.<i>.bias`, i counting the
-// parameterised layers from 0), shared by every call of the emulator.
+// Networks as primitives. Parameters are graph inputs named by PDEquinox's
+// attribute paths (networks.md: `layers.<i>.weight`, `blocks.<b>.conv_1.bias`,
+// …), shared by every call of the emulator. Each family's file in networks/
+// emits its ops and declares its parameters as it reads them, so the list of
+// parameters is the emission's, run once on a scratch graph.
 import type * as A from '../../dsl/ast.js';
-import type { Shape } from '../../ir/graph.js';
-import type { Emit } from './emit.js';
+import { GraphBuilder } from '../../ir/graph.js';
+import { Emit } from './emit.js';
+import type { Param, ParamInit } from './networks/layers.js';
+import { emitDilated, emitResNet } from './networks/resnet.js';
+import { emitMlp, emitStack } from './networks/stack.js';
+import { emitUNet } from './networks/unet.js';
 
-export interface ParamDecl {
-  name: string;
-  shape: number[];
-  /** Inputs per output: the fan-in of the layer's default initialisation. */
-  fanIn: number;
-}
+export type ParamDecl = { name: string; shape: number[] } & ParamInit;
 
-/** The parameters of a network acting on states of shape [B, ...snapshot]. */
-export function networkParams(net: A.Network, snapshot: readonly number[]): ParamDecl[] {
-  const out: ParamDecl[] = [];
-  const layer = (i: number, w: number[], fanIn: number, biasSize: number, bias: boolean) => {
-    out.push({ name: `layers.${i}.weight`, shape: w, fanIn });
-    if (bias) out.push({ name: `layers.${i}.bias`, shape: [biasSize], fanIn });
-  };
-  if (net.kind === 'conv1d') {
-    for (let i = 0; i + 1 < net.channels.length; i++) {
-      const [cin, cout] = [net.channels[i]!, net.channels[i + 1]!];
-      layer(i, [cout, cin, net.kernel], cin * net.kernel, cout, net.bias);
-    }
-    return out;
-  }
-  const d = snapshot.reduce((a, x) => a * x, 1);
-  const widths = [d, ...Array<number>(net.depth).fill(net.width), d];
-  for (let i = 0; i + 1 < widths.length; i++) layer(i, [widths[i + 1]!, widths[i]!], widths[i]!, widths[i + 1]!, net.bias);
-  return out;
-}
-
-/** act(h): swish (silu) as h * sigmoid(h), whose VJP the two ops give; none as h itself. */
-function activate(e: Emit, name: string, act: A.Activation, h: string): string {
-  switch (act) {
-    case 'none':
-      return h;
-    case 'swish':
-      return e.op(name, 'mul', [h, e.unary(`${name}.sigmoid`, 'sigmoid', h)], e.shape(h));
-    case 'relu':
-    case 'tanh':
-    case 'gelu':
-    case 'sigmoid':
-      return e.unary(name, act, h);
+/** Emits net(x); `param` gives the id of a parameter input. */
+export function emitNetwork(e: Emit, net: A.Network, x: string, param: Param): string {
+  switch (net.kind) {
+    case 'conv':
+      return emitStack(e, net, x, param);
+    case 'resnet':
+      return emitResNet(e, net, x, param);
+    case 'dilated':
+      return emitDilated(e, net, x, param);
+    case 'unet':
+      return emitUNet(e, net, x, param);
+    case 'mlp':
+      return emitMlp(e, net, x, param);
     default:
-      return act satisfies never;
+      return net satisfies never;
   }
 }
 
-/** Emits net(x); `param(name)` gives the id of a parameter input. */
-export function emitNetwork(e: Emit, net: A.Network, x: string, param: (name: string) => string): string {
-  const state: Shape = e.shape(x);
-  const layers = net.kind === 'conv1d' ? net.channels.length - 1 : net.depth + 1;
-  let h = x;
-  if (net.kind === 'mlp') {
-    const d = state.slice(1).reduce<number>((a, v) => a * (v as number), 1);
-    h = e.op('flat', 'reshape', [h], ['B', d], { shape: [-1, d] });
-  }
-  for (let i = 0; i < layers; i++) {
-    const w = param(`layers.${i}.weight`);
-    const wShape = e.shape(w) as number[];
-    h =
-      net.kind === 'conv1d'
-        ? e.op(`conv${i}`, 'conv', [h, w], ['B', wShape[0]!, state[2]!], { padding: net.padding })
-        : e.op(`dense${i}`, 'dense', [h, w], ['B', wShape[0]!]);
-    if (net.bias) h = e.op(`bias${i}`, 'bias_add', [h, param(`layers.${i}.bias`)], e.shape(h));
-    h = activate(e, `act${i}`, i + 1 < layers ? net.activation : net.finalActivation, h);
-  }
-  if (net.kind === 'mlp') h = e.op('unflat', 'reshape', [h], state, { shape: state.map((d) => (d === 'B' ? -1 : d)) });
-  return h;
+/** The parameters of a network acting on states of shape [B, ...snapshot], in PDEquinox's pytree order. */
+export function networkParams(net: A.Network, snapshot: readonly number[]): ParamDecl[] {
+  const b = new GraphBuilder('parameters');
+  const decls: ParamDecl[] = [];
+  const param: Param = (name, shape, init) => {
+    decls.push({ name, shape, ...init });
+    return b.add(name, 'input', [], shape);
+  };
+  emitNetwork(new Emit(b, ''), net, b.add('x', 'input', [], ['B', ...snapshot]), param);
+  return pytreeOrder(decls);
+}
+
+/**
+ * Every attribute name of the families' modules, each module's in the order
+ * equinox flattens it (its fields' declaration order): the top level
+ * (ConvNet, ClassicResNet, ClassicUNet, DilatedResNet), then the blocks'
+ * (DilatedResBlock declares its norms before its convolutions;
+ * ClassicResBlock and ClassicDoubleConvBlock interleave them), then a layer's.
+ */
+const FIELDS = [
+  'layers', 'lifting', 'down_sampling_blocks', 'left_arc_blocks', 'up_sampling_blocks', 'right_arc_blocks', 'blocks', 'projection',
+  'norm_layers', 'conv_layers', 'conv_1', 'norm_1', 'conv_2', 'norm_2',
+  'weight', 'bias',
+];
+
+/** PDEquinox's pytree order: paths compared part by part, list indices as numbers and names in FIELDS' order. */
+function pytreeOrder(decls: ParamDecl[]): ParamDecl[] {
+  const rank = (part: string) => (/^\d+$/.test(part) ? Number(part) : FIELDS.indexOf(part));
+  return [...decls].sort((a, b) => {
+    const [pa, pb] = [a.name.split('.'), b.name.split('.')];
+    const at = pa.findIndex((part, i) => part !== pb[i]);
+    return at < 0 ? 0 : rank(pa[at]!) - rank(pb[at]!);
+  });
 }
