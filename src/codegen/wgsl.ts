@@ -9,7 +9,7 @@ import type { Node } from '../ir/graph.js';
 import { elements } from '../ir/graph.js';
 import type { TileWrite, WgslCtx, WgslRule } from '../ops/op.js';
 import { tileThreads } from '../ops/op.js';
-import { countExpr, MATH_FUNCTIONS, tripCount } from '../wgsl/text.js';
+import { countExpr, MATH_FUNCTIONS, SHORT_LOOP, tripCount } from '../wgsl/text.js';
 import { opDef } from '../ops/registry.js';
 import type { Kernel } from './kernel.js';
 import { kernelOps, kernelOutputs } from './kernel.js';
@@ -361,7 +361,7 @@ ${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
       lines.push('  storageBarrier();');
       since = [];
     }
-    lines.push(p.sweep ? `  ${p.sweep.fn}(lid);` : `  for (var t = lid; t < ${p.count}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
+    lines.push(p.sweep ? `  ${p.sweep.fn}(lid);` : `  for (var t = lid; t < ${stridedBound(p)}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
     since.push(p);
   }
   const part = named.some((p) => p.sweep) ? `var<workgroup> tx_part: array<f32, ${SWEEP_OUTPUTS * MERGED_WORKGROUP}>;\n` : '';
@@ -372,6 +372,17 @@ ${load}${lines.join('\n')}
 `;
 }
 
+
+/**
+ * The bound of a merged dispatch's loop over a phase's threads. A count that
+ * does not grow with the batch (an optimizer over a few hundred parameters, a
+ * weight gradient) would show the shader compiler a loop it unrolls, as a
+ * tripCount bound does past a few steps: it is hidden the same way.
+ */
+function stridedBound(p: Phase): string {
+  const n = p.threads(1);
+  return p.threads(2) === n && n > SHORT_LOOP * MERGED_WORKGROUP ? `(${n}u + u.z)` : p.count;
+}
 
 /** What tells modules apart: comment lines name values, so the same layer at another time step shares a pipeline. */
 export function moduleKey(code: string): string {

@@ -7,7 +7,7 @@
 import type { Dim } from '../ir/graph.js';
 
 /** Loops of at most this many steps keep a constant bound (tripCount). */
-const SHORT_LOOP = 8;
+export const SHORT_LOOP = 8;
 
 /**
  * The bound of a loop of `n` steps. Past a few steps it is `n` plus the step
