@@ -16,13 +16,15 @@ export interface Spec {
 
 // ── data ────────────────────────────────────────────────────────────────────
 
-export type GeneratorName = 'advection1d' | 'diffusion1d' | 'burgers1d' | 'lorenz63';
+export type GeneratorName = 'advection' | 'diffusion' | 'burgers' | 'lorenz63';
 
 export interface GeneratorData {
   kind: 'generator';
   generator: GeneratorName;
-  /** Grid points (1D PDEs); Lorenz-63 has 3 channels and no space. */
+  /** Grid points on every spatial axis; Lorenz-63 has 3 channels and no space. */
   points: number;
+  /** Spatial axes (1 to 3; 0 for Lorenz-63): a state is [1, points, …, points]. */
+  dims: number;
   trajectories: number;
   /** Snapshots per trajectory, the initial state included (Trainax's temporal_horizon). */
   snapshots: number;

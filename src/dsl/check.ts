@@ -103,22 +103,25 @@ export class Checker implements Report {
       const s = new Settings(settings, S.FILE_DATA, 'file data', this);
       return { kind: 'file', path: path.word, testTrajectories: s.number('test_trajectories'), span };
     }
-    if (!isGenerator(what.word)) {
-      this.error(what.span, `unknown data generator '${what.word}'`, didYouMean(what.word, [...S.GENERATORS, 'file']));
+    const generator = systemNamed(what.word);
+    if (!generator) {
+      this.error(what.span, `unknown data generator '${what.word}'`, didYouMean(what.word, [...SYSTEM_NAMES, 'file']));
       return undefined;
     }
     if (path) this.error(path.span, `a '${what.word}' generator takes no path`, 'a path goes with: data file "x.npy"');
-    const schema = S.dataSchema(what.word);
-    const s = new Settings(settings, schema, `${what.word} data`, this);
-    const params = s.numbers({ ...S.SYSTEM_PARAMS[what.word], ...S.GENERATOR_EXTRA[what.word] });
-    const points = what.word === 'lorenz63' ? 0 : s.number('points');
+    const alias = generator !== what.word;
+    const s = new Settings(settings, S.dataSchema(generator, alias), `${what.word} data`, this);
+    const params = s.numbers({ ...S.SYSTEM_PARAMS[generator], ...S.GENERATOR_EXTRA[generator] });
+    const points = generator === 'lorenz63' ? 0 : s.number('points');
+    const dims = generator === 'lorenz63' ? 0 : alias ? 1 : s.number('dims');
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
     if (params['modes'] !== undefined && 2 * params['modes'] >= points)
       this.error(s.span('modes', s.span('points', what.span)), `${params['modes']} Fourier modes need more than ${2 * params['modes']} points, but the grid has ${points}`, `raise points to at least ${2 * params['modes'] + 1}, or lower modes`);
     return {
       kind: 'generator',
-      generator: what.word,
+      generator,
       points,
+      dims,
       trajectories: s.number('trajectories'),
       snapshots: s.number('snapshots'),
       testTrajectories: s.number('test_trajectories'),
@@ -220,14 +223,15 @@ export class Checker implements Report {
   }
 
   private builtinStepper(name: RawWord, block: RawBlock | undefined, nondiff: boolean, role: string, span: Span): A.BuiltinStepper | undefined {
-    if (!isGenerator(name.word)) {
-      const hint = `${didYouMean(name.word, S.GENERATORS)}; or write an expression such as fou(u) = u - c * (u - shift(u, 1)) where c = 0.5`;
+    const system = systemNamed(name.word);
+    if (!system) {
+      const hint = `${didYouMean(name.word, SYSTEM_NAMES)}; or write an expression such as fou(u) = u - c * (u - shift(u, 1)) where c = 0.5`;
       this.error(name.span, `unknown ${role} '${name.word}'`, hint);
       return undefined;
     }
-    const schema = S.stepperSchema(name.word);
+    const schema = S.stepperSchema(system);
     const s = new Settings(block?.settings ?? [], schema, `the ${name.word} ${role}`, this);
-    return { kind: 'builtin', name: name.word, params: s.numbers(S.SYSTEM_PARAMS[name.word]), method: s.word('method'), differentiable: !nondiff, span };
+    return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method: s.word('method'), differentiable: !nondiff, span };
   }
 
   // ── configurations ────────────────────────────────────────────────────────
@@ -405,6 +409,10 @@ function needsValue(kind: S.ValueKind): boolean {
   return kind.t !== 'flag' && kind.t !== 'flag_every' && kind.t !== 'every';
 }
 
-function isGenerator(w: string): w is A.GeneratorName {
-  return (S.GENERATORS as readonly string[]).includes(w);
+/** Every name of a built-in system, the 1-D aliases included. */
+const SYSTEM_NAMES = [...S.GENERATORS, ...Object.keys(S.GENERATOR_ALIASES)];
+
+/** The system a data or solver block names (an alias resolved), or undefined. */
+function systemNamed(w: string): A.GeneratorName | undefined {
+  return (S.GENERATORS as readonly string[]).includes(w) ? (w as A.GeneratorName) : S.GENERATOR_ALIASES[w];
 }

@@ -29,7 +29,13 @@ export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'swish', 'silu', 
 /** Other names for the same activation (PDEquinox's and PyTorch's). */
 export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = { silu: 'swish', identity: 'none' };
 export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
-export const GENERATORS = ['advection1d', 'diffusion1d', 'burgers1d', 'lorenz63'] as const;
+export const GENERATORS = ['advection', 'diffusion', 'burgers', 'lorenz63'] as const;
+/** The 1-D names of the PDE systems, kept from before `dims`: each is its system with dims 1. */
+export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[number]>> = {
+  advection1d: 'advection',
+  diffusion1d: 'diffusion',
+  burgers1d: 'burgers',
+};
 
 /**
  * Physical parameters of each built-in system, shared by data, reference,
@@ -37,29 +43,29 @@ export const GENERATORS = ['advection1d', 'diffusion1d', 'burgers1d', 'lorenz63'
  */
 export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   // Trainax's advection_1d_periodic default (its README quickstart uses -0.75).
-  advection1d: { cfl: num(0.75, { min: -1, max: 1 }) },
+  advection: { cfl: num(0.75, { min: -1, max: 1 }) },
   // gamma = nu dt / dx^2; FTCS is stable for gamma <= 1/2.
-  diffusion1d: { gamma: num(0.1, { min: 0, max: 0.5 }) },
+  diffusion: { gamma: num(0.1, { min: 0, max: 0.5 }) },
   // On 64 points these keep central differences smooth for amplitude-1 modes.
-  burgers1d: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
+  burgers: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
 
 /** What only a data generator needs: initial states and warm-up. */
 export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
-  advection1d: { modes: int(1, 5) },
-  diffusion1d: { modes: int(1, 5) },
-  burgers1d: { modes: int(1, 3) },
+  advection: { modes: int(1, 5) },
+  diffusion: { modes: int(1, 5) },
+  burgers: { modes: int(1, 3) },
   // Trainax's lorenz_rk4: x0 ~ N(0, init_std^2), then `warmup` steps discarded.
   lorenz63: { warmup: int(0, 500), init_std: num(1, { positive: true }) },
 };
 
 /** Discretisations of each system; the first is the default and the one generators use. */
 export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...string[]]> = {
-  advection1d: ['spectral', 'upwind'],
-  diffusion1d: ['spectral', 'ftcs'],
-  burgers1d: ['central'],
+  advection: ['spectral', 'upwind'],
+  diffusion: ['spectral', 'ftcs'],
+  burgers: ['central'],
   lorenz63: ['rk4'],
 };
 
@@ -70,8 +76,11 @@ const DATA_COMMON: Schema = {
   seed,
 };
 
-export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
-  const space: Schema = generator === 'lorenz63' ? {} : { points: int(2, 64, L.MAX_POINTS) };
+/** `alias`: the generator was named by its 1-D alias, which fixes dims at 1. */
+export function dataSchema(generator: (typeof GENERATORS)[number], alias = false): Schema {
+  // Spatial axes of the state [1, points, …, points].
+  const dims: Schema = alias ? {} : { dims: int(1, 1, 3) };
+  const space: Schema = generator === 'lorenz63' ? {} : { ...dims, points: int(2, 64, L.MAX_POINTS) };
   return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator] };
 }
 
@@ -133,7 +142,7 @@ export const CONFIGS: Record<string, Schema> = {
 };
 
 const ALL_SCHEMAS: Schema[] = [
-  ...GENERATORS.map(dataSchema),
+  ...GENERATORS.map((g) => dataSchema(g)),
   ...GENERATORS.map(stepperSchema),
   FILE_DATA,
   CONV1D,

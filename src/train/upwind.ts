@@ -12,12 +12,12 @@ export interface UpwindDistance {
   distance: number;
 }
 
-/** Only for the quickstart's emulator (conv1d 1 -> 1, kernel 2, no bias) on generated advection1d data. */
+/** Only for the quickstart's emulator (conv1d 1 -> 1, kernel 2, no bias) on generated 1-D advection data. */
 export function upwindDistance(spec: A.Spec, params: Params): UpwindDistance | undefined {
   const emu = spec.emulator;
   const data = spec.data;
   if (emu?.kind !== 'conv1d' || emu.channels.join() !== '1,1' || emu.kernel !== 2 || emu.bias) return undefined;
-  if (data?.kind !== 'generator' || data.generator !== 'advection1d') return undefined;
+  if (data?.kind !== 'generator' || data.generator !== 'advection' || data.dims !== 1) return undefined;
   return distanceToUpwind([...params.get('layers.0.weight')!.data], data.params.cfl!);
 }
 

@@ -8,8 +8,9 @@ import { lorenzRk4 } from '../../src/data/steppers.js';
 const span = { offset: 0, line: 1, column: 1, length: 1 };
 const decl = (over: Partial<GeneratorData>): GeneratorData => ({
   kind: 'generator',
-  generator: 'advection1d',
+  generator: 'advection',
   points: 30,
+  dims: 1,
   trajectories: 3,
   snapshots: 9,
   testTrajectories: 2,
@@ -84,7 +85,7 @@ describe('generateData', () => {
   });
 
   it('diffusion and burgers produce finite, decaying trajectories', () => {
-    for (const generator of ['diffusion1d', 'burgers1d'] as const) {
+    for (const generator of ['diffusion', 'burgers'] as const) {
       const { train } = generateData(decl({ generator, points: 64, snapshots: 100 }));
       expect(train.data.every(Number.isFinite)).toBe(true);
       const energy = (s: number) => snap(train, 0, s).reduce((e, x) => e + x * x, 0);
@@ -108,7 +109,7 @@ describe('generateData', () => {
 
   it('refuses modes the grid cannot resolve, and unknown parameters as a compiler bug', () => {
     expect(() => generateData(decl({ points: 10, params: { modes: 5 } }))).toThrow(
-      'advection1d: modes 5 needs more than 10 points, got 10',
+      'advection: modes 5 needs more than 10 points, got 10',
     );
     expect(() => generateData(decl({ params: { gamma: 1 } }))).toThrow("internal: advection1d has no parameter 'gamma'");
   });

@@ -19,14 +19,14 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'advection1d', method: 'spectral', params: { cfl: -0.75 } },
-  { name: 'advection1d', method: 'spectral', params: { cfl: 0.3 } },
-  { name: 'advection1d', method: 'upwind', params: { cfl: 0.5 } },
-  { name: 'advection1d', method: 'upwind', params: { cfl: -0.75 } },
-  { name: 'diffusion1d', method: 'spectral', params: { gamma: 0.2 } },
-  { name: 'diffusion1d', method: 'ftcs', params: { gamma: 0.4 } },
-  { name: 'burgers1d', method: 'central', params: { nu: 0.05, dt: 0.01, substeps: 1 } },
-  { name: 'burgers1d', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 3 } },
+  { name: 'advection', method: 'spectral', params: { cfl: -0.75 } },
+  { name: 'advection', method: 'spectral', params: { cfl: 0.3 } },
+  { name: 'advection', method: 'upwind', params: { cfl: 0.5 } },
+  { name: 'advection', method: 'upwind', params: { cfl: -0.75 } },
+  { name: 'diffusion', method: 'spectral', params: { gamma: 0.2 } },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.4 } },
+  { name: 'burgers', method: 'central', params: { nu: 0.05, dt: 0.01, substeps: 1 } },
+  { name: 'burgers', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 3 } },
   { name: 'lorenz63', method: 'rk4', params: { dt: 0.01, sigma: 10, rho: 28, beta: 8 / 3 } },
   { name: 'lorenz63', method: 'rk4', params: { dt: 0.02, sigma: 9, rho: 20, beta: 2 } },
 ];
@@ -113,7 +113,7 @@ describe('a user expression', () => {
     const [c] = specWith(`reference fou(u) = ${expr}`, false, ['mix chain [reference 2]']);
     const state = randomTensor([BATCH, 1, N], rng(21));
     const v = forwardValues(c!.forward, paramsFor(c!, 1), windowsOfState(state, 3));
-    const step = builtinStepper('advection1d', 'upwind', { cfl: upwindCfl }, N);
+    const step = builtinStepper('advection', 'upwind', { cfl: upwindCfl }, N);
     const want1 = stepBatch(step, state.data, N);
     expectClose(v.get('u1')!.data, want1, 1e-12);
     expectClose(v.get('u2')!.data, stepBatch(step, want1, N), 1e-12);
@@ -134,7 +134,7 @@ describe('a user expression', () => {
     const c = all[0]!;
     const state = randomTensor([BATCH, 1, N], rng(33));
     const v = forwardValues(c.forward, paramsFor(c, 2), windowsOfState(state, 1));
-    const P = builtinStepper('advection1d', 'upwind', { cfl: 0.5 }, N);
+    const P = builtinStepper('advection', 'upwind', { cfl: 0.5 }, N);
     // r1 = u1 - P(ic), r2 = u2 - P(u1).
     const r1 = v.get('u1')!.data.map((x, i) => x - stepBatch(P, state.data, N)[i]!);
     const r2 = v.get('u2')!.data.map((x, i) => x - stepBatch(P, v.get('u1')!.data, N)[i]!);

@@ -25,8 +25,9 @@ export class Emit {
   scale(name: string, x: string, c: number): string {
     return c === 1 ? x : this.unary(name, 'scale', x, { c });
   }
-  shift(name: string, x: string, k: number): string {
-    return this.unary(name, 'shift', x, { k });
+  /** x rolled by k cells along `axis`, the last when undefined. */
+  shift(name: string, x: string, k: number, axis?: number): string {
+    return this.unary(name, 'shift', x, axis === undefined ? { k } : { k, axis });
   }
   /** A constant of x's shape: the batch size binds when the graph runs. */
   fill(name: string, like: string, value: number): string {
