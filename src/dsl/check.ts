@@ -109,11 +109,12 @@ export class Checker implements Report {
       return undefined;
     }
     if (path) this.error(path.span, `a '${what.word}' generator takes no path`, 'a path goes with: data file "x.npy"');
-    const alias = generator !== what.word;
-    const s = new Settings(settings, S.dataSchema(generator, alias), `${what.word} data`, this);
+    const s = new Settings(settings, S.dataSchema(generator), `${what.word} data`, this);
     const params = s.numbers({ ...S.SYSTEM_PARAMS[generator], ...S.GENERATOR_EXTRA[generator] });
     const points = generator === 'lorenz63' ? 0 : s.number('points');
-    const dims = generator === 'lorenz63' ? 0 : alias ? 1 : s.number('dims');
+    const dims = generator === 'lorenz63' ? 0 : s.number('dims');
+    if (generator !== what.word && dims !== 1)
+      this.error(s.span('dims', what.span), `'${what.word}' is the 1-D ${generator}, but dims is ${dims}`, `write data ${generator} { dims ${dims} … }`);
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
     if (params['modes'] !== undefined && 2 * params['modes'] >= points)
       this.error(s.span('modes', s.span('points', what.span)), `${params['modes']} Fourier modes need more than ${2 * params['modes']} points, but the grid has ${points}`, `raise points to at least ${2 * params['modes'] + 1}, or lower modes`);

@@ -76,11 +76,9 @@ const DATA_COMMON: Schema = {
   seed,
 };
 
-/** `alias`: the generator was named by its 1-D alias, which fixes dims at 1. */
-export function dataSchema(generator: (typeof GENERATORS)[number], alias = false): Schema {
+export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
   // Spatial axes of the state [1, points, …, points].
-  const dims: Schema = alias ? {} : { dims: int(1, 1, 3) };
-  const space: Schema = generator === 'lorenz63' ? {} : { ...dims, points: int(2, 64, L.MAX_POINTS) };
+  const space: Schema = generator === 'lorenz63' ? {} : { dims: int(1, 1, 3), points: int(2, 64, L.MAX_POINTS) };
   return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator] };
 }
 
@@ -142,7 +140,7 @@ export const CONFIGS: Record<string, Schema> = {
 };
 
 const ALL_SCHEMAS: Schema[] = [
-  ...GENERATORS.map((g) => dataSchema(g)),
+  ...GENERATORS.map(dataSchema),
   ...GENERATORS.map(stepperSchema),
   FILE_DATA,
   CONV1D,
