@@ -2,27 +2,14 @@
 // solutions, the initial series' band limit, and the finite-difference
 // schemes' order of convergence.
 import { describe, expect, it } from 'vitest';
-import type { GeneratorData } from '../../src/dsl/ast.js';
 import { fourierSeries, generateData } from '../../src/data/generate.js';
 import { gridPoints, halfWavevectors } from '../../src/data/grid.js';
 import { Rng } from '../../src/data/rng.js';
 import { advectionUpwind, burgersCentral, diffusionSpectral } from '../../src/data/steppers.js';
 import { rfftn } from '../../src/math/fft.js';
+import { generatorDecl } from './decl.js';
 
-const span = { offset: 0, line: 1, column: 1, length: 1 };
-const decl = (over: Partial<GeneratorData>): GeneratorData => ({
-  kind: 'generator',
-  generator: 'advection',
-  points: 12,
-  dims: 2,
-  trajectories: 2,
-  snapshots: 5,
-  testTrajectories: 0,
-  seed: 3,
-  params: {},
-  span,
-  ...over,
-});
+const decl = generatorDecl({ points: 12, dims: 2, trajectories: 2, snapshots: 5, testTrajectories: 0, seed: 3 });
 
 /** np.roll of a field [n, …, n] (row-major) by `by` cells along every axis. */
 function rollAll(u: Float64Array, n: number, dims: number, by: number): Float64Array {
@@ -105,7 +92,7 @@ describe('finite differences in 2-D converge at their order', () => {
     const error = (n: number) => {
       const pts = gridPoints(n, 2);
       const x = (j: number[]) => (2 * Math.PI * (j[0]! + 2 * j[1]!)) / n;
-      let u = Float64Array.from(pts, (j) => Math.sin(x(j)));
+      let u: Float64Array = Float64Array.from(pts, (j) => Math.sin(x(j)));
       const step = advectionUpwind(n, 0.5, 2);
       for (let s = 0; s < n / 4; s++) u = step(u);
       return maxDiff(u, Float64Array.from(pts, (j) => Math.sin(x(j) - (3 * Math.PI) / 4)));
@@ -121,7 +108,7 @@ describe('finite differences in 2-D converge at their order', () => {
     // The same small time step on every grid, so what differs is the space error.
     const solve = (n: number) => {
       const pts = gridPoints(n, 2);
-      let u = Float64Array.from(pts, ([i, j]) => 0.5 * Math.sin((2 * Math.PI * i!) / n) + 0.3 * Math.cos((2 * Math.PI * j!) / n));
+      let u: Float64Array = Float64Array.from(pts, ([i, j]) => 0.5 * Math.sin((2 * Math.PI * i!) / n) + 0.3 * Math.cos((2 * Math.PI * j!) / n));
       const step = burgersCentral(n, 0.1, 0.005, 1, 2);
       for (let s = 0; s < 100; s++) u = step(u);
       return u;

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { GeneratorData } from '../../src/dsl/ast.js';
 import { fourierSeries, generateData } from '../../src/data/generate.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS } from '../../src/data/params.js';
 import { Rng } from '../../src/data/rng.js';
 import { lorenzRk4 } from '../../src/data/steppers.js';
+import { generatorDecl } from './decl.js';
 
-const span = { offset: 0, line: 1, column: 1, length: 1 };
-const decl = (over: Partial<GeneratorData>): GeneratorData => ({
-  kind: 'generator',
-  generator: 'advection',
-  points: 30,
-  dims: 1,
-  trajectories: 3,
-  snapshots: 9,
-  testTrajectories: 2,
-  seed: 0,
-  params: {},
-  span,
-  ...over,
-});
+const decl = generatorDecl({});
 
 /** Snapshot t of trajectory i of a 1-channel 1D set. */
 const snap = (t: { shape: number[]; data: Float64Array }, i: number, s: number) => {
