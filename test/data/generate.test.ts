@@ -98,7 +98,7 @@ describe('generateData', () => {
     expect(() => generateData(decl({ points: 10, params: { modes: 5 } }))).toThrow(
       'advection: modes 5 needs more than 10 points, got 10',
     );
-    expect(() => generateData(decl({ params: { gamma: 1 } }))).toThrow("internal: advection1d has no parameter 'gamma'");
+    expect(() => generateData(decl({ params: { gamma: 1 } }))).toThrow("internal: advection has no parameter 'gamma'");
   });
 
   it('GENERATOR_PARAMS extends each stepper table, and every system has a default method', () => {
