@@ -4,7 +4,7 @@
 import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
-import { gridPoints, halfWavevectors } from './grid.js';
+import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
 import { builtinStepper, stateShape } from './steppers.js';
 import type { Trajectories } from './trajectories.js';
@@ -47,14 +47,15 @@ export function fourierSeries(n: number, modes: number, rng: Rng, dims = 1): Flo
   // sampled on the shifted grid.
   const sin = Float64Array.from({ length: n }, (_, m) => Math.sin((2 * Math.PI * m) / n));
   const cos = Float64Array.from({ length: n }, (_, m) => Math.cos((2 * Math.PI * m) / n));
-  const points = gridPoints(n, dims);
-  const u = new Float64Array(points.length);
-  points.forEach((j, p) => {
+  const u = new Float64Array(n ** dims);
+  const j = new Array<number>(dims).fill(0); // the grid coordinates of point p, row-major
+  for (let p = 0; p < u.length; p++) {
+    for (let d = dims - 1, rest = p; d >= 0; d--, rest = Math.floor(rest / n)) j[d] = rest % n;
     ks.forEach((k, t) => {
       const m = (((k.reduce((acc, kd, d) => acc + kd * j[d]!, 0) % n) + n) % n);
       u[p]! += a[t]! * sin[m]! + b[t]! * cos[m]!;
     });
-  });
+  }
   return u;
 }
 

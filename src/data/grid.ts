@@ -14,7 +14,7 @@ export function fieldShape(channels: number, points: number, dims: number): numb
  * `right[j][i]` is u[…, i_j + 1, …], wrapped (np.roll(u, 1, j) and
  * np.roll(u, -1, j) read at i).
  */
-export interface Neighbours {
+interface Neighbours {
   left: Int32Array[];
   right: Int32Array[];
 }
@@ -47,11 +47,4 @@ export function halfWavevectors(modes: number, dims: number): number[][] {
   let all: number[][] = [[]];
   for (let d = 0; d < dims; d++) all = all.flatMap((k) => Array.from({ length: 2 * modes + 1 }, (_, m) => [...k, m - modes]));
   return all.filter((k) => (k.find((x) => x !== 0) ?? 0) > 0);
-}
-
-/** The grid coordinates (i_0, …, i_{D-1}) of every point of one channel, flat in row-major order. */
-export function gridPoints(points: number, dims: number): number[][] {
-  let all: number[][] = [[]];
-  for (let d = 0; d < dims; d++) all = all.flatMap((x) => Array.from({ length: points }, (_, m) => [...x, m]));
-  return all;
 }

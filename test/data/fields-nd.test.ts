@@ -3,13 +3,20 @@
 // schemes' order of convergence.
 import { describe, expect, it } from 'vitest';
 import { fourierSeries, generateData } from '../../src/data/generate.js';
-import { gridPoints, halfWavevectors } from '../../src/data/grid.js';
+import { halfWavevectors } from '../../src/data/grid.js';
 import { Rng } from '../../src/data/rng.js';
 import { advectionUpwind, burgersCentral, diffusionSpectral } from '../../src/data/steppers.js';
 import { rfftn } from '../../src/math/fft.js';
 import { generatorDecl } from './decl.js';
 
 const decl = generatorDecl({ points: 12, dims: 2, trajectories: 2, snapshots: 5, testTrajectories: 0, seed: 3 });
+
+/** The grid coordinates (i_0, …, i_{D-1}) of every point of one channel, in row-major order. */
+function gridPoints(points: number, dims: number): number[][] {
+  let all: number[][] = [[]];
+  for (let d = 0; d < dims; d++) all = all.flatMap((x) => Array.from({ length: points }, (_, m) => [...x, m]));
+  return all;
+}
 
 /** np.roll of a field [n, …, n] (row-major) by `by` cells along every axis. */
 function rollAll(u: Float64Array, n: number, dims: number, by: number): Float64Array {

@@ -78,7 +78,7 @@ function spectral(system: string, n: number, param: number, make: (n: number, pa
 /** sum_j u[i+1_j] - 2 u[i] + u[i-1_j] */
 function laplacian(e: Emit, name: string, u: string, axes: readonly Axis[]): string {
   return sumAxes(e, name, axes, (a) => {
-    const nm = axes.length === 1 ? name : a.name(name);
+    const nm = a.name(name);
     const sides = e.binary(`${nm}.sides`, 'add', a.shift(e, `${name}.r`, u, -1), a.shift(e, `${name}.l`, u, 1));
     return e.axpy(nm, sides, -2, u);
   });
@@ -91,7 +91,7 @@ function burgers(e: Emit, u0: string, n: number, axes: readonly Axis[], nu: numb
   const rhs = (name: string, u: string) => {
     const sq = e.unary(`${name}.sq`, 'square', u);
     const flux = sumAxes(e, `${name}.flux`, axes, (a) =>
-      e.binary(axes.length === 1 ? `${name}.flux` : a.name(`${name}.flux`), 'sub', a.shift(e, `${name}.sqr`, sq, -1), a.shift(e, `${name}.sql`, sq, 1)),
+      e.binary(a.name(`${name}.flux`), 'sub', a.shift(e, `${name}.sqr`, sq, -1), a.shift(e, `${name}.sql`, sq, 1)),
     );
     const visc = laplacian(e, `${name}.lap`, u, axes);
     return e.binary(name, 'add', e.scale(`${name}.adv`, flux, -1 / (4 * dx)), e.scale(`${name}.visc`, visc, nu / (dx * dx)));
