@@ -10,6 +10,7 @@
 // shared/reference/finite-differences.md defines the unsplit N-D schemes. A
 // Lorenz state is `[3]` = (x, y, z).
 import type { GeneratorName } from '../dsl/ast.js';
+import type { ParamValue } from '../dsl/settings.js';
 import { UserError } from '../util/diagnostics.js';
 import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
@@ -25,33 +26,40 @@ export function stateShape(name: GeneratorName, points: number, dims = 1): numbe
 
 /**
  * Exact advection of a band-limited state: the mode of wavevector k times
- * `exp(-i sum_j 2 pi k_j cfl / N)`, i.e. a shift by `cfl` cells along every
- * axis (towards higher indices for cfl > 0).
+ * `exp(-i sum_j 2 pi k_j cfl_j / N)`, i.e. a shift by `cfl_j` cells along
+ * axis j (towards higher indices for cfl_j > 0). `cfl` has one number per
+ * axis; a single number is the same on every axis.
  */
-export function advectionSpectral(n: number, cfl: number, dims = 1): Stepper {
-  return spectral(n, dims, advectionSymbol(n, cfl));
+export function advectionSpectral(n: number, cfl: number | readonly number[], dims = 1): Stepper {
+  return spectral(n, dims, advectionSymbol(n, perAxis(cfl, dims)));
 }
 
 /** The circular kernel of 1-D `advectionSpectral`, shared with the compiled stepper. */
 export function advectionKernel(n: number, cfl: number): Float64Array {
-  return spectralKernel(n, (k) => advectionSymbol(n, cfl)([k]));
+  return spectralKernel(n, (k) => advectionSymbol(n, [cfl])([k]));
 }
 
-function advectionSymbol(n: number, cfl: number): Symbol {
-  return (k) => cis(k.map((kj) => (-2 * Math.PI * kj * cfl) / n).reduce((a, b) => a + b));
+function advectionSymbol(n: number, cfl: readonly number[]): Symbol {
+  return (k) => cis(k.map((kj, j) => (-2 * Math.PI * kj * cfl[j]!) / n).reduce((a, b) => a + b));
 }
 
 /**
- * First-order upwind, unsplit: `u[i] - sum_j F_j` with, for cfl >= 0,
- * `F_j = cfl (u[i] - u[i-1_j])` and for cfl < 0 `F_j = cfl (u[i+1_j] - u[i])`
- * (in 1-D the SAME-padded kernel-2 stencil `[1+cfl, -cfl]`).
+ * First-order upwind, unsplit: `u[i] - sum_j F_j` with, for cfl_j >= 0,
+ * `F_j = cfl_j (u[i] - u[i-1_j])` and for cfl_j < 0
+ * `F_j = cfl_j (u[i+1_j] - u[i])` (in 1-D the SAME-padded kernel-2 stencil
+ * `[1+cfl, -cfl]`).
  */
-export function advectionUpwind(n: number, cfl: number, dims = 1): Stepper {
+export function advectionUpwind(n: number, cfl: number | readonly number[], dims = 1): Stepper {
+  const c = perAxis(cfl, dims);
   return stencil(n, dims, (u, i, l, r) => {
     let out = u[i]!;
-    for (let j = 0; j < l.length; j++) out = cfl >= 0 ? out - cfl * (u[i]! - u[l[j]![i]!]!) : out - cfl * (u[r[j]![i]!]! - u[i]!);
+    for (let j = 0; j < l.length; j++) out = c[j]! >= 0 ? out - c[j]! * (u[i]! - u[l[j]![i]!]!) : out - c[j]! * (u[r[j]![i]!]! - u[i]!);
     return out;
   });
+}
+
+function perAxis(cfl: number | readonly number[], dims: number): readonly number[] {
+  return typeof cfl === 'number' ? Array<number>(dims).fill(cfl) : cfl;
 }
 
 /** Exact diffusion with gamma = nu dt / dx^2: the mode of wavevector k times `exp(-gamma sum_j (2 pi k_j / N)^2)`. */
@@ -145,7 +153,7 @@ export function lorenzRk4(dt: number, sigma: number, rho: number, beta: number):
 export function builtinStepper(
   name: GeneratorName,
   method: string,
-  params: Readonly<Record<string, number>>,
+  params: Readonly<Record<string, ParamValue>>,
   points: number,
   dims = 1,
 ): Stepper {
@@ -155,7 +163,7 @@ export function builtinStepper(
   const p = SystemParams.of(STEPPER_PARAMS, name, params);
   switch (name) {
     case 'advection':
-      return method === 'upwind' ? advectionUpwind(points, p.get('cfl'), dims) : advectionSpectral(points, p.get('cfl'), dims);
+      return method === 'upwind' ? advectionUpwind(points, p.perAxis('cfl', dims), dims) : advectionSpectral(points, p.perAxis('cfl', dims), dims);
     case 'diffusion':
       return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma'), dims) : diffusionSpectral(points, p.get('gamma'), dims);
     case 'burgers':

@@ -1,6 +1,7 @@
 // The checked AST of a `.tx` file: what the user declared, with every default
 // filled in and a span kept wherever a later stage may need to point back.
 import type { Span } from '../util/diagnostics.js';
+import type { ParamValue } from './settings.js';
 
 export interface Spec {
   file: string;
@@ -31,8 +32,8 @@ export interface GeneratorData {
   /** Held-out trajectories for evaluation after training. */
   testTrajectories: number;
   seed: number;
-  /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in. */
-  params: Record<string, number>;
+  /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in; cfl may have one value per axis. */
+  params: Record<string, ParamValue>;
   span: Span;
 }
 
@@ -104,8 +105,8 @@ export type Expr =
 export interface BuiltinStepper {
   kind: 'builtin';
   name: GeneratorName;
-  /** Parameters with defaults filled in (cfl, gamma, nu, dt, substeps...). */
-  params: Record<string, number>;
+  /** Parameters with defaults filled in (cfl, gamma, nu, dt, substeps...); cfl may have one value per axis. */
+  params: Record<string, ParamValue>;
   method: string;
   differentiable: boolean;
   span: Span;

@@ -116,8 +116,12 @@ export class Checker implements Report {
     if (generator !== what.word && dims !== 1)
       this.error(s.span('dims', what.span), `'${what.word}' is the 1-D ${generator}, but dims is ${dims}`, `write data ${generator} { dims ${dims} … }`);
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
-    if (params['modes'] !== undefined && 2 * params['modes'] >= points)
-      this.error(s.span('modes', s.span('points', what.span)), `${params['modes']} Fourier modes need more than ${2 * params['modes']} points, but the grid has ${points}`, `raise points to at least ${2 * params['modes'] + 1}, or lower modes`);
+    const modes = params['modes'];
+    if (typeof modes === 'number' && 2 * modes >= points)
+      this.error(s.span('modes', s.span('points', what.span)), `${modes} Fourier modes need more than ${2 * modes} points, but the grid has ${points}`, `raise points to at least ${2 * modes + 1}, or lower modes`);
+    const cfl = params['cfl'];
+    if (typeof cfl === 'object' && cfl.length !== dims)
+      this.error(s.valueSpan('cfl', what.span), `cfl has ${cfl.length} value${cfl.length > 1 ? 's' : ''} but the data have ${dims} spatial ax${dims > 1 ? 'es' : 'is'}`, 'give one number per axis, or one for all');
     return {
       kind: 'generator',
       generator,

@@ -6,7 +6,8 @@ import type { Activation } from './ast.js';
 
 export type ValueKind =
   | { t: 'int'; min: number; max: number; def?: number }
-  | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number }
+  // perAxis: a list of one number per spatial axis is accepted too (cfl [0.5, -0.25])
+  | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number; perAxis?: boolean }
   | { t: 'bool'; def: boolean }
   | { t: 'word'; choices: readonly string[]; def?: string }
   | { t: 'chain' } // 1 -> 16 -> 1
@@ -22,7 +23,7 @@ export type Schema = Readonly<Record<string, ValueKind>>;
 
 const int = (min: number, def?: number, max = L.MAX_COUNT): ValueKind => (def === undefined ? { t: 'int', min, max } : { t: 'int', min, max, def });
 const seed = int(0, 0, Number.MAX_SAFE_INTEGER);
-const num = (def?: number, extra: { min?: number; max?: number; positive?: boolean } = {}): ValueKind =>
+const num = (def?: number, extra: { min?: number; max?: number; positive?: boolean; perAxis?: boolean } = {}): ValueKind =>
   def === undefined ? { t: 'number', ...extra } : { t: 'number', def, ...extra };
 
 export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'swish', 'silu', 'none', 'identity'] as const;
@@ -43,7 +44,8 @@ export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[numb
  */
 export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   // Trainax's advection_1d_periodic default (its README quickstart uses -0.75).
-  advection: { cfl: num(0.75, { min: -1, max: 1 }) },
+  // One CFL number for every axis, or one per axis.
+  advection: { cfl: num(0.75, { min: -1, max: 1, perAxis: true }) },
   // gamma = nu dt / dx^2; FTCS is stable for gamma <= 1/2.
   diffusion: { gamma: num(0.1, { min: 0, max: 0.5 }) },
   // On 64 points these keep central differences smooth for amplitude-1 modes.

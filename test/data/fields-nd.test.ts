@@ -18,12 +18,13 @@ function gridPoints(points: number, dims: number): number[][] {
   return all;
 }
 
-/** np.roll of a field [n, …, n] (row-major) by `by` cells along every axis. */
-function rollAll(u: Float64Array, n: number, dims: number, by: number): Float64Array {
+/** np.roll of a field [n, …, n] (row-major) by `by[d]` cells along axis d (one number: along every axis). */
+function rollAll(u: Float64Array, n: number, dims: number, by: number | number[]): Float64Array {
   const pts = gridPoints(n, dims);
   const flat = (p: number[]) => p.reduce((acc, c) => acc * n + c, 0);
+  const shift = (d: number) => (typeof by === 'number' ? by : by[d]!);
   const out = new Float64Array(u.length);
-  pts.forEach((p, i) => (out[i] = u[flat(p.map((c) => (((c - by) % n) + n) % n))]!));
+  pts.forEach((p, i) => (out[i] = u[flat(p.map((c, d) => (((c - shift(d)) % n) + n) % n))]!));
   return out;
 }
 
@@ -46,6 +47,9 @@ describe('generators on N-D fields', () => {
     const three = generateData(decl({ dims: 3, points: 8, snapshots: 3, params: { cfl: -1, modes: 2 } })).train;
     expect(three.shape).toEqual([2, 3, 1, 8, 8, 8]);
     expect(maxDiff(snap(three.data, 2, 512), rollAll(snap(three.data, 0, 512), 8, 3, -2))).toBeLessThan(1e-12);
+    // One CFL number per axis: 4 steps of [0.5, -0.25] = 2 cells down axis 0, 1 cell back along axis 1.
+    const each = generateData(decl({ params: { cfl: [0.5, -0.25], modes: 3 } })).train;
+    expect(maxDiff(snap(each.data, 4, 144), rollAll(snap(each.data, 0, 144), 12, 2, [2, -1]))).toBeLessThan(1e-12);
   });
 
   it('exact diffusion decays a single mode k by exp(-gamma |2 pi k / N|^2) per step', () => {

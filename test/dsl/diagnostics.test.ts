@@ -234,6 +234,17 @@ describe('fields in 2-D and 3-D', () => {
       "the advection solver needs the same number of points on every spatial axis, but the data's states are [1, 8, 16]",
     ]);
   });
+  test('cfl per axis: one number for each of the data\'s axes', () => {
+    expect(diags('data advection { dims 2  points 16  cfl [0.5, 0.2, 0.1] }', MLP, 'config supervised')).toEqual([
+      { at: '1:41+15', message: 'cfl has 3 values but the data have 2 spatial axes', hint: 'give one number per axis, or one for all' },
+    ]);
+    expect(diags('data advection { dims 2  points 16  cfl [0.5, 2] }', MLP, 'config supervised')[0]).toMatchObject({ at: '1:47+1', message: "'cfl' must be in [-1, 1], got 2" });
+    expect(diags(DATA2, MLP, 'reference advection { cfl [0.5]  method upwind }', 'config mix rollout 1 post_physics 1')[0]).toMatchObject({
+      at: '3:11+38',
+      message: "the advection solver's cfl has 1 value, but the data's states [1, 16, 16] have 2 spatial axes",
+    });
+    expect(diags(DATA2, MLP, 'reference advection { cfl [0.5, -0.5]  method upwind }', 'config mix rollout 1 post_physics 1')).toEqual([]);
+  });
   test('a 2-D field trains with a finite-difference reference', () => {
     expect(diags(DATA2, MLP, 'reference diffusion { gamma 0.1  method ftcs }', 'config diverted_one rollout 2')).toEqual([]);
   });

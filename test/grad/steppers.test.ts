@@ -15,7 +15,7 @@ const BATCH = 3;
 interface Case {
   name: GeneratorName;
   method: string;
-  params: Record<string, number>;
+  params: Record<string, number | number[]>;
   /** Spatial axes of the state (1 when absent): N-D cases run on fields of ND points per axis. */
   dims?: number;
 }
@@ -36,6 +36,8 @@ const CASES: Case[] = [
   { name: 'lorenz63', method: 'rk4', params: { dt: 0.02, sigma: 9, rho: 20, beta: 2 } },
   { name: 'advection', method: 'upwind', params: { cfl: 0.4 }, dims: 2 },
   { name: 'advection', method: 'upwind', params: { cfl: -0.3 }, dims: 2 },
+  { name: 'advection', method: 'upwind', params: { cfl: [0.4, -0.3] }, dims: 2 },
+  { name: 'advection', method: 'upwind', params: { cfl: [-0.2, 0.1, 0.5] }, dims: 3 },
   { name: 'diffusion', method: 'ftcs', params: { gamma: 0.2 }, dims: 2 },
   { name: 'burgers', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 2 }, dims: 2 },
   { name: 'advection', method: 'upwind', params: { cfl: 0.3 }, dims: 3 },
@@ -51,8 +53,13 @@ function grid(c: Case): { n: number; dims: number; shape: number[] } {
   return { n, dims, shape: [1, ...Array<number>(dims).fill(n)] };
 }
 
+/** `key value` settings, a per-axis value as a list. */
+function settings(c: Case, sep: string): string {
+  return Object.entries(c.params).map(([k, v]) => `${k} ${Array.isArray(v) ? `[${v.join(', ')}]` : v}`).join(sep);
+}
+
 function label(c: Case): string {
-  return `${c.name}${c.dims ? ` ${c.dims}-D` : ''} ${c.method} ${Object.entries(c.params).map(([k, v]) => `${k} ${v}`).join(' ')}`;
+  return `${c.name}${c.dims ? ` ${c.dims}-D` : ''} ${c.method} ${settings(c, ' ')}`;
 }
 
 /** A spec whose configurations run `reference` in a mix chain; states [1, N], [1, n, …, n] (an mlp emulator) or [3]. */
@@ -66,8 +73,7 @@ function specWith(reference: string, lorenz: boolean, configs: string[], dims = 
 }
 
 function referenceText(c: Case): string {
-  const params = Object.entries(c.params).map(([k, v]) => `${k} ${v}`).join('  ');
-  return `reference ${c.name} { ${params}  method ${c.method} }`;
+  return `reference ${c.name} { ${settings(c, '  ')}  method ${c.method} }`;
 }
 
 /** Windows [B, T, ...state] whose every snapshot is the same random state (only ic is read for the values we look at). */

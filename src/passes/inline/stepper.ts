@@ -5,34 +5,36 @@
 // is stepped along each of its spatial axes (`Axis`), unsplit, with the
 // per-axis values named with the axis (`diff1`) when there is more than one.
 import type * as A from '../../dsl/ast.js';
+import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
 import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
 import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
 import { opDef } from '../../ops/registry.js';
 import type { Emit } from './emit.js';
 
 export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
-  const p = s.params;
+  const p = SystemParams.of(STEPPER_PARAMS, s.name, s.params);
   const shape = e.shape(u);
   const n = shape.at(-1) as number;
   const axes = spatialAxes(shape.length);
   switch (s.name) {
     case 'advection': {
-      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('advection', n, p['cfl']!, advectionKernel) });
-      const c = p['cfl']!;
+      const cfl = p.perAxis('cfl', axes.length);
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('advection', n, cfl[0]!, advectionKernel) });
       // Upwind: the difference reaches into the cell the flow comes from.
-      return axes.reduce((acc, a) => {
+      return axes.reduce((acc, a, j) => {
+        const c = cfl[j]!;
         const diff = c >= 0 ? e.binary(a.name('diff'), 'sub', u, a.shift(e, 'left', u, 1)) : e.binary(a.name('diff'), 'sub', a.shift(e, 'right', u, -1), u);
         return e.axpy(a.last ? 'step' : a.name('step'), acc, -c, diff);
       }, u);
     }
     case 'diffusion': {
-      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('diffusion', n, p['gamma']!, diffusionKernel) });
-      return e.axpy('step', u, p['gamma']!, laplacian(e, 'lap', u, axes));
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('diffusion', n, p.get('gamma'), diffusionKernel) });
+      return e.axpy('step', u, p.get('gamma'), laplacian(e, 'lap', u, axes));
     }
     case 'burgers':
-      return burgers(e, u, n, axes, p['nu']!, p['dt']!, p['substeps']!);
+      return burgers(e, u, n, axes, p.get('nu'), p.get('dt'), p.get('substeps'));
     case 'lorenz63':
-      return lorenz(e, u, p['dt']!, p['sigma']!, p['rho']!, p['beta']!);
+      return lorenz(e, u, p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:
       return s.name satisfies never;
   }
