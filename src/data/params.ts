@@ -1,9 +1,8 @@
 // The built-in systems' defaults as plain numbers, for steppers and generators.
 // Derived from the checker's schema (src/dsl/schema.ts), the one table of
 // names, ranges and defaults, so the two can never disagree.
-import type { GeneratorName } from '../dsl/ast.js';
+import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import { GENERATOR_EXTRA, GENERATORS, METHODS, SYSTEM_PARAMS, type Schema } from '../dsl/schema.js';
-import type { ParamValue } from '../dsl/settings.js';
 
 export const STEPPER_METHODS = METHODS;
 

@@ -9,8 +9,7 @@
 // (np.roll(u, -1, j)); sums over j run over the axes in order, as
 // shared/reference/finite-differences.md defines the unsplit N-D schemes. A
 // Lorenz state is `[3]` = (x, y, z).
-import type { GeneratorName } from '../dsl/ast.js';
-import type { ParamValue } from '../dsl/settings.js';
+import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';

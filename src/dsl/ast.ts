@@ -1,7 +1,6 @@
 // The checked AST of a `.tx` file: what the user declared, with every default
 // filled in and a span kept wherever a later stage may need to point back.
 import type { Span } from '../util/diagnostics.js';
-import type { ParamValue } from './settings.js';
 
 export interface Spec {
   file: string;
@@ -16,6 +15,9 @@ export interface Spec {
 }
 
 // ── data ────────────────────────────────────────────────────────────────────
+
+/** A system parameter: a number, or (cfl) one number per spatial axis. */
+export type ParamValue = number | readonly number[];
 
 export type GeneratorName = 'advection' | 'diffusion' | 'burgers' | 'lorenz63';
 

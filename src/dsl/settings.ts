@@ -2,6 +2,7 @@
 // (with a suggestion), repeated keys, wrong value types and ranges all become
 // diagnostics here, and typed getters hand the checker values with defaults.
 import type { Span } from '../util/diagnostics.js';
+import type { ParamValue } from './ast.js';
 import { MAX_CHANNELS, MAX_LAYERS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 import type { RawNumber, RawSetting, RawValue } from './syntax.js';
 import type { Schema, ValueKind } from './schema.js';
@@ -12,9 +13,6 @@ export interface Report {
 }
 
 type Parsed = number | boolean | string | number[] | { word: string; n: number }[] | RawSetting;
-
-/** A system parameter: a number, or (perAxis) one number per spatial axis. */
-export type ParamValue = number | readonly number[];
 
 export class Settings {
   private readonly values = new Map<string, { v: Parsed; s: RawSetting }>();
