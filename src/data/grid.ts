@@ -10,16 +10,17 @@ export function fieldShape(channels: number, points: number, dims: number): numb
 
 /**
  * For each spatial axis j (0 = the first after the channels), the flat index
- * of every point's periodic neighbours: `left[j][i]` is u[…, i_j − 1, …] and
+ * of every point's neighbours: `left[j][i]` is u[…, i_j − 1, …] and
  * `right[j][i]` is u[…, i_j + 1, …], wrapped (np.roll(u, 1, j) and
- * np.roll(u, -1, j) read at i).
+ * np.roll(u, -1, j) read at i); with `zero`, a neighbour past the edge is
+ * index `size`, where the stencil keeps a 0.
  */
 interface Neighbours {
   left: Int32Array[];
   right: Int32Array[];
 }
 
-export function neighbours(size: number, points: number, dims: number): Neighbours {
+export function neighbours(size: number, points: number, dims: number, zero: boolean): Neighbours {
   const left: Int32Array[] = [];
   const right: Int32Array[] = [];
   for (let j = 0; j < dims; j++) {
@@ -29,8 +30,8 @@ export function neighbours(size: number, points: number, dims: number): Neighbou
     const r = new Int32Array(size);
     for (let i = 0; i < size; i++) {
       const c = Math.floor(i / stride) % points;
-      l[i] = i + (((c + points - 1) % points) - c) * stride;
-      r[i] = i + (((c + 1) % points) - c) * stride;
+      l[i] = zero && c === 0 ? size : i + (((c + points - 1) % points) - c) * stride;
+      r[i] = zero && c === points - 1 ? size : i + (((c + 1) % points) - c) * stride;
     }
     left.push(l);
     right.push(r);

@@ -10,6 +10,7 @@
 // shared/reference/finite-differences.md defines the unsplit N-D schemes. A
 // Lorenz state is `[3]` = (x, y, z).
 import type { GeneratorName, ParamValue } from '../dsl/ast.js';
+import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
 import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
@@ -48,9 +49,9 @@ function advectionSymbol(n: number, cfl: readonly number[]): Symbol {
  * `F_j = cfl_j (u[i+1_j] - u[i])` (in 1-D the SAME-padded kernel-2 stencil
  * `[1+cfl, -cfl]`).
  */
-export function advectionUpwind(n: number, cfl: number | readonly number[], dims = 1): Stepper {
+export function advectionUpwind(n: number, cfl: number | readonly number[], dims = 1, padding: Padding = 'circular'): Stepper {
   const c = perAxis(cfl, dims);
-  return stencil(n, dims, (u, i, l, r) => {
+  return stencil(n, dims, padding, (u, i, l, r) => {
     let out = u[i]!;
     for (let j = 0; j < l.length; j++) out = c[j]! >= 0 ? out - c[j]! * (u[i]! - u[l[j]![i]!]!) : out - c[j]! * (u[r[j]![i]!]! - u[i]!);
     return out;
@@ -83,8 +84,8 @@ function spectral(n: number, dims: number, symbol: Symbol): Stepper {
 }
 
 /** Forward time, centred space: `u[i] + gamma sum_j (u[i+1_j] - 2 u[i] + u[i-1_j])`. */
-export function diffusionFtcs(n: number, gamma: number, dims = 1): Stepper {
-  return stencil(n, dims, (u, i, l, r) => u[i]! + gamma * laplacian(u, i, l, r));
+export function diffusionFtcs(n: number, gamma: number, dims = 1, padding: Padding = 'circular'): Stepper {
+  return stencil(n, dims, padding, (u, i, l, r) => u[i]! + gamma * laplacian(u, i, l, r));
 }
 
 /** sum_j (u[i+1_j] - 2 u[i] + u[i-1_j]) */
@@ -108,10 +109,10 @@ function laplacian(u: Float64Array, i: number, l: readonly Int32Array[], r: read
  * advection once the viscosity is small; Heun is stable for small h and is
  * still only shifts, products and sums. The flux form keeps sum(u) constant.
  */
-export function burgersCentral(n: number, nu: number, dt: number, substeps: number, dims = 1): Stepper {
+export function burgersCentral(n: number, nu: number, dt: number, substeps: number, dims = 1, padding: Padding = 'circular'): Stepper {
   const dx = (2 * Math.PI) / n;
   const h = dt / substeps;
-  const rhs = stencil(n, dims, (u, i, l, r) => {
+  const rhs = stencil(n, dims, padding, (u, i, l, r) => {
     let flux = u[r[0]![i]!]! * u[r[0]![i]!]! - u[l[0]![i]!]! * u[l[0]![i]!]!;
     for (let j = 1; j < l.length; j++) flux += u[r[j]![i]!]! * u[r[j]![i]!]! - u[l[j]![i]!]! * u[l[j]![i]!]!;
     return -flux / (4 * dx) + (nu * laplacian(u, i, l, r)) / (dx * dx);
@@ -155,6 +156,7 @@ export function builtinStepper(
   params: Readonly<Record<string, ParamValue>>,
   points: number,
   dims = 1,
+  padding: Padding = 'circular',
 ): Stepper {
   if (!STEPPER_METHODS[name].includes(method)) {
     throw new UserError(`${name} has no method '${method}'; it has ${STEPPER_METHODS[name].join(', ')}`);
@@ -162,11 +164,11 @@ export function builtinStepper(
   const p = SystemParams.of(STEPPER_PARAMS, name, params);
   switch (name) {
     case 'advection':
-      return method === 'upwind' ? advectionUpwind(points, p.perAxis('cfl', dims), dims) : advectionSpectral(points, p.perAxis('cfl', dims), dims);
+      return method === 'upwind' ? advectionUpwind(points, p.perAxis('cfl', dims), dims, padding) : advectionSpectral(points, p.perAxis('cfl', dims), dims);
     case 'diffusion':
-      return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma'), dims) : diffusionSpectral(points, p.get('gamma'), dims);
+      return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma'), dims, padding) : diffusionSpectral(points, p.get('gamma'), dims);
     case 'burgers':
-      return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'), dims);
+      return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'), dims, padding);
     case 'lorenz63':
       return lorenzRk4(p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:
@@ -182,21 +184,26 @@ export function stepBatch(step: Stepper, states: Float64Array, stateSize: number
 }
 
 /**
- * A periodic stencil over every point of a state [channels, n, …, n] with
- * `dims` spatial axes; `l[j][i]`, `r[j][i]` are the wrapped neighbours of
- * point i along axis j (tables made once per stepper).
+ * A stencil over every point of a state [channels, n, …, n] with `dims`
+ * spatial axes; `l[j][i]`, `r[j][i]` are the neighbours of point i along axis
+ * j (tables made once per stepper): wrapped, or with zero padding a 0 kept
+ * one past the state's end.
  */
 function stencil(
   n: number,
   dims: number,
+  padding: Padding,
   point: (u: Float64Array, i: number, l: readonly Int32Array[], r: readonly Int32Array[]) => number,
 ): Stepper {
   let tables: { size: number; left: Int32Array[]; right: Int32Array[] } | undefined;
-  return (u) => {
-    if (tables?.size !== u.length) tables = { size: u.length, ...neighbours(u.length, n, dims) };
+  return (state) => {
+    const size = state.length;
+    if (tables?.size !== size) tables = { size, ...neighbours(size, n, dims, padding === 'zero') };
     const { left, right } = tables;
-    const out = new Float64Array(u.length);
-    for (let i = 0; i < u.length; i++) out[i] = point(u, i, left, right);
+    const u = new Float64Array(size + 1);
+    u.set(state);
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = point(u, i, left, right);
     return out;
   };
 }

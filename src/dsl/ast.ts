@@ -110,6 +110,8 @@ export interface BuiltinStepper {
   /** Parameters with defaults filled in (cfl, gamma, nu, dt, substeps...); cfl may have one value per axis. */
   params: Record<string, ParamValue>;
   method: string;
+  /** The PDE solvers' boundary: periodic, or zero outside the grid (Dirichlet-zero); circular for Lorenz-63. */
+  padding: 'circular' | 'zero';
   differentiable: boolean;
   span: Span;
 }

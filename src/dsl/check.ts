@@ -236,7 +236,12 @@ export class Checker implements Report {
     }
     const schema = S.stepperSchema(system);
     const s = new Settings(block?.settings ?? [], schema, `the ${name.word} ${role}`, this);
-    return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method: s.word('method'), differentiable: !nondiff, span };
+    const method = s.word('method');
+    const padding = system === 'lorenz63' ? 'circular' : s.word<'circular' | 'zero'>('padding');
+    // A spectral step is a multiplication in Fourier space: periodic by construction.
+    if (padding === 'zero' && method === 'spectral')
+      this.error(s.valueSpan('padding', span), `the spectral ${system} ${role} is periodic; zero padding needs a finite-difference method`, `use method ${system === 'advection' ? 'upwind' : 'ftcs'} with padding zero, or padding circular`);
+    return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
   }
 
   // ── configurations ────────────────────────────────────────────────────────

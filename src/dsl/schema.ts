@@ -87,7 +87,9 @@ export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
 export const FILE_DATA: Schema = { test_trajectories: int(0, 0) };
 
 export function stepperSchema(system: (typeof GENERATORS)[number]): Schema {
-  return { ...SYSTEM_PARAMS[system], method: { t: 'word', choices: METHODS[system], def: METHODS[system][0] } };
+  // The PDE solvers' boundary: periodic, or Dirichlet-zero (finite differences only).
+  const boundary: Schema = system === 'lorenz63' ? {} : { padding: { t: 'word', choices: ['circular', 'zero'], def: 'circular' } };
+  return { ...SYSTEM_PARAMS[system], method: { t: 'word', choices: METHODS[system], def: METHODS[system][0] }, ...boundary };
 }
 
 export const CONV1D: Schema = {

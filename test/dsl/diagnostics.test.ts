@@ -201,8 +201,10 @@ describe('composites', () => {
 describe('fields in 2-D and 3-D', () => {
   const DATA2 = 'data diffusion { dims 2  points 16  trajectories 4  snapshots 10 }';
   const MLP = 'emulator mlp { width 8 }';
+  /** Diagnostics of a 2-D spec whose mix configuration runs `reference`. */
+  const withReference = (reference: string) => diags(DATA2, MLP, `reference ${reference}`, 'config mix rollout 1 post_physics 1');
   test('a spectral reference on a 2-D field waits for the FFT op', () => {
-    expect(diags(DATA2, MLP, 'reference diffusion { gamma 0.1  method spectral }', 'config mix rollout 1 post_physics 1')).toEqual([
+    expect(withReference('diffusion { gamma 0.1  method spectral }')).toEqual([
       {
         at: '3:11+40',
         message: "the spectral diffusion solver acts on 1-D fields only, but the data's states are [1, 16, 16]",
@@ -239,11 +241,15 @@ describe('fields in 2-D and 3-D', () => {
       { at: '1:41+15', message: 'cfl has 3 values but the data have 2 spatial axes', hint: 'give one number per axis, or one for all' },
     ]);
     expect(diags('data advection { dims 2  points 16  cfl [0.5, 2] }', MLP, 'config supervised')[0]).toMatchObject({ at: '1:47+1', message: "'cfl' must be in [-1, 1], got 2" });
-    expect(diags(DATA2, MLP, 'reference advection { cfl [0.5]  method upwind }', 'config mix rollout 1 post_physics 1')[0]).toMatchObject({
+    expect(withReference('advection { cfl [0.5]  method upwind }')[0]).toMatchObject({
       at: '3:11+38',
       message: "the advection solver's cfl has 1 value, but the data's states [1, 16, 16] have 2 spatial axes",
     });
-    expect(diags(DATA2, MLP, 'reference advection { cfl [0.5, -0.5]  method upwind }', 'config mix rollout 1 post_physics 1')).toEqual([]);
+    expect(withReference('advection { cfl [0.5, -0.5]  method upwind }')).toEqual([]);
+  });
+  test('zero padding with a spectral reference', () => {
+    const [d] = withReference('diffusion { gamma 0.1  padding zero }');
+    expect(d).toEqual({ at: '3:42+4', message: 'the spectral diffusion reference is periodic; zero padding needs a finite-difference method', hint: 'use method ftcs with padding zero, or padding circular' });
   });
   test('a 2-D field trains with a finite-difference reference', () => {
     expect(diags(DATA2, MLP, 'reference diffusion { gamma 0.1  method ftcs }', 'config diverted_one rollout 2')).toEqual([]);

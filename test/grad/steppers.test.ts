@@ -18,6 +18,8 @@ interface Case {
   params: Record<string, number | number[]>;
   /** Spatial axes of the state (1 when absent): N-D cases run on fields of ND points per axis. */
   dims?: number;
+  /** Dirichlet-zero boundaries instead of periodic ones. */
+  zero?: boolean;
 }
 
 /** Points per axis of the 2-D and 3-D cases' fields. */
@@ -43,6 +45,11 @@ const CASES: Case[] = [
   { name: 'advection', method: 'upwind', params: { cfl: 0.3 }, dims: 3 },
   { name: 'diffusion', method: 'ftcs', params: { gamma: 0.1 }, dims: 3 },
   { name: 'burgers', method: 'central', params: { nu: 0.05, dt: 0.01, substeps: 1 }, dims: 3 },
+  { name: 'advection', method: 'upwind', params: { cfl: 0.5 }, zero: true },
+  { name: 'advection', method: 'upwind', params: { cfl: [0.4, -0.3] }, dims: 2, zero: true },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.2 }, dims: 2, zero: true },
+  { name: 'burgers', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 2 }, dims: 2, zero: true },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.1 }, dims: 3, zero: true },
 ];
 
 /** A case's grid: points per axis, spatial axes, and one state's shape. */
@@ -59,7 +66,7 @@ function settings(c: Case, sep: string): string {
 }
 
 function label(c: Case): string {
-  return `${c.name}${c.dims ? ` ${c.dims}-D` : ''} ${c.method} ${settings(c, ' ')}`;
+  return `${c.name}${c.dims ? ` ${c.dims}-D` : ''} ${c.method} ${settings(c, ' ')}${c.zero ? ' padding zero' : ''}`;
 }
 
 /** A spec whose configurations run `reference` in a mix chain; states [1, N], [1, n, …, n] (an mlp emulator) or [3]. */
@@ -73,7 +80,7 @@ function specWith(reference: string, lorenz: boolean, configs: string[], dims = 
 }
 
 function referenceText(c: Case): string {
-  return `reference ${c.name} { ${settings(c, '  ')}  method ${c.method} }`;
+  return `reference ${c.name} { ${settings(c, '  ')}  method ${c.method}${c.zero ? '  padding zero' : ''} }`;
 }
 
 /** Windows [B, T, ...state] whose every snapshot is the same random state (only ic is read for the values we look at). */
@@ -103,7 +110,7 @@ describe('compiled built-in steppers = the float64 steppers (1e-12, random state
     const size = g.shape.reduce((a, b) => a * b, 1);
     // Lorenz states on the attractor's scale; fields of size 1, not smooth.
     const state = randomTensor(shape, rng(5), lorenz ? -20 : -1, lorenz ? 20 : 1);
-    const step: Stepper = builtinStepper(c.name, c.method, c.params, g.n, g.dims || 1);
+    const step: Stepper = builtinStepper(c.name, c.method, c.params, g.n, g.dims || 1, c.zero ? 'zero' : 'circular');
     const params = paramsFor(one!, 1);
 
     const want1 = stepBatch(step, state.data, size);

@@ -33,6 +33,11 @@ describe('shift along another axis: np.roll(u, k, axis)', () => {
     expectTensor(apply('shift', { k, axis: 1 }, grid), [1, 3, 2], expected);
   });
 
+  it('with zero padding, what would wrap around is 0', () => {
+    expectTensor(apply('shift', { k: 1, axis: 1, padding: 'zero' }, grid), [1, 3, 2], [0, 0, 0, 1, 10, 11]);
+    expectTensor(apply('shift', { k: -1, padding: 'zero' }, grid), [1, 3, 2], [1, 0, 11, 0, 21, 0]);
+  });
+
   it('the last axis named is the last axis by default', () => {
     expectTensor(apply('shift', { k: 1, axis: 2 }, grid), [1, 3, 2], [1, 0, 11, 10, 21, 20]);
   });

@@ -62,6 +62,8 @@ const rows: Row[] = [
   { op: 'shift', inputs: [X], attrs: { k: -2 } },
   { op: 'shift', inputs: [['B', 2, 3, 4]], attrs: { k: 1, axis: 2 } },
   { op: 'shift', inputs: [['B', 2, 3, 4]], attrs: { k: -1, axis: 1 } },
+  { op: 'shift', inputs: [['B', 2, 3, 4]], attrs: { k: 1, axis: 2, padding: 'zero' } },
+  { op: 'shift', inputs: [X], attrs: { k: -2, padding: 'zero' } },
   { op: 'circconv', inputs: [['B', 2, 5]], attrs: { kernel: [0.3, -1, 0.5, 2, -0.7] } },
   { op: 'reshape', inputs: [X], attrs: { shape: [-1, 6] } },
   { op: 'reshape', inputs: [['B', 6]], attrs: { shape: [-1, 3, 1, 2] } },

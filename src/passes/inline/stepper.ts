@@ -9,13 +9,14 @@ import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
 import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
 import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
 import { opDef } from '../../ops/registry.js';
+import type { Padding } from '../../ir/op-attrs.js';
 import type { Emit } from './emit.js';
 
 export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
   const p = SystemParams.of(STEPPER_PARAMS, s.name, s.params);
   const shape = e.shape(u);
   const n = shape.at(-1) as number;
-  const axes = spatialAxes(shape.length);
+  const axes = spatialAxes(shape.length, s.padding);
   switch (s.name) {
     case 'advection': {
       const cfl = p.perAxis('cfl', axes.length);
@@ -49,12 +50,12 @@ interface Axis {
 }
 
 /** The spatial axes of a field of `rank` ([B, C, ...space]); the last one rolls without an axis attribute, as in 1-D. */
-function spatialAxes(rank: number): Axis[] {
+function spatialAxes(rank: number, padding: Padding): Axis[] {
   const dims = rank - 2;
   return Array.from({ length: dims }, (_, j) => {
     const last = j === dims - 1;
     const name = (what: string) => (dims === 1 ? what : `${what}${j}`);
-    return { last, name, shift: (e, nm, x, k) => e.shift(name(nm), x, k, last ? undefined : 2 + j) };
+    return { last, name, shift: (e, nm, x, k) => e.shift(name(nm), x, k, last ? undefined : 2 + j, padding) };
   });
 }
 
