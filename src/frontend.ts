@@ -10,6 +10,7 @@ import type { GradFlow } from './ir/gradflow.js';
 import { gradFlow } from './ir/gradflow.js';
 import { lowerConfig } from './passes/lower.js';
 import { checkNetworkShape } from './dsl/network-shape.js';
+import { stateShape } from './data/steppers.js';
 
 export interface ChainProgram {
   config: A.ConfigDecl;
@@ -54,7 +55,7 @@ export function snapshotShape(data: A.DataDecl, dataShape?: (path: string) => re
     if (!dataShape) throw new Error('internal: a data file needs a shape reader');
     return [...dataShape(data.path)];
   }
-  return data.generator === 'lorenz63' ? [3] : [1, data.points];
+  return stateShape(data.generator, data.points, data.dims);
 }
 
 function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void {
@@ -74,6 +75,13 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
     const wantsSpace = st.name !== 'lorenz63';
     if (wantsSpace !== spatial || (!wantsSpace && snapshot[0] !== 3))
       err(st.span, `the ${st.name} solver does not act on the data's states of shape [${snapshot.join(', ')}]`);
+    else if (wantsSpace && st.method === 'spectral' && snapshot.length > 2)
+      // Its exact step is a circular convolution along one axis; on 2-D and 3-D fields it needs the GPU FFT (issue 15).
+      err(st.span, `the spectral ${st.name} solver acts on 1-D fields only, but the data's states are [${snapshot.join(', ')}]`, `use a finite-difference method on ${snapshot.length - 1}-D fields (${st.name === 'advection' ? 'method upwind' : 'method ftcs'}); spectral solvers in 2-D and 3-D come with the FFT op`);
+    else if (wantsSpace && typeof st.params['cfl'] === 'object' && st.params['cfl'].length !== snapshot.length - 1)
+      err(st.span, `the ${st.name} solver's cfl has ${st.params['cfl'].length} value${st.params['cfl'].length > 1 ? 's' : ''}, but the data's states [${snapshot.join(', ')}] have ${snapshot.length - 1} spatial axes`, 'give one number per axis, or one for all');
+    else if (wantsSpace && new Set(snapshot.slice(1)).size > 1)
+      err(st.span, `the ${st.name} solver needs the same number of points on every spatial axis, but the data's states are [${snapshot.join(', ')}]`);
   }
 }
 

@@ -41,13 +41,12 @@ export interface PhaseCode {
   fn: string;
   code: string;
   entry?: string;
-  /** In a merged dispatch: `fn <fn>(lid: u32)`, the whole phase computed by the workgroup together (sweepSum). */
-  sweep?: {
-    fn: string;
-    code: string;
-    /** The fused values' functions it calls, defined in `code` too: where it runs without `code` (Phase.sweepAlone), the module takes these instead. */
-    fused: string;
-  };
+  /**
+   * In a merged dispatch: `fn <fn>(lid: u32)`, the whole phase computed by
+   * the workgroup together (sweepSum); `defs`, the fused values' functions it
+   * calls, which `code` holds too but a sweep alone needs without it.
+   */
+  sweep?: { fn: string; code: string; defs: string };
 }
 
 /** A kernel, the gather or the optimizer as a unit of a dispatch: its WGSL and how it runs. */
@@ -239,7 +238,7 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
       ...phase,
       count: countExpr(k.root.shape),
       threads: count,
-      ...(sweep && { sweep: { fn: `${prefix}sweep`, code: sweep, fused: fns.map((f) => f + '\n').join('') }, sweepAlone: k.target.shapes === 'gpu' }),
+      ...(sweep && { sweep: { fn: `${prefix}sweep`, code: sweep, defs: fns.map((f) => f + '\n').join('') }, sweepAlone: k.target.shapes === 'gpu' }),
       code: `${header}fn ${fn}(i: u32) {
   if (i >= ${countExpr(k.root.shape)}) { return; }
   ${body.stmts.join('\n  ')}
@@ -344,8 +343,8 @@ function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly num
   const [only] = named;
   const merged = named.length > 1 || Boolean(only?.sweepAlone);
   const enable = named.some((p) => p.subgroups) ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
-  // A phase that runs as its sweep alone needs only the sweep's code and the fused values it reads.
-  const code = `${enable}${decls}${MATH_FUNCTIONS}${privates}${named.map((p) => (p.sweepAlone && named.length === 1 ? p.sweep!.fused : p.code) + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
+  // A phase that runs as its sweep alone needs only the sweep's code and the functions it calls.
+  const code = `${enable}${decls}${MATH_FUNCTIONS}${privates}${named.map((p) => (p.sweepAlone && named.length === 1 ? (p.sweep?.defs ?? '') : p.code) + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
   if (!merged && only) {
     if (only.entry) return `${code}${only.entry.replace('{\n', `{\n${load}`)}\n`;
     return `${code}@compute @workgroup_size(${only.workgroup})

@@ -4,6 +4,7 @@
 import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
+import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
 import { builtinStepper, stateShape } from './steppers.js';
 import type { Trajectories } from './trajectories.js';
@@ -28,47 +29,52 @@ export function generateData(decl: GeneratorData): { train: Trajectories; test: 
 }
 
 /**
- * A random truncated Fourier series `sum_{k=1..modes} a_k sin(k x) + b_k cos(k x)`
- * on x_j = 2 pi j / N, a_k, b_k ~ U(-1, 1), drawn a_1..a_modes then b_1..b_modes,
- * no offset: Trainax's `_random_truncated_fourier_series_1d` with its default
- * `no_offset=True`.
+ * A random truncated Fourier series on the grid x_j = 2 pi j / N of each of
+ * `dims` axes: `sum_k a_k sin(k . x) + b_k cos(k . x)` over one of each pair
+ * ±k of the nonzero integer wavevectors with |k_d| <= modes on every axis
+ * (`halfWavevectors`), a_k, b_k ~ U(-1, 1), drawn all a then all b, no
+ * offset. In 1-D that is k = 1..modes: Trainax's
+ * `_random_truncated_fourier_series_1d` with its default `no_offset=True`.
+ * The coefficients are not rescaled with the count of wavevectors (m in 1-D,
+ * 2m(m+1) in 2-D), so the 1-D draw is unchanged and N-D states are larger.
  */
-export function fourierSeries(n: number, modes: number, rng: Rng): Float64Array {
-  const a = Array.from({ length: modes }, () => rng.uniform(-1, 1));
-  const b = Array.from({ length: modes }, () => rng.uniform(-1, 1));
-  const u = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    for (let k = 1; k <= modes; k++) {
-      // k x_j reduced modulo 2 pi exactly, so a profile shifted by whole cells
-      // is the same numbers as the series sampled on the shifted grid.
-      const theta = (2 * Math.PI * ((k * j) % n)) / n;
-      u[j]! += a[k - 1]! * Math.sin(theta) + b[k - 1]! * Math.cos(theta);
-    }
+export function fourierSeries(n: number, modes: number, rng: Rng, dims = 1): Float64Array {
+  const ks = halfWavevectors(modes, dims);
+  const a = ks.map(() => rng.uniform(-1, 1));
+  const b = ks.map(() => rng.uniform(-1, 1));
+  // k . x_j reduced modulo 2 pi exactly (as the whole number k . j modulo N),
+  // so a profile shifted by whole cells is the same numbers as the series
+  // sampled on the shifted grid.
+  const sin = Float64Array.from({ length: n }, (_, m) => Math.sin((2 * Math.PI * m) / n));
+  const cos = Float64Array.from({ length: n }, (_, m) => Math.cos((2 * Math.PI * m) / n));
+  const u = new Float64Array(n ** dims);
+  const j = new Array<number>(dims).fill(0); // the grid coordinates of point p, row-major
+  for (let p = 0; p < u.length; p++) {
+    for (let d = dims - 1, rest = p; d >= 0; d--, rest = Math.floor(rest / n)) j[d] = rest % n;
+    ks.forEach((k, t) => {
+      const m = (((k.reduce((acc, kd, d) => acc + kd * j[d]!, 0) % n) + n) % n);
+      u[p]! += a[t]! * sin[m]! + b[t]! * cos[m]!;
+    });
   }
   return u;
 }
 
 /** One initial state for the system, drawn from `rng`. */
-export function initialState(
-  name: GeneratorName,
-  points: number,
-  params: SystemParams,
-  rng: Rng,
-): Float64Array {
+export function initialState(name: GeneratorName, points: number, dims: number, params: SystemParams, rng: Rng): Float64Array {
   if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.get('init_std') * rng.normal());
-  return fourierSeries(points, params.get('modes'), rng);
+  return fourierSeries(points, params.get('modes'), rng, dims);
 }
 
 function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng): Trajectories {
   const name = decl.generator;
-  const shape = stateShape(name, decl.points);
+  const shape = stateShape(name, decl.points, decl.dims);
   const size = shape.reduce((x, y) => x * y, 1);
   const stepperParams = params.pick(Object.keys(STEPPER_PARAMS[name]));
-  const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points);
+  const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points, decl.dims);
   const warmup = params.find('warmup') ?? 0;
   const data = new Float64Array(count * decl.snapshots * size);
   // All initial states first, as Trainax draws them in one vmapped call.
-  const initial = Array.from({ length: count }, () => initialState(name, decl.points, params, rng));
+  const initial = Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng));
   initial.forEach((u0, i) => {
     let u = u0;
     for (let s = 0; s < warmup; s++) u = step(u);
@@ -94,6 +100,7 @@ function checkSizes(decl: GeneratorData, params: SystemParams): void {
   if (!Number.isInteger(decl.points) || decl.points < 2) {
     throw new UserError(`${decl.generator}: points must be an integer >= 2, got ${decl.points}`);
   }
+  if (![1, 2, 3].includes(decl.dims)) throw new UserError(`${decl.generator}: dims must be 1, 2 or 3, got ${decl.dims}`);
   // Trainax's precondition: with a mode at or above N/2 the grid aliases it and
   // the spectral step is no longer exact.
   const modes = params.get('modes');

@@ -1,7 +1,7 @@
 // The built-in systems' defaults as plain numbers, for steppers and generators.
 // Derived from the checker's schema (src/dsl/schema.ts), the one table of
 // names, ranges and defaults, so the two can never disagree.
-import type { GeneratorName } from '../dsl/ast.js';
+import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import { GENERATOR_EXTRA, GENERATORS, METHODS, SYSTEM_PARAMS, type Schema } from '../dsl/schema.js';
 
 export const STEPPER_METHODS = METHODS;
@@ -28,12 +28,12 @@ export const GENERATOR_PARAMS = table((g) => ({ ...SYSTEM_PARAMS[g], ...GENERATO
 export class SystemParams {
   private constructor(
     readonly name: GeneratorName,
-    private readonly values: Readonly<Record<string, number>>,
+    private readonly values: Readonly<Record<string, ParamValue>>,
   ) {}
 
   /** `params` over `tableOf[name]`'s defaults. */
-  static of(tableOf: Record<GeneratorName, Readonly<Record<string, number>>>, name: GeneratorName, params: Readonly<Record<string, number>>): SystemParams {
-    const out: Record<string, number> = { ...tableOf[name] };
+  static of(tableOf: Record<GeneratorName, Readonly<Record<string, number>>>, name: GeneratorName, params: Readonly<Record<string, ParamValue>>): SystemParams {
+    const out: Record<string, ParamValue> = { ...tableOf[name] };
     for (const [key, value] of Object.entries(params)) {
       if (!(key in out)) throw new Error(`internal: ${name} has no parameter '${key}'`);
       out[key] = value;
@@ -43,17 +43,26 @@ export class SystemParams {
 
   /** A parameter only some systems have (Lorenz-63's warm-up), or undefined. */
   find(key: string): number | undefined {
-    return this.values[key];
+    return key in this.values ? this.get(key) : undefined;
   }
 
   get(key: string): number {
     const v = this.values[key];
-    if (v === undefined) throw new Error(`internal: ${this.name} has no parameter '${key}'`);
+    if (typeof v !== 'number') throw new Error(`internal: ${this.name} has ${v === undefined ? 'no parameter' : 'a list for'} '${key}'`);
     return v;
   }
 
+  /** A parameter that may differ per spatial axis (cfl), on each of `dims` axes: one number is the same on all. */
+  perAxis(key: string, dims: number): number[] {
+    const v = this.values[key];
+    if (v === undefined) throw new Error(`internal: ${this.name} has no parameter '${key}'`);
+    if (typeof v === 'number') return Array<number>(dims).fill(v);
+    if (v.length !== dims) throw new Error(`internal: ${this.name}'s '${key}' has ${v.length} values for ${dims} axes`);
+    return [...v];
+  }
+
   /** The values of `keys` (a generator's parameters narrowed to its stepper's). */
-  pick(keys: readonly string[]): Record<string, number> {
-    return Object.fromEntries(keys.map((k) => [k, this.get(k)]));
+  pick(keys: readonly string[]): Record<string, ParamValue> {
+    return Object.fromEntries(keys.map((k) => [k, this.values[k]!]));
   }
 }

@@ -3,71 +3,105 @@
 // against, and what the data generators run. Each formula is in the doc comment
 // exactly as computed.
 //
-// A 1D state is `[channels, N]` row-major with each row periodic, on the grid
-// x_j = 2 pi j / N, so dx = 2 pi / N. `u[i+1]` below means u[(i + 1) mod N]
-// within the row (jnp.roll(u, -1)). A Lorenz state is `[3]` = (x, y, z).
-import type { GeneratorName } from '../dsl/ast.js';
+// A PDE state is `[channels, N, …, N]` row-major with D = 1..3 periodic
+// spatial axes, on the grid x_j = 2 pi j / N of each, so dx = 2 pi / N.
+// `u[i+1_j]` below means the neighbour along axis j, wrapped
+// (np.roll(u, -1, j)); sums over j run over the axes in order, as
+// shared/reference/finite-differences.md defines the unsplit N-D schemes. A
+// Lorenz state is `[3]` = (x, y, z).
+import type { GeneratorName, ParamValue } from '../dsl/ast.js';
+import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
+import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
-import { cis, correlateCircular, spectralKernel } from './spectral.js';
+import { cis, correlateCircular, spectralKernel, spectralStepperNd, type Symbol } from './spectral.js';
 
 /** One time step of one state; returns a new array. */
 export type Stepper = (u: Float64Array) => Float64Array;
 
-/** The shape of one state: `[1, points]` for the 1D PDEs, `[3]` for Lorenz-63. */
-export function stateShape(name: GeneratorName, points: number): number[] {
-  return name === 'lorenz63' ? [3] : [1, points];
+/** The shape of one state: `[1, points, …]` with `dims` spatial axes for the PDEs, `[3]` for Lorenz-63. */
+export function stateShape(name: GeneratorName, points: number, dims = 1): number[] {
+  return name === 'lorenz63' ? [3] : fieldShape(1, points, dims);
 }
 
 /**
- * Exact advection of a band-limited state: Fourier mode k times
- * `exp(-i k 2 pi cfl / N)`, i.e. a shift by `cfl` cells (to the right for
- * cfl > 0). Applied as the `spectralKernel` cross-correlation.
+ * Exact advection of a band-limited state: the mode of wavevector k times
+ * `exp(-i sum_j 2 pi k_j cfl_j / N)`, i.e. a shift by `cfl_j` cells along
+ * axis j (towards higher indices for cfl_j > 0). `cfl` has one number per
+ * axis; a single number is the same on every axis.
  */
-export function advectionSpectral(n: number, cfl: number): Stepper {
-  const h = advectionKernel(n, cfl);
-  return (u) => correlateCircular(u, h);
+export function advectionSpectral(n: number, cfl: number | readonly number[], dims = 1): Stepper {
+  return spectral(n, dims, advectionSymbol(n, perAxis(cfl, dims)));
 }
 
-/** The circular kernel of `advectionSpectral`, shared with the compiled stepper. */
+/** The circular kernel of 1-D `advectionSpectral`, shared with the compiled stepper. */
 export function advectionKernel(n: number, cfl: number): Float64Array {
-  return spectralKernel(n, (k) => cis((-2 * Math.PI * k * cfl) / n));
+  return spectralKernel(n, (k) => advectionSymbol(n, [cfl])([k]));
+}
+
+function advectionSymbol(n: number, cfl: readonly number[]): Symbol {
+  return (k) => cis(k.map((kj, j) => (-2 * Math.PI * kj * cfl[j]!) / n).reduce((a, b) => a + b));
 }
 
 /**
- * First-order upwind: for cfl >= 0 `u[i] - cfl (u[i] - u[i-1])`, for cfl < 0
- * `u[i] - cfl (u[i+1] - u[i])` (the SAME-padded kernel-2 stencil `[1+cfl, -cfl]`).
+ * First-order upwind, unsplit: `u[i] - sum_j F_j` with, for cfl_j >= 0,
+ * `F_j = cfl_j (u[i] - u[i-1_j])` and for cfl_j < 0
+ * `F_j = cfl_j (u[i+1_j] - u[i])` (in 1-D the SAME-padded kernel-2 stencil
+ * `[1+cfl, -cfl]`).
  */
-export function advectionUpwind(n: number, cfl: number): Stepper {
-  return rowwise(n, (u, out, i, l, r) => {
-    out[i] = cfl >= 0 ? u[i]! - cfl * (u[i]! - u[l]!) : u[i]! - cfl * (u[r]! - u[i]!);
+export function advectionUpwind(n: number, cfl: number | readonly number[], dims = 1, padding: Padding = 'circular'): Stepper {
+  const c = perAxis(cfl, dims);
+  return stencil(n, dims, padding, (u, i, l, r) => {
+    let out = u[i]!;
+    for (let j = 0; j < l.length; j++) out = c[j]! >= 0 ? out - c[j]! * (u[i]! - u[l[j]![i]!]!) : out - c[j]! * (u[r[j]![i]!]! - u[i]!);
+    return out;
   });
 }
 
-/** Exact diffusion with gamma = nu dt / dx^2: Fourier mode k times `exp(-gamma (2 pi k / N)^2)`. */
-export function diffusionSpectral(n: number, gamma: number): Stepper {
-  const h = diffusionKernel(n, gamma);
+function perAxis(cfl: number | readonly number[], dims: number): readonly number[] {
+  return typeof cfl === 'number' ? Array<number>(dims).fill(cfl) : cfl;
+}
+
+/** Exact diffusion with gamma = nu dt / dx^2: the mode of wavevector k times `exp(-gamma sum_j (2 pi k_j / N)^2)`. */
+export function diffusionSpectral(n: number, gamma: number, dims = 1): Stepper {
+  return spectral(n, dims, diffusionSymbol(n, gamma));
+}
+
+/** The circular kernel of 1-D `diffusionSpectral`, shared with the compiled stepper. */
+export function diffusionKernel(n: number, gamma: number): Float64Array {
+  return spectralKernel(n, (k) => diffusionSymbol(n, gamma)([k]));
+}
+
+function diffusionSymbol(n: number, gamma: number): Symbol {
+  return (k) => ({ re: Math.exp(-gamma * k.map((kj) => ((2 * Math.PI * kj) / n) ** 2).reduce((a, b) => a + b)), im: 0 });
+}
+
+/** 1-D through the shared circular kernel (bit for bit what the data always were), N-D through the FFT. */
+function spectral(n: number, dims: number, symbol: Symbol): Stepper {
+  if (dims > 1) return spectralStepperNd(n, dims, symbol);
+  const h = spectralKernel(n, (k) => symbol([k]));
   return (u) => correlateCircular(u, h);
 }
 
-/** The circular kernel of `diffusionSpectral`, shared with the compiled stepper. */
-export function diffusionKernel(n: number, gamma: number): Float64Array {
-  return spectralKernel(n, (k) => ({ re: Math.exp(-gamma * ((2 * Math.PI * k) / n) ** 2), im: 0 }));
+/** Forward time, centred space: `u[i] + gamma sum_j (u[i+1_j] - 2 u[i] + u[i-1_j])`. */
+export function diffusionFtcs(n: number, gamma: number, dims = 1, padding: Padding = 'circular'): Stepper {
+  return stencil(n, dims, padding, (u, i, l, r) => u[i]! + gamma * laplacian(u, i, l, r));
 }
 
-/** Forward time, centred space: `u[i] + gamma (u[i+1] - 2 u[i] + u[i-1])`. */
-export function diffusionFtcs(n: number, gamma: number): Stepper {
-  return rowwise(n, (u, out, i, l, r) => {
-    out[i] = u[i]! + gamma * (u[r]! - 2 * u[i]! + u[l]!);
-  });
+/** sum_j (u[i+1_j] - 2 u[i] + u[i-1_j]) */
+function laplacian(u: Float64Array, i: number, l: readonly Int32Array[], r: readonly Int32Array[]): number {
+  let sum = u[r[0]![i]!]! - 2 * u[i]! + u[l[0]![i]!]!;
+  for (let j = 1; j < l.length; j++) sum += u[r[j]![i]!]! - 2 * u[i]! + u[l[j]![i]!]!;
+  return sum;
 }
 
 /**
- * Viscous Burgers `u_t + (u^2/2)_x = nu u_xx` on [0, 2 pi), conservative central
- * differences in space and Heun's method (explicit trapezoid, 2nd order) in time,
- * `substeps` sub-steps of h = dt / substeps per call:
+ * Viscous Burgers `u_t + 1/2 sum_j d_j(u^2) = nu Laplace(u)` on [0, 2 pi)^D
+ * (Exponax's single-channel form), conservative central differences in space
+ * and Heun's method (explicit trapezoid, 2nd order) in time, `substeps`
+ * sub-steps of h = dt / substeps per call:
  *
- *   F(u)[i] = -(u[i+1]^2 - u[i-1]^2) / (4 dx) + nu (u[i+1] - 2 u[i] + u[i-1]) / dx^2
+ *   F(u)[i] = -(sum_j u[i+1_j]^2 - u[i-1_j]^2) / (4 dx) + nu sum_j (u[i+1_j] - 2 u[i] + u[i-1_j]) / dx^2
  *   v  = u + h F(u)
  *   u' = u + (h / 2) (F(u) + F(v))
  *
@@ -75,11 +109,13 @@ export function diffusionFtcs(n: number, gamma: number): Stepper {
  * advection once the viscosity is small; Heun is stable for small h and is
  * still only shifts, products and sums. The flux form keeps sum(u) constant.
  */
-export function burgersCentral(n: number, nu: number, dt: number, substeps: number): Stepper {
+export function burgersCentral(n: number, nu: number, dt: number, substeps: number, dims = 1, padding: Padding = 'circular'): Stepper {
   const dx = (2 * Math.PI) / n;
   const h = dt / substeps;
-  const rhs = rowwise(n, (u, out, i, l, r) => {
-    out[i] = -(u[r]! * u[r]! - u[l]! * u[l]!) / (4 * dx) + (nu * (u[r]! - 2 * u[i]! + u[l]!)) / (dx * dx);
+  const rhs = stencil(n, dims, padding, (u, i, l, r) => {
+    let flux = u[r[0]![i]!]! * u[r[0]![i]!]! - u[l[0]![i]!]! * u[l[0]![i]!]!;
+    for (let j = 1; j < l.length; j++) flux += u[r[j]![i]!]! * u[r[j]![i]!]! - u[l[j]![i]!]! * u[l[j]![i]!]!;
+    return -flux / (4 * dx) + (nu * laplacian(u, i, l, r)) / (dx * dx);
   });
   return (u0) => {
     let u = u0;
@@ -117,20 +153,22 @@ export function lorenzRk4(dt: number, sigma: number, rho: number, beta: number):
 export function builtinStepper(
   name: GeneratorName,
   method: string,
-  params: Readonly<Record<string, number>>,
+  params: Readonly<Record<string, ParamValue>>,
   points: number,
+  dims = 1,
+  padding: Padding = 'circular',
 ): Stepper {
   if (!STEPPER_METHODS[name].includes(method)) {
     throw new UserError(`${name} has no method '${method}'; it has ${STEPPER_METHODS[name].join(', ')}`);
   }
   const p = SystemParams.of(STEPPER_PARAMS, name, params);
   switch (name) {
-    case 'advection1d':
-      return method === 'upwind' ? advectionUpwind(points, p.get('cfl')) : advectionSpectral(points, p.get('cfl'));
-    case 'diffusion1d':
-      return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma')) : diffusionSpectral(points, p.get('gamma'));
-    case 'burgers1d':
-      return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'));
+    case 'advection':
+      return method === 'upwind' ? advectionUpwind(points, p.perAxis('cfl', dims), dims, padding) : advectionSpectral(points, p.perAxis('cfl', dims), dims);
+    case 'diffusion':
+      return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma'), dims, padding) : diffusionSpectral(points, p.get('gamma'), dims);
+    case 'burgers':
+      return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'), dims, padding);
     case 'lorenz63':
       return lorenzRk4(p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:
@@ -145,18 +183,27 @@ export function stepBatch(step: Stepper, states: Float64Array, stateSize: number
   return out;
 }
 
-/** A periodic three-point stencil over every row of length n; `l`, `r` are the wrapped neighbours of `i`. */
-function rowwise(
+/**
+ * A stencil over every point of a state [channels, n, …, n] with `dims`
+ * spatial axes; `l[j][i]`, `r[j][i]` are the neighbours of point i along axis
+ * j (tables made once per stepper): wrapped, or with zero padding a 0 kept
+ * one past the state's end.
+ */
+function stencil(
   n: number,
-  point: (u: Float64Array, out: Float64Array, i: number, l: number, r: number) => void,
+  dims: number,
+  padding: Padding,
+  point: (u: Float64Array, i: number, l: readonly Int32Array[], r: readonly Int32Array[]) => number,
 ): Stepper {
-  return (u) => {
-    const out = new Float64Array(u.length);
-    for (let row = 0; row < u.length; row += n) {
-      for (let j = 0; j < n; j++) {
-        point(u, out, row + j, row + ((j + n - 1) % n), row + ((j + 1) % n));
-      }
-    }
+  let tables: { size: number; left: Int32Array[]; right: Int32Array[] } | undefined;
+  return (state) => {
+    const size = state.length;
+    if (tables?.size !== size) tables = { size, ...neighbours(size, n, dims, padding === 'zero') };
+    const { left, right } = tables;
+    const u = new Float64Array(size + 1);
+    u.set(state);
+    const out = new Float64Array(size);
+    for (let i = 0; i < size; i++) out[i] = point(u, i, left, right);
     return out;
   };
 }

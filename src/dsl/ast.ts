@@ -16,21 +16,26 @@ export interface Spec {
 
 // ── data ────────────────────────────────────────────────────────────────────
 
-export type GeneratorName = 'advection1d' | 'diffusion1d' | 'burgers1d' | 'lorenz63';
+/** A system parameter: a number, or (cfl) one number per spatial axis. */
+export type ParamValue = number | readonly number[];
+
+export type GeneratorName = 'advection' | 'diffusion' | 'burgers' | 'lorenz63';
 
 export interface GeneratorData {
   kind: 'generator';
   generator: GeneratorName;
-  /** Grid points (1D PDEs); Lorenz-63 has 3 channels and no space. */
+  /** Grid points on every spatial axis; Lorenz-63 has 3 channels and no space. */
   points: number;
+  /** Spatial axes (1 to 3; 0 for Lorenz-63): a state is [1, points, …, points]. */
+  dims: number;
   trajectories: number;
   /** Snapshots per trajectory, the initial state included (Trainax's temporal_horizon). */
   snapshots: number;
   /** Held-out trajectories for evaluation after training. */
   testTrajectories: number;
   seed: number;
-  /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in. */
-  params: Record<string, number>;
+  /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in; cfl may have one value per axis. */
+  params: Record<string, ParamValue>;
   span: Span;
 }
 
@@ -140,9 +145,11 @@ export type Expr =
 export interface BuiltinStepper {
   kind: 'builtin';
   name: GeneratorName;
-  /** Parameters with defaults filled in (cfl, gamma, nu, dt, substeps...). */
-  params: Record<string, number>;
+  /** Parameters with defaults filled in (cfl, gamma, nu, dt, substeps...); cfl may have one value per axis. */
+  params: Record<string, ParamValue>;
   method: string;
+  /** The PDE solvers' boundary: periodic, or zero outside the grid (Dirichlet-zero); circular for Lorenz-63. */
+  padding: 'circular' | 'zero';
   differentiable: boolean;
   span: Span;
 }

@@ -18,10 +18,10 @@ export function checkBudget(spec: A.Spec, report: Report): void {
   }
   const d = spec.data;
   if (d?.kind === 'generator') {
-    const state = d.generator === 'lorenz63' ? 3 : d.points;
+    const state = d.generator === 'lorenz63' ? 3 : d.points ** d.dims;
     const values = (d.trajectories + d.testTrajectories) * d.snapshots * state;
     if (values > MAX_DATA_VALUES)
-      report.error(d.span, `this data set would hold ${values} numbers; txc generates at most ${MAX_DATA_VALUES}`, `use fewer trajectories, snapshots or points; ${LIMITS_HINT}`);
+      report.error(d.span, `this data set would hold ${values} numbers; txc generates at most ${MAX_DATA_VALUES}`, `use fewer trajectories, snapshots, points or dims; ${LIMITS_HINT}`);
   }
 }
 

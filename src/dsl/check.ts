@@ -104,22 +104,30 @@ export class Checker implements Report {
       const s = new Settings(settings, S.FILE_DATA, 'file data', this);
       return { kind: 'file', path: path.word, testTrajectories: s.number('test_trajectories'), span };
     }
-    if (!isGenerator(what.word)) {
-      this.error(what.span, `unknown data generator '${what.word}'`, didYouMean(what.word, [...S.GENERATORS, 'file']));
+    const generator = systemNamed(what.word);
+    if (!generator) {
+      this.error(what.span, `unknown data generator '${what.word}'`, didYouMean(what.word, [...SYSTEM_NAMES, 'file']));
       return undefined;
     }
     if (path) this.error(path.span, `a '${what.word}' generator takes no path`, 'a path goes with: data file "x.npy"');
-    const schema = S.dataSchema(what.word);
-    const s = new Settings(settings, schema, `${what.word} data`, this);
-    const params = s.numbers({ ...S.SYSTEM_PARAMS[what.word], ...S.GENERATOR_EXTRA[what.word] });
-    const points = what.word === 'lorenz63' ? 0 : s.number('points');
+    const s = new Settings(settings, S.dataSchema(generator), `${what.word} data`, this);
+    const params = s.numbers({ ...S.SYSTEM_PARAMS[generator], ...S.GENERATOR_EXTRA[generator] });
+    const points = generator === 'lorenz63' ? 0 : s.number('points');
+    const dims = generator === 'lorenz63' ? 0 : s.number('dims');
+    if (generator !== what.word && dims !== 1)
+      this.error(s.span('dims', what.span), `'${what.word}' is the 1-D ${generator}, but dims is ${dims}`, `write data ${generator} { dims ${dims} … }`);
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
-    if (params['modes'] !== undefined && 2 * params['modes'] >= points)
-      this.error(s.span('modes', s.span('points', what.span)), `${params['modes']} Fourier modes need more than ${2 * params['modes']} points, but the grid has ${points}`, `raise points to at least ${2 * params['modes'] + 1}, or lower modes`);
+    const modes = params['modes'];
+    if (typeof modes === 'number' && 2 * modes >= points)
+      this.error(s.span('modes', s.span('points', what.span)), `${modes} Fourier modes need more than ${2 * modes} points, but the grid has ${points}`, `raise points to at least ${2 * modes + 1}, or lower modes`);
+    const cfl = params['cfl'];
+    if (typeof cfl === 'object' && cfl.length !== dims)
+      this.error(s.valueSpan('cfl', what.span), `cfl has ${cfl.length} value${cfl.length > 1 ? 's' : ''} but the data have ${dims} spatial ax${dims > 1 ? 'es' : 'is'}`, 'give one number per axis, or one for all');
     return {
       kind: 'generator',
-      generator: what.word,
+      generator,
       points,
+      dims,
       trajectories: s.number('trajectories'),
       snapshots: s.number('snapshots'),
       testTrajectories: s.number('test_trajectories'),
@@ -185,14 +193,20 @@ export class Checker implements Report {
   }
 
   private builtinStepper(name: RawWord, block: RawBlock | undefined, nondiff: boolean, role: string, span: Span): A.BuiltinStepper | undefined {
-    if (!isGenerator(name.word)) {
-      const hint = `${didYouMean(name.word, S.GENERATORS)}; or write an expression such as fou(u) = u - c * (u - shift(u, 1)) where c = 0.5`;
+    const system = systemNamed(name.word);
+    if (!system) {
+      const hint = `${didYouMean(name.word, SYSTEM_NAMES)}; or write an expression such as fou(u) = u - c * (u - shift(u, 1)) where c = 0.5`;
       this.error(name.span, `unknown ${role} '${name.word}'`, hint);
       return undefined;
     }
-    const schema = S.stepperSchema(name.word);
+    const schema = S.stepperSchema(system);
     const s = new Settings(block?.settings ?? [], schema, `the ${name.word} ${role}`, this);
-    return { kind: 'builtin', name: name.word, params: s.numbers(S.SYSTEM_PARAMS[name.word]), method: s.word('method'), differentiable: !nondiff, span };
+    const method = s.word('method');
+    const padding = system === 'lorenz63' ? 'circular' : s.word<'circular' | 'zero'>('padding');
+    // A spectral step is a multiplication in Fourier space: periodic by construction.
+    if (padding === 'zero' && method === 'spectral')
+      this.error(s.valueSpan('padding', span), `the spectral ${system} ${role} is periodic; zero padding needs a finite-difference method`, `use method ${system === 'advection' ? 'upwind' : 'ftcs'} with padding zero, or padding circular`);
+    return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
   }
 
   // ── configurations ────────────────────────────────────────────────────────
@@ -370,6 +384,10 @@ function needsValue(kind: S.ValueKind): boolean {
   return kind.t !== 'flag' && kind.t !== 'flag_every' && kind.t !== 'every';
 }
 
-function isGenerator(w: string): w is A.GeneratorName {
-  return (S.GENERATORS as readonly string[]).includes(w);
+/** Every name of a built-in system, the 1-D aliases included. */
+const SYSTEM_NAMES = [...S.GENERATORS, ...Object.keys(S.GENERATOR_ALIASES)];
+
+/** The system a data or solver block names (an alias resolved), or undefined. */
+function systemNamed(w: string): A.GeneratorName | undefined {
+  return (S.GENERATORS as readonly string[]).includes(w) ? (w as A.GeneratorName) : S.GENERATOR_ALIASES[w];
 }

@@ -6,7 +6,8 @@ import type { Activation } from './ast.js';
 
 export type ValueKind =
   | { t: 'int'; min: number; max: number; def?: number }
-  | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number }
+  // perAxis: a list of one number per spatial axis is accepted too (cfl [0.5, -0.25])
+  | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number; perAxis?: boolean }
   | { t: 'bool'; def: boolean }
   | { t: 'word'; choices: readonly string[]; def?: string }
   | { t: 'chain' } // 1 -> 16 -> 1
@@ -22,14 +23,20 @@ export type Schema = Readonly<Record<string, ValueKind>>;
 
 const int = (min: number, def?: number, max = L.MAX_COUNT): ValueKind => (def === undefined ? { t: 'int', min, max } : { t: 'int', min, max, def });
 const seed = int(0, 0, Number.MAX_SAFE_INTEGER);
-const num = (def?: number, extra: { min?: number; max?: number; positive?: boolean } = {}): ValueKind =>
+const num = (def?: number, extra: { min?: number; max?: number; positive?: boolean; perAxis?: boolean } = {}): ValueKind =>
   def === undefined ? { t: 'number', ...extra } : { t: 'number', def, ...extra };
 
 export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'swish', 'silu', 'none', 'identity'] as const;
 /** Other names for the same activation (PDEquinox's and PyTorch's). */
 export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = { silu: 'swish', identity: 'none' };
 export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
-export const GENERATORS = ['advection1d', 'diffusion1d', 'burgers1d', 'lorenz63'] as const;
+export const GENERATORS = ['advection', 'diffusion', 'burgers', 'lorenz63'] as const;
+/** The 1-D names of the PDE systems, kept from before `dims`: each is its system with dims 1. */
+export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[number]>> = {
+  advection1d: 'advection',
+  diffusion1d: 'diffusion',
+  burgers1d: 'burgers',
+};
 
 /**
  * Physical parameters of each built-in system, shared by data, reference,
@@ -37,29 +44,30 @@ export const GENERATORS = ['advection1d', 'diffusion1d', 'burgers1d', 'lorenz63'
  */
 export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   // Trainax's advection_1d_periodic default (its README quickstart uses -0.75).
-  advection1d: { cfl: num(0.75, { min: -1, max: 1 }) },
+  // One CFL number for every axis, or one per axis.
+  advection: { cfl: num(0.75, { min: -1, max: 1, perAxis: true }) },
   // gamma = nu dt / dx^2; FTCS is stable for gamma <= 1/2.
-  diffusion1d: { gamma: num(0.1, { min: 0, max: 0.5 }) },
+  diffusion: { gamma: num(0.1, { min: 0, max: 0.5 }) },
   // On 64 points these keep central differences smooth for amplitude-1 modes.
-  burgers1d: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
+  burgers: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
 
 /** What only a data generator needs: initial states and warm-up. */
 export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
-  advection1d: { modes: int(1, 5) },
-  diffusion1d: { modes: int(1, 5) },
-  burgers1d: { modes: int(1, 3) },
+  advection: { modes: int(1, 5) },
+  diffusion: { modes: int(1, 5) },
+  burgers: { modes: int(1, 3) },
   // Trainax's lorenz_rk4: x0 ~ N(0, init_std^2), then `warmup` steps discarded.
   lorenz63: { warmup: int(0, 500), init_std: num(1, { positive: true }) },
 };
 
 /** Discretisations of each system; the first is the default and the one generators use. */
 export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...string[]]> = {
-  advection1d: ['spectral', 'upwind'],
-  diffusion1d: ['spectral', 'ftcs'],
-  burgers1d: ['central'],
+  advection: ['spectral', 'upwind'],
+  diffusion: ['spectral', 'ftcs'],
+  burgers: ['central'],
   lorenz63: ['rk4'],
 };
 
@@ -71,14 +79,17 @@ const DATA_COMMON: Schema = {
 };
 
 export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
-  const space: Schema = generator === 'lorenz63' ? {} : { points: int(2, 64, L.MAX_POINTS) };
+  // Spatial axes of the state [1, points, …, points].
+  const space: Schema = generator === 'lorenz63' ? {} : { dims: int(1, 1, 3), points: int(2, 64, L.MAX_POINTS) };
   return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator] };
 }
 
 export const FILE_DATA: Schema = { test_trajectories: int(0, 0) };
 
 export function stepperSchema(system: (typeof GENERATORS)[number]): Schema {
-  return { ...SYSTEM_PARAMS[system], method: { t: 'word', choices: METHODS[system], def: METHODS[system][0] } };
+  // The PDE solvers' boundary: periodic, or Dirichlet-zero (finite differences only).
+  const boundary: Schema = system === 'lorenz63' ? {} : { padding: { t: 'word', choices: ['circular', 'zero'], def: 'circular' } };
+  return { ...SYSTEM_PARAMS[system], method: { t: 'word', choices: METHODS[system], def: METHODS[system][0] }, ...boundary };
 }
 
 const ACTIVATION = (def: string): ValueKind => ({ t: 'word', choices: ACTIVATIONS, def });

@@ -2,6 +2,7 @@
 // (with a suggestion), repeated keys, wrong value types and ranges all become
 // diagnostics here, and typed getters hand the checker values with defaults.
 import type { Span } from '../util/diagnostics.js';
+import type { ParamValue } from './ast.js';
 import { MAX_CHANNELS, MAX_LAYERS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 import type { RawNumber, RawSetting, RawValue } from './syntax.js';
 import type { Schema, ValueKind } from './schema.js';
@@ -72,6 +73,12 @@ export class Settings {
         return n.value;
       }
       case 'number': {
+        if (kind.perAxis && v?.kind === 'list') {
+          if (v.items.length < 1 || v.items.length > 3 || v.items.some((i) => i.word !== undefined || !i.number))
+            return bad('a number, or one number per spatial axis such as [0.5, -0.25]');
+          const each = v.items.map((i) => this.parse({ ...s, value: { kind: 'chain', numbers: [i.number!], span: i.span } }, { ...kind, perAxis: false }));
+          return each.every((x) => typeof x === 'number') ? (each as number[]) : undefined;
+        }
         const n = single(v);
         if (n === undefined || !Number.isFinite(n.value)) return bad('a number');
         if (Math.abs(n.value) > MAX_REAL) return this.tooLarge(s.key, n, MAX_REAL);
@@ -199,9 +206,13 @@ export class Settings {
     const v = this.values.get(key)?.v;
     return Array.isArray(v) && v.length > 0 && typeof v[0] === 'object' ? (v as { word: string; n: number }[]) : undefined;
   }
-  /** A numeric record of every key of the given schema, defaults filled in. */
-  numbers(schema: Schema): Record<string, number> {
-    return Object.fromEntries(Object.keys(schema).map((k) => [k, this.number(k)]));
+  /** A record of every key of the given schema (numbers, or per-axis lists), defaults filled in. */
+  numbers(schema: Schema): Record<string, ParamValue> {
+    return Object.fromEntries(Object.keys(schema).map((k) => [k, this.perAxis(k) ?? this.number(k)]));
+  }
+  private perAxis(key: string): number[] | undefined {
+    const v = this.values.get(key)?.v;
+    return this.schema[key]?.t === 'number' && Array.isArray(v) ? (v as number[]) : undefined;
   }
 }
 

@@ -79,7 +79,7 @@ export interface OpAttrs {
   dense_w: NoAttrs;
   bias_add: NoAttrs;
   // along an axis; a shape attribute writes the batch B as -1
-  shift: { readonly k: number };
+  shift: { readonly k: number; readonly axis?: number; readonly padding?: Padding }; // the last axis, circular, when absent
   circconv: { readonly kernel: readonly number[] };
   reshape: { readonly shape: readonly number[] };
   slice: { readonly axis: number; readonly start: number; readonly size: number };

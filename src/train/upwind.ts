@@ -3,6 +3,7 @@
 // SAME-padded kernel 2 (out[i] = w0 u[i] + w1 u[i+1]) that stencil is
 // [1 + c, -c]; the distance is the L2 norm of the difference.
 import type * as A from '../dsl/ast.js';
+import { GENERATOR_PARAMS, SystemParams } from '../data/params.js';
 import type { Params } from '../runtime/params.js';
 
 export interface UpwindDistance {
@@ -12,13 +13,13 @@ export interface UpwindDistance {
   distance: number;
 }
 
-/** Only for the quickstart's emulator (conv 1 -> 1, kernel 2, no bias) on generated advection1d data. */
+/** Only for the quickstart's emulator (conv 1 -> 1, kernel 2, no bias) on generated 1-D advection data. */
 export function upwindDistance(spec: A.Spec, params: Params): UpwindDistance | undefined {
   const emu = spec.emulator;
   const data = spec.data;
   if (emu?.kind !== 'conv' || emu.hidden.length > 0 || emu.kernel !== 2 || emu.bias) return undefined;
-  if (data?.kind !== 'generator' || data.generator !== 'advection1d') return undefined;
-  return distanceToUpwind([...params.get('layers.0.weight')!.data], data.params.cfl!);
+  if (data?.kind !== 'generator' || data.generator !== 'advection' || data.dims !== 1) return undefined;
+  return distanceToUpwind([...params.get('layers.0.weight')!.data], SystemParams.of(GENERATOR_PARAMS, 'advection', data.params).perAxis('cfl', 1)[0]!);
 }
 
 export function distanceToUpwind(kernel: readonly number[], cfl: number): UpwindDistance {

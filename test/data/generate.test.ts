@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { GeneratorData } from '../../src/dsl/ast.js';
 import { fourierSeries, generateData } from '../../src/data/generate.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS } from '../../src/data/params.js';
 import { Rng } from '../../src/data/rng.js';
 import { lorenzRk4 } from '../../src/data/steppers.js';
+import { generatorDecl } from './decl.js';
 
-const span = { offset: 0, line: 1, column: 1, length: 1 };
-const decl = (over: Partial<GeneratorData>): GeneratorData => ({
-  kind: 'generator',
-  generator: 'advection1d',
-  points: 30,
-  trajectories: 3,
-  snapshots: 9,
-  testTrajectories: 2,
-  seed: 0,
-  params: {},
-  span,
-  ...over,
-});
+const decl = generatorDecl({});
 
 /** Snapshot t of trajectory i of a 1-channel 1D set. */
 const snap = (t: { shape: number[]; data: Float64Array }, i: number, s: number) => {
@@ -84,7 +72,7 @@ describe('generateData', () => {
   });
 
   it('diffusion and burgers produce finite, decaying trajectories', () => {
-    for (const generator of ['diffusion1d', 'burgers1d'] as const) {
+    for (const generator of ['diffusion', 'burgers'] as const) {
       const { train } = generateData(decl({ generator, points: 64, snapshots: 100 }));
       expect(train.data.every(Number.isFinite)).toBe(true);
       const energy = (s: number) => snap(train, 0, s).reduce((e, x) => e + x * x, 0);
@@ -108,9 +96,9 @@ describe('generateData', () => {
 
   it('refuses modes the grid cannot resolve, and unknown parameters as a compiler bug', () => {
     expect(() => generateData(decl({ points: 10, params: { modes: 5 } }))).toThrow(
-      'advection1d: modes 5 needs more than 10 points, got 10',
+      'advection: modes 5 needs more than 10 points, got 10',
     );
-    expect(() => generateData(decl({ params: { gamma: 1 } }))).toThrow("internal: advection1d has no parameter 'gamma'");
+    expect(() => generateData(decl({ params: { gamma: 1 } }))).toThrow("internal: advection has no parameter 'gamma'");
   });
 
   it('GENERATOR_PARAMS extends each stepper table, and every system has a default method', () => {

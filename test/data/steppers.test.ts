@@ -17,7 +17,7 @@ const expectClose = (got: Float64Array, want: ArrayLike<number>, digits = 12) =>
   got.forEach((x, i) => expect(x).toBeCloseTo(want[i]!, digits));
 };
 
-describe('advection1d', () => {
+describe('advection', () => {
   it('upwind, cfl 0.5 on [1, 2, 4, 8]: u[i] - 0.5 (u[i] - u[i-1])', () => {
     // i=0: 1 - 0.5 (1 - 8) = 4.5;  i=1: 2 - 0.5 (2 - 1) = 1.5
     // i=2: 4 - 0.5 (4 - 2) = 3;    i=3: 8 - 0.5 (8 - 4) = 6
@@ -47,7 +47,7 @@ describe('advection1d', () => {
   });
 });
 
-describe('diffusion1d', () => {
+describe('diffusion', () => {
   it('spectral damps mode k by exp(-gamma (2 pi k / N)^2), the Nyquist mode included', () => {
     const n = 12;
     const gamma = 0.3;
@@ -74,7 +74,7 @@ describe('diffusion1d', () => {
   });
 });
 
-describe('burgers1d', () => {
+describe('burgers', () => {
   it('one Heun step on a 4-point state matches values computed independently', () => {
     // N = 4, dx = pi/2, nu = 0.5, dt = 0.1, u = [1, 2, 0, 0]:
     // F(u)[0] = -(2^2 - 0^2) / (4 dx) + nu (2 - 2 + 0) / dx^2 = -2/pi = -0.63662
@@ -110,13 +110,13 @@ describe('lorenz63', () => {
 describe('builtinStepper', () => {
   it('fills defaults and picks the method', () => {
     const u = f64(1, 2, 4, 8);
-    expect(Array.from(builtinStepper('advection1d', 'upwind', { cfl: -0.5 }, 4)(u))).toEqual([1.5, 3, 6, 4.5]);
+    expect(Array.from(builtinStepper('advection', 'upwind', { cfl: -0.5 }, 4)(u))).toEqual([1.5, 3, 6, 4.5]);
     expectClose(builtinStepper('lorenz63', 'rk4', {}, 0)(f64(1, 1, 1)), lorenzRk4(0.01, 10, 28, 8 / 3)(f64(1, 1, 1)), 15);
   });
 
   it('rejects unknown methods and parameters by name', () => {
-    expect(() => builtinStepper('advection1d', 'weno', {}, 8)).toThrow("advection1d has no method 'weno'; it has spectral, upwind");
-    expect(() => builtinStepper('diffusion1d', 'ftcs', { nu: 1 }, 8)).toThrow("internal: diffusion1d has no parameter 'nu'");
+    expect(() => builtinStepper('advection', 'weno', {}, 8)).toThrow("advection has no method 'weno'; it has spectral, upwind");
+    expect(() => builtinStepper('diffusion', 'ftcs', { nu: 1 }, 8)).toThrow("internal: diffusion has no parameter 'nu'");
   });
 
   it('steps every state of a batch', () => {

@@ -197,3 +197,61 @@ describe('composites', () => {
     expect(diags(DATA, EMU, REF, 'config composite { 0.5 * diverted rollout 2 cut_div_chain  0.5 * supervised cut_bptt  -1 * supervised }')).toEqual([]);
   });
 });
+
+describe('fields in 2-D and 3-D', () => {
+  const DATA2 = 'data diffusion { dims 2  points 16  trajectories 4  snapshots 10 }';
+  const MLP = 'emulator mlp { width 8 }';
+  /** Diagnostics of a 2-D spec whose mix configuration runs `reference`. */
+  const withReference = (reference: string) => diags(DATA2, MLP, `reference ${reference}`, 'config mix rollout 1 post_physics 1');
+  test('a spectral reference on a 2-D field waits for the FFT op', () => {
+    expect(withReference('diffusion { gamma 0.1  method spectral }')).toEqual([
+      {
+        at: '3:11+40',
+        message: "the spectral diffusion solver acts on 1-D fields only, but the data's states are [1, 16, 16]",
+        hint: 'use a finite-difference method on 2-D fields (method ftcs); spectral solvers in 2-D and 3-D come with the FFT op',
+      },
+    ]);
+  });
+  test('the default method of advection is spectral, so a 3-D reference must name upwind', () => {
+    const ds = diags('data advection { dims 3  points 8  trajectories 4  snapshots 10  modes 2 }', MLP, 'reference advection { cfl 0.5 }', 'config supervised');
+    expect(ds[0]).toMatchObject({ at: '3:11+21', hint: expect.stringContaining('method upwind') });
+  });
+  test('a 1-D alias with other dims names the system', () => {
+    expect(diags('data burgers1d { dims 2  points 16 }', MLP, 'config supervised')).toEqual([
+      { at: '1:18+6', message: "'burgers1d' is the 1-D burgers, but dims is 2", hint: 'write data burgers { dims 2 … }' },
+    ]);
+  });
+  test('dims is 1 to 3', () => {
+    expect(diags('data advection { dims 4 }', MLP, 'config supervised')[0]).toMatchObject({ at: '1:23+1', message: "'dims' must be at most 3, got 4" });
+  });
+  test('the data budget counts every axis', () => {
+    expect(diags('data diffusion { dims 3  points 512  trajectories 20  snapshots 100 }', MLP, 'config supervised')[0]).toMatchObject({
+      at: '1:1+69',
+      message: 'this data set would hold 268435456000 numbers; txc generates at most 268435456',
+    });
+  });
+  test('a finite-difference reference needs the same points on every axis', () => {
+    const src = `data file "x.npy"\n${MLP}\nreference advection { cfl 0.5  method upwind }\nconfig supervised\n`;
+    expect(frontend(src, 'spec.tx', () => [1, 8, 16]).diagnostics.map((d) => d.message)).toEqual([
+      "the advection solver needs the same number of points on every spatial axis, but the data's states are [1, 8, 16]",
+    ]);
+  });
+  test('cfl per axis: one number for each of the data\'s axes', () => {
+    expect(diags('data advection { dims 2  points 16  cfl [0.5, 0.2, 0.1] }', MLP, 'config supervised')).toEqual([
+      { at: '1:41+15', message: 'cfl has 3 values but the data have 2 spatial axes', hint: 'give one number per axis, or one for all' },
+    ]);
+    expect(diags('data advection { dims 2  points 16  cfl [0.5, 2] }', MLP, 'config supervised')[0]).toMatchObject({ at: '1:47+1', message: "'cfl' must be in [-1, 1], got 2" });
+    expect(withReference('advection { cfl [0.5]  method upwind }')[0]).toMatchObject({
+      at: '3:11+38',
+      message: "the advection solver's cfl has 1 value, but the data's states [1, 16, 16] have 2 spatial axes",
+    });
+    expect(withReference('advection { cfl [0.5, -0.5]  method upwind }')).toEqual([]);
+  });
+  test('zero padding with a spectral reference', () => {
+    const [d] = withReference('diffusion { gamma 0.1  padding zero }');
+    expect(d).toEqual({ at: '3:42+4', message: 'the spectral diffusion reference is periodic; zero padding needs a finite-difference method', hint: 'use method ftcs with padding zero, or padding circular' });
+  });
+  test('a 2-D field trains with a finite-difference reference', () => {
+    expect(diags(DATA2, MLP, 'reference diffusion { gamma 0.1  method ftcs }', 'config diverted_one rollout 2')).toEqual([]);
+  });
+});

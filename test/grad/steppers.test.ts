@@ -15,37 +15,72 @@ const BATCH = 3;
 interface Case {
   name: GeneratorName;
   method: string;
-  params: Record<string, number>;
+  params: Record<string, number | number[]>;
+  /** Spatial axes of the state (1 when absent): N-D cases run on fields of ND points per axis. */
+  dims?: number;
+  /** Dirichlet-zero boundaries instead of periodic ones. */
+  zero?: boolean;
 }
+
+/** Points per axis of the 2-D and 3-D cases' fields. */
+const ND = { 2: 8, 3: 4 } as Record<number, number>;
 
 const CASES: Case[] = [
-  { name: 'advection1d', method: 'spectral', params: { cfl: -0.75 } },
-  { name: 'advection1d', method: 'spectral', params: { cfl: 0.3 } },
-  { name: 'advection1d', method: 'upwind', params: { cfl: 0.5 } },
-  { name: 'advection1d', method: 'upwind', params: { cfl: -0.75 } },
-  { name: 'diffusion1d', method: 'spectral', params: { gamma: 0.2 } },
-  { name: 'diffusion1d', method: 'ftcs', params: { gamma: 0.4 } },
-  { name: 'burgers1d', method: 'central', params: { nu: 0.05, dt: 0.01, substeps: 1 } },
-  { name: 'burgers1d', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 3 } },
+  { name: 'advection', method: 'spectral', params: { cfl: -0.75 } },
+  { name: 'advection', method: 'spectral', params: { cfl: 0.3 } },
+  { name: 'advection', method: 'upwind', params: { cfl: 0.5 } },
+  { name: 'advection', method: 'upwind', params: { cfl: -0.75 } },
+  { name: 'diffusion', method: 'spectral', params: { gamma: 0.2 } },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.4 } },
+  { name: 'burgers', method: 'central', params: { nu: 0.05, dt: 0.01, substeps: 1 } },
+  { name: 'burgers', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 3 } },
   { name: 'lorenz63', method: 'rk4', params: { dt: 0.01, sigma: 10, rho: 28, beta: 8 / 3 } },
   { name: 'lorenz63', method: 'rk4', params: { dt: 0.02, sigma: 9, rho: 20, beta: 2 } },
+  { name: 'advection', method: 'upwind', params: { cfl: 0.4 }, dims: 2 },
+  { name: 'advection', method: 'upwind', params: { cfl: -0.3 }, dims: 2 },
+  { name: 'advection', method: 'upwind', params: { cfl: [0.4, -0.3] }, dims: 2 },
+  { name: 'advection', method: 'upwind', params: { cfl: [-0.2, 0.1, 0.5] }, dims: 3 },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.2 }, dims: 2 },
+  { name: 'burgers', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 2 }, dims: 2 },
+  { name: 'advection', method: 'upwind', params: { cfl: 0.3 }, dims: 3 },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.1 }, dims: 3 },
+  { name: 'burgers', method: 'central', params: { nu: 0.05, dt: 0.01, substeps: 1 }, dims: 3 },
+  { name: 'advection', method: 'upwind', params: { cfl: 0.5 }, zero: true },
+  { name: 'advection', method: 'upwind', params: { cfl: [0.4, -0.3] }, dims: 2, zero: true },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.2 }, dims: 2, zero: true },
+  { name: 'burgers', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 2 }, dims: 2, zero: true },
+  { name: 'diffusion', method: 'ftcs', params: { gamma: 0.1 }, dims: 3, zero: true },
 ];
 
-function label(c: Case): string {
-  return `${c.name} ${c.method} ${Object.entries(c.params).map(([k, v]) => `${k} ${v}`).join(' ')}`;
+/** A case's grid: points per axis, spatial axes, and one state's shape. */
+function grid(c: Case): { n: number; dims: number; shape: number[] } {
+  if (c.name === 'lorenz63') return { n: 0, dims: 0, shape: [3] };
+  const dims = c.dims ?? 1;
+  const n = dims === 1 ? N : ND[dims]!;
+  return { n, dims, shape: [1, ...Array<number>(dims).fill(n)] };
 }
 
-/** A spec whose configurations run `reference` in a mix chain; states [1, N] or [3]. */
-function specWith(reference: string, lorenz: boolean, configs: string[]): Compiled[] {
+/** `key value` settings, a per-axis value as a list. */
+function settings(c: Case, sep: string): string {
+  return Object.entries(c.params).map(([k, v]) => `${k} ${Array.isArray(v) ? `[${v.join(', ')}]` : v}`).join(sep);
+}
+
+function label(c: Case): string {
+  return `${c.name}${c.dims ? ` ${c.dims}-D` : ''} ${c.method} ${settings(c, ' ')}${c.zero ? ' padding zero' : ''}`;
+}
+
+/** A spec whose configurations run `reference` in a mix chain; states [1, N], [1, n, …, n] (an mlp emulator) or [3]. */
+function specWith(reference: string, lorenz: boolean, configs: string[], dims = 1): Compiled[] {
   const data = lorenz
     ? 'data lorenz63 { trajectories 2  snapshots 6  warmup 10 }\nemulator mlp { width 4  depth 1  activation tanh }'
-    : `data advection1d { points ${N}  trajectories 2  snapshots 6  modes 2 }\nemulator conv1d { channels 1 -> 2 -> 1  kernel 3  activation tanh }`;
+    : dims > 1
+      ? `data advection { dims ${dims}  points ${ND[dims]}  trajectories 2  snapshots 6  modes 1 }\nemulator mlp { width 4  depth 1  activation tanh }`
+      : `data advection1d { points ${N}  trajectories 2  snapshots 6  modes 2 }\nemulator conv1d { channels 1 -> 2 -> 1  kernel 3  activation tanh }`;
   return compileAll(`${data}\n${reference}\n${configs.map((c, k) => `config c${k} = ${c}`).join('\n')}\n`);
 }
 
 function referenceText(c: Case): string {
-  const params = Object.entries(c.params).map(([k, v]) => `${k} ${v}`).join('  ');
-  return `reference ${c.name} { ${params}  method ${c.method} }`;
+  return `reference ${c.name} { ${settings(c, '  ')}  method ${c.method}${c.zero ? '  padding zero' : ''} }`;
 }
 
 /** Windows [B, T, ...state] whose every snapshot is the same random state (only ic is read for the values we look at). */
@@ -69,12 +104,13 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: numbe
 describe('compiled built-in steppers = the float64 steppers (1e-12, random states)', () => {
   it.each(CASES.map((c) => [label(c), c] as const))('%s: one step and three steps', (_, c) => {
     const lorenz = c.name === 'lorenz63';
-    const [one, three] = specWith(referenceText(c), lorenz, ['mix chain [reference 1]', 'mix chain [reference 3]']);
-    const shape = lorenz ? [BATCH, 3] : [BATCH, 1, N];
-    const size = lorenz ? 3 : N;
-    // Lorenz states on the attractor's scale; 1D states of size 1, not smooth.
+    const g = grid(c);
+    const [one, three] = specWith(referenceText(c), lorenz, ['mix chain [reference 1]', 'mix chain [reference 3]'], g.dims);
+    const shape = [BATCH, ...g.shape];
+    const size = g.shape.reduce((a, b) => a * b, 1);
+    // Lorenz states on the attractor's scale; fields of size 1, not smooth.
     const state = randomTensor(shape, rng(5), lorenz ? -20 : -1, lorenz ? 20 : 1);
-    const step: Stepper = builtinStepper(c.name, c.method, c.params, N);
+    const step: Stepper = builtinStepper(c.name, c.method, c.params, g.n, g.dims || 1, c.zero ? 'zero' : 'circular');
     const params = paramsFor(one!, 1);
 
     const want1 = stepBatch(step, state.data, size);
@@ -113,7 +149,7 @@ describe('a user expression', () => {
     const [c] = specWith(`reference fou(u) = ${expr}`, false, ['mix chain [reference 2]']);
     const state = randomTensor([BATCH, 1, N], rng(21));
     const v = forwardValues(c!.forward, paramsFor(c!, 1), windowsOfState(state, 3));
-    const step = builtinStepper('advection1d', 'upwind', { cfl: upwindCfl }, N);
+    const step = builtinStepper('advection', 'upwind', { cfl: upwindCfl }, N);
     const want1 = stepBatch(step, state.data, N);
     expectClose(v.get('u1')!.data, want1, 1e-12);
     expectClose(v.get('u2')!.data, stepBatch(step, want1, N), 1e-12);
@@ -134,7 +170,7 @@ describe('a user expression', () => {
     const c = all[0]!;
     const state = randomTensor([BATCH, 1, N], rng(33));
     const v = forwardValues(c.forward, paramsFor(c, 2), windowsOfState(state, 1));
-    const P = builtinStepper('advection1d', 'upwind', { cfl: 0.5 }, N);
+    const P = builtinStepper('advection', 'upwind', { cfl: 0.5 }, N);
     // r1 = u1 - P(ic), r2 = u2 - P(u1).
     const r1 = v.get('u1')!.data.map((x, i) => x - stepBatch(P, state.data, N)[i]!);
     const r2 = v.get('u2')!.data.map((x, i) => x - stepBatch(P, v.get('u1')!.data, N)[i]!);
@@ -150,8 +186,9 @@ describe('gradients through every built-in reference = finite differences', () =
   // finite-differences.test.ts (no cuts here, so nothing is held).
   it.each(CASES.map((c) => [label(c), c] as const))('%s', (_, c) => {
     const lorenz = c.name === 'lorenz63';
-    const [m] = specWith(referenceText(c), lorenz, ['mix rollout 1 post_physics 2']);
-    const shape = lorenz ? [BATCH, 3] : [BATCH, 1, N];
+    const g = grid(c);
+    const [m] = specWith(referenceText(c), lorenz, ['mix rollout 1 post_physics 2'], g.dims);
+    const shape = [BATCH, ...g.shape];
     const next = rng(44);
     const states = [0, 1, 2, 3].map(() => randomTensor(shape, next, lorenz ? -10 : -1, lorenz ? 10 : 1));
     const size = states[0]!.data.length / BATCH;

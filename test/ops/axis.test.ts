@@ -23,6 +23,31 @@ describe('shift: np.roll along the last axis', () => {
   });
 });
 
+describe('shift along another axis: np.roll(u, k, axis)', () => {
+  // u[i][j] = 10 i + j on a 3 x 2 grid, batch 1.
+  const grid = tensor([1, 3, 2], [0, 1, 10, 11, 20, 21]);
+  it.each([
+    [1, [20, 21, 0, 1, 10, 11]],
+    [-1, [10, 11, 20, 21, 0, 1]],
+  ])('k = %i on axis 1', (k, expected) => {
+    expectTensor(apply('shift', { k, axis: 1 }, grid), [1, 3, 2], expected);
+  });
+
+  it('with zero padding, what would wrap around is 0', () => {
+    expectTensor(apply('shift', { k: 1, axis: 1, padding: 'zero' }, grid), [1, 3, 2], [0, 0, 0, 1, 10, 11]);
+    expectTensor(apply('shift', { k: -1, padding: 'zero' }, grid), [1, 3, 2], [1, 0, 11, 0, 21, 0]);
+  });
+
+  it('the last axis named is the last axis by default', () => {
+    expectTensor(apply('shift', { k: 1, axis: 2 }, grid), [1, 3, 2], [1, 0, 11, 10, 21, 20]);
+  });
+
+  it('needs an axis of the rank, and fixed sizes from it on', () => {
+    expect(() => opDef('shift').shape([['B', 3]], { k: 1, axis: 2 })).toThrow(/shift axis 2 is not an axis of rank 2/);
+    expect(() => opDef('shift').shape([[3, 'B']], { k: 1, axis: 0 })).toThrow(/shift needs a fixed size on axis 1/);
+  });
+});
+
 describe('circconv: out[i] = sum_j h[j] x[(i+j) mod N] per row', () => {
   it('a unit tap at j = 1 reads the right neighbour', () => {
     expectTensor(apply('circconv', { kernel: [0, 1, 0, 0] }, u), [2, 4], [2, 3, 4, 1, 20, 30, 40, 10]);

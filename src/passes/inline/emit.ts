@@ -2,7 +2,7 @@
 // the call it belongs to (`u1.conv0`, `u1.act0`), and knows that elementwise
 // ops keep their operand's shape, so the expansions read like the formulas.
 import type { AttrsArg, GraphBuilder, Shape } from '../../ir/graph.js';
-import type { OpName } from '../../ir/op-attrs.js';
+import type { OpName, Padding } from '../../ir/op-attrs.js';
 
 export class Emit {
   constructor(
@@ -25,8 +25,9 @@ export class Emit {
   scale(name: string, x: string, c: number): string {
     return c === 1 ? x : this.unary(name, 'scale', x, { c });
   }
-  shift(name: string, x: string, k: number): string {
-    return this.unary(name, 'shift', x, { k });
+  /** x rolled by k cells along `axis` (the last when undefined), periodically or with zeros. */
+  shift(name: string, x: string, k: number, axis?: number, padding: Padding = 'circular'): string {
+    return this.unary(name, 'shift', x, { k, ...(axis !== undefined && { axis }), ...(padding === 'zero' && { padding }) });
   }
   /** A constant of x's shape: the batch size binds when the graph runs. */
   fill(name: string, like: string, value: number): string {

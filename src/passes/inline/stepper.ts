@@ -1,35 +1,67 @@
 // Built-in solvers and user expressions as primitives. Each expansion follows
 // the float64 stepper of the same name in src/data/steppers.ts formula for
 // formula; a test runs both and compares. In `shift(u, k)[i] = u[i-k]`, so
-// u[i+1] is shift(u, -1) and u[i-1] is shift(u, 1).
+// u[i+1] is shift(u, -1) and u[i-1] is shift(u, 1). A field [B, C, ...space]
+// is stepped along each of its spatial axes (`Axis`), unsplit, with the
+// per-axis values named with the axis (`diff1`) when there is more than one.
 import type * as A from '../../dsl/ast.js';
+import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
 import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
 import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
 import { opDef } from '../../ops/registry.js';
+import type { Padding } from '../../ir/op-attrs.js';
 import type { Emit } from './emit.js';
 
 export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
-  const p = s.params;
-  const n = e.shape(u).at(-1) as number;
+  const p = SystemParams.of(STEPPER_PARAMS, s.name, s.params);
+  const shape = e.shape(u);
+  const n = shape.at(-1) as number;
+  const axes = spatialAxes(shape.length, s.padding);
   switch (s.name) {
-    case 'advection1d': {
-      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('advection', n, p['cfl']!, advectionKernel) });
-      const c = p['cfl']!;
+    case 'advection': {
+      const cfl = p.perAxis('cfl', axes.length);
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('advection', n, cfl[0]!, advectionKernel) });
       // Upwind: the difference reaches into the cell the flow comes from.
-      const diff = c >= 0 ? e.binary('diff', 'sub', u, e.shift('left', u, 1)) : e.binary('diff', 'sub', e.shift('right', u, -1), u);
-      return e.axpy('step', u, -c, diff);
+      return axes.reduce((acc, a, j) => {
+        const c = cfl[j]!;
+        const diff = c >= 0 ? e.binary(a.name('diff'), 'sub', u, a.shift(e, 'left', u, 1)) : e.binary(a.name('diff'), 'sub', a.shift(e, 'right', u, -1), u);
+        return e.axpy(a.last ? 'step' : a.name('step'), acc, -c, diff);
+      }, u);
     }
-    case 'diffusion1d': {
-      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('diffusion', n, p['gamma']!, diffusionKernel) });
-      return e.axpy('step', u, p['gamma']!, laplacian(e, 'lap', u));
+    case 'diffusion': {
+      if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('diffusion', n, p.get('gamma'), diffusionKernel) });
+      return e.axpy('step', u, p.get('gamma'), laplacian(e, 'lap', u, axes));
     }
-    case 'burgers1d':
-      return burgers(e, u, n, p['nu']!, p['dt']!, p['substeps']!);
+    case 'burgers':
+      return burgers(e, u, n, axes, p.get('nu'), p.get('dt'), p.get('substeps'));
     case 'lorenz63':
-      return lorenz(e, u, p['dt']!, p['sigma']!, p['rho']!, p['beta']!);
+      return lorenz(e, u, p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:
       return s.name satisfies never;
   }
+}
+
+/** One spatial axis of a field: how its values are named and shifted. */
+interface Axis {
+  last: boolean;
+  /** `what` on a 1-D field, `what` and the axis's index on an N-D one. */
+  name(what: string): string;
+  shift(e: Emit, name: string, x: string, k: number): string;
+}
+
+/** The spatial axes of a field of `rank` ([B, C, ...space]); the last one rolls without an axis attribute, as in 1-D. */
+function spatialAxes(rank: number, padding: Padding): Axis[] {
+  const dims = rank - 2;
+  return Array.from({ length: dims }, (_, j) => {
+    const last = j === dims - 1;
+    const name = (what: string) => (dims === 1 ? what : `${what}${j}`);
+    return { last, name, shift: (e, nm, x, k) => e.shift(name(nm), x, k, last ? undefined : 2 + j, padding) };
+  });
+}
+
+/** The sum over the axes of f(axis), in axis order. */
+function sumAxes(e: Emit, name: string, axes: readonly Axis[], f: (a: Axis) => string): string {
+  return axes.map(f).reduce((acc, v, j) => e.binary(j === axes.length - 1 ? name : `${name}.sum${j}`, 'add', acc, v));
 }
 
 // A spectral kernel costs O(points^2) to compute and is the same for every
@@ -46,20 +78,25 @@ function spectral(system: string, n: number, param: number, make: (n: number, pa
   return k;
 }
 
-/** u[i+1] - 2 u[i] + u[i-1] */
-function laplacian(e: Emit, name: string, u: string): string {
-  const sides = e.binary(`${name}.sides`, 'add', e.shift(`${name}.r`, u, -1), e.shift(`${name}.l`, u, 1));
-  return e.axpy(name, sides, -2, u);
+/** sum_j u[i+1_j] - 2 u[i] + u[i-1_j] */
+function laplacian(e: Emit, name: string, u: string, axes: readonly Axis[]): string {
+  return sumAxes(e, name, axes, (a) => {
+    const nm = a.name(name);
+    const sides = e.binary(`${nm}.sides`, 'add', a.shift(e, `${name}.r`, u, -1), a.shift(e, `${name}.l`, u, 1));
+    return e.axpy(nm, sides, -2, u);
+  });
 }
 
-/** Heun steps of F(u) = -(u[i+1]^2 - u[i-1]^2) / (4 dx) + nu (u[i+1] - 2u[i] + u[i-1]) / dx^2. */
-function burgers(e: Emit, u0: string, n: number, nu: number, dt: number, substeps: number): string {
+/** Heun steps of F(u) = -(sum_j u[i+1_j]^2 - u[i-1_j]^2) / (4 dx) + nu sum_j (u[i+1_j] - 2u[i] + u[i-1_j]) / dx^2. */
+function burgers(e: Emit, u0: string, n: number, axes: readonly Axis[], nu: number, dt: number, substeps: number): string {
   const dx = (2 * Math.PI) / n;
   const h = dt / substeps;
   const rhs = (name: string, u: string) => {
     const sq = e.unary(`${name}.sq`, 'square', u);
-    const flux = e.binary(`${name}.flux`, 'sub', e.shift(`${name}.sqr`, sq, -1), e.shift(`${name}.sql`, sq, 1));
-    const visc = laplacian(e, `${name}.lap`, u);
+    const flux = sumAxes(e, `${name}.flux`, axes, (a) =>
+      e.binary(a.name(`${name}.flux`), 'sub', a.shift(e, `${name}.sqr`, sq, -1), a.shift(e, `${name}.sql`, sq, 1)),
+    );
+    const visc = laplacian(e, `${name}.lap`, u, axes);
     return e.binary(name, 'add', e.scale(`${name}.adv`, flux, -1 / (4 * dx)), e.scale(`${name}.visc`, visc, nu / (dx * dx)));
   };
   let u = u0;

@@ -1,0 +1,22 @@
+// A generator's checked declaration for tests that call generateData directly.
+import type { GeneratorData } from '../../src/dsl/ast.js';
+
+const span = { offset: 0, line: 1, column: 1, length: 1 };
+
+/** Declarations over 1-D advection on 30 points (3 + 2 held-out trajectories of 9 snapshots), with `base` then each call's changes. */
+export function generatorDecl(base: Partial<GeneratorData>): (over: Partial<GeneratorData>) => GeneratorData {
+  return (over) => ({
+    kind: 'generator',
+    generator: 'advection',
+    points: 30,
+    dims: 1,
+    trajectories: 3,
+    snapshots: 9,
+    testTrajectories: 2,
+    seed: 0,
+    params: {},
+    span,
+    ...base,
+    ...over,
+  });
+}
