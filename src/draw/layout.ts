@@ -8,7 +8,7 @@
 // src/passes/lower.ts gives chain values (ir/role.ts); columns off the data
 // flow (a step adds one level).
 import type { Graph, Node } from '../ir/graph.js';
-import { nodeMap } from '../ir/graph.js';
+import { nodeMap, shapeText } from '../ir/graph.js';
 import type { GradFlow } from '../ir/gradflow.js';
 import type { CallFn } from '../ir/op-attrs.js';
 import type { ChainRole } from '../ir/role.js';
@@ -28,6 +28,8 @@ export interface State {
   readonly branch?: number;
   readonly kind: StateKind;
   readonly label: string;
+  /** Its shape, as the IR prints it (f32[B,1,12,12]). */
+  readonly shape: string;
   readonly at: Point;
   readonly labelBelow: boolean;
 }
@@ -138,7 +140,7 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
         const key = rowKey(n);
         const pt = { x: columns[level.get(n.id)!]!, y: y(n) };
         at.set(n.id, pt);
-        states.push({ id: n.id, band: p, ...branchOf(n), kind, label: local(n), at: pt, labelBelow: key === 'data' || key.startsWith('br') });
+        states.push({ id: n.id, band: p, ...branchOf(n), kind, label: local(n), shape: shapeText(n.shape), at: pt, labelBelow: key === 'data' || key.startsWith('br') });
       }
     }
     const partLoss = lossOf(g, part);

@@ -121,7 +121,7 @@ function state(s: State): string {
   const c = DOT[s.kind];
   const ly = s.labelBelow ? s.at.y + 16 : s.at.y - 8.5;
   return (
-    `<g class="state ${s.kind}" data-id="${esc(s.id)}"><circle cx="${n(s.at.x)}" cy="${n(s.at.y)}" r="${SIZE.dot}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.2"/>` +
+    `<g class="state ${s.kind}" data-id="${esc(s.id)}"><title>%${esc(s.id)} ${s.shape}</title><circle cx="${n(s.at.x)}" cy="${n(s.at.y)}" r="${SIZE.dot}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.2"/>` +
     `${text(s.at.x, ly, s.label, { 'text-anchor': 'middle', fill: '#333333' })}</g>`
   );
 }
@@ -151,6 +151,9 @@ function legend(L: Layout): string {
     out.push(`<g transform="translate(${n(x)} 0)">${shape}${text(36, 33.5, label, { fill: '#444444' })}</g>`);
     x += 56 + label.length * 5.2;
   }
+  // Every state of a chain has the initial condition's shape.
+  const shape = L.states.find((s) => s.kind === 'ic')?.shape;
+  if (shape) out.push(text(x, 33.5, `states ${shape}`, { fill: '#444444', class: 'state-shape' }));
   out.push('</g>');
   return out.join('');
 }

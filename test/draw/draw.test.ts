@@ -197,3 +197,21 @@ describe('DOT', () => {
     expect(text.match(/subgraph cluster_/g) ?? []).toHaveLength(parts + branches.size);
   });
 });
+
+describe('shapes', () => {
+  test('every state says its shape on hover, and the legend says the states\' shape, here a 2-D field', () => {
+    const fe = frontend(`data advection { dims 2 points 12 trajectories 4 snapshots 10 cfl -0.375 }
+emulator conv { channels 1 -> 1 kernel 2 padding circular bias false }
+config supervised rollout 2
+`, 'spec.tx');
+    const [p] = fe.programs;
+    const svg = drawSvg(p!.graph, p!.flow);
+    expect(svg).toMatch(/>states f32\[B,1,12,12\]<\/text>/);
+    const titles = [...svg.matchAll(/<g class="state [a-z]+" data-id="([^"]+)"><title>%([^ ]+) ([^<]+)<\/title>/g)];
+    expect(titles.map((m) => m[1]).sort()).toEqual(['ic', 'u1', 'u2', 'y1', 'y2']);
+    for (const [, id, named, shape] of titles) {
+      expect(named).toBe(id);
+      expect(shape).toBe('f32[B,1,12,12]');
+    }
+  });
+});
