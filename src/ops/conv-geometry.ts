@@ -10,11 +10,11 @@ import type { GraphBuilder, Node, Shape } from '../ir/graph.js';
 import { sameShape, shapeText } from '../ir/graph.js';
 import type { ConvAttrs, OpAttrs, Padding } from '../ir/op-attrs.js';
 import { sizeDim, whole } from './attrs.js';
-import { halvable, points, spatialSizes, unflatten } from './grid.js';
+import { halvable, spatialSizes, unflatten } from './grid.js';
 import type { ReuseCtx, Tensor } from './op.js';
 import { expectArity, ShapeError } from './op.js';
 import { leftPad, padIndex } from './padding.js';
-import { tensor } from './tensor.js';
+import { size, tensor } from './tensor.js';
 
 export type ConvOp = 'conv' | 'conv_t' | 'conv_w';
 type Operand = 'x' | 'y' | 'w';
@@ -44,7 +44,7 @@ export interface ConvGeometry {
 export function convGeometry(attrs: ConvAttrs, N: readonly number[], k: number): ConvGeometry {
   const s = attrs.stride ?? 1;
   const M = N.map((n) => n / s);
-  return { padding: attrs.padding, d: attrs.dilation ?? 1, s, k, left: leftPad(k), N, M, taps: k ** N.length, nx: points(N), ny: points(M) };
+  return { padding: attrs.padding, d: attrs.dilation ?? 1, s, k, left: leftPad(k), N, M, taps: k ** N.length, nx: size(N), ny: size(M) };
 }
 
 /** The geometry an op's WGSL rule sees: x is conv's input 0, conv_t's output and conv_w's input 1; w is conv_w's output. */
@@ -181,7 +181,7 @@ export function inverseTaps(g: ConvGeometry): Int32Array {
 export function gatherTaps(input: Tensor, w: Tensor, table: Int32Array, taps: number, shape: readonly number[], wAt: (q: number, r: number) => number): Tensor {
   const [B, R] = input.shape as [number, number];
   const Q = shape[1]!;
-  const [inPoints, outPoints] = [points(input.shape.slice(2)), points(shape.slice(2))];
+  const [inPoints, outPoints] = [size(input.shape.slice(2)), size(shape.slice(2))];
   const out = tensor(shape);
   for (let b = 0; b < B; b++)
     for (let q = 0; q < Q; q++)

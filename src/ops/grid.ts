@@ -20,10 +20,6 @@ export function halvable(N: readonly number[], what: string, op: string): number
   return N.map((n) => n / 2);
 }
 
-export function points(N: readonly number[]): number {
-  return N.reduce((a, n) => a * n, 1);
-}
-
 /** The row-major coordinates of flat point f of a grid of `sizes`. */
 export function unflatten(f: number, sizes: readonly number[]): number[] {
   const out = sizes.map(() => 0);

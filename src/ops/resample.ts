@@ -8,12 +8,12 @@
 import type { OpDef } from './op.js';
 import { expectArity } from './op.js';
 import { coord, flatIndex } from '../wgsl/text.js';
-import { halvable, points, spatialSizes, unflatten } from './grid.js';
-import { tensor } from './tensor.js';
+import { halvable, spatialSizes, unflatten } from './grid.js';
+import { size, tensor } from './tensor.js';
 
 /** For each point n of a grid of sizes N, the flat index of point 2n in the grid of sizes 2N. */
 function evenPoints(N: readonly number[]): Int32Array {
-  const out = new Int32Array(points(N));
+  const out = new Int32Array(size(N));
   for (let f = 0; f < out.length; f++) out[f] = unflatten(f, N).reduce((a, m, j) => a * 2 * N[j]! + 2 * m, 0);
   return out;
 }
@@ -31,7 +31,7 @@ export function resampling<K extends 'zero_insert' | 'subsample'>(name: K): OpDe
     eval([x], _attrs, shape) {
       const [fineShape, coarseShape] = up ? [shape, x!.shape] : [x!.shape, shape];
       const even = evenPoints(coarseShape.slice(2));
-      const [coarse, fine] = [points(coarseShape.slice(2)), points(fineShape.slice(2))];
+      const [coarse, fine] = [size(coarseShape.slice(2)), size(fineShape.slice(2))];
       const out = tensor(shape);
       for (let r = 0; r < out.data.length / (up ? fine : coarse); r++)
         for (let n = 0; n < coarse; n++) {
