@@ -12,7 +12,7 @@ import type { Peak } from './peak.js';
 import { measurePeak } from './peak.js';
 import type { Report } from './table.js';
 import { formatReport } from './table.js';
-import type { Budget, WorkloadInfo } from './workloads.js';
+import type { WorkloadInfo } from './workloads.js';
 import { WORKLOADS, loadWorkload } from './workloads.js';
 
 const PEERS = ['txc', 'jax-webgpu', 'jax-wasm', 'tfjs-webgpu', 'tfjs-cpu'] as const;
@@ -37,7 +37,7 @@ interface Options {
   workloads: WorkloadInfo[];
   peers: PeerId[];
   /** The measuring options the command line gave; they override a workload's budget. */
-  given: Budget & Partial<MeasureOptions>;
+  given: Partial<MeasureOptions>;
   json?: string;
   profile: boolean;
 }

@@ -23,10 +23,15 @@ import type { Params } from '../src/runtime/params.js';
 import { initParams } from '../src/runtime/params.js';
 import { cpuExecutor, windowSource } from '../src/train/executors.js';
 import { readText } from '../src/util/files.js';
-import type { MeasureOptions } from './measure.js';
 
-/** The options a workload may set for itself; the command line's override them. */
-export type Budget = Partial<Pick<MeasureOptions, 'steps' | 'warmup' | 'warmupSeconds' | 'every' | 'gate'>>;
+/** The MeasureOptions (measure.ts) a workload may set for itself; the command line's override them. */
+export interface Budget {
+  steps?: number;
+  warmup?: number;
+  warmupSeconds?: number;
+  every?: number;
+  gate?: number;
+}
 
 export interface WorkloadInfo {
   id: string;

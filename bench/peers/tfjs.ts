@@ -176,12 +176,14 @@ function netOps(param: (name: string) => tf.Tensor): NetOps<tf.Tensor> {
     add: (a, b) => tf.add(a, b),
     concat: (a, b) => tf.concat([a, b], -1),
     zeroInsert(h) {
-      // Per axis: a new unit axis after it, padded to 2 with a zero, merged back.
+      // Per axis: a unit axis after it, padded to 2 with a zero, merged back; seen as
+      // [before, n, 1, after], as the WebGPU backend pads only up to rank 4 (its
+      // PadProgram writes a vec5 that WGSL cannot index).
       for (let axis = 1; axis + 1 < h.rank; axis++) {
         const s = h.shape;
-        const unit = tf.reshape(h, [...s.slice(0, axis + 1), 1, ...s.slice(axis + 1)]);
-        const split = tf.pad(unit, unit.shape.map((_, d): [number, number] => (d === axis + 1 ? [0, 1] : [0, 0])));
-        h = tf.reshape(split, [...s.slice(0, axis), 2 * s[axis]!, ...s.slice(axis + 1)]);
+        const size = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+        const unit = tf.reshape(h, [size(s.slice(0, axis)), s[axis]!, 1, size(s.slice(axis + 1))]);
+        h = tf.reshape(tf.pad(unit, [[0, 0], [0, 0], [0, 1], [0, 0]]), [...s.slice(0, axis), 2 * s[axis]!, ...s.slice(axis + 1)]);
       }
       return h;
     },
