@@ -18,13 +18,15 @@ export type Report = {
   workloads: { workload: WorkloadInfo; flops: number; options: RunOptions; results: Result[] }[];
 };
 
+const steps = (n: number) => `${n} step${n === 1 ? '' : 's'}`;
+
 /** A workload's options where they differ from the report's. */
 function ownBudget(o: RunOptions, base: RunOptions): string | undefined {
   const keys = ['gate', 'warmup', 'warmupSeconds', 'every', 'steps', 'pool'] as const;
   if (keys.every((k) => o[k] === base[k])) return undefined;
   return (
-    `Its own budget (its steps are long): the loss check on ${o.gate > 1 ? `steps 0–${o.gate - 1}` : 'step 0'}, warm-up at least ${o.warmup} steps and ${o.warmupSeconds} s, ` +
-    `then ${o.every} pipelined; ${o.steps} steps per mode, read back every ${o.every} when pipelined; ${o.pool} distinct minibatches.`
+    `Its own budget (its steps are long): the loss check on ${o.gate > 1 ? `steps 0–${o.gate - 1}` : 'step 0'}, warm-up at least ${steps(o.warmup)} and ${o.warmupSeconds} s, ` +
+    `then ${o.every} pipelined; ${steps(o.steps)} per mode, read back every ${o.every} when pipelined; ${o.pool} distinct minibatches.`
   );
 }
 
