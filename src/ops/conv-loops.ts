@@ -22,7 +22,7 @@ export function convLoop<K extends 'conv' | 'conv_t'>(op: K, plainBody: (c: Wgsl
     kind: 'loop',
     // An input element is read once per output channel and tap.
     reuse: (c) => [(c.out[1] as number) * ruleGeometry(op, c).taps, 1],
-    tile: (s) => (plain1d(ruleGeometry(op, s)) ? convTile(s, op === 'conv_t') : undefined),
+    tile: (s) => convTile(s, op === 'conv_t'),
     body: (c, i) => {
       const g = ruleGeometry(op, c);
       return plain1d(g) ? plainBody(c, i) : op === 'conv' ? convBody(c, i, g) : convTBody(c, i, g);

@@ -42,7 +42,7 @@ export const conv_w: OpDef<'conv_w'> = {
       const taps = ruleGeometry('conv_w', c).taps;
       return [(c.out[1] as number) * taps, (c.out[0] as number) * taps];
     },
-    tile: (s) => (plain1d(ruleGeometry('conv_w', s)) ? convWTile(s) : undefined),
+    tile: convWTile,
     domain: (c) => ['B', ...c.ins[0]!.slice(2)],
     term: (c, i, j) => {
       const g = ruleGeometry('conv_w', c);
