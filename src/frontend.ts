@@ -10,6 +10,7 @@ import type { GradFlow } from './ir/gradflow.js';
 import { gradFlow } from './ir/gradflow.js';
 import { lowerConfig } from './passes/lower.js';
 import { checkNetworkShape } from './dsl/network-shape.js';
+import { checkShiftAxes } from './dsl/shift.js';
 import { stateShape } from './data/steppers.js';
 
 export interface ChainProgram {
@@ -70,6 +71,7 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
     return;
   }
   checkNetworkShape(net, snapshot, spec.data!.kind === 'file', err);
+  for (const st of [spec.reference, spec.residuum]) if (st?.kind === 'expr') checkShiftAxes(st.body, snapshot, err);
   for (const st of [spec.reference, spec.residuum, emu.kind === 'correction' ? emu.coarse : undefined]) {
     if (st?.kind !== 'builtin') continue;
     const wantsSpace = st.name !== 'lorenz63';

@@ -42,7 +42,7 @@ import type { Tile, WgslRule } from '../ops/op.js';
 import { tileThreads } from '../ops/op.js';
 import { tripCount } from '../wgsl/text.js';
 import { opDef } from '../ops/registry.js';
-import { backwardValues, schedule } from './schedule.js';
+import { backwardValues, lossValues, schedule } from './schedule.js';
 import type { Target } from '../ir/target.js';
 import { foldChannelSums } from './fold.js';
 import { mergeTerms } from './terms.js';
@@ -203,7 +203,7 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
     });
   }
   const backward = backwardValues(g);
-  const ordered = schedule(kernels, backward);
+  const ordered = schedule(kernels, backward, lossValues(g));
   const summed = options.stepSums === false ? ordered : mergeTerms(ordered, backward, outputs);
   // A sum over steps does a set of work per step: GPU shapes judge the whole.
   const shaped = target.shapes === 'gpu' ? summed.map((k) => (k.terms ? { ...k, ...gpuShape(k.work, k.terms.length, true) } : k)) : summed;

@@ -27,6 +27,15 @@ export interface PlanStats {
   arenaBytes: number;
   peakActivationBytes: number;
   inputBytes: number;
+  /**
+   * Every buffer of the step program added up: the arena at the largest
+   * batch, the uniforms and offsets, and in training the parameters with the
+   * optimizer state, the trajectories and the window ids. They are created
+   * before the first step and held through every one, so this is the step's
+   * peak GPU memory; the host's staging buffers for read-backs (a few bytes
+   * a step) and the pipelines are not counted.
+   */
+  gpuBytes: number;
   batch: number;
   /** Floating-point operations of the graph at the batch (opDef.flops): an inlined value that kernels recompute counts once. */
   flops: number;
@@ -41,6 +50,7 @@ export function planStats(p: StepProgram): PlanStats {
     arenaBytes: p.memory.floats * 4,
     peakActivationBytes: p.memory.peakActivations * 4,
     inputBytes: inputs.reduce((a, n) => a + p.memory.slots.get(n.id)!.size * 4, 0),
+    gpuBytes: p.buffers.reduce((a, b) => a + b.bytes, 0),
     batch: p.batch,
     flops: graphFlops(p.graph, p.batch),
   };

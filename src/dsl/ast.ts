@@ -140,7 +140,24 @@ export type Expr =
   | { kind: 'var'; name: string; span: Span }
   | { kind: 'neg'; arg: Expr; span: Span }
   | { kind: 'bin'; op: '+' | '-' | '*' | '/'; lhs: Expr; rhs: Expr; span: Span }
-  | { kind: 'call'; fn: string; args: Expr[]; span: Span };
+  | { kind: 'call'; fn: string; args: Expr[]; lists: ListArg[]; named: NamedArg[]; span: Span };
+
+/** `[0, 1]` in shift(u, [0, 1]): one offset per spatial axis. Lists are arguments only, never values. */
+export interface ListArg {
+  items: Expr[];
+  /** Its place among the call's unnamed arguments, lists included. */
+  position: number;
+  span: Span;
+}
+
+/** `axis 1` in shift(u, 1, axis 1): a word and a literal number, as a setting is written. */
+export interface NamedArg {
+  name: string;
+  nameSpan: Span;
+  /** NaN where the parser already reported it missing. */
+  value: number;
+  valueSpan: Span;
+}
 
 export interface BuiltinStepper {
   kind: 'builtin';

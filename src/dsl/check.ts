@@ -10,7 +10,7 @@ import { didYouMean } from './suggest.js';
 import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
 import { checkBudget } from './budget.js';
 import { checkNetwork } from './check-network.js';
-import { checkExpr, exprTerms } from './expr.js';
+import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
@@ -175,7 +175,7 @@ export class Checker implements Report {
       }
       const constants: Record<string, number> = {};
       for (const w of raw.where) {
-        const v = checkExpr(w.expr, { states: [], constants, report: this, constant: true });
+        const v = checkExpr(w.expr, { states: [], constants, report: this, constant: WHERE_CONSTANT });
         if (v !== undefined) constants[w.name.word] = v;
       }
       checkExpr(raw.body, { states: params.map((p) => p.word), constants, report: this, constant: false });

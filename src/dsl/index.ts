@@ -75,6 +75,7 @@ const EXPECTED: Record<string, [string, string]> = {
   expr: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
   term: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
   factor: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
+  argument: ['an argument', 'e.g. shift(u, 1), shift(u, 1, axis 0) or shift(u, [0, 1])'],
   stepper: ['a stepper', 'e.g. reference advection1d { cfl 0.5 } or reference fou(u) = u - c * (u - shift(u, 1)) where c = 0.5'],
   whereClause: ['a constant', 'e.g. where c = 0.5, d = 2'],
   binding: ['a constant', 'e.g. where c = 0.5'],

@@ -15,6 +15,9 @@
 //   setting    := Word value? ('every' number)?
 //   value      := number ('->' number)* | String | list | Word block?
 //   block      := '{' setting* '}'
+//   expr       := term (('+' | '-') term)*      term := factor (('*' | '/') factor)*
+//   factor     := '-' factor | number | Word ('(' argument (',' argument)* ')')? | '(' expr ')'
+//   argument   := Word signedNumber | '[' expr (',' expr)* ']' | expr
 import { CstParser, type CstNode, type IToken } from 'chevrotain';
 import * as T from './lexer.js';
 import { MAX_NESTING } from './limits.js';
@@ -243,7 +246,7 @@ class TxParser extends CstParser {
           this.CONSUME(T.Identifier);
           this.OPTION(() => {
             this.CONSUME(T.LParen);
-            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr) });
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
             this.CONSUME(T.RParen);
           });
         },
@@ -255,6 +258,31 @@ class TxParser extends CstParser {
           this.CONSUME2(T.RParen);
         },
       },
+    ]);
+  });
+
+  argument = this.RULE('argument', () => {
+    this.OR([
+      {
+        // A name followed by a number is never an expression (a name is
+        // followed by an operator, '(' or the argument's end), so `axis 1`
+        // is a named argument. `axis -1` reads like `c - 1`: taken as named
+        // by its word, so that an axis counted from the end gets its message.
+        GATE: () => this.LA(2).tokenType === T.NumberLit || (this.LA(1).image === 'axis' && this.LA(2).tokenType === T.Minus),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'name' });
+          this.SUBRULE(this.signedNumber);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.expr, { LABEL: 'item' }) });
+          this.CONSUME(T.RBracket);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expr) },
     ]);
   });
 }

@@ -2,7 +2,7 @@
 // judged here: the checker gives meaning. Nodes left half-built by error
 // recovery are skipped (their error is already reported).
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import type { Expr } from './ast.js';
+import type { Expr, ListArg, NamedArg } from './ast.js';
 import type { Span } from '../util/diagnostics.js';
 
 export interface RawNumber {
@@ -255,11 +255,29 @@ function factor(n: CstNode): Expr {
   if (num) return { kind: 'num', value: Number(num.image), span };
   const id = tok(n, 'Identifier');
   if (id) {
-    if (tok(n, 'LParen')) return { kind: 'call', fn: id.image, args: nodes(n, 'expr').map(expr), span };
+    if (tok(n, 'LParen')) return call(id.image, nodes(n, 'argument'), span);
     return { kind: 'var', name: id.image, span };
   }
   const e = node(n, 'expr');
   return e ? expr(e) : missing(n);
+}
+
+/** A call's arguments: expressions in order, lists (`[0, 1]`) with their places, the named ones (`axis 1`) apart. */
+function call(fn: string, argNodes: CstNode[], span: Span): Expr {
+  const args: Expr[] = [];
+  const lists: ListArg[] = [];
+  const named: NamedArg[] = [];
+  for (const a of argNodes) {
+    const name = tok(a, 'name');
+    const num = node(a, 'signedNumber');
+    const e = node(a, 'expr');
+    if (name && num) {
+      const { value, span: valueSpan } = signedNumber(num);
+      named.push({ name: name.image, nameSpan: tokenSpan(name), value, valueSpan });
+    } else if (tok(a, 'LBracket')) lists.push({ items: nodes(a, 'item').map(expr), position: args.length + lists.length, span: spanOf(a) });
+    else if (e) args.push(expr(e));
+  }
+  return { kind: 'call', fn, args, lists, named, span };
 }
 
 function missing(n: CstNode): Expr {

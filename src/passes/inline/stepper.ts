@@ -8,6 +8,7 @@ import type * as A from '../../dsl/ast.js';
 import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
 import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
 import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
+import { shiftMoves } from '../../dsl/shift.js';
 import { opDef } from '../../ops/registry.js';
 import type { Padding } from '../../ir/op-attrs.js';
 import type { Emit } from './emit.js';
@@ -161,7 +162,12 @@ export function emitExpr(e: Emit, s: A.ExprStepper, states: readonly string[]): 
       case 'call': {
         const a = go(x.args[0]!);
         if ('c' in a) return x.fn === 'shift' ? a : { c: foldFn(x.fn, a.c) };
-        if (x.fn === 'shift') return { id: e.shift(fresh('shift'), a.id, (go(x.args[1]!) as { c: number }).c) };
+        if (x.fn === 'shift') {
+          // One roll per axis moved, composed; the last axis without an axis attribute, as the built-in steppers write it.
+          const dims = e.shape(a.id).length - 2;
+          const moves = shiftMoves(x, dims, (k) => (go(k) as { c: number }).c);
+          return { id: moves.reduce((id, m) => e.shift(fresh('shift'), id, m.k, m.axis === dims - 1 ? undefined : 2 + m.axis), a.id) };
+        }
         return { id: e.unary(fresh(x.fn), functionOp(x.fn), a.id) };
       }
       default:
