@@ -4,9 +4,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
-import { RUN_FILES } from '../../src/train/run-files.js';
-import { TINY, tinyRun, trainRun } from './helpers.js';
+import { viridis } from '../../src/draw/viridis.js';
+import { testSet } from '../../src/train/evaluate.js';
+import { FIELDS_FILE, RUN_FILES } from '../../src/train/run-files.js';
+import { TINY, specRun, tinyRun, trainRun } from './helpers.js';
 import { spawning } from '../budgets.js';
 
 function tx(...args: string[]) {
@@ -38,6 +41,34 @@ describe('tx train', spawning(10), () => {
     expect(r.err).toContain('step 7/7'); // not a terminal: plain progress lines
     // Compiling has its own line and time; losses come back 10 steps at a time, so all 7 ran by then.
     expect(r.err).toMatch(/^compiling (\d+) kernels…\ncompiled \1 kernels in [\d.]+ s \(the first 7 steps included\)\n/m);
+  });
+
+  test('a 2-D spec: fields.svg beside the loss plot, a cell of its input panel the colour of its value', () => {
+    const spec = 'specs/2d/supervised-one-step.tx';
+    const out = join(mkdtempSync(join(tmpdir(), 'tx-train-cli-')), 'run');
+    const r = tx('train', spec, '--out', out, '--steps', '3', '--device', 'cpu');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`evaluation.json, ${FIELDS_FILE}}`);
+    const svg = readFileSync(join(out, FIELDS_FILE), 'utf8');
+    const images = [...svg.matchAll(/<image [^>]*href="data:image\/png;base64,([^"]+)"/g)].map((m) => PNG.sync.read(Buffer.from(m[1]!, 'base64')));
+    // One channel: the input, prediction and reference at steps 1 and 10 (12 snapshots), and the colour bar.
+    expect(images).toHaveLength(6);
+    // 12 × 12 cells of 10 pixels.
+    expect(images.slice(0, 5).map((p) => [p.width, p.height])).toEqual(Array(5).fill([120, 120]));
+    // The first test trajectory (generated: the spec holds none out); the row's range spans it at t = 0, 1 and 10.
+    const run = specRun(spec);
+    const data = testSet(run.spec.data!, run.dataset).data.data;
+    const snapshot = (t: number) => data.subarray(t * 144, (t + 1) * 144);
+    const truth = [0, 1, 10].flatMap((t) => [...snapshot(t)]);
+    const [lo, hi] = [Math.min(...truth), Math.max(...truth)];
+    const cell = (png: PNG, i: number, j: number) => {
+      const k = 4 * ((i * 10 + 5) * 120 + j * 10 + 5);
+      return [...png.data.subarray(k, k + 3)];
+    };
+    for (const [i, j] of [[0, 0], [4, 7], [11, 3]] as const) {
+      expect(cell(images[0]!, i, j)).toEqual([...viridis((snapshot(0)[i * 12 + j]! - lo) / (hi - lo))]);
+      expect(cell(images[4]!, i, j)).toEqual([...viridis((snapshot(10)[i * 12 + j]! - lo) / (hi - lo))]);
+    }
   });
 
   test('a diverging run stops with exit 1 and says where', () => {

@@ -27,7 +27,7 @@ const EXIT_INTERRUPTED = 130;
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories')
+    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg)")
     .argument('<file>', '.tx file')
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
     .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<config>])')
@@ -57,7 +57,7 @@ export function register(program: Command): void {
       }
       save(result.checkpoint, result.history);
       const s = summary(run, result, { file, device: opts.device, seconds: (Date.now() - t0) / 1000, timing: result.timing, start: resume?.step, out });
-      if (s.evaluation) writeEvaluation(out, s.evaluation);
+      if (s.evaluation) writeEvaluation(out, s.evaluation, s.fields);
       process.stdout.write(s.lines.map((l) => l + '\n').join(''));
       if (s.error) {
         process.stderr.write(s.error + '\n');
