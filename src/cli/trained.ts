@@ -29,5 +29,5 @@ export function loadTrained(file: string, paramsPath: string): Trained {
 }
 
 export function rolloutDeviceOption(): Option {
-  return new Option('-d, --device <device>', 'cpu: the float64 interpreter; gpu: the emulator step compiled to WGSL, in float32 (metrics stay float64 on the host)').choices(['cpu', 'gpu']).default('cpu' satisfies Device);
+  return new Option('-d, --device <device>', 'cpu: the float64 interpreter; gpu: the emulator step compiled to WGSL, run in float32').choices(['cpu', 'gpu']).default('cpu' satisfies Device);
 }
