@@ -11,8 +11,10 @@ import { GENERATED_TEST, testSet } from './evaluate.js';
 
 export interface TestLevels {
   trajectories: number;
-  /** Snapshots per trajectory, the initial state included; a generator's never end. */
+  /** Snapshots per trajectory, the initial state included: the spec's, for a generator. */
   snapshots: number;
+  /** A generator's go on past `snapshots` for as long as they are read; a file's end there. */
+  extendable: boolean;
   /** What they are, in words, for the printout. */
   note: string;
   /** The states at t = 0, 1, 2, …, `[trajectories, ...state]` each. */
@@ -25,15 +27,15 @@ export function testLevels(decl: A.DataDecl, dataset: () => Dataset): TestLevels
     const held = decl.testTrajectories;
     const n = held > 0 ? held : GENERATED_TEST;
     const note = held > 0 ? `${n} held-out trajectories` : `${n} freshly generated trajectories (the spec holds none out: test_trajectories 0)`;
-    return { trajectories: n, snapshots: Infinity, note, levels: () => heldOutLevels(decl, n) };
+    return { trajectories: n, snapshots: decl.snapshots, extendable: true, note, levels: () => heldOutLevels(decl, n) };
   }
   const { data, note } = testSet(decl, dataset());
-  return { trajectories: data.shape[0]!, snapshots: data.shape[1]!, note, levels: () => stored(data) };
+  return { trajectories: data.shape[0]!, snapshots: data.shape[1]!, extendable: false, note, levels: () => stored(data) };
 }
 
 /** Refuses a rollout longer than the reference, saying how long it is. */
 export function checkLength(t: TestLevels, steps: number): void {
-  if (steps <= t.snapshots - 1) return;
+  if (t.extendable || steps <= t.snapshots - 1) return;
   throw new UserError(
     `a rollout of ${steps} steps needs reference trajectories of ${steps + 1} snapshots, but the data file's have ${t.snapshots}`,
     `roll out at most ${t.snapshots - 1} steps`,

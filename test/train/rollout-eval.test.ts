@@ -46,7 +46,7 @@ describe('the reference, one level at a time', () => {
     writeFileSync(join(dir, 'd.json'), JSON.stringify({ shape: [3, 4, 1, 8], data: Array.from({ length: 96 }, (_, k) => Math.sin(k)) }));
     const run = tinyRun(TINY.replace(/data advection1d \{[^}]*\}/, 'data file "d.json" { test_trajectories 1 }'), {}, join(dir, 'spec.tx'));
     const t = testLevels(run.spec.data!, () => run.dataset);
-    expect(t).toMatchObject({ trajectories: 1, snapshots: 4, note: '1 held-out trajectories' });
+    expect(t).toMatchObject({ trajectories: 1, snapshots: 4, extendable: false, note: '1 held-out trajectories' });
     expect(() => checkLength(t, 3)).not.toThrow();
     expect(() => checkLength(t, 4)).toThrow('a rollout of 4 steps needs reference trajectories of 5 snapshots, but the data file\'s have 4');
   });

@@ -3,12 +3,13 @@
 // standard output, the curves as CSV, JSON and SVG beside the parameters.
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { checkMetric, parseMetric } from '../../math/metrics.js';
+import { checkMetric, parseMetric, type Metric } from '../../math/metrics.js';
 import { evalFiles, evalJson, evalTable, type EvalContext } from '../../train/eval-report.js';
 import type { Device } from '../../train/executors.js';
 import { evaluateRollout } from '../../train/rollout-eval.js';
 import { openStepper } from '../../train/rollout.js';
 import { checkLength } from '../../train/test-levels.js';
+import { UserError } from '../../util/diagnostics.js';
 import { writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
 import { loadTrained, rolloutDeviceOption } from '../trained.js';
@@ -41,9 +42,9 @@ export function register(program: Command): void {
     .option('--json', 'print eval.json instead of the table')
     .action(async (file: string, opts: EvalOptions) => {
       const { spec, snapshot, params, test } = loadTrained(file, opts.params);
-      const metrics = opts.metrics.split(',').filter((m) => m.trim()).map(parseMetric);
+      const metrics = parseMetrics(opts.metrics);
       for (const m of metrics) checkMetric(m, snapshot);
-      const steps = opts.rollout ?? (Number.isFinite(test.snapshots) ? test.snapshots - 1 : ROLLOUT);
+      const steps = opts.rollout ?? (test.extendable ? ROLLOUT : test.snapshots - 1);
       checkLength(test, steps);
       const stepper = await openStepper(spec, snapshot, params, opts.device, test.trajectories);
       let evaluation;
@@ -59,4 +60,15 @@ export function register(program: Command): void {
       if (opts.json) process.stdout.write(evalJson(evaluation, ctx));
       else process.stdout.write(evalTable(evaluation, ctx) + `wrote ${join(out, `{${files.map((f) => f.name).join(', ')}}`)}\n`);
     });
+}
+
+/** Each metric once (nrmse and mean_nRMSE are one column), at least one. */
+function parseMetrics(list: string): Metric[] {
+  const byName = new Map<string, Metric>();
+  for (const text of list.split(',').filter((m) => m.trim())) {
+    const m = parseMetric(text);
+    byName.set(m.name, m);
+  }
+  if (!byName.size) throw new UserError('--metrics: no metric given', 'e.g. --metrics nRMSE,correlation');
+  return [...byName.values()];
 }

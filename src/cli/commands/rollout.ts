@@ -26,15 +26,14 @@ export function register(program: Command): void {
     .argument('<file>', '.tx file')
     .requiredOption('-p, --params <path>', 'the trained parameters: params.safetensors or params.json from tx train')
     .option('-t, --trajectory <i>', 'which test trajectory (from 0; the same ones tx eval uses)', wholeNumber, 0)
-    .option('-s, --steps <n>', "rollout steps (default: the trajectories' snapshots - 1)", positiveInt)
+    .option('-s, --steps <n>', "rollout steps (default: the test trajectories' snapshots - 1)", positiveInt)
     .addOption(rolloutDeviceOption())
     .option('-o, --out <path>', 'the .npy to write (default: rollout-<i>.npy beside the parameters)')
     .action(async (file: string, opts: RolloutOptions) => {
       const { spec, snapshot, params, test } = loadTrained(file, opts.params);
       const i = opts.trajectory;
       if (i >= test.trajectories) throw new UserError(`--trajectory ${i}: there are ${test.trajectories} test trajectories (${test.note})`, `choose 0 to ${test.trajectories - 1}`);
-      const data = spec.data!;
-      const steps = opts.steps ?? (Number.isFinite(test.snapshots) ? test.snapshots : data.kind === 'generator' ? data.snapshots : 1) - 1;
+      const steps = opts.steps ?? test.snapshots - 1;
       const size = snapshot.reduce((a, x) => a * x, 1);
       if ((steps + 1) * size > MAX_NPY_NUMBERS) throw new UserError(`--steps ${steps}: ${steps + 1} states of ${size} numbers are more than a .npy txc writes (${MAX_NPY_NUMBERS} numbers)`);
       const initial = (test.levels().next().value as Float64Array).slice(i * size, (i + 1) * size);
