@@ -17,7 +17,7 @@ export interface EvalContext {
 
 export function evalTable(e: RolloutEvaluation, o: EvalContext): string {
   const steps = [...new Set([...TABLE_STEPS.filter((s) => s < e.steps), e.steps])];
-  const cell = (mean: number, std: number) => `${num(mean)} ± ${Number.isFinite(std) ? std.toPrecision(2) : num(std)}`;
+  const cell = (mean: number, std: number) => `${num(mean)} ± ${num(std, 2)}`;
   const rows: string[][] = [
     ['step', ...e.curves.map((c) => c.name)],
     ...steps.map((s) => [String(s), ...e.curves.map((c) => cell(c.mean[s - 1]!, c.std[s - 1]!))]),
@@ -61,10 +61,12 @@ export function evalFiles(e: RolloutEvaluation, o: EvalContext): { name: string;
   ];
 }
 
-/** Four significant digits; fixed-point where that reads better. */
-function num(x: number): string {
+/** `digits` significant digits; fixed-point where that reads better. */
+function num(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return String(x).replace('Infinity', 'inf').replace('NaN', 'nan');
-  return x === 0 || (Math.abs(x) >= 1e-2 && Math.abs(x) < 1e4) ? x.toPrecision(4) : x.toExponential(3);
+  const a = Math.abs(x);
+  if (a >= 10 ** digits && a < 1e4) return x.toFixed(0);
+  return x === 0 || (a >= 1e-2 && a < 1e4) ? x.toPrecision(digits) : x.toExponential(digits - 1);
 }
 
 /** JS's shortest round-trip form; Python's float() and numpy read nan and inf back. */

@@ -35,6 +35,7 @@ export function testLevels(decl: A.DataDecl, dataset: () => Dataset): TestLevels
 
 /** Refuses a rollout longer than the reference, saying how long it is. */
 export function checkLength(t: TestLevels, steps: number): void {
+  if (steps < 1) throw new UserError(`the test trajectories hold ${t.snapshots} snapshot: there is no step to compare`, 'give trajectories of at least 2 snapshots');
   if (t.extendable || steps <= t.snapshots - 1) return;
   throw new UserError(
     `a rollout of ${steps} steps needs reference trajectories of ${steps + 1} snapshots, but the data file's have ${t.snapshots}`,
