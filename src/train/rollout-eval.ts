@@ -29,7 +29,16 @@ export interface RolloutEvaluation {
   notes: string[];
 }
 
-export async function evaluateRollout(stepper: Stepper, test: TestLevels, snapshot: readonly number[], metrics: readonly Metric[], steps: number, upTo: number): Promise<RolloutEvaluation> {
+/** `onStep` hears of each step once it is scored. */
+export async function evaluateRollout(
+  stepper: Stepper,
+  test: TestLevels,
+  snapshot: readonly number[],
+  metrics: readonly Metric[],
+  steps: number,
+  upTo: number,
+  onStep: (t: number) => void = () => {},
+): Promise<RolloutEvaluation> {
   const n = test.trajectories;
   const size = snapshot.reduce((a, x) => a * x, 1);
   const levels = test.levels();
@@ -54,6 +63,7 @@ export async function evaluateRollout(stepper: Stepper, test: TestLevels, snapsh
       c.min.push(s.min);
       c.max.push(s.max);
     });
+    onStep(t);
   }
   const k = Math.min(upTo, steps);
   return {

@@ -12,6 +12,7 @@ import { checkLength } from '../../train/test-levels.js';
 import { UserError } from '../../util/diagnostics.js';
 import { writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
+import { rolloutProgress } from '../rollout-progress.js';
 import { loadTrained, rolloutDeviceOption } from '../trained.js';
 
 /** APEBench rolls out 200 steps and summarises the first 100. */
@@ -47,10 +48,12 @@ export function register(program: Command): void {
       const steps = opts.rollout ?? (test.extendable ? ROLLOUT : test.snapshots - 1);
       checkLength(test, steps);
       const stepper = await openStepper(spec, snapshot, params, opts.device, test.trajectories);
+      const bar = rolloutProgress(steps);
       let evaluation;
       try {
-        evaluation = await evaluateRollout(stepper, test, snapshot, metrics, steps, opts.upTo);
+        evaluation = await evaluateRollout(stepper, test, snapshot, metrics, steps, opts.upTo, bar.update);
       } finally {
+        bar.stop();
         stepper.close();
       }
       const ctx: EvalContext = { spec: file, params: opts.params, device: opts.device === 'cpu' ? 'cpu (float64)' : 'gpu (float32)', test: test.note };

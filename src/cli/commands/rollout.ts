@@ -9,6 +9,7 @@ import type { Device } from '../../train/executors.js';
 import { openStepper, rollout } from '../../train/rollout.js';
 import { writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
+import { rolloutProgress } from '../rollout-progress.js';
 import { loadTrained, rolloutDeviceOption } from '../trained.js';
 
 interface RolloutOptions {
@@ -40,10 +41,15 @@ export function register(program: Command): void {
       const states = new Float64Array((steps + 1) * size);
       states.set(initial);
       const stepper = await openStepper(spec, snapshot, params, opts.device, 1);
+      const bar = rolloutProgress(steps);
       try {
         let t = 0;
-        for await (const u of rollout(stepper, initial, steps)) states.set(u, ++t * size);
+        for await (const u of rollout(stepper, initial, steps)) {
+          states.set(u, ++t * size);
+          bar.update(t);
+        }
       } finally {
+        bar.stop();
         stepper.close();
       }
       const out = opts.out ?? join(dirname(opts.params), `rollout-${i}.npy`);
