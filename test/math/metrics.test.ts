@@ -118,6 +118,22 @@ describe('Fourier metrics', () => {
   });
 });
 
+describe("the checks APEBench's definitions imply", () => {
+  // A field without coefficients under the threshold: a few modes with O(1) amplitudes.
+  const field = (n: number, phase: number) => Array.from({ length: n }, (_, j) => 1 + Math.sin((2 * Math.PI * j) / n + phase) + 0.5 * Math.cos((6 * Math.PI * j) / n));
+  const [u, r] = [field(16, 0.3), field(16, 0)];
+  test('Fourier and spatial nRMSE agree; a band from 0 to N/2 + 1 with order 0 is no band in 1-D', () => {
+    const plain = value('fourier_nRMSE', u, r, [1, 16]);
+    expect(plain).toBeCloseTo(value('nRMSE', u, r, [1, 16]), 12);
+    expect(value('fourier_nRMSE;0;9;0', u, r, [1, 16])).toBeCloseTo(plain, 14);
+  });
+  test('in 2-D the order-0 copies double the unnormalised value, not the normalised one', () => {
+    const [u2, r2] = [[...u, ...r], [...r, ...u]];
+    expect(value('fourier_MSE;0;9;0', u2, r2, [1, 2, 16])).toBeCloseTo(2 * value('fourier_MSE', u2, r2, [1, 2, 16]), 12);
+    expect(value('fourier_nMSE;0;9;0', u2, r2, [1, 2, 16])).toBeCloseTo(value('fourier_nMSE', u2, r2, [1, 2, 16]), 12);
+  });
+});
+
 describe('names', () => {
   test("APEBench's names, any case, mean_ or not", () => {
     expect(parseMetric('nrmse')).toEqual({ kind: 'spatial', name: 'nRMSE', power: 'RMSE', form: 'normalised' });
