@@ -5,7 +5,7 @@
 // what breaks it. docs/architecture.md says what each layer owns.
 const LAYERS = [
   ['util', '^src/util/'], // files, errors and diagnostics: what everything may use
-  ['math', '^src/math/'], // float64 numerics: the FFT
+  ['math', '^src/math/'], // float64 numerics: the FFT, the evaluation metrics
   ['dsl', '^src/dsl/'], // the language: tokens, grammar, AST, checker
   ['ir', '^src/ir/'], // the graph, its text form, the compile target
   ['wgsl', '^src/wgsl/'], // WGSL's vocabulary: literals, bounds, indices, math functions, bindings; the FFT kernel

@@ -6,7 +6,7 @@ import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
-import { builtinStepper, stateShape } from './steppers.js';
+import { builtinStepper, stateShape, stepBatch } from './steppers.js';
 import type { Trajectories } from './trajectories.js';
 
 /** Streams of one seed: held-out data never reuses a training draw. */
@@ -66,25 +66,47 @@ export function initialState(name: GeneratorName, points: number, dims: number, 
 }
 
 function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng): Trajectories {
-  const name = decl.generator;
-  const shape = stateShape(name, decl.points, decl.dims);
+  const shape = stateShape(decl.generator, decl.points, decl.dims);
   const size = shape.reduce((x, y) => x * y, 1);
+  const data = new Float64Array(count * decl.snapshots * size);
+  const at = levels(decl, params, count, rng);
+  for (let t = 0; t < decl.snapshots; t++) {
+    const states = at.next().value!;
+    for (let i = 0; i < count; i++) data.set(states.subarray(i * size, (i + 1) * size), (i * decl.snapshots + t) * size);
+  }
+  return { shape: [count, decl.snapshots, ...shape], data };
+}
+
+/**
+ * The held-out trajectories (`testTrajectories` of them, or `count`) one time
+ * level at a time, `[count, ...stateShape]` each from snapshot 0 on, with no
+ * end: `tx eval` compares rollouts of any length without holding them. The
+ * first `decl.snapshots` levels are generateData's `test` exactly.
+ */
+export function heldOutLevels(decl: GeneratorData, count = decl.testTrajectories): Generator<Float64Array, never> {
+  const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
+  checkSizes({ ...decl, testTrajectories: count }, params);
+  return levels(decl, params, count, new Rng(decl.seed, TEST_STREAM));
+}
+
+function* levels(decl: GeneratorData, params: SystemParams, count: number, rng: Rng): Generator<Float64Array, never> {
+  const name = decl.generator;
+  const size = stateShape(name, decl.points, decl.dims).reduce((x, y) => x * y, 1);
   const stepperParams = params.pick(Object.keys(STEPPER_PARAMS[name]));
   const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points, decl.dims);
   const warmup = params.find('warmup') ?? 0;
-  const data = new Float64Array(count * decl.snapshots * size);
   // All initial states first, as Trainax draws them in one vmapped call.
   const initial = Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng));
+  let states: Float64Array = new Float64Array(count * size);
   initial.forEach((u0, i) => {
     let u = u0;
     for (let s = 0; s < warmup; s++) u = step(u);
-    const base = i * decl.snapshots * size;
-    for (let t = 0; t < decl.snapshots; t++) {
-      if (t > 0) u = step(u);
-      data.set(u, base + t * size);
-    }
+    states.set(u, i * size);
   });
-  return { shape: [count, decl.snapshots, ...shape], data };
+  for (;;) {
+    yield states;
+    states = stepBatch(step, states, size);
+  }
 }
 
 function checkSizes(decl: GeneratorData, params: SystemParams): void {
