@@ -8,6 +8,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Graph, Shape } from '../../src/ir/graph.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
+import type { Target } from '../../src/ir/target.js';
+import { GPU } from '../../src/ir/target.js';
 import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { verify } from '../../src/ops/verify.js';
@@ -43,11 +45,11 @@ function graph(space: readonly number[], channels: number): Graph {
 const device = await gpuDevice();
 
 /** Each output's error relative to its largest float64 entry. */
-async function errors(g: Graph, seed: number): Promise<Map<string, number>> {
+async function errors(g: Graph, seed: number, target?: Target): Promise<Map<string, number>> {
   const next = rng(seed);
   const feeds = new Map<string, Tensor>(g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape.map((d) => (d === 'B' ? BATCH : d)), next)]));
   const cpu = evaluate(g, feeds);
-  const program = await GpuProgram.compile(device, g, BATCH);
+  const program = await GpuProgram.compile(device, g, BATCH, target);
   try {
     const gpu = await program.run(BATCH, feeds, g.outputs);
     return new Map(g.outputs.map((id) => [id, relError(cpu.get(id)!.data, gpu.get(id)!)]));
@@ -56,15 +58,17 @@ async function errors(g: Graph, seed: number): Promise<Map<string, number>> {
   }
 }
 
-const cases: [string, number[], number][] = [
+const cases: [string, number[], number, Target?][] = [
   ...[8, 16, 32, 64, 128, 256, 512, 1024].map((n): [string, number[], number] => [`1-D, ${n} points`, [n], 2]),
   ['2-D, 32 x 16', [32, 16], 2],
   ['3-D, 8 x 4 x 16', [8, 4, 16], 1],
+  // The same passes; the kernels around them shaped for a GPU.
+  ['2-D, 16 x 8, GPU shapes', [16, 8], 2, GPU],
 ];
 
 describe('rfft and irfft on the GPU equal the float64 interpreter', () => {
-  test.each(cases)('%s: the transforms, the loss and its gradients', compiling(1), async (_, space, channels) => {
-    const errs = await errors(graph(space, channels), space.length * 1000 + space[0]!);
+  test.each(cases)('%s: the transforms, the loss and its gradients', compiling(1), async (_, space, channels, target) => {
+    const errs = await errors(graph(space, channels), space.length * 1000 + space[0]!, target);
     for (const [id, e] of errs) expect(e, id).toBeLessThan(1e-5);
   });
 });
