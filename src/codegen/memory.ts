@@ -7,7 +7,7 @@
 import type { Graph } from '../ir/graph.js';
 import { elements } from '../ir/graph.js';
 import type { Fusion } from './kernel.js';
-import { kernelOutputs } from './kernel.js';
+import { kernelOutputs, scratchSlot } from './kernel.js';
 
 export interface Slot {
   offset: number;
@@ -25,6 +25,7 @@ export interface Memory {
 
 export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
   const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
+  for (const k of f.kernels) if (k.scratch) shapes.set(scratchSlot(k), k.scratch);
   const size = (id: string) => elements(shapes.get(id)!, maxBatch);
   const pinned = new Set([...g.nodes.filter((n) => n.op === 'input').map((n) => n.id), ...g.outputs]);
   const lastUse = new Map<string, number>();
@@ -56,10 +57,12 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
     const heir = slots.has(k.root.id) ? undefined : k.inPlace.find((r) => dying(r) && size(r) === size(k.root.id));
     if (heir) slots.set(k.root.id, slots.get(heir)!);
     const outs = kernelOutputs(k);
-    for (const o of outs) if (!slots.has(o)) take(o);
-    live += outs.reduce((a, o) => a + size(o), 0) - (heir ? size(heir) : 0);
+    // A scratch value is taken with the outputs and freed as soon as the kernel has run.
+    const scratch = k.scratch ? [scratchSlot(k)] : [];
+    for (const o of [...outs, ...scratch]) if (!slots.has(o)) take(o);
+    live += [...outs, ...scratch].reduce((a, o) => a + size(o), 0) - (heir ? size(heir) : 0);
     peakActivations = Math.max(peakActivations, live);
-    for (const r of [...k.reads, ...outs]) {
+    for (const r of [...k.reads, ...outs, ...scratch]) {
       if (r === heir || pinned.has(r) || (lastUse.get(r) ?? t) > t) continue;
       live -= size(r);
       free.push({ offset: slots.get(r)!.offset, size: lines(size(r)) });

@@ -87,7 +87,9 @@ export function planText(p: StepProgram): string {
 }
 
 function dispatchLines(p: StepProgram): string[] {
-  const kernelOf = new Map(p.phases.map((ph, i) => [ph, p.fusion.kernels[i]!]));
+  // The plan's phases are its kernels' (a dispatch op's passes share its name); the step's gather and optimizer are not.
+  const byName = new Map(p.fusion.kernels.map((k) => [k.name, k]));
+  const kernelOf = new Map(p.phases.map((ph) => [ph, byName.get(ph.name)!]));
   const firstWith = new Map<number, StepDispatch>();
   return p.dispatches.flatMap((d) => {
     const { x, y } = d.workgroups(p.batch);
@@ -98,7 +100,7 @@ function dispatchLines(p: StepProgram): string[] {
     const head = `dispatch ${d.name}: ${merged}${groups} workgroup${groups === '1' ? '' : 's'}${shared ? `, the module of ${shared.name}` : ''}`;
     const rows = d.phases.map((ph) => {
       const k = kernelOf.get(ph);
-      if (k) return kernelRow(k, Boolean(ph.hasSweep && (ph.sweepAlone || d.phases.length > 1)));
+      if (k) return kernelRow(k, Boolean(ph.hasSweep && (ph.sweepAlone || d.phases.length > 1))) + (ph.pass ? `, ${ph.pass}` : '');
       if (ph.name === 'gather') return row('gather', 'gather', 'map', `trajectories windows, writes ${p.gather!.inputs.map((i) => `%${i.id}`).join(' ')}`);
       const o = p.optimizer!;
       const params = o.tensors.filter((t) => t.param !== undefined).map((t) => `%${t.name}`);

@@ -13,6 +13,7 @@ import type { Target } from '../ir/target.js';
 import { GENERIC } from '../ir/target.js';
 import type { Phase } from './wgsl.js';
 import { kernelPhase } from './wgsl.js';
+import { dispatchPhases } from './dispatch-wgsl.js';
 
 export interface Plan {
   graph: Graph;
@@ -20,14 +21,14 @@ export interface Plan {
   target: Target;
   fusion: Fusion;
   memory: Memory;
-  /** The kernels as WGSL phases, in order. */
+  /** The kernels as WGSL phases, in order: one each, or a dispatch op's passes. */
   phases: Phase[];
 }
 
 export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}): Plan {
   const fusion = fuse(graph, target, batch, options);
   const memory = allocate(graph, fusion, batch);
-  const phases = fusion.kernels.map((k) => kernelPhase(k, memory));
+  const phases = fusion.kernels.flatMap((k) => (k.rule.kind === 'dispatch' ? dispatchPhases(k, memory) : [kernelPhase(k, memory)]));
   return { graph, batch, target, fusion, memory, phases };
 }
 

@@ -18,7 +18,6 @@ import { MAX_OFFSETS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
 import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, termInput, treeSum, withAddends } from './sum-wgsl.js';
 
-
 /** A range of arena floats, [offset, offset + size). */
 export type Range = [offset: number, size: number];
 
@@ -71,6 +70,8 @@ export interface Phase {
    * cannot see: the module turns that check off.
    */
   subgroups?: boolean;
+  /** For a dispatch op's pass (DispatchPass): what it does. */
+  pass?: string;
   /** Whether its code has a sweep (PhaseCode.sweep). */
   hasSweep?: boolean;
   /**
@@ -179,6 +180,7 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
   const sums = sumTerms(terms, k.addends, offsetOf, prefix);
   const out = mem.slots.get(k.root.id)!;
   const rule = k.rule;
+  if (rule.kind === 'dispatch') throw new Error(`internal: ${k.name} runs its own passes (dispatch-wgsl.ts)`);
   const fn = `${prefix}phase`;
   const phase = {
     name: k.name,
@@ -370,7 +372,6 @@ ${load}${lines.join('\n')}
 }
 `;
 }
-
 
 /**
  * The bound of a merged dispatch's loop over a phase's threads. A count that

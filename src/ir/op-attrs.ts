@@ -87,6 +87,12 @@ export interface OpAttrs {
   // on every spatial axis of a field [B, C, N_0, …]: 2N points with zeros between, and its transpose
   zero_insert: NoAttrs;
   subsample: NoAttrs;
+  // Fourier transforms over the last `dims` axes (1 to 3), numpy's rfftn
+  // layout: complex values as a trailing axis of 2 (re, im), the last
+  // transformed axis halved to n/2 + 1 bins; n: irfft's real last-axis size,
+  // which the bins do not determine (docs/architecture.md, "Spectra")
+  rfft: { readonly dims: number };
+  irfft: { readonly dims: number; readonly n: number };
   // reductions and their transpose (mean: true divides by the copies, the transpose of mean)
   sum: AxesAttrs;
   mean: AxesAttrs;

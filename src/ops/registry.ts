@@ -19,6 +19,7 @@ import { dense_w } from './dense_w.js';
 import { div } from './div.js';
 import { gelu } from './gelu.js';
 import { input } from './input.js';
+import { irfft } from './irfft.js';
 import { loss } from './loss.js';
 import { mean } from './mean.js';
 import { mul } from './mul.js';
@@ -27,6 +28,7 @@ import type { OpName } from '../ir/op-attrs.js';
 import type { OpDef } from './op.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
+import { rfft } from './rfft.js';
 import { scale } from './scale.js';
 import { shift } from './shift.js';
 import { sigmoid } from './sigmoid.js';
@@ -53,6 +55,8 @@ export const ops: { readonly [K in OpName]: OpDef<K> } = {
   shift, circconv, reshape, slice, concat,
   // on every spatial axis
   zero_insert, subsample,
+  // Fourier transforms
+  rfft, irfft,
   // reductions and their transpose
   sum, mean, broadcast,
 };
