@@ -14,14 +14,18 @@ export type Padding = 'circular' | 'zero';
 
 /**
  * A convolution over the spatial axes of a field [B, C, N_0, …] (one to
- * three, networks.md §1): SAME padding, dilation d >= 1 and stride s. An
- * absent dilation or stride is 1, so that a plain convolution's attributes
- * (and its text) name only its padding.
+ * three, networks.md §1): SAME padding, dilation d >= 1 and stride s; with
+ * `upsample` 2, the field is read zero-inserted (its points at the even
+ * points of a grid twice its size, the odd ones zero: PDEquinox's transposed
+ * convolution), which a stride may not accompany. An absent dilation,
+ * stride or upsample is 1, so that a plain convolution's attributes (and its
+ * text) name only its padding.
  */
 export type ConvAttrs = {
   readonly padding: Padding;
   readonly dilation?: number;
   readonly stride?: 1 | 2;
+  readonly upsample?: 1 | 2;
 };
 export type LossKind = 'mse' | 'mae' | 'nmse' | 'nmae';
 export type CallFn = 'emulator' | 'reference' | 'residuum';

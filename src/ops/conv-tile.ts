@@ -1,8 +1,8 @@
 // Register blocks shared by conv and its input transpose conv_t, which have
 // the same form on any number of spatial axes:
 //   out[b, q, r, n] = sum_{ch, t} w(q, ch, t) in[b, ch, rows(r, t), cols(n, t)]
-// (conv: position s·n + d(t − ℓ); conv_t: n − d(t − ℓ), read through the
-// zero insertion its stride implies). A thread computes Q output channels
+// (conv: position s·n + d(t − ℓ); conv_t: u·n − d(t − ℓ); each reads
+// through the zero insertion its upsampling or stride implies). A thread computes Q output channels
 // (4, else 2, else 1) x P neighbouring points of one row of the last axis
 // (8, else 4). Per inner channel and tap row it loads the inputs its points
 // touch once and the Q x K weights once, for P x Q x K FMAs: at P = 8,
@@ -89,7 +89,7 @@ function subgroupLayout(outCh: number, N: number, inner: number, S: number, even
 /**
  * The tile of conv (input x [B, I, N…], weight [O, I, k…]) or, `transposed`,
  * of conv_t (input y [B, O, M…]), or undefined where the shapes do not
- * divide or a stride leaves the form (conv_t's stride with an odd block).
+ * divide.
  */
 export function convTile(s: TileCtx<'conv' | 'conv_t'>, transposed: boolean): Tile | undefined {
   const g = ruleGeometry(transposed ? 'conv_t' : 'conv', s);
@@ -103,8 +103,9 @@ export function convTile(s: TileCtx<'conv' | 'conv_t'>, transposed: boolean): Ti
     from: transposed ? g.M : g.N,
     to: transposed ? g.N : g.M,
     shift: transposed ? (k) => g.d * (g.left - k) : (k) => g.d * (k - g.left),
-    scale: transposed ? 1 : g.s,
-    sparse: transposed && g.s === 2,
+    // conv_t reads y at the stride's points, or, upsampled, at twice x's; conv reads an upsampled x zero-inserted, as conv_t a strided y.
+    scale: transposed ? g.u : g.s,
+    sparse: transposed ? g.s === 2 : g.u === 2,
     w: (c, q, ch, t) => c.x(1, `${w(q, ch)} * ${g.taps}u + ${t}u`),
   }, s.target);
 }

@@ -1,5 +1,5 @@
 // The register block of conv_w, the convolutions' weight gradient, on any
-// number of spatial axes, with any dilation and stride: a thread sums a block
+// number of spatial axes, with any dilation, stride or upsampling: a thread sums a block
 // of Qo output x Qc input channels over all k^D taps, walking each row of the
 // last axis with a window of the inputs its taps read in registers. A window
 // spans d(k-1)+1 positions; each column slides it by the stride, loading
@@ -83,9 +83,13 @@ export function convWTile(s: TileCtx<'conv_w'>): Tile | undefined {
   if (L.Qo * L.Qc * taps < 4) return undefined;
   const { Qo, Qc, subgroup: S } = L;
   const D = g.N.length;
-  // The last axis: the cotangent's points (M) and the window's positions, s·n − dℓ + j for j < W.
+  // The last axis: the cotangent's points (M) and the window's positions on X, s·n − dℓ + j for j < W.
   const M = g.M[D - 1]!;
-  const N = g.N[D - 1]!;
+  const X = g.X[D - 1]!;
+  // Upsampled, X's odd points are zeros: with columns taken from an even one
+  // (U even), entry j of a column of parity p is one exactly when p + j − dℓ
+  // is odd, so it is neither loaded nor multiplied.
+  const zero = (p: number, j: number) => g.u === 2 && (((p + j - g.d * g.left) % 2) + 2) % 2 === 1;
   const W = g.d * (K - 1) + 1;
   const enter = Math.max(0, W - g.s);
   const rows = size(g.M.slice(0, -1));
@@ -100,9 +104,10 @@ export function convWTile(s: TileCtx<'conv_w'>): Tile | undefined {
       const row = D === 1 ? '' : c.fresh('row');
       const acc = (q: number, r: number, tap: number) => `acc_${q}_${r}_${tap}`;
       const win = (r: number, tr: number, j: number) => (D === 1 ? `w_${r}_${j}` : `w_${r}_${tr}_${j}`);
-      const lead = leadingRows(c, { padding: pad, from: g.N, to: g.M, K, shift: (k) => g.d * (k - g.left), scale: g.s, sparse: false, reach: g.d * K }, row);
+      const lead = leadingRows(c, { padding: pad, from: g.N, to: g.M, K, shift: (k) => g.d * (k - g.left), scale: g.s, sparse: g.u === 2, reach: g.d * K }, row);
+      const point = (j: string) => (g.u === 1 ? j : `(${j} >> 1u)`);
       const xAt = (r: number, tr: number, pos: string) =>
-        lead.mask(tr, padLoadWgsl(pad, pos, N, g.d * K, (j) => c.x(1, `(${b} * ${C}u + ${L.channel(cq, lane, r)}) * ${size(g.N)}u + ${lead.at(tr)}${j}`)));
+        lead.mask(tr, padLoadWgsl(pad, pos, X, g.d * K, (j) => c.x(1, `(${b} * ${C}u + ${L.channel(cq, lane, r)}) * ${size(g.N)}u + ${lead.at(tr)}${point(j)}`)));
       // Window entry j of column `at`: position s·at − dℓ + j.
       const position = (at: string, j: number) => {
         const off = j - g.d * g.left;
@@ -118,7 +123,7 @@ export function convWTile(s: TileCtx<'conv_w'>): Tile | undefined {
       const js = [...Array(W).keys()];
       const yRow = D === 1 ? '' : `${row} * ${M}u + `;
       // One column: load the window's entering positions and the cotangents, add the products, slide the window.
-      const column = (at: string) => {
+      const column = (at: string, p: number) => {
         const yAt = (o: string) => c.x(0, `(${b} * ${O}u + ${o}) * ${size(g.M)}u + ${yRow}${at}`);
         // With subgroups, lane l loads output channel m * S + l of each group of S and broadcasts it.
         const yLoads = S ? broadcastLoads(S, Qo, 'y', (m) => yAt(yOwn[m]!)) : yOwn.map((o, q) => `let y${q} = ${yAt(o)};`);
@@ -126,11 +131,11 @@ export function convWTile(s: TileCtx<'conv_w'>): Tile | undefined {
         const sums = channelSums ? yOwn.map((_, m) => `ys${m} += ${S ? 'yv' : 'y'}${m};`) : [];
         return [
           `    {`,
-          ...rs.flatMap((r) => trs.flatMap((tr) => js.slice(enter).map((j) => `let ${win(r, tr, j)} = ${xAt(r, tr, position(at, j))};`))),
+          ...rs.flatMap((r) => trs.flatMap((tr) => js.slice(enter).filter((j) => !zero(p, j)).map((j) => `let ${win(r, tr, j)} = ${xAt(r, tr, position(at, j))};`))),
           ...yLoads,
           ...sums,
-          ...qs.flatMap((q) => rs.flatMap((r) => trs.flatMap((tr) => ks.map((k) => `${acc(q, r, tr * K + k)} = fma(y${q}, ${win(r, tr, g.d * k)}, ${acc(q, r, tr * K + k)});`)))),
-          ...rs.flatMap((r) => trs.flatMap((tr) => js.slice(0, enter).map((j) => `${win(r, tr, j)} = ${win(r, tr, j + g.s)};`))),
+          ...qs.flatMap((q) => rs.flatMap((r) => trs.flatMap((tr) => ks.filter((k) => !zero(p, g.d * k)).map((k) => `${acc(q, r, tr * K + k)} = fma(y${q}, ${win(r, tr, g.d * k)}, ${acc(q, r, tr * K + k)});`)))),
+          ...rs.flatMap((r) => trs.flatMap((tr) => js.slice(0, enter).filter((j) => !zero(p, j + g.s)).map((j) => `${win(r, tr, j)} = ${win(r, tr, j + g.s)};`))),
           `}`,
         ].join('\n      ');
       };
@@ -144,9 +149,9 @@ export function convWTile(s: TileCtx<'conv_w'>): Tile | undefined {
       // A row of the last axis: the window before column 0 (the entries that do not enter at it), then the columns.
       const walk = [
         ...lead.stmts.map((l) => `  ${l}`),
-        ...rs.flatMap((r) => trs.flatMap((tr) => js.slice(0, enter).map((j) => `  var ${win(r, tr, j)} = ${xAt(r, tr, String(j - g.d * g.left))};`))),
+        ...rs.flatMap((r) => trs.flatMap((tr) => js.slice(0, enter).map((j) => `  var ${win(r, tr, j)} = ${zero(0, j) ? '0.0' : xAt(r, tr, String(j - g.d * g.left))};`))),
         `  for (var ${col} = 0u; ${col} < ${M}u; ${col} += ${U}u) {`,
-        ...[...Array(U).keys()].map((u) => column(u ? `(${col} + ${u}u)` : col)),
+        ...[...Array(U).keys()].map((u) => column(u ? `(${col} + ${u}u)` : col, u % 2)),
         `  }`,
       ];
       const sum = [

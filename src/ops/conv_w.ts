@@ -34,8 +34,8 @@ export const conv_w: OpDef<'conv_w'> = {
     return out;
   },
   vjp: convVjp,
-  // One workgroup per weight entry, summing over batch and space.
-  flops: (c) => [2, 'B', ...c.ins[0]!.slice(2)],
+  // A multiply and an add per weight entry, sample and output point whose tap reads a point of x (upsampled: one in u on each axis).
+  flops: (c) => [2 / ruleGeometry('conv_w', c).u ** (c.out.length - 2), 'B', ...c.ins[0]!.slice(2)],
   wgsl: {
     kind: 'reduce',
     reuse: (c) => {

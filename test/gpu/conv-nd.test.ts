@@ -53,8 +53,9 @@ function network(N: readonly number[], layers: readonly Layer[]): Graph {
   return verify(differentiate(verify(b.build([loss])), loss, [x, ...weights]));
 }
 
-// Each net goes down by a strided conv and back up by zero insertion and a
-// conv (unet's sampling), with dilated, even and odd kernels and both paddings.
+// Each net goes down by a strided conv and back up by an upsampling conv
+// (unet's sampling) or zero insertion and a conv, with dilated, even and odd
+// kernels and both paddings.
 // The nets marked `blocks` have last axes the register blocks divide
 // (conv-tile.ts): every conv and conv_t of theirs runs as one with CPU shapes,
 // the strided ones and the stride's transpose included, and every
@@ -67,8 +68,7 @@ const nets: { name: string; N: number[]; layers: Layer[]; blocks?: true }[] = [
       { k: 3, attrs: { padding: 'circular', dilation: 2 }, out: 3 },
       'tanh',
       { k: 3, attrs: { padding: 'zero', stride: 2 }, out: 3 },
-      'zero_insert',
-      { k: 2, attrs: { padding: 'zero', dilation: 3 }, out: 1 },
+      { k: 2, attrs: { padding: 'zero', dilation: 3, upsample: 2 }, out: 1 },
     ],
   },
   {
@@ -105,8 +105,7 @@ const nets: { name: string; N: number[]; layers: Layer[]; blocks?: true }[] = [
       'tanh',
       { k: 3, attrs: { padding: 'zero', stride: 2 }, out: 4 },
       'tanh',
-      'zero_insert',
-      { k: 4, attrs: { padding: 'circular' }, out: 2 },
+      { k: 4, attrs: { padding: 'circular', upsample: 2 }, out: 2 },
       { k: 2, attrs: { padding: 'zero' }, out: 2 },
     ],
   },

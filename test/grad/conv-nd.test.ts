@@ -97,3 +97,26 @@ describe('resampling: gradients through zero insertion and subsampling', () => {
     expectFiniteDifferences(g, wrt, N.length + 7);
   });
 });
+
+describe('conv with upsample 2: the convolution of the zero-inserted field, in one op', () => {
+  const cases = (['circular', 'zero'] as Padding[]).flatMap((padding) =>
+    [
+      { N: [3], k: 3, dilation: 1 },
+      { N: [4], k: 2, dilation: 2 },
+      { N: [2, 3], k: 3, dilation: 1 },
+      { N: [3, 2], k: 4, dilation: 1 },
+      { N: [2, 1, 2], k: 3, dilation: 2 },
+    ].map((r) => ({ padding, ...r })),
+  );
+  it.each(cases.map((r) => [`${r.padding}, N [${r.N}], k ${r.k}, dilation ${r.dilation}`, r] as const))('%s', (_, r) => {
+    const attrs = { padding: r.padding, ...(r.dilation > 1 && { dilation: r.dilation }) };
+    const wShape = [3, 2, ...r.N.map(() => r.k)];
+    const fused = lossGraph(r.N, 2, (b, x, w) => conv(b, 'y', x, w(wShape), { ...attrs, upsample: 2 }));
+    const apart = lossGraph(r.N, 2, (b, x, w) => conv(b, 'y', resample(b, 'z', 'zero_insert', x), w(wShape), attrs));
+    // The same loss as zero_insert then conv, to rounding (only the order of the sums' zero terms differs).
+    const next = rng(5);
+    const feeds = new Map<string, Tensor>(fused.g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape as number[], next)]));
+    expect(evaluate(fused.g, feeds).get('loss')!.data[0]).toBeCloseTo(evaluate(apart.g, feeds).get('loss')!.data[0]!, 13);
+    expectFiniteDifferences(fused.g, fused.wrt, r.N.length * 10 + r.k);
+  });
+});
