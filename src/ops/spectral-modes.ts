@@ -94,6 +94,13 @@ export function keptWgsl(m: Modes, k: readonly string[]): { kept: string; g: str
   return { kept, g, q };
 }
 
+/** WGSL for the flat bin index of weight (g, m…) (u32 expressions): k_j = m_j + β_j (K_j - M), β_j bit j of g, on the leading axes; m_j on the last. */
+export function binWgsl(m: Modes, g: string, mj: readonly string[]): string {
+  const D = m.bins.length;
+  const k = mj.map((v, j) => (j === D - 1 ? v : `(${v} + select(0u, ${m.bins[j]! - m.M}u, (${g} & ${2 ** j}u) != 0u))`));
+  return k.reduce((acc, kj, j) => (j === 0 ? kj : `(${acc}) * ${m.bins[j]}u + ${kj}`), '');
+}
+
 /** The coordinates of flat index i in a spectrum-shaped value [B, C, K…, 2]: b, c, the bins' flat index p, each bin coordinate, and the component. */
 export function spectrumCoords(shape: readonly Dim[], i: string): { b: string; c: string; p: string; k: string[]; part: string } {
   const D = shape.length - 3;

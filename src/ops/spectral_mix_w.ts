@@ -8,7 +8,7 @@ import type { Shape } from '../ir/graph.js';
 import { sameShape, shapeText } from '../ir/graph.js';
 import type { OpDef } from './op.js';
 import { expectArity, ShapeError } from './op.js';
-import { complexProduct, COMPLEX_MAC_FLOPS, forEachKept, modesOf, weightShape } from './spectral-modes.js';
+import { binWgsl, complexProduct, COMPLEX_MAC_FLOPS, forEachKept, modesOf, weightShape } from './spectral-modes.js';
 import { coord } from '../wgsl/text.js';
 import { tensor } from './tensor.js';
 
@@ -60,16 +60,10 @@ export const spectral_mix_w: OpDef<'spectral_mix_w'> = {
     domain: () => ['B'],
     term: (c, i, j) => {
       const m = modesOf(c.ins[0]!, c.attrs.modes, 'spectral_mix_w');
-      const D = m.bins.length;
       const [O, I] = [c.out[1] as number, c.out[2] as number];
       const P = m.bins.reduce((a, k) => a * k, 1);
       const [g, o, ch, yAt, xAt, y, x, z] = ['g', 'o', 'i', 'yat', 'xat', 'y', 'x', 'z'].map((t) => c.fresh(t)) as [string, string, string, string, string, string, string, string];
-      // The bin of weight (g, m): m_j on the last axis, m_j + β_j (K_j - M) on the others, β_j bit j of g.
-      const k = [...Array(D).keys()].map((a) => {
-        const mj = coord(c.out, 3 + a, i);
-        return a === D - 1 ? mj : `(${mj} + select(0u, ${m.bins[a]! - m.M}u, (${g} & ${2 ** a}u) != 0u))`;
-      });
-      const p = k.reduce((acc, kj, a) => (a === 0 ? kj : `(${acc}) * ${m.bins[a]}u + ${kj}`), '');
+      const p = binWgsl(m, g, m.bins.map((_, a) => coord(c.out, 3 + a, i)));
       return {
         stmts: [
           `let ${g} = ${coord(c.out, 0, i)}; let ${o} = ${coord(c.out, 1, i)}; let ${ch} = ${coord(c.out, 2, i)};`,
