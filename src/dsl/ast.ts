@@ -107,6 +107,23 @@ export interface DilatedNet extends ConvFamily {
 
 export type ConvNetwork = ConvNet | ResNet | UNet | DilatedNet;
 
+/** PDEquinox's ClassicFNO: pointwise lifting, `blocks` spectral blocks with a pointwise bypass, pointwise projection. */
+export interface Fno {
+  kind: 'fno';
+  channelsIn?: number;
+  channelsOut?: number;
+  width: number;
+  /** M: kept modes per axis and sign (networks.md §6). */
+  modes: number;
+  blocks: number;
+  activation: Activation;
+  finalActivation: Activation;
+  seed: number;
+  span: Span;
+  /** The `modes` setting, or the block where it is left out: a grid too coarse for it is reported there. */
+  modesSpan: Span;
+}
+
 export interface Mlp {
   kind: 'mlp';
   width: number;
@@ -119,7 +136,7 @@ export interface Mlp {
   span: Span;
 }
 
-export type Network = ConvNetwork | Mlp;
+export type Network = ConvNetwork | Fno | Mlp;
 
 /** A coarse differentiable solver combined with a network. */
 export interface Correction {

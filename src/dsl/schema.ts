@@ -121,6 +121,21 @@ export type ConvNetworkName = keyof typeof CONV_NETWORKS;
 /** PDEquinox's DilatedResNet default. */
 export const DEFAULT_DILATIONS = [1, 2, 4, 8, 4, 2, 1];
 
+/**
+ * PDEquinox's ClassicFNO (networks.md §6) and its defaults: no kernel and no
+ * padding (its lifting, bypass and projection are pointwise, its spectral
+ * convolution periodic); `channels` is `C_in -> C_out`.
+ */
+export const FNO: Schema = {
+  channels: { t: 'chain' },
+  width: int(1, 32, L.MAX_CHANNELS),
+  modes: int(1, 12, L.MAX_POINTS),
+  blocks: int(0, 4, L.MAX_LAYERS),
+  activation: ACTIVATION('gelu'),
+  final_activation: ACTIVATION('none'),
+  seed,
+};
+
 export const MLP: Schema = {
   width: int(1, 64, L.MAX_CHANNELS),
   depth: int(0, 2, L.MAX_LAYERS),
@@ -167,6 +182,7 @@ const ALL_SCHEMAS: Schema[] = [
   ...GENERATORS.map(stepperSchema),
   FILE_DATA,
   ...Object.values(CONV_NETWORKS),
+  FNO,
   MLP,
   CORRECTION,
   TRAIN,

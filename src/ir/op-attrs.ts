@@ -97,6 +97,12 @@ export interface OpAttrs {
   // which the bins do not determine (docs/architecture.md, "Spectra")
   rfft: { readonly dims: number };
   irfft: { readonly dims: number; readonly n: number };
+  // a Fourier layer's complex channel mix over the kept modes of a half
+  // spectrum (networks.md §6), and its transposes in the spectrum and in the
+  // weights; modes: M, which the weight gradient's shape needs
+  spectral_mix: NoAttrs;
+  spectral_mix_t: NoAttrs;
+  spectral_mix_w: { readonly modes: number };
   // reductions and their transpose (mean: true divides by the copies, the transpose of mean)
   sum: AxesAttrs;
   mean: AxesAttrs;

@@ -34,6 +34,9 @@ import { shift } from './shift.js';
 import { sigmoid } from './sigmoid.js';
 import { sign } from './sign.js';
 import { slice } from './slice.js';
+import { spectral_mix } from './spectral_mix.js';
+import { spectral_mix_t } from './spectral_mix_t.js';
+import { spectral_mix_w } from './spectral_mix_w.js';
 import { sqrt } from './sqrt.js';
 import { square } from './square.js';
 import { stop_gradient } from './stop_gradient.js';
@@ -55,8 +58,8 @@ export const ops: { readonly [K in OpName]: OpDef<K> } = {
   shift, circconv, reshape, slice, concat,
   // on every spatial axis
   zero_insert, subsample,
-  // Fourier transforms
-  rfft, irfft,
+  // Fourier transforms and a Fourier layer's channel mix
+  rfft, irfft, spectral_mix, spectral_mix_t, spectral_mix_w,
   // reductions and their transpose
   sum, mean, broadcast,
 };

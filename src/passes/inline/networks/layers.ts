@@ -10,10 +10,11 @@ import type { Emit } from '../emit.js';
 
 /**
  * How a parameter starts: uniform in ±1/√fanIn, fanIn its layer's inputs per
- * output (equinox's default for convolutions and linear layers), or at a
- * constant (a group norm's scale 1 and shift 0).
+ * output (equinox's default for convolutions and linear layers), at a
+ * constant (a group norm's scale 1 and shift 0), or normal with standard
+ * deviation `std` (a spectral convolution's weights).
  */
-export type ParamInit = { fanIn: number } | { value: number };
+export type ParamInit = { fanIn: number } | { value: number } | { std: number };
 
 /** The id of parameter `name` of the given shape, declared to start as `init` says. */
 export type Param = (name: string, shape: number[], init: ParamInit) => string;
