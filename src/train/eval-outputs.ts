@@ -1,7 +1,7 @@
 // The files of evaluation during training, in a run's folder: eval.csv after
 // every evaluation and params-best.safetensors whenever the parameters beat
 // the best so far, each written atomically as the run's other files.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as A from '../dsl/ast.js';
 import type { Params } from '../runtime/params.js';
@@ -10,6 +10,11 @@ import { writeAtomic } from '../util/write.js';
 import type { TestSet } from './evaluate.js';
 import { EVAL_FILES, evalCsv, evalLine, parseEvalCsv, PeriodicEval } from './periodic-eval.js';
 import { safetensors } from './safetensors.js';
+
+/** A fresh run in a used folder must not show an earlier run's log or best parameters as its own. */
+export function clearEvalFiles(dir: string): void {
+  for (const f of Object.values(EVAL_FILES)) rmSync(join(dir, f), { force: true });
+}
 
 /** What `onEval` does in `tx train`: evaluate, log, keep the best. `resumeStep`: the checkpoint's step a resumed run continues from. */
 export function evalInFolder(dir: string, spec: A.Spec, test: TestSet, log: (line: string) => void, resumeStep?: number): (step: number, params: Params) => void {

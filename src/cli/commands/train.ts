@@ -10,7 +10,7 @@ import { withSteps, type Run } from '../../driver/run.js';
 import { openSession } from '../../driver/session.js';
 import { summary } from '../../driver/summary.js';
 import type { Device } from '../../train/executors.js';
-import { evalInFolder } from '../../train/eval-outputs.js';
+import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
 import { testSet } from '../../train/evaluate.js';
 import { stateKind } from '../../train/optimizer.js';
 import { clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
@@ -31,7 +31,7 @@ const EXIT_INTERRUPTED = 130;
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories')
+    .description('train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (with `eval every N` in the train block, also every N steps: eval.csv, params-best.safetensors)')
     .argument('<file>', '.tx file')
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
     .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<config>])')
@@ -51,6 +51,7 @@ export function register(program: Command): void {
       const title = `${basename(file)}: ${run.config.text}`;
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
       clearEvaluation(out);
+      if (!resume) clearEvalFiles(out);
       const { evalEvery } = run.train;
       const onEval = evalEvery && evalInFolder(out, run.spec, testSet(run.spec.data!, run.dataset), (l) => process.stderr.write(l + '\n'), resume?.step);
       const t0 = Date.now();
