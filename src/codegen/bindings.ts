@@ -12,7 +12,7 @@ import { bufferLimit } from '../ir/target.js';
 import { UserError } from '../util/diagnostics.js';
 import type { DataLayout } from './gather.js';
 import type { OptimizerPlan } from './optimizer.js';
-import { parameterCount, stateRegions } from './optimizer.js';
+import { NORMS, normsAt, parameterCount, stateRegions } from './optimizer.js';
 import type { Binding } from '../wgsl/bindings.js';
 import { ARENA, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from '../wgsl/bindings.js';
 
@@ -57,9 +57,9 @@ export function uniformBuffer(): StepBuffer {
   return sized({ name: 'uniform', ...UNIFORM, what: "the step's uniform" }, STEP_UNIFORM_BYTES);
 }
 
-/** The parameters and the optimizer's state (stateRegions) after the header. */
+/** The parameters and the optimizer's state (stateRegions) after the header, then the step's norms where it computes them. */
 export function stateBuffer(o: OptimizerPlan): StepBuffer {
-  const bytes = STATE_HEADER + stateRegions(o.kind).total * parameterCount(o) * 4;
+  const bytes = STATE_HEADER + (stateRegions(o.kind).total * parameterCount(o) + (normsAt(o) === undefined ? 0 : NORMS)) * 4;
   return sized({ name: 'state', ...STATE, what: `the parameters and the ${o.kind} state`, hint: 'use a smaller emulator' }, bytes);
 }
 

@@ -65,7 +65,7 @@ const BUFFER = 14;
 
 export function planText(p: StepProgram): string {
   const s = planStats(p);
-  const training = p.optimizer ? ` and the gather and ${p.optimizer.kind} update` : '';
+  const training = p.optimizer ? ` and the gather${p.optimizer.clipNorm === undefined ? '' : ", the gradients' global norm"} and ${p.optimizer.kind} update` : '';
   return [
     `# ${p.graph.title}`,
     `# target ${p.target.name}, batch ${s.batch}: ${(s.flops / 1e6).toPrecision(3)} MFLOP, ${s.kernels} kernels${training}, ${s.dispatchesPerStep} dispatch${s.dispatchesPerStep === 1 ? '' : 'es'} per step; arena ${kib(s.arenaBytes)} (inputs ${kib(s.inputBytes)}, peak activations ${kib(s.peakActivationBytes)})`,
@@ -103,8 +103,12 @@ function dispatchLines(p: StepProgram): string[] {
       if (k) return kernelRow(k, Boolean(ph.hasSweep && (ph.sweepAlone || d.phases.length > 1))) + (ph.pass ? `, ${ph.pass}` : '');
       if (ph.name === 'gather') return row('gather', 'gather', 'map', `trajectories windows, writes ${p.gather!.inputs.map((i) => `%${i.id}`).join(' ')}`);
       const o = p.optimizer!;
+      const grads = o.tensors.map((t) => `%grad.${t.name}`).join(' ');
+      if (ph.name === 'norms') return row('norms', 'global norm', 'sweep', `${grads} state, writes state`);
       const params = o.tensors.filter((t) => t.param !== undefined).map((t) => `%${t.name}`);
-      return row('optimizer', o.kind, 'map', `${o.tensors.map((t) => `%grad.${t.name}`).join(' ')} %${p.graph.outputs[0]} state, writes ${[...params, 'state'].join(' ')}`);
+      const settings = [o.weightDecay !== undefined && `weight_decay ${o.weightDecay}`, o.clipNorm !== undefined && `clip_norm ${o.clipNorm}`].filter(Boolean);
+      const rest = `${grads} %${p.graph.outputs[0]} state, writes ${[...params, 'state'].join(' ')}${settings.length ? `; ${settings.join(', ')}` : ''}`;
+      return row('optimizer', o.kind + (o.clipNorm !== undefined ? '+clip' : ''), 'map', rest);
     });
     return [head, ...rows];
   });

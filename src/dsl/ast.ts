@@ -263,13 +263,26 @@ export interface ConfigDecl {
 
 // ── training run ────────────────────────────────────────────────────────────
 
+/**
+ * The options a run's identity did not know before them (runIdentity) are
+ * optional and absent unless set, so that older checkpoints still resume.
+ */
 export interface TrainDecl {
-  optimizer: 'adam' | 'sgd';
+  optimizer: 'adam' | 'adamw' | 'sgd';
+  /** The learning rate; under warmup_cosine, the peak the warm-up reaches. */
   lr: number;
-  schedule: 'constant' | 'cosine' | 'exponential';
+  schedule: 'constant' | 'cosine' | 'exponential' | 'warmup_cosine';
   steps: number;
   batch: number;
   seed: number;
   substack: boolean;
+  /** adamw's decoupled weight decay. */
+  weightDecay?: number;
+  /** warmup_cosine's linear warm-up over `warmup` steps from `init`, and the rate `end` its cosine reaches. */
+  warmupCosine?: { warmup: number; init: number; end: number };
+  /** The largest global norm of the gradients (optax.clip_by_global_norm). */
+  clipNorm?: number;
+  /** Steps between evaluations on the test set during training. */
+  evalEvery?: number;
   span: Span;
 }

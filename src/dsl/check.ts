@@ -10,6 +10,7 @@ import { didYouMean } from './suggest.js';
 import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
 import { checkBudget } from './budget.js';
 import { checkNetwork } from './check-network.js';
+import { checkTrain } from './check-train.js';
 import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
@@ -321,17 +322,7 @@ export class Checker implements Report {
   // ── train ─────────────────────────────────────────────────────────────────
 
   private train(block: RawBlock): A.TrainDecl {
-    const s = new Settings(block.settings, S.TRAIN, 'train', this);
-    return {
-      optimizer: s.word('optimizer'),
-      lr: s.number('lr'),
-      schedule: s.word('schedule'),
-      steps: s.number('steps'),
-      batch: s.number('batch'),
-      seed: s.number('seed'),
-      substack: s.bool('substack'),
-      span: block.span,
-    };
+    return checkTrain(block, this);
   }
 
   // ── across statements ─────────────────────────────────────────────────────

@@ -9,13 +9,14 @@ export type ValueKind =
   // perAxis: a list of one number per spatial axis is accepted too (cfl [0.5, -0.25])
   | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number; perAxis?: boolean }
   | { t: 'bool'; def: boolean }
-  | { t: 'word'; choices: readonly string[]; def?: string }
+  // options: for a word that takes a block of its own, its schema (schedule warmup_cosine { warmup 100 })
+  | { t: 'word'; choices: readonly string[]; def?: string; options?: Readonly<Record<string, Schema>> }
   | { t: 'chain' } // 1 -> 16 -> 1
   | { t: 'list' } // [0, 0, 1]
   | { t: 'steps' } // [emulator 2, reference 1]
   | { t: 'flag' } // cut_div_chain
   | { t: 'flag_every' } // cut_bptt, cut_bptt every 2
-  | { t: 'every' } // reset every 2
+  | { t: 'every'; max?: number } // reset every 2
   | { t: 'sub'; of: 'stepper' | 'network' } // coarse advection1d { … }
   | { t: 'string' };
 
@@ -151,14 +152,29 @@ export const CORRECTION: Schema = {
   net: { t: 'sub', of: 'network' },
 };
 
+/** What `optimizer <name> { … }` takes: optax.adamw's weight_decay, its default. */
+export const OPTIMIZER_OPTIONS: Record<string, Schema> = {
+  adamw: { weight_decay: num(1e-4, { min: 0 }) },
+};
+
+/**
+ * What `schedule <name> { … }` takes: optax.warmup_cosine_decay_schedule's
+ * values (peak defaults to the block's lr; the warm-up has no default, as in optax).
+ */
+export const SCHEDULE_OPTIONS: Record<string, Schema> = {
+  warmup_cosine: { warmup: int(0), init: num(0, { min: 0 }), peak: num(undefined, { positive: true }), end: num(0, { min: 0 }) },
+};
+
 export const TRAIN: Schema = {
-  optimizer: { t: 'word', choices: ['adam', 'sgd'], def: 'adam' },
+  optimizer: { t: 'word', choices: ['adam', 'adamw', 'sgd'], def: 'adam', options: OPTIMIZER_OPTIONS },
   lr: num(1e-3, { positive: true }),
-  schedule: { t: 'word', choices: ['constant', 'cosine', 'exponential'], def: 'constant' },
+  schedule: { t: 'word', choices: ['constant', 'cosine', 'exponential', 'warmup_cosine'], def: 'constant', options: SCHEDULE_OPTIONS },
   steps: int(1, 1000),
   batch: int(1, 32),
   seed,
   substack: { t: 'bool', def: true },
+  clip_norm: num(undefined, { positive: true }),
+  eval: { t: 'every', max: L.MAX_COUNT },
 };
 
 const CONFIG_COMMON: Schema = {
@@ -186,6 +202,8 @@ const ALL_SCHEMAS: Schema[] = [
   MLP,
   CORRECTION,
   TRAIN,
+  ...Object.values(OPTIMIZER_OPTIONS),
+  ...Object.values(SCHEDULE_OPTIONS),
   ...Object.values(CONFIGS),
 ];
 

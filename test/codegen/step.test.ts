@@ -41,6 +41,23 @@ describe('the training step program', () => {
     expect(planModules(step).at(-1)!.wgsl).toContain('fn optimizer(');
   });
 
+  test('with clip_norm, a norms phase before the update writes the global norms after the state, which the host reads back per step', () => {
+    const step = compiled('specs/train/adamw-clip.tx').step();
+    const phases = step.dispatches.flatMap((d) => d.phases.map((p) => p.name));
+    expect(phases.slice(-2)).toEqual(['norms', 'optimizer']);
+    const n = step.optimizer!.tensors.reduce((a, t) => a + t.size, 0);
+    // Adam's six regions of n floats after the 4-byte header, then the two norms.
+    expect(step.readbacks.find((r) => r.name === 'norms')).toEqual({ name: 'norms', buffer: 'state', offset: 4 + 6 * n * 4, bytes: 8 });
+    const wgsl = planModules(step).at(-1)!.wgsl;
+    expect(wgsl).toContain(`state.values[${6 * n}u] = sqrt(a);`);
+    expect(wgsl).toContain('let g = select((g0 / norm) * 1.0, g0, norm < 1.0);');
+    expect(wgsl).toContain('+ 0.0001 * p0);');
+    // Without the options the update is Adam's, and no norms are computed.
+    const plain = compiled('specs/quickstart/rollout5.tx').step();
+    expect(plain.dispatches.flatMap((d) => d.phases.map((p) => p.name))).not.toContain('norms');
+    expect(plain.readbacks.map((r) => r.name)).toEqual(['loss', 'state']);
+  });
+
   test('its buffers: the arena, the uniform, the state, the trajectories, the window ids and the offsets, with the bytes they take', () => {
     const { step: of, spec } = compiled('specs/quickstart/rollout5.tx');
     const step = of();

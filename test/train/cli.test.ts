@@ -8,6 +8,7 @@ import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
 import { viridis } from '../../src/draw/viridis.js';
 import { testSet } from '../../src/train/evaluate.js';
+import { EVAL_FILES } from '../../src/train/periodic-eval.js';
 import { FIELDS_FILE, RUN_FILES } from '../../src/train/run-files.js';
 import { TINY, specRun, tinyRun, trainRun } from './helpers.js';
 import { spawning } from '../budgets.js';
@@ -24,6 +25,7 @@ function specFile(source: string): { dir: string; file: string } {
   return { dir, file };
 }
 
+const evalSteps = (dir: string) => readFileSync(join(dir, EVAL_FILES.log), 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
 const csvLosses = (dir: string) => readFileSync(join(dir, RUN_FILES.loss), 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
 
 describe('tx train', spawning(10), () => {
@@ -121,6 +123,39 @@ describe('tx train', spawning(10), () => {
       code: 1,
       err: expect.stringContaining("the cosine schedule spans the first run's 2 steps, and its learning rate is 0 past them"),
     });
+  });
+
+  test('clip_norm and eval every N on the GPU: the norms beside the loss, eval.csv, the best parameters kept', () => {
+    const { dir, file } = specFile(TINY.replace('steps 10', 'clip_norm 1  steps 10  eval every 3'));
+    const out = join(dir, 'run');
+    const r = tx('train', file, '--out', out, '--steps', '7');
+    expect(r.code).toBe(0);
+    const [head, ...rows] = readFileSync(join(out, RUN_FILES.loss), 'utf8').trimEnd().split('\n');
+    expect(head).toBe('step,epoch,loss,grad_norm,weight_norm');
+    for (const row of rows) expect(row.split(',').map(Number).every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
+    expect(r.err).toMatch(/^eval at step 3: test nRMSE step 1: \S+  \(best so far\)$/m);
+    expect(evalSteps(out)).toEqual([3, 6]);
+    expect(existsSync(join(out, EVAL_FILES.best))).toBe(true);
+  });
+
+  test("--resume --steps extends a warmup_cosine run past its horizon at its end rate, and refuses where that is 0", () => {
+    const { dir, file } = specFile(TINY.replace('steps 10', 'schedule warmup_cosine { warmup 2  end 1e-3 }  steps 10  eval every 2'));
+    const out = join(dir, 'run');
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--steps', '6').code).toBe(0);
+    const first = csvLosses(out);
+    const r = tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '9');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("note: the warmup_cosine schedule spans the first run's 6 steps; past them the learning rate stays at 0.001");
+    expect(csvLosses(out).slice(0, 6)).toEqual(first);
+    expect(evalSteps(out)).toEqual([2, 4, 6, 8]);
+    const zero = specFile(TINY.replace('steps 10', 'schedule warmup_cosine { warmup 2 }  steps 10'));
+    expect(tx('train', zero.file, '--device', 'cpu', '--out', join(zero.dir, 'run'), '--steps', '4').code).toBe(0);
+    expect(tx('train', zero.file, '--device', 'cpu', '--out', join(zero.dir, 'run'), '--resume', '--steps', '6')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("the warmup_cosine schedule spans the first run's 4 steps, and its learning rate is 0 past them"),
+    });
+    // Fewer steps than the warm-up: refused before training.
+    expect(tx('train', zero.file, '--device', 'cpu', '--out', join(zero.dir, 'short'), '--steps', '2')).toMatchObject({ code: 1, err: expect.stringContaining('warms up over 2 steps, but the run has 2') });
   });
 
   test('Ctrl-C saves a checkpoint and exits 130; --resume finishes the uninterrupted run exactly', async () => {

@@ -10,7 +10,11 @@ import { withSteps, type Run } from '../../driver/run.js';
 import { openSession } from '../../driver/session.js';
 import { summary } from '../../driver/summary.js';
 import type { Device } from '../../train/executors.js';
+import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
+import { testSet } from '../../train/evaluate.js';
+import { stateKind } from '../../train/optimizer.js';
 import { clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
+import { finalRate } from '../../train/schedule.js';
 import { progress } from '../../train/progress.js';
 import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
 import type { Timing } from '../../train/report.js';
@@ -27,7 +31,7 @@ const EXIT_INTERRUPTED = 130;
 export function register(program: Command): void {
   program
     .command('train')
-    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg)")
+    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg; with `eval every N` in the train block, also every N steps: eval.csv, params-best.safetensors)")
     .argument('<file>', '.tx file')
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
     .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<config>])')
@@ -40,17 +44,20 @@ export function register(program: Command): void {
       let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
       const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
       lockFolder(out, `tx train ${file}`);
-      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, run.train.optimizer) : undefined;
+      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
       // A plain --resume finishes the run as it was asked for, --steps included.
       if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = withSteps(run, resume.target);
       if (resume && nothingToTrain(resume, run, out)) return;
       const title = `${basename(file)}: ${run.config.text}`;
       const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
       clearEvaluation(out);
+      if (!resume) clearEvalFiles(out);
+      const { evalEvery } = run.train;
+      const onEval = evalEvery && evalInFolder(out, run.spec, testSet(run.spec.data!, run.dataset), (l) => process.stderr.write(l + '\n'), resume?.step);
       const t0 = Date.now();
       let result: TrainResult & { timing: Timing };
       try {
-        result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c) }, resume);
+        result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c), ...(onEval && { evalEvery, onEval }) }, resume);
       } catch (e) {
         if (e instanceof DeviceLostError) throw new UserError(e.message, `the last checkpoint in ${out} is kept: continue with --resume`);
         throw e;
@@ -102,8 +109,8 @@ export function register(program: Command): void {
 /**
  * Whether a resumed run is complete already (said on stdout, not an error);
  * a request that cannot be met is a UserError. Past the first run's steps the
- * schedule holds its final rate: cosine's is 0, so extending it would train
- * nothing.
+ * schedule holds its final rate: cosine's is 0 (warmup_cosine's where it ends
+ * at 0), so extending it would train nothing.
  */
 function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
   const { steps, schedule } = run.train;
@@ -116,13 +123,14 @@ function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
     process.stdout.write(`the run in ${out} has trained its ${steps} steps already: nothing to do (to extend it: --resume --steps N, N > ${steps})\n`);
     return true;
   }
-  if (steps > c.horizon && schedule === 'cosine')
+  const final = finalRate({ ...run.train, steps: c.horizon });
+  if (steps > c.horizon && final === 0)
     throw new UserError(
-      `--resume --steps ${steps}: the cosine schedule spans the first run's ${c.horizon} steps, and its learning rate is 0 past them`,
+      `--resume --steps ${steps}: the ${schedule} schedule spans the first run's ${c.horizon} steps, and its learning rate is 0 past them`,
       `steps past ${c.horizon} would not change the parameters; ${c.step < c.horizon ? `finish with --resume --steps ${c.horizon}, or ` : ''}start a new run with --steps ${steps}`,
     );
-  if (steps > c.horizon && schedule === 'exponential')
-    process.stderr.write(`note: the exponential schedule spans the first run's ${c.horizon} steps; past them the learning rate stays at ${run.train.lr}/100\n`);
+  if (steps > c.horizon && schedule !== 'constant')
+    process.stderr.write(`note: the ${schedule} schedule spans the first run's ${c.horizon} steps; past them the learning rate stays at ${final}\n`);
   return false;
 }
 
