@@ -6,10 +6,11 @@
 // one before it wrote.
 import type { Node } from '../ir/graph.js';
 import { countExpr } from '../wgsl/text.js';
-import type { DispatchCtx } from '../ops/op.js';
+import type { ArenaRef, DispatchCtx } from '../ops/op.js';
 import type { Kernel } from './kernel.js';
 import { kernelOps, scratchSlot } from './kernel.js';
 import type { Memory, Slot } from './memory.js';
+import { bankAccess } from './memory.js';
 import type { Names, Phase, Range } from './wgsl.js';
 
 export function dispatchPhases(k: Kernel, mem: Memory): Phase[] {
@@ -24,15 +25,17 @@ export function dispatchPhases(k: Kernel, mem: Memory): Phase[] {
   const ins = root.inputs.map(slot);
   const out = slot(root.id);
   const scratch = k.scratch ? slot(scratchSlot(k)) : undefined;
-  // Every pass numbers the same offsets: the inputs', the output's, the scratch value's.
-  const offsets = [...ins, out, ...(scratch ? [scratch] : [])].map((s) => s.offset);
+  // Every pass numbers the same offsets, in their banks: the inputs', the output's, the scratch value's.
+  const places = [...ins, out, ...(scratch ? [scratch] : [])].map((s) => bankAccess(mem, s));
+  const offsets = places.map((p) => p.offset);
+  const ref = (names: Names, j: number): ArenaRef => ({ buf: places[j]!.variable, at: names.offset(j) });
   const ctx = (names: Names): DispatchCtx => ({
     out: root.shape,
     ins: root.inputs.map((i) => k.readShapes.get(i)!),
     attrs: root.attrs,
-    input: (j) => names.offset(j),
-    output: names.offset(ins.length),
-    scratch: scratch && names.offset(ins.length + 1),
+    input: (j) => ref(names, j),
+    output: ref(names, ins.length),
+    scratch: scratch && ref(names, ins.length + 1),
   });
   const range = (s: Slot): Range => [s.offset, s.size];
   const passes = rule.passes(ctx({ prefix: '', offset: (j) => `${offsets[j]}u` }));

@@ -9,6 +9,7 @@ import type { Graph } from '../ir/graph.js';
 import { gradientOf } from '../ir/role.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';
+import { firstBankOffset } from './memory.js';
 import type { Phase } from './wgsl.js';
 import { abstractFloat } from '../wgsl/text.js';
 
@@ -43,12 +44,12 @@ export function planOptimizer(spec: OptimizerSpec, params: readonly { name: stri
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const gradOf = new Map(graph.outputs.slice(1).map((id) => [gradientOf(byId.get(id)?.role, id), id]));
   const tensors = params.map(({ name, size }) => {
-    const grad = slot(gradOf.get(name) ?? '');
-    if (!grad) throw new Error(`internal: the graph has no gradient for '${name}'`);
+    const grad = gradOf.get(name);
+    if (!grad || !slot(grad)) throw new Error(`internal: the graph has no gradient for '${name}'`);
     const input = graph.nodes.find((n) => n.op === 'input' && n.attrs.param === name);
-    return { name, size, grad: grad.offset, param: input && slot(input.id)!.offset };
+    return { name, size, grad: firstBankOffset(memory, grad), param: input && firstBankOffset(memory, input.id) };
   });
-  return { ...spec, tensors, loss: slot(graph.outputs[0]!)!.offset };
+  return { ...spec, tensors, loss: firstBankOffset(memory, graph.outputs[0]!) };
 }
 
 /** The statement that reads parameter i's gradient `g`: as the backward left it, or clipped to the global norm (optax's g / norm * max above max). */

@@ -8,7 +8,7 @@ import type { FuseOptions } from './fuse.js';
 import type { Fusion } from './kernel.js';
 import { fuse } from './fuse.js';
 import type { Memory } from './memory.js';
-import { allocate } from './memory.js';
+import { allocate, BANK_ALIGN } from './memory.js';
 import type { Target } from '../ir/target.js';
 import { GENERIC } from '../ir/target.js';
 import type { Phase } from './wgsl.js';
@@ -27,9 +27,15 @@ export interface Plan {
 
 export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}): Plan {
   const fusion = fuse(graph, target, batch, options);
-  const memory = allocate(graph, fusion, batch);
+  const memory = allocate(graph, fusion, batch, bankFloats(target));
   const phases = fusion.kernels.flatMap((k) => (k.rule.kind === 'dispatch' ? dispatchPhases(k, memory) : [kernelPhase(k, memory)]));
   return { graph, batch, target, fusion, memory, phases };
+}
+
+/** The f32 elements one binding of the arena may see on the target: a bank. */
+function bankFloats(target: Target): number {
+  const floats = Math.min(target.limits.maxStorageBufferBindingSize, target.limits.maxBufferSize) / 4;
+  return Math.floor(floats / BANK_ALIGN) * BANK_ALIGN;
 }
 
 /** Floating-point operations of a graph at a batch (OpDef.flops; one per element where an op gives none). */

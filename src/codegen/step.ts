@@ -8,8 +8,8 @@
 import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
 import type { BufferName, StepBuffer } from './bindings.js';
-import { arenaBuffer, checkFits, fits, offsetsBuffer, STATE_HEADER, stateBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
-import { KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from '../wgsl/bindings.js';
+import { arenaBuffers, checkFits, checkStorageBindings, fits, offsetsBuffer, STATE_HEADER, stateBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
+import { bankDecls, KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from '../wgsl/bindings.js';
 import type { DataLayout, GatherPlan } from './gather.js';
 import { gatherPhase, planGather } from './gather.js';
 import { groupLabel, groupPhases, groupWorkgroups } from './merge.js';
@@ -84,9 +84,11 @@ export function stepProgram(graph: Graph, o: StepOptions): StepProgram {
   if (trajectories) checkFits(target, trajectories);
   const { plan: p, apartFrom } = fittingPlan(graph, maxBatch, target);
   const step = training ? trainingStep(p, training, trajectories!) : graphAlone(p);
-  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls);
-  const buffers = [arenaBuffer(p.memory.floats, maxBatch), uniformBuffer(), ...step.buffers, offsetsBuffer(table)];
+  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls + bankDecls(p.memory.banks.length));
+  const [arena, ...banks] = arenaBuffers(p.memory, maxBatch);
+  const buffers = [arena!, uniformBuffer(), ...step.buffers, offsetsBuffer(table), ...banks];
   for (const b of buffers) checkFits(target, b);
+  checkStorageBindings(target, buffers);
   const { gather, optimizer, readbacks } = step;
   return { ...p, ...(gather && { gather }), ...(optimizer && { optimizer }), ...(apartFrom !== undefined && { apartFrom }), dispatches, modules, buffers, readbacks };
 }
@@ -156,9 +158,9 @@ function dispatchesOf(groups: Phase[][], decls: string): { dispatches: StepDispa
  */
 function fittingPlan(graph: Graph, maxBatch: number, target: Target): { plan: Plan; apartFrom?: number } {
   const summed = plan(graph, maxBatch, target);
-  const arena = arenaBuffer(summed.memory.floats, maxBatch);
-  if (fits(target, arena)) return { plan: summed };
+  const [arena] = arenaBuffers(summed.memory, maxBatch);
+  if (fits(target, arena!)) return { plan: summed };
   const lean = plan(graph, maxBatch, target, { stepSums: false });
-  checkFits(target, arenaBuffer(lean.memory.floats, maxBatch));
-  return { plan: lean, apartFrom: arena.bytes };
+  checkFits(target, arenaBuffers(lean.memory, maxBatch)[0]!);
+  return { plan: lean, apartFrom: arena!.bytes };
 }

@@ -16,29 +16,29 @@ import { elements } from '../ir/graph.js';
 import { UserError } from '../util/diagnostics.js';
 import { FFT_MAX_POINTS, FFT_WORKGROUP, fftEntry, fftGroups, isFftSize } from '../wgsl/fft.js';
 import { countExpr, f32 } from '../wgsl/text.js';
-import type { DispatchPass } from './op.js';
+import type { ArenaRef, DispatchPass } from './op.js';
 
-/** A transform along one axis of complex values of shape `complex` (the spectrum without its (re, im) axis), from arena offset `from` to `to`. */
-export function complexPass(complex: readonly Dim[], axis: number, from: string, to: string, inverse: boolean): DispatchPass {
+/** A transform along one axis of complex values of shape `complex` (the spectrum without its (re, im) axis), from `from` to `to`. */
+export function complexPass(complex: readonly Dim[], axis: number, from: ArenaRef, to: ArenaRef, inverse: boolean): DispatchPass {
   const n = complex[axis] as number;
   const stride = (complex.slice(axis + 1) as number[]).reduce((a, d) => a * d, 1);
   const lineShape = complex.filter((_, a) => a !== axis);
   // Lines run along `stride` inside blocks of stride x n values.
-  const at = (base: string, line: string, j: string) =>
-    `${base} + 2u * (${stride === 1 ? `${line} * ${n}u` : `(${line} / ${stride}u) * ${stride * n}u + ${line} % ${stride}u`} + ${j} * ${stride}u)`;
+  const at = (base: ArenaRef, line: string, j: string) =>
+    `${base.at} + 2u * (${stride === 1 ? `${line} * ${n}u` : `(${line} / ${stride}u) * ${stride * n}u + ${line} % ${stride}u`} + ${j} * ${stride}u)`;
   const what = `axis ${axis}${from === to ? ', in place' : ''}`;
   return pass(n, lineShape, what, {
     n,
     lines: countExpr(lineShape),
     inverse,
-    load: (line, j) => `vec2<f32>(arena[${at(from, line, j)}], arena[${at(from, line, j)} + 1u])`,
-    store: (line, j, v) => `let o = ${at(to, line, j)}; let v = ${v}; arena[o] = v.x; arena[o + 1u] = v.y;`,
+    load: (line, j) => `vec2<f32>(${from.buf}[${at(from, line, j)}], ${from.buf}[${at(from, line, j)} + 1u])`,
+    store: (line, j, v) => `let o = ${at(to, line, j)}; let v = ${v}; ${to.buf}[o] = v.x; ${to.buf}[o + 1u] = v.y;`,
     what,
   });
 }
 
 /** rfft's first pass: real lines of n points along the last axis of `real`, each to its n/2 + 1 bins at `to`. */
-export function realToHalf(real: readonly Dim[], from: string, to: string): DispatchPass {
+export function realToHalf(real: readonly Dim[], from: ArenaRef, to: ArenaRef): DispatchPass {
   const n = real.at(-1) as number;
   const bins = n / 2 + 1;
   const lineShape = real.slice(0, -1);
@@ -47,14 +47,14 @@ export function realToHalf(real: readonly Dim[], from: string, to: string): Disp
     n,
     lines: countExpr(lineShape),
     inverse: false,
-    load: (line, j) => `vec2<f32>(arena[${from} + ${line} * ${n}u + ${j}], 0.0)`,
-    store: (line, j, v) => `if (${j} < ${bins}u) { let o = ${to} + 2u * (${line} * ${bins}u + ${j}); let v = ${v}; arena[o] = v.x; arena[o + 1u] = v.y; }`,
+    load: (line, j) => `vec2<f32>(${from.buf}[${from.at} + ${line} * ${n}u + ${j}], 0.0)`,
+    store: (line, j, v) => `if (${j} < ${bins}u) { let o = ${to.at} + 2u * (${line} * ${bins}u + ${j}); let v = ${v}; ${to.buf}[o] = v.x; ${to.buf}[o + 1u] = v.y; }`,
     what,
   });
 }
 
 /** irfft's last pass: half-spectrum lines at `from` to real lines of n points of `real` at `to`, divided by `points`. */
-export function halfToReal(real: readonly Dim[], points: number, from: string, to: string): DispatchPass {
+export function halfToReal(real: readonly Dim[], points: number, from: ArenaRef, to: ArenaRef): DispatchPass {
   const n = real.at(-1) as number;
   const bins = n / 2 + 1;
   const lineShape = real.slice(0, -1);
@@ -64,7 +64,7 @@ export function halfToReal(real: readonly Dim[], points: number, from: string, t
     lines: countExpr(lineShape),
     inverse: true,
     load: (line, j) => `irfft_point(${line}, ${j})`,
-    store: (line, j, v) => `arena[${to} + ${line} * ${n}u + ${j}] = ${v}.x * ${f32(1 / points)};`,
+    store: (line, j, v) => `${to.buf}[${to.at} + ${line} * ${n}u + ${j}] = ${v}.x * ${f32(1 / points)};`,
     what,
   });
   return {
@@ -72,9 +72,9 @@ export function halfToReal(real: readonly Dim[], points: number, from: string, t
     defs: `// Point j of a line's Hermitian extension: bin j, or bin n - j conjugated past n/2; bins 0 and n/2 real.
 fn irfft_point(line: u32, j: u32) -> vec2<f32> {
   let k = select(${n}u - j, j, j < ${bins}u);
-  let at = ${from} + 2u * (line * ${bins}u + k);
+  let at = ${from.at} + 2u * (line * ${bins}u + k);
   let s = select(select(-1.0, 1.0, j < ${bins}u), 0.0, k == 0u || k == ${n / 2}u);
-  return vec2<f32>(arena[at], s * arena[at + 1u]);
+  return vec2<f32>(${from.buf}[at], s * ${from.buf}[at + 1u]);
 }
 `,
   };

@@ -128,11 +128,17 @@ export type WgslRule<K extends OpName = OpName> =
     };
 
 /** What a `dispatch` rule's passes see: shapes, attributes, and where the values lie in the arena. */
+/** Where a value lies: the arena bank's WGSL variable and its offset there, a u32 expression. */
+export interface ArenaRef {
+  readonly buf: string;
+  readonly at: string;
+}
+
 export interface DispatchCtx<K extends OpName = OpName> extends ReuseCtx<K> {
-  /** Arena offsets as WGSL u32 expressions: input k's, the output's, the scratch value's (where the rule asks for one). */
-  input(k: number): string;
-  readonly output: string;
-  readonly scratch: string | undefined;
+  /** Input k, the output, the scratch value (where the rule asks for one). */
+  input(k: number): ArenaRef;
+  readonly output: ArenaRef;
+  readonly scratch: ArenaRef | undefined;
 }
 
 /** One dispatch of a `dispatch` rule. */

@@ -22,7 +22,7 @@ function compiled(file: string, source = readFileSync(file, 'utf8')) {
   return { spec: fe.spec, config: p.config, graph, step: (target: Target = GENERIC, batch?: number) => specStep(fe.spec, p.config, graph, target, batch ? { batch } : {}) };
 }
 
-const bytes = (n: number): Target => withLimits(GENERIC, { maxStorageBufferBindingSize: n, maxBufferSize: n });
+const bytes = (n: number): Target => withLimits(GENERIC, { ...GENERIC.limits, maxStorageBufferBindingSize: n, maxBufferSize: n });
 
 describe('the training step program', () => {
   test("the quickstart's plan shows its gather and Adam kernels, in the dispatches that run them", () => {
@@ -93,9 +93,9 @@ describe('the training step program', () => {
     expect(apart.memory.floats).toBeLessThan(summed.memory.floats);
     const between = 2 * (apart.memory.floats + summed.memory.floats);
     const small = of(bytes(between), 256);
-    expect(small.memory.floats).toBe(apart.memory.floats);
+    expect(small.memory.floats * 4).toBeLessThanOrEqual(between);
     expect(small.fusion.kernels.some((k) => k.terms)).toBe(false);
-    expect(small.apartFrom).toBe(summed.memory.floats * 4);
+    expect(small.apartFrom).toBeGreaterThan(between);
     expect(planText(small)).toContain("# each step's gradient sums stay apart");
     const large = of(bytes(1e9), 256);
     expect(large.memory.floats).toBe(summed.memory.floats);
@@ -106,8 +106,11 @@ describe('the training step program', () => {
     const { step: of } = compiled('specs/lorenz/mlp.tx');
     const huge = () => of(GENERIC, 10_000_000);
     expect(huge).toThrow(UserError);
-    expect(huge).toThrow(/^the values of a step at batch 10000000 take \d+\.\d MiB, more than the 128\.0 MiB the GPU allows in one buffer$/);
+    expect(huge).toThrow(/^a value of a step at batch 10000000 \(%u1\.act0\) takes \d+\.\d MiB, more than the 128\.0 MiB the GPU lets one binding see$/);
     expect(huge).toThrow(expect.objectContaining({ hint: expect.stringContaining('smaller batch') }));
+    // Values within a binding each, but more of them than one buffer holds.
+    const many = () => of(GENERIC, 100_000);
+    expect(many).toThrow(/^the values of a step at batch 100000 take \d+\.\d MiB, more than the 256\.0 MiB the GPU allows in one buffer$/);
   });
 
   test('trajectories too large for the target are refused with what to change', () => {

@@ -9,7 +9,7 @@ import type { Graph, Shape } from '../../src/ir/graph.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
 import type { ConvAttrs } from '../../src/ir/op-attrs.js';
 import type { Target } from '../../src/ir/target.js';
-import { GENERIC, GPU } from '../../src/ir/target.js';
+import { GENERIC, GPU, withLimits } from '../../src/ir/target.js';
 import { opDef } from '../../src/ops/registry.js';
 import { verify } from '../../src/ops/verify.js';
 import { differentiate } from '../../src/passes/autodiff.js';
@@ -136,4 +136,21 @@ describe('N-D convolutions on the GPU equal the float64 interpreter', () => {
     }
     await expectGpuAgrees(device, g, BATCH, target, N.length);
   });
+});
+
+// An arena larger than one binding may see is split into banks, each under
+// its own binding (codegen/memory.ts): here banks of 8 KiB, so that values,
+// kernels summing over time steps and merged dispatches all read and write
+// across banks.
+test('a net whose arena takes several banks equals the float64 interpreter', compiling(2), async () => {
+  const net = nets.find((n) => n.name === '2-D, register blocks')!;
+  const g = network(net.N, net.layers);
+  const banked = withLimits(GENERIC, { ...GENERIC.limits, maxStorageBufferBindingSize: 8192 });
+  const { memory } = plan(g, BATCH, banked);
+  expect(memory.banks.length).toBeGreaterThan(2);
+  for (const [id, s] of memory.slots) {
+    const bank = memory.banks[s.bank]!;
+    expect(s.offset >= bank.base && s.offset + s.size <= bank.base + bank.floats, `%${id} in bank ${s.bank}`).toBe(true);
+  }
+  await expectGpuAgrees(device, g, BATCH, banked, net.N.length);
 });

@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target; bufferLimit?: number }) => {
       const fe = loadSpec(file);
       const bytes = opts.bufferLimit && opts.bufferLimit * 2 ** 20;
-      const target = bytes ? withLimits(opts.target, { maxStorageBufferBindingSize: bytes, maxBufferSize: bytes }) : opts.target;
+      const target = bytes ? withLimits(opts.target, { ...opts.target.limits, maxStorageBufferBindingSize: bytes, maxBufferSize: bytes }) : opts.target;
       const step = { ...(opts.batch && { batch: opts.batch }), fileShape: fileShape(file) };
       const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, target, step) }));
       if (opts.stats || opts.time) {
