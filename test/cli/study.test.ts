@@ -3,14 +3,18 @@
 // checkpoint, a diverging cell reported while the others finish, a foreign
 // results folder refused, and the SLURM job array's script.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { spawning } from '../budgets.js';
 
 function tx(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/tx.js', ...args], { encoding: 'utf8' });
+  return txWith(process.env, ...args);
+}
+
+function txWith(env: NodeJS.ProcessEnv, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/tx.js', ...args], { encoding: 'utf8', env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -140,6 +144,16 @@ describe('tx study', () => {
     expect(mtimes(out)).toEqual(before);
   });
 
+  test("a report longer than a data file's trajectories is refused before anything trains", spawning(1), () => {
+    const { dir, file, out } = setup('lr 1e-2  steps 5  batch 4  seed 5', 'seeds 1');
+    writeFileSync(join(dir, 'd.json'), JSON.stringify({ shape: [3, 4, 1, 8], data: Array.from({ length: 96 }, (_, i) => Math.sin(i)) }));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^data .*$/m, 'data file "d.json" { test_trajectories 1 }'));
+    const r = tx('study', file, '--out', out, '--device', 'cpu');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error: a rollout of 5 steps needs reference trajectories of 6 snapshots, but the data file's have 4");
+    expect(existsSync(out)).toBe(false);
+  });
+
   test('--slurm --dry-run prints one job array over the unfinished cells', spawning(3), () => {
     const { file, out } = setup('lr 1e-2  steps 5  batch 4  seed 5', 'seeds 1');
     const all = tx('study', file, '--out', out, '--slurm', '--dry-run', '--partition', 'gpu', '--time', '0:30:00');
@@ -151,5 +165,23 @@ describe('tx study', () => {
     expect(all.out).toMatch(new RegExp(`bin/tx.js study ${file} --out ${out} --cell "\\$SLURM_ARRAY_TASK_ID" --device gpu\\n$`));
     expect(tx('study', file, '--out', out, '--device', 'cpu', '--cell', '1').code).toBe(0);
     expect(tx('study', file, '--out', out, '--slurm', '--dry-run').out).toContain('#SBATCH --array=0,2-3\n');
+  });
+
+  test('--slurm submits the script with sbatch and prints the job id; --status asks squeue about it', spawning(2), () => {
+    const { dir, file, out } = setup('lr 1e-2  steps 5  batch 4  seed 5', 'seeds 1');
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    // Stand-ins that record how they were called.
+    writeFileSync(join(bin, 'sbatch'), `#!/bin/sh\necho "$@" > ${dir}/sbatch-args\necho "4242;cluster"\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'squeue'), `#!/bin/sh\necho "$@" > ${dir}/squeue-args\necho "4242_1 RUNNING 0:10 node7"\n`, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${bin}:${process.env['PATH']}` };
+    const r = txWith(env, 'study', file, '--out', out, '--slurm', '--sbatch', '--account=a  --qos=q');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^submitted job 4242: cells 0-3 \(.*slurm\/study-\d+\.sbatch\)\n$/);
+    expect(readFileSync(join(dir, 'sbatch-args'), 'utf8')).toMatch(/^--parsable --account=a --qos=q .*\.sbatch\n$/);
+    expect(readFileSync(join(out, 'slurm', 'jobs'), 'utf8')).toBe('4242\n');
+    const st = txWith(env, 'study', file, '--out', out, '--status');
+    expect(st.out).toContain('0/4 runs finished\njobs 4242 in squeue: \n4242_1 RUNNING 0:10 node7\n');
+    expect(readFileSync(join(dir, 'squeue-args'), 'utf8')).toBe('-h -j 4242 -o %i %T %M %R\n');
   });
 });

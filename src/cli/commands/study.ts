@@ -7,14 +7,16 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type * as A from '../../dsl/ast.js';
+import { loadDataset } from '../../data/load.js';
 import type { Device } from '../../train/executors.js';
+import { checkLength, testLevels } from '../../train/test-levels.js';
 import { openResults, readRows, readSeed, seedDir, seedState, writeSummary } from '../../train/study-folder.js';
 import { UserError } from '../../util/diagnostics.js';
 import { existsSync } from 'node:fs';
 import { loadSpec, readText } from '../io.js';
 import { positiveInt } from '../options.js';
 import { runSeeds } from '../study/seeds.js';
-import { slurmOptions, submitSlurm, type SlurmOptions } from '../study/slurm.js';
+import { slurmOptions, slurmStatus, submitSlurm, type SlurmOptions } from '../study/slurm.js';
 import { EXIT_INTERRUPTED, deviceOption } from './train.js';
 
 interface StudyOptions extends SlurmOptions {
@@ -46,6 +48,8 @@ export function register(program: Command): void {
     const sha = createHash('sha256').update(readText(file)).digest('hex');
     const cells = selectCells(study, opts.cell);
     if (opts.status) return status(out, file, sha, study);
+    // A data file too short for the report's rollout is said before anything trains.
+    checkLength(testLevels(spec.data!, () => loadDataset(spec.data!, file)), study.report.upTo);
     openResults(out, file, sha, study);
     if (opts.slurm) return submitSlurm(file, out, study, opts);
     for (const k of cells) {
@@ -102,5 +106,5 @@ function status(out: string, file: string, sha: string, study: A.StudyDecl): voi
     const head = `${k} ${r.cell.name}: ${r.seeds.length}/${study.seeds} seeds finished${failed ? ` (${failed} failed)` : ''}`;
     process.stdout.write([head, ...rest].join('; ') + '\n');
   });
-  process.stdout.write(`${finished}/${study.cells.length * study.seeds} runs finished\n`);
+  process.stdout.write(`${finished}/${study.cells.length * study.seeds} runs finished\n` + slurmStatus(out));
 }

@@ -3,14 +3,14 @@
 // skips finished seeds and resumes a killed one from its checkpoint, so
 // submitting again runs only what is left.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type * as A from '../../dsl/ast.js';
 import { readRows } from '../../train/study-folder.js';
 import { UserError } from '../../util/diagnostics.js';
 import { ensureFolder } from '../../util/write.js';
-import { writeAtomic } from '../io.js';
+import { readText, writeAtomic } from '../io.js';
 
 export interface SlurmOptions {
   partition?: string;
@@ -73,6 +73,17 @@ export function submitSlurm(file: string, out: string, study: A.StudyDecl, o: Sl
   const id = r.stdout.trim().split(';')[0]!;
   appendFileSync(join(out, 'slurm', 'jobs'), `${id}\n`);
   process.stdout.write(`submitted job ${id}: cells ${ranges(cells)} (${path})\n`);
+}
+
+/** The submitted jobs' tasks as squeue lists them (pending, running); nothing where none were submitted. */
+export function slurmStatus(out: string): string {
+  const path = join(out, 'slurm', 'jobs');
+  if (!existsSync(path)) return '';
+  const ids = readText(path).split('\n').filter(Boolean);
+  const r = spawnSync('squeue', ['-h', '-j', ids.join(','), '-o', '%i %T %M %R'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return `jobs ${ids.join(', ')}: squeue cannot say (${r.error?.message ?? r.stderr.trim()})\n`;
+  const lines = r.stdout.trim();
+  return `jobs ${ids.join(', ')} in squeue: ${lines ? `\n${lines}` : 'none pending or running'}\n`;
 }
 
 /** [0, 1, 2, 5] → "0-2,5": sbatch's --array syntax. */
