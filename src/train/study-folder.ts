@@ -3,7 +3,7 @@
 // folder `<cell>/seed-<s>/` with tx train's files, tx eval's files and, last
 // of all, `result.json`: a seed is finished once that exists, and is never
 // run again. Nothing here deletes anything.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as A from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
@@ -38,9 +38,9 @@ export function openResults(out: string, file: string, sha256: string, study: A.
       `nothing there was changed; give this spec another --out, or restore the spec those results came from`,
     );
   }
-  if (existsSync(out) && !existsSync(path) && !isEmptyOrMissing(out, study)) {
-    throw new UserError(`${out} is not a study's results folder (it has no ${MANIFEST}) but is not empty either`, 'give the study an empty or new --out folder');
-  }
+  // The manifest is a study's first file: a folder with others but not it is someone else's.
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new UserError(`${out} is not a study's results folder (it has no ${MANIFEST}) and is not empty`, 'give the study an empty or new --out folder; nothing there was changed');
   const m: Manifest = { spec: file, sha256, study: study.name, cells: study.cells.map((c) => c.name), seeds: study.seeds };
   writeAtomic(path, JSON.stringify(m, null, 1) + '\n');
 }
@@ -53,11 +53,6 @@ function readManifest(path: string): Manifest {
     // reported below
   }
   throw new UserError(`${path} is not a study manifest that txc can read`, 'it was not written by tx study, or it was edited; nothing was changed');
-}
-
-/** A folder with only what a study writes (a run killed before its manifest) may be taken. */
-function isEmptyOrMissing(out: string, study: A.StudyDecl): boolean {
-  return !study.cells.some((c) => existsSync(join(out, c.name))) && !existsSync(join(out, 'table.md'));
 }
 
 export function seedDir(out: string, cell: A.StudyCell, seed: number): string {

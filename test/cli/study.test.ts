@@ -163,6 +163,7 @@ describe('tx study', () => {
     expect(all.out).toContain('#SBATCH --time=0:30:00\n');
     expect(all.out).toContain('#SBATCH --gpus-per-task=1\n');
     expect(all.out).toMatch(new RegExp(`bin/tx.js study ${file} --out ${out} --cell "\\$SLURM_ARRAY_TASK_ID" --device gpu\\n$`));
+    expect(existsSync(out)).toBe(false);
     expect(tx('study', file, '--out', out, '--device', 'cpu', '--cell', '1').code).toBe(0);
     expect(tx('study', file, '--out', out, '--slurm', '--dry-run').out).toContain('#SBATCH --array=0,2-3\n');
   });

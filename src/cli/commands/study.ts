@@ -50,7 +50,9 @@ export function register(program: Command): void {
     if (opts.status) return status(out, file, sha, study);
     // A data file too short for the report's rollout is said before anything trains.
     checkLength(testLevels(spec.data!, () => loadDataset(spec.data!, file)), study.report.upTo);
-    openResults(out, file, sha, study);
+    // A dry run writes nothing, but refuses another spec's folder all the same.
+    if (opts.dryRun && !opts.slurm) throw new UserError('--dry-run goes with --slurm', 'tx study FILE --slurm --dry-run prints the job script');
+    if (!opts.dryRun || existsSync(join(out, 'study.json'))) openResults(out, file, sha, study);
     if (opts.slurm) return submitSlurm(file, out, study, opts);
     for (const k of cells) {
       const cell = study.cells[k]!;

@@ -11,6 +11,7 @@ import { readRows } from '../../train/study-folder.js';
 import { UserError } from '../../util/diagnostics.js';
 import { ensureFolder } from '../../util/write.js';
 import { readText, writeAtomic } from '../io.js';
+import { positiveInt } from '../options.js';
 
 export interface SlurmOptions {
   partition?: string;
@@ -25,7 +26,7 @@ export function slurmOptions(cmd: Command): Command {
   return cmd
     .option('--slurm', 'submit one SLURM job array instead: a task per unfinished cell (tx study FILE --cell K)')
     .option('--partition <p>', 'with --slurm: the partition')
-    .option('--gpus-per-task <n>', 'with --slurm: GPUs per task', (v) => Number(v), 1)
+    .option('--gpus-per-task <n>', 'with --slurm: GPUs per task', positiveInt, 1)
     .option('--time <t>', 'with --slurm: the time limit per task', '2:00:00')
     .option('--sbatch <args>', 'with --slurm: further sbatch arguments, e.g. "--account=a --qos=q"')
     .option('--dry-run', 'with --slurm: print the script, submit nothing');
