@@ -84,7 +84,7 @@ export class Checker implements Report {
     this.nameConfigs(spec);
     this.nameEmulators(spec);
     this.crossCheck(spec);
-    if (study && spec.study === undefined) {
+    if (study) {
       const recheck = (cell: RawStatement[]) => {
         const c = new Checker(this.file, this.source);
         return { spec: c.check(cell), diagnostics: c.diagnostics };

@@ -27,6 +27,14 @@ export function stripSvg(rows: readonly CellRow[], label: string, title: string)
     `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${escape(title)}</text>`,
   ];
   const ticks: number[] = log ? Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i)) : Array.from({ length: 6 }, (_, i) => lo + ((hi - lo) * i) / 5);
+  // Within a decade or two, 2× and 5× lines with labels: the cells often differ by less than a decade.
+  if (log && hi - lo <= 2)
+    for (let d = lo; d < hi; d++)
+      for (const m of [2, 5])
+        out.push(
+          `<line x1="${M.left}" y1="${f(y(m * 10 ** d))}" x2="${M.left + PW}" y2="${f(y(m * 10 ** d))}" stroke="#eee"/>`,
+          `<text x="${M.left - 6}" y="${f(y(m * 10 ** d) + 4)}" text-anchor="end" fill="#555">${m}e${d}</text>`,
+        );
   for (const v of ticks)
     out.push(
       `<line x1="${M.left}" y1="${f(y(v))}" x2="${M.left + PW}" y2="${f(y(v))}" stroke="#ddd"/>`,

@@ -71,6 +71,19 @@ describe('study cells', () => {
     expect(c.emulator).toMatchObject({ seed: 2 });
     expect(c.configs[0]!.body).toMatchObject({ rollout: 2 });
   });
+  test('into a nested block: a correction emulator\'s net', () => {
+    const src = [
+      'data advection1d { points 16  modes 3 }',
+      'emulator correction { coarse advection1d { cfl 0.5  method upwind }  net conv1d { channels 1 -> 4 -> 1 } }',
+      'config supervised rollout 1',
+      'study s { vary emulator.net.kernel [3, 5] }',
+    ];
+    const fe = frontend(src.join('\n'), 'x.tx');
+    expect(fe.diagnostics).toEqual([]);
+    expect(fe.spec.study!.cells.map((c) => c.spec.emulator)).toMatchObject([{ net: { kernel: 3 } }, { net: { kernel: 5 } }]);
+    const bad = frontend([...src.slice(0, 3), 'study s { vary emulator.mode.kernel [3] }'].join('\n'), 'x.tx');
+    expect(bad.diagnostics.map((d) => [d.line, d.column, d.message, d.hint])).toEqual([[4, 25, "'emulator.mode.kernel' does not name a block of options in the emulator statement", 'the blocks it writes: coarse, net']]);
+  });
   test('defaults: one seed, nRMSE, geometric mean over 100 steps', () => {
     expect(check('study s { vary emulator [small, wide]  vary config [one_step, three] }').spec.study).toMatchObject({ seeds: 1, report: { metric: 'nRMSE', aggregate: 'geometric_mean', upTo: 100 } });
   });
