@@ -119,6 +119,22 @@ describe('tx study', () => {
     expect(loss(a.out)).toBe(loss(b.out));
   });
 
+  test('Ctrl-C saves a checkpoint and the table so far, exits 130; the same command continues', spawning(3), async () => {
+    const { file, out } = setup('lr 1e-2  steps 3000  batch 4  seed 5', 'seeds 1');
+    const seed0 = join(out, 'emulator=linear,config=one_step', 'seed-0');
+    const child = spawn(process.execPath, ['bin/tx.js', 'study', file, '--out', out, '--device', 'cpu', '--checkpoint-every', '50'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    while (!existsSync(join(seed0, 'checkpoint.json')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(err).toContain('interrupted in cell 0 emulator=linear,config=one_step; its checkpoint is saved: rerun the same command to continue');
+    expect(readFileSync(join(out, 'table.md'), 'utf8')).toContain('| 0 | linear | one_step | 0/1 | — |');
+    expect(tx('study', file, '--out', out, '--device', 'cpu', '--cell', '0').code).toBe(0);
+    expect(existsSync(join(seed0, 'result.json'))).toBe(true);
+  });
+
   test('a cell whose loss diverges is reported; every other cell finishes', spawning(2), () => {
     const { file, out } = setup('optimizer sgd  lr 1e-2  steps 40  batch 4  seed 5', 'vary lr [1e-2, 1e30]');
     const r = tx('study', file, '--out', out, '--device', 'cpu');
