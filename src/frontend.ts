@@ -48,7 +48,15 @@ export function checkParsed(parsed: { spec: A.Spec; diagnostics: Diagnostic[] },
     checkDifferentiable(spec, config, graph, flow, diagnostics);
     return { config, graph, flow };
   });
+  for (const cell of spec.study?.cells ?? []) checkCell(cell.spec, dataShape, diagnostics);
   return { spec, diagnostics, programs: hasErrors(diagnostics) ? [] : programs };
+}
+
+/** A study's cell through the checks above (shapes, gradient flow); each diagnostic once over all cells. */
+function checkCell(cell: A.Spec, dataShape: ((path: string) => readonly number[]) | undefined, out: Diagnostic[]): void {
+  const seen = new Set(out.map((d) => `${d.line}:${d.column}:${d.message}`));
+  for (const d of checkParsed({ spec: cell, diagnostics: [] }, dataShape).diagnostics)
+    if (!seen.has(`${d.line}:${d.column}:${d.message}`)) out.push(d);
 }
 
 export function snapshotShape(data: A.DataDecl, dataShape?: (path: string) => readonly number[]): number[] {

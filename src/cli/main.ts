@@ -12,6 +12,7 @@ import { register as ir } from './commands/ir.js';
 import { register as params } from './commands/params.js';
 import { register as rollout } from './commands/rollout.js';
 import { register as snapshot } from './commands/snapshot.js';
+import { register as study } from './commands/study.js';
 import { register as trainCommands } from './commands/train.js';
 import { EXIT_ERRORS, EXIT_USAGE, ReportedErrors } from './io.js';
 
@@ -21,7 +22,7 @@ const program = new Command('tx')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const reg of [check, ir, draw, snapshot, params, grad, compile, trainCommands, evalCommand, rollout]) reg(program);
+for (const reg of [check, ir, draw, snapshot, params, grad, compile, trainCommands, evalCommand, rollout, study]) reg(program);
 program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
 
 // `tx compile --emit wgsl | head` closes the pipe early: that is not an error.

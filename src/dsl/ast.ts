@@ -6,12 +6,61 @@ export interface Spec {
   file: string;
   source: string;
   data?: DataDecl;
+  /** The emulator a run trains: the file's first (a study's cell keeps only its own). */
   emulator?: EmulatorDecl;
+  /** Every emulator, in order; one unnamed one is called `main`. */
+  emulators: NamedEmulator[];
   reference?: StepperDecl;
   residuum?: ResiduumDecl;
   configs: ConfigDecl[];
   /** Defaults when the file has no train block. */
   train: TrainDecl;
+  study?: StudyDecl;
+}
+
+export interface NamedEmulator {
+  name: string;
+  decl: EmulatorDecl;
+  span: Span;
+}
+
+// ── study ───────────────────────────────────────────────────────────────────
+
+/** `study NAME { vary … seeds N report … }`: a grid of runs of this file (study.ts). */
+export interface StudyDecl {
+  name: string;
+  /** In the order written; cells are their product, the last axis varying fastest. */
+  axes: StudyAxis[];
+  /** Repeats of every cell: seed s adds s to the emulator's and the train block's seeds. */
+  seeds: number;
+  report: StudyReport;
+  cells: StudyCell[];
+  span: Span;
+}
+
+export interface StudyAxis {
+  /** As written: `emulator`, `config`, `lr`, `data.gamma`, `fno.width`. */
+  path: string;
+  /** Each value as written. */
+  values: string[];
+  span: Span;
+}
+
+export interface StudyReport {
+  /** A metric of docs/evaluation.md, e.g. nRMSE. */
+  metric: string;
+  aggregate: 'mean' | 'geometric_mean';
+  /** Rollout steps scored; the aggregate covers steps 1..upTo. */
+  upTo: number;
+}
+
+export interface StudyCell {
+  /** `emulator=fno,config=one_step`: its folder in the results. */
+  name: string;
+  /** One value per axis, as written. */
+  values: string[];
+  /** The file as this cell runs it: one emulator, one configuration, its values set. */
+  spec: Spec;
 }
 
 // ── data ────────────────────────────────────────────────────────────────────

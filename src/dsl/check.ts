@@ -9,6 +9,7 @@ import { Settings, type Report } from './settings.js';
 import { didYouMean } from './suggest.js';
 import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
 import { checkBudget } from './budget.js';
+import { checkStudy } from './study.js';
 import { checkNetwork } from './check-network.js';
 import { checkTrain } from './check-train.js';
 import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
@@ -29,7 +30,8 @@ export class Checker implements Report {
   }
 
   check(statements: RawStatement[]): A.Spec {
-    const spec: A.Spec = { file: this.file, source: this.source, configs: [], train: this.train({ settings: [], span: NO_SPAN }) };
+    const spec: A.Spec = { file: this.file, source: this.source, emulators: [], configs: [], train: this.train({ settings: [], span: NO_SPAN }) };
+    let study: Extract<RawStatement, { kind: 'study' }> | undefined;
     const seen = new Map<string, Span>();
     const names = new Set<string>();
     const once = (kind: string, span: Span): boolean => {
@@ -50,7 +52,9 @@ export class Checker implements Report {
         }
         case 'emulator': {
           const e = this.emulator(st.what, st.block, st.span);
-          if (once('emulator', st.span) && e) spec.emulator = e;
+          if (st.name && spec.emulators.some((x) => x.name === st.name!.word))
+            this.error(st.name.span, `emulator '${st.name.word}' is declared twice`, 'give each emulator its own name');
+          else if (e) spec.emulators.push({ name: st.name?.word ?? '', decl: e, span: st.span });
           break;
         }
         case 'reference':
@@ -71,12 +75,24 @@ export class Checker implements Report {
         case 'train':
           if (once('train', st.span)) spec.train = this.train(st.block);
           break;
+        case 'study':
+          if (once('study', st.span)) study = st;
+          break;
         default:
           st satisfies never;
       }
     }
     this.nameConfigs(spec);
+    this.nameEmulators(spec);
     this.crossCheck(spec);
+    if (study) {
+      const recheck = (cell: RawStatement[]) => {
+        const c = new Checker(this.file, this.source);
+        return { spec: c.check(cell), diagnostics: c.diagnostics };
+      };
+      const s = checkStudy(study, statements, spec, this, recheck);
+      if (s) spec.study = s;
+    }
     return spec;
   }
 
@@ -91,6 +107,15 @@ export class Checker implements Report {
     else if (unnamed.length > 0 && spec.configs.length > 1)
       for (const c of unnamed)
         this.error(c.span, 'a file with several configurations must name each one', `e.g. config short = ${c.text}`);
+  }
+
+  /** Like configurations: one unnamed emulator is `main`, several are named; a run trains the first. */
+  private nameEmulators(spec: A.Spec): void {
+    const [first, ...more] = spec.emulators;
+    if (first && !more.length && !first.name) first.name = 'main';
+    for (const e of more.length ? spec.emulators : [])
+      if (!e.name) this.error(e.span, 'a file with several emulators must name each one', `e.g. emulator small = ${this.textOf(e.span).replace(/^emulator\s+/, '')}`);
+    if (first) spec.emulator = first.decl;
   }
 
   // ── data ──────────────────────────────────────────────────────────────────

@@ -4,14 +4,17 @@
 // every option and can suggest the right spelling.
 //
 //   spec       := statement*
-//   statement  := data | emulator | reference | residuum | config | train
+//   statement  := data | emulator | reference | residuum | config | train | study
 //   data       := 'data' Word String? block?
-//   emulator   := 'emulator' Word block?
+//   emulator   := 'emulator' (Word '=')? Word block?
 //   reference  := 'reference' stepper          residuum := 'residuum' stepper
 //   stepper    := Word ( '(' Word (',' Word)* ')' '=' expr where? | block? ) 'nondifferentiable'?
 //   config     := 'config' (Word '=')? body
 //   body       := 'composite' '{' (number '*' body)* '}' | Word setting*
 //   train      := 'train' block
+//   study      := 'study' Word '{' studyItem* '}'
+//   studyItem  := 'vary' path list | Word Word* signedNumber?     (seeds 5, report nrmse mean up to 100)
+//   path       := Word ('.' Word)*                                 (lr, data.gamma, emulator, fno.width)
 //   setting    := Word value? ('every' number)?
 //   value      := number ('->' number)* | String | list | Word block?
 //   block      := '{' setting* '}'
@@ -22,6 +25,9 @@ import { CstParser, type CstNode, type IToken } from 'chevrotain';
 import * as T from './lexer.js';
 import { MAX_NESTING } from './limits.js';
 import { takesWordValue } from './schema.js';
+
+/** The words that start a study's settings (`vary` is a keyword). */
+const STUDY_KEYS = new Set(['seeds', 'report']);
 
 class TxParser extends CstParser {
   constructor() {
@@ -42,6 +48,7 @@ class TxParser extends CstParser {
       { ALT: () => this.SUBRULE(this.residuumStmt) },
       { ALT: () => this.SUBRULE(this.configStmt) },
       { ALT: () => this.SUBRULE(this.trainStmt) },
+      { ALT: () => this.SUBRULE(this.studyStmt) },
     ]);
   });
 
@@ -54,6 +61,10 @@ class TxParser extends CstParser {
 
   emulatorStmt = this.RULE('emulatorStmt', () => {
     this.CONSUME(T.Emulator);
+    this.OPTION2(() => {
+      this.CONSUME2(T.Identifier, { LABEL: 'name' });
+      this.CONSUME(T.Equals);
+    });
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.SUBRULE(this.block));
   });
@@ -138,6 +149,51 @@ class TxParser extends CstParser {
   trainStmt = this.RULE('trainStmt', () => {
     this.CONSUME(T.Train);
     this.SUBRULE(this.block);
+  });
+
+  studyStmt = this.RULE('studyStmt', () => {
+    this.CONSUME(T.Study);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.studyItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  studyItem = this.RULE('studyItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Vary);
+          this.SUBRULE(this.path);
+          this.SUBRULE(this.list);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'key' });
+          // Items have no separator: a word that starts an item ends the one before.
+          this.MANY({ GATE: () => !STUDY_KEYS.has(this.LA(1).image), DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'word' }) });
+          this.OPTION(() => this.SUBRULE(this.signedNumber));
+        },
+      },
+    ]);
+  });
+
+  path = this.RULE('path', () => {
+    // The first segment may name a statement (`data.gamma`, `emulator`, `config`).
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Data, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Emulator, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Reference, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Residuum, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Config, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Train, { LABEL: 'segment' }) },
+    ]);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier, { LABEL: 'segment' });
+    });
   });
 
   block = this.RULE('block', () => {

@@ -50,10 +50,15 @@ export type RawConfigBody =
   | { kind: 'simple'; name: RawWord; settings: RawSetting[]; span: Span };
 export type RawStatement =
   | { kind: 'data'; what: RawWord; path?: RawWord; block?: RawBlock; span: Span }
-  | { kind: 'emulator'; what: RawWord; block?: RawBlock; span: Span }
+  | { kind: 'emulator'; name?: RawWord; what: RawWord; block?: RawBlock; span: Span }
   | { kind: 'reference' | 'residuum'; stepper: RawStepper; span: Span }
   | { kind: 'config'; name?: RawWord; body: RawConfigBody; span: Span }
-  | { kind: 'train'; block: RawBlock; span: Span };
+  | { kind: 'train'; block: RawBlock; span: Span }
+  | { kind: 'study'; name: RawWord; items: RawStudyItem[]; span: Span };
+/** `vary PATH [values]`, or a setting of words and a number (`seeds 5`, `report nrmse mean up to 100`). */
+export type RawStudyItem =
+  | { kind: 'vary'; path: RawWord[]; values: RawListItem[]; valuesSpan: Span; span: Span }
+  | { kind: 'setting'; key: RawWord; words: RawWord[]; number?: RawNumber; span: Span };
 
 // ── spans ───────────────────────────────────────────────────────────────────
 
@@ -115,8 +120,9 @@ function statement(n: CstNode): RawStatement | undefined {
     }
     case 'emulatorStmt': {
       const what = word(tok(n, 'Identifier'));
+      const name = word(tok(n, 'name'));
       const b = node(n, 'block');
-      return what && { kind: 'emulator', what, ...(b && { block: block(b) }), span };
+      return what && { kind: 'emulator', ...(name && { name }), what, ...(b && { block: block(b) }), span };
     }
     case 'referenceStmt':
     case 'residuumStmt': {
@@ -134,8 +140,33 @@ function statement(n: CstNode): RawStatement | undefined {
       const b = node(n, 'block');
       return b && { kind: 'train', block: block(b), span };
     }
+    case 'studyStmt': {
+      const name = word(tok(n, 'Identifier'));
+      return name && { kind: 'study', name, items: nodes(n, 'studyItem').flatMap((i) => studyItem(i) ?? []), span };
+    }
   }
   return undefined;
+}
+
+function studyItem(n: CstNode): RawStudyItem | undefined {
+  const span = spanOf(n);
+  const p = node(n, 'path');
+  const l = node(n, 'list');
+  if (tok(n, 'Vary')) {
+    const path = p ? toks(p, 'segment').map((t) => word(t)!) : [];
+    return path.length && l ? { kind: 'vary', path, values: listItems(l), valuesSpan: spanOf(l), span } : undefined;
+  }
+  const key = word(tok(n, 'key'));
+  const num = node(n, 'signedNumber');
+  return key && { kind: 'setting', key, words: toks(n, 'word').map((t) => word(t)!), ...(num && { number: signedNumber(num) }), span };
+}
+
+function listItems(l: CstNode): RawListItem[] {
+  return nodes(l, 'listItem').map((it) => {
+    const w = tok(it, 'word');
+    const num = node(it, 'signedNumber');
+    return { ...(w && { word: w.image }), ...(num && { number: signedNumber(num) }), span: spanOf(it) };
+  });
 }
 
 function stepper(n: CstNode): RawStepper | undefined {
@@ -202,14 +233,7 @@ function valueOf(n: CstNode): RawValue | undefined {
   const str = tok(n, 'String');
   if (str) return { kind: 'string', value: str.image.slice(1, -1), span };
   const l = node(n, 'list');
-  if (l) {
-    const items = nodes(l, 'listItem').map((it) => {
-      const w = tok(it, 'word');
-      const num = node(it, 'signedNumber');
-      return { ...(w && { word: w.image }), ...(num && { number: signedNumber(num) }), span: spanOf(it) };
-    });
-    return { kind: 'list', items, span };
-  }
+  if (l) return { kind: 'list', items: listItems(l), span };
   const w = tok(n, 'word');
   const b = node(n, 'block');
   return w && { kind: 'word', word: w.image, ...(b && { block: block(b) }), span };

@@ -11,7 +11,8 @@ const M = { left: 64, right: 20, top: 36, bottom: 48 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
-export function metricSvg(c: MetricCurve, title: string): string {
+/** `legend` says what the line and the band are over (a study's: the seeds). */
+export function metricSvg(c: MetricCurve, title: string, legend = 'mean over trajectories; band: min to max'): string {
   const steps = c.mean.length;
   const values = [...c.mean, ...c.min, ...c.max].filter(Number.isFinite);
   const log = c.name !== 'correlation' && values.length > 0 && values.every((v) => v > 0);
@@ -47,7 +48,7 @@ export function metricSvg(c: MetricCurve, title: string): string {
   const line = c.mean.map((_, i) => i).filter((i) => drawable(c.mean[i]!));
   if (line.length === 1) out.push(`<circle cx="${f(x(line[0]! + 1))}" cy="${f(y(c.mean[line[0]!]!))}" r="2" fill="#1f77b4"/>`);
   else if (line.length) out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${line.map((i) => at(c.mean, i)).join(' ')}"/>`);
-  out.push(`<text x="${M.left + PW - 6}" y="${M.top + 16}" text-anchor="end" fill="#555">mean over trajectories; band: min to max</text>`, '</svg>');
+  out.push(`<text x="${M.left + PW - 6}" y="${M.top + 16}" text-anchor="end" fill="#555">${escape(legend)}</text>`, '</svg>');
   return out.join('\n') + '\n';
 }
 

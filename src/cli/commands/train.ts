@@ -26,7 +26,7 @@ import { loadSpec, oneProgram } from '../io.js';
 import { positiveInt } from '../options.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
-const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = 130;
 
 export function register(program: Command): void {
   program
@@ -134,12 +134,12 @@ function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
   return false;
 }
 
-function deviceOption(): Option {
+export function deviceOption(): Option {
   return new Option('-d, --device <device>', 'gpu: the compiled WGSL step, in float32; cpu: the float64 interpreter (the reference, slower)').choices(['gpu', 'cpu']).default('gpu');
 }
 
 /** Trains with a progress display; Ctrl-C stops between steps (a second one kills, as usual). */
-async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
+export async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
   const bar = progress(run.train.steps, resume?.step ?? 0, label);
   const session = await openSession(run, device);
   const { kernels, readback } = session.executor;
