@@ -93,6 +93,10 @@ export interface OpAttrs {
   // which the bins do not determine (docs/architecture.md, "Spectra")
   rfft: { readonly dims: number };
   irfft: { readonly dims: number; readonly n: number };
+  // a spectrum [.., N_1, .., bins, 2] times a constant complex factor per
+  // bin of its last `dims` complex axes, `coef` their (re, im) pairs
+  // row-major; the same factors for every leading index
+  spectral_scale: { readonly dims: number; readonly coef: readonly number[] };
   // reductions and their transpose (mean: true divides by the copies, the transpose of mean)
   sum: AxesAttrs;
   mean: AxesAttrs;

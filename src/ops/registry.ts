@@ -34,6 +34,7 @@ import { shift } from './shift.js';
 import { sigmoid } from './sigmoid.js';
 import { sign } from './sign.js';
 import { slice } from './slice.js';
+import { spectral_scale } from './spectral_scale.js';
 import { sqrt } from './sqrt.js';
 import { square } from './square.js';
 import { stop_gradient } from './stop_gradient.js';
@@ -56,7 +57,7 @@ export const ops: { readonly [K in OpName]: OpDef<K> } = {
   // on every spatial axis
   zero_insert, subsample,
   // Fourier transforms
-  rfft, irfft,
+  rfft, irfft, spectral_scale,
   // reductions and their transpose
   sum, mean, broadcast,
 };
