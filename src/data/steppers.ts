@@ -12,6 +12,7 @@
 import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
+import { builtinSolver, etdrkOrder, etdrkStepper } from './etdrk/builtin.js';
 import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { cis, correlateCircular, spectralKernel, spectralStepperNd, type Symbol } from './spectral.js';
@@ -162,6 +163,8 @@ export function builtinStepper(
     throw new UserError(`${name} has no method '${method}'; it has ${STEPPER_METHODS[name].join(', ')}`);
   }
   const p = SystemParams.of(STEPPER_PARAMS, name, params);
+  const order = etdrkOrder(method);
+  if (order !== undefined) return etdrkStepper(builtinSolver(name, order, p, points, dims));
   switch (name) {
     case 'advection':
       return method === 'upwind' ? advectionUpwind(points, p.perAxis('cfl', dims), dims, padding) : advectionSpectral(points, p.perAxis('cfl', dims), dims);
@@ -169,6 +172,8 @@ export function builtinStepper(
       return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma'), dims, padding) : diffusionSpectral(points, p.get('gamma'), dims);
     case 'burgers':
       return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'), dims, padding);
+    case 'ks':
+      throw new Error('internal: ks steps by ETDRK only');
     case 'lorenz63':
       return lorenzRk4(p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:

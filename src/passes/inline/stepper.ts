@@ -6,6 +6,9 @@
 // per-axis values named with the axis (`diff1`) when there is more than one.
 import type * as A from '../../dsl/ast.js';
 import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
+import { builtinSolver, etdrkOrder } from '../../data/etdrk/builtin.js';
+import { resolve } from '../../data/etdrk/catalogue.js';
+import { etdrkStep } from '../../data/etdrk/step.js';
 import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
 import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
 import { opDef } from '../../ops/registry.js';
@@ -17,6 +20,12 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
   const shape = e.shape(u);
   const n = shape.at(-1) as number;
   const axes = spatialAxes(shape.length, s.padding);
+  const order = etdrkOrder(s.method);
+  if (order !== undefined) {
+    // The data generator's own step graph (data/etdrk), built into this one.
+    const { solver, options } = resolve(builtinSolver(s.name, order, p, n, axes.length));
+    return etdrkStep(e.b, solver, options, u, e.prefix);
+  }
   switch (s.name) {
     case 'advection': {
       const cfl = p.perAxis('cfl', axes.length);
@@ -34,6 +43,8 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
     }
     case 'burgers':
       return burgers(e, u, n, axes, p.get('nu'), p.get('dt'), p.get('substeps'));
+    case 'ks':
+      throw new Error('internal: ks steps by ETDRK only');
     case 'lorenz63':
       return lorenz(e, u, p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:

@@ -1,10 +1,14 @@
 // Data of the spectral solvers (scenarios §6-7): the dealiasing masks'
-// sizes, the truncated Fourier series initial states, and trajectories with
-// warm-up steps discarded.
+// sizes, the truncated Fourier series initial states, and `data ks`
+// trajectories with warm-up steps discarded.
 import { describe, expect, it } from 'vitest';
 import { bins, dealiased } from '../../../src/data/etdrk/grid.js';
 import { fourierState, FOURIER_DEFAULTS } from '../../../src/data/etdrk/initial.js';
-import { spectralTrajectories, type SpectralData } from '../../../src/data/etdrk/rollout.js';
+import { stepGraph } from '../../../src/data/etdrk/catalogue.js';
+import { generateData } from '../../../src/data/generate.js';
+import { evaluate } from '../../../src/ops/interpreter.js';
+import { tensor } from '../../../src/ops/tensor.js';
+import { generatorDecl } from '../decl.js';
 import { Rng } from '../../../src/data/rng.js';
 
 /** The largest |k| a mask keeps on a 1-D grid of N points. */
@@ -68,29 +72,21 @@ describe('truncated Fourier series initial states', () => {
   });
 });
 
-describe('spectral trajectories', () => {
-  const ks: SpectralData = {
-    solver: { name: 'ks', points: 64, extent: 60, dt: 0.5 },
-    ic: { ...FOURIER_DEFAULTS, maxOne: true },
-    trajectories: 3,
-    snapshots: 7,
-    warmup: 0,
-    seed: 4,
-    stream: 0,
-  };
+describe('ks data (generateData through the step graph)', () => {
+  const ks = generatorDecl({ generator: 'ks', points: 64, trajectories: 3, snapshots: 7, testTrajectories: 1, seed: 4, params: { extent: 60, dt: 0.5 } });
 
-  it('start at the drawn initial state, [trajectories, snapshots, 1, N]', () => {
-    const t = spectralTrajectories(ks);
-    expect(t.shape).toEqual([3, 7, 1, 64]);
-    const r = new Rng(4);
-    const first = fourierState({ dims: 1, points: 64, extent: 60 }, ks.ic, r);
-    expect(Array.from(t.data.subarray(0, 64))).toEqual(Array.from(first));
-    expect(t.data.every(Number.isFinite)).toBe(true);
+  it('start at the drawn initial state (max |u| = 1), [trajectories, snapshots, 1, N]', () => {
+    const { train, test } = generateData(ks({}));
+    expect(train.shape).toEqual([3, 7, 1, 64]);
+    expect(test.shape).toEqual([1, 7, 1, 64]);
+    const first = fourierState({ dims: 1, points: 64, extent: 60 }, { ...FOURIER_DEFAULTS, maxOne: true }, new Rng(4));
+    expect(Array.from(train.data.subarray(0, 64))).toEqual(Array.from(first));
+    expect(train.data.every(Number.isFinite)).toBe(true);
   });
 
   it('discard the warm-up steps: warmup 3 is the same run from its fourth state on', () => {
-    const full = spectralTrajectories(ks);
-    const warm = spectralTrajectories({ ...ks, warmup: 3, snapshots: 4 });
+    const full = generateData(ks({})).train;
+    const warm = generateData(ks({ snapshots: 4, params: { extent: 60, dt: 0.5, warmup: 3 } })).train;
     for (let i = 0; i < 3; i++)
       for (let t = 0; t < 4; t++) {
         const a = full.data.subarray((i * 7 + t + 3) * 64, (i * 7 + t + 4) * 64);
@@ -99,9 +95,16 @@ describe('spectral trajectories', () => {
       }
   });
 
-  it('of a 2-D solver, from another stream', () => {
-    const t = spectralTrajectories({ ...ks, solver: { name: 'diffusion', dims: 2, points: 16 }, stream: 1, snapshots: 2 });
-    expect(t.shape).toEqual([3, 2, 1, 16, 16]);
-    expect(t.data.every(Number.isFinite)).toBe(true);
+  it('each step is the solver\'s step graph, interpreted', () => {
+    const { train } = generateData(ks({ trajectories: 1, snapshots: 2 }));
+    const g = stepGraph({ name: 'ks', points: 64, extent: 60, dt: 0.5, order: 2 });
+    const next = evaluate(g, { u: tensor([1, 1, 64], train.data.subarray(0, 64)) }).get(g.outputs[0]!)!;
+    expect(Array.from(train.data.subarray(64, 128))).toEqual(Array.from(next.data));
+  });
+
+  it('in 2-D', () => {
+    const { train } = generateData(ks({ dims: 2, points: 16, snapshots: 2, params: { extent: 20, dt: 0.1, cutoff: 3 } }));
+    expect(train.shape).toEqual([3, 2, 1, 16, 16]);
+    expect(train.data.every(Number.isFinite)).toBe(true);
   });
 });
