@@ -28,6 +28,10 @@ export interface Contour {
 
 export const DEFAULT_CONTOUR: Contour = { points: 16, radius: 1 };
 
+export const complex = (re: number, im = 0): Complex => ({ re, im });
+/** a times a real number. */
+export const times = (a: Complex, c: number): Complex => ({ re: a.re * c, im: a.im * c });
+
 const add = (a: Complex, b: Complex): Complex => ({ re: a.re + b.re, im: a.im + b.im });
 const mul = (a: Complex, b: Complex): Complex => ({ re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re });
 const div = (a: Complex, b: Complex): Complex => {

@@ -30,6 +30,23 @@ export function builtinSolver(name: GeneratorName, order: Order, p: SystemParams
   }
 }
 
+/**
+ * The exact spectral advection and diffusion of the Trainax-style systems on
+ * [0, 2 pi)^D with N points, as ETDRK0 solvers with dt = 1: `cfl_d` cells
+ * per step is the velocity 2 pi cfl_d / N, and gamma = nu dt / dx^2 the
+ * viscosity gamma (2 pi / N)^2, so the factor of a mode is the symbol of
+ * data/steppers.ts's 1-D kernels.
+ */
+export function exactAdvection(points: number, cfl: readonly number[]): SolverSpec {
+  const dx = (2 * Math.PI) / points;
+  return { name: 'advection', dims: cfl.length, points, extent: 2 * Math.PI, dt: 1, order: 0, params: { velocity: cfl.map((c) => c * dx) } };
+}
+
+export function exactDiffusion(points: number, gamma: number, dims: number): SolverSpec {
+  const dx = (2 * Math.PI) / points;
+  return { name: 'diffusion', dims, points, extent: 2 * Math.PI, dt: 1, order: 0, params: { nu: gamma * dx * dx } };
+}
+
 /** The step of one state [1, N, …, N] as a float64 function: the solver's step graph, interpreted. */
 export function etdrkStepper(spec: SolverSpec): (u: Float64Array) => Float64Array {
   const g = stepGraph(spec);

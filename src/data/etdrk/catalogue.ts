@@ -22,7 +22,7 @@ interface Entry {
   make(p: Accessor, dims: number): Solver;
 }
 
-export const SOLVERS = {
+const SOLVERS = {
   advection: { order: 0, extent: 1, dt: 0.1, params: { velocity: 1 }, make: (p, dims) => advection(p.perAxis('velocity', dims)) },
   diffusion: { order: 0, extent: 1, dt: 0.1, params: { nu: 0.01 }, make: (p, dims) => diffusion(p.perAxis('nu', dims)) },
   burgers: {

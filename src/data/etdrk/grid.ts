@@ -61,6 +61,3 @@ export function dealiased(g: Grid, fraction: number): (b: Bin) => boolean {
 export function norm2(b: Bin): number {
   return b.kappa.reduce((a, x) => a + x * x, 0);
 }
-
-export const complex = (re: number, im = 0): Complex => ({ re, im });
-export const times = (a: Complex, c: number): Complex => ({ re: a.re * c, im: a.im * c });

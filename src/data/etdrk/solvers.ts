@@ -4,9 +4,9 @@
 // (the irfft rule decides what survives at Nyquist), products are taken on
 // the grid after the spectrum is masked (pre-dealiasing), and a term's result
 // is masked again when post-dealiasing is on (folded into its last factor).
-import type { Complex } from '../../math/etdrk.js';
+import { complex, type Complex } from '../../math/etdrk.js';
 import type { Bin } from './grid.js';
-import { complex, norm2 } from './grid.js';
+import { norm2 } from './grid.js';
 import type { Spectral } from './spectral.js';
 import type { Solver } from './step.js';
 

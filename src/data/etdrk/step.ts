@@ -14,9 +14,9 @@
 // Every product is a spectral_scale by a table computed here once, in float64.
 import type { GraphBuilder } from '../../ir/graph.js';
 import type { Complex, Contour, Phi } from '../../math/etdrk.js';
-import { cexp, contourMean } from '../../math/etdrk.js';
+import { cexp, contourMean, times } from '../../math/etdrk.js';
 import type { Bin, Grid } from './grid.js';
-import { dealiased, table, times } from './grid.js';
+import { dealiased, table } from './grid.js';
 import { Spectral } from './spectral.js';
 
 export type Order = 0 | 1 | 2 | 3 | 4;

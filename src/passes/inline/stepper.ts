@@ -6,8 +6,8 @@
 // per-axis values named with the axis (`diff1`) when there is more than one.
 import type * as A from '../../dsl/ast.js';
 import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
-import { builtinSolver, etdrkOrder } from '../../data/etdrk/builtin.js';
-import { resolve } from '../../data/etdrk/catalogue.js';
+import { builtinSolver, etdrkOrder, exactAdvection, exactDiffusion } from '../../data/etdrk/builtin.js';
+import { resolve, type SolverSpec } from '../../data/etdrk/catalogue.js';
 import { etdrkStep } from '../../data/etdrk/step.js';
 import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
 import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
@@ -21,14 +21,11 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
   const n = shape.at(-1) as number;
   const axes = spatialAxes(shape.length, s.padding);
   const order = etdrkOrder(s.method);
-  if (order !== undefined) {
-    // The data generator's own step graph (data/etdrk), built into this one.
-    const { solver, options } = resolve(builtinSolver(s.name, order, p, n, axes.length));
-    return etdrkStep(e.b, solver, options, u, e.prefix);
-  }
+  if (order !== undefined) return exact(e, builtinSolver(s.name, order, p, n, axes.length), u);
   switch (s.name) {
     case 'advection': {
       const cfl = p.perAxis('cfl', axes.length);
+      if (s.method === 'spectral' && axes.length > 1) return exact(e, exactAdvection(n, cfl), u);
       if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('advection', n, cfl[0]!, advectionKernel) });
       // Upwind: the difference reaches into the cell the flow comes from.
       return axes.reduce((acc, a, j) => {
@@ -38,6 +35,7 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
       }, u);
     }
     case 'diffusion': {
+      if (s.method === 'spectral' && axes.length > 1) return exact(e, exactDiffusion(n, p.get('gamma'), axes.length), u);
       if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('diffusion', n, p.get('gamma'), diffusionKernel) });
       return e.axpy('step', u, p.get('gamma'), laplacian(e, 'lap', u, axes));
     }
@@ -50,6 +48,12 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
     default:
       return s.name satisfies never;
   }
+}
+
+/** A spectral solver's step: the data generator's own step graph (data/etdrk), built into this one. */
+function exact(e: Emit, spec: SolverSpec, u: string): string {
+  const { solver, options } = resolve(spec);
+  return etdrkStep(e.b, solver, options, u, e.prefix);
 }
 
 /** One spatial axis of a field: how its values are named and shifted. */
