@@ -16,7 +16,8 @@ import type { GraphBuilder } from '../../ir/graph.js';
 import type { Complex, Contour, Phi } from '../../math/etdrk.js';
 import { cexp, contourMean, times } from '../../math/etdrk.js';
 import type { Bin, Grid } from './grid.js';
-import { dealiased, table } from './grid.js';
+import { UserError } from '../../util/diagnostics.js';
+import { bins, dealiased, table } from './grid.js';
 import { Spectral } from './spectral.js';
 
 export type Order = 0 | 1 | 2 | 3 | 4;
@@ -50,12 +51,19 @@ export function etdrkStep(b: GraphBuilder, solver: Solver, o: StepOptions, u: st
   return s.toField('step', X);
 }
 
+/** The largest Re(L h) of any mode: e^88 is near f32's largest number. */
+const MAX_GROWTH = 80;
+
 type Tables = Readonly<Record<'E' | 'E2' | 'c1' | 'c1h' | 'c1h2' | 'c1x2' | 'c2' | 'ca' | 'cb2' | 'cb4' | 'cc' | 'neg_c1' | 'neg_c1h', number[]>>;
 
 /** The tables an order needs, h times the contour means (and the small multiples the schemes take of them). */
 function coefficients(solver: Solver, o: StepOptions, order: Order): Partial<Tables> {
   const h = o.dt / o.substeps;
   const z = (b: Bin) => times(solver.linear(b), h);
+  // e^z of a growing mode must stay within f32, which the GPU computes in.
+  const growth = Math.max(...bins(o.grid).map((b) => z(b).re));
+  if (growth > MAX_GROWTH)
+    throw new UserError(`the fastest-growing mode grows by e^${growth.toPrecision(3)} per step, past f32's range (e^${MAX_GROWTH})`, 'reduce dt, or the reaction or anti-diffusion rate');
   const of = (f: (z: Complex) => Complex) => table(o.grid, (b) => f(z(b)));
   const mean = (g: Phi, c: number) => of((w) => times(contourMean(g, w, o.contour), h * c));
   const E = of(cexp);

@@ -1,7 +1,7 @@
 // The linear spectral solvers (ETDRK0, û' = e^{L dt} û per bin) against the
 // exact solution of their PDE, evaluated pointwise: a sum of cosines
 // sum_m A_m cos(kappa_m . x + phi_m) advected by u(x - c t), or each wave
-// damped by e^{-nu |kappa|^2 t}. The same code in 1-D and 2-D.
+// damped by e^{-nu |kappa|^2 t}. The same code in 1-D, 2-D and 3-D.
 import { describe, expect, it } from 'vitest';
 import { stepGraph, type SolverSpec } from '../../../src/data/etdrk/catalogue.js';
 import { evaluate } from '../../../src/ops/interpreter.js';
@@ -41,6 +41,11 @@ const waves1: Wave[] = [
   { k: [3], A: -0.5, phi: 2.1 },
   { k: [7], A: 0.25, phi: -1.2 },
 ];
+const waves3: Wave[] = [
+  { k: [1, 0, -1], A: 0.6, phi: 0.5 },
+  { k: [0, 2, 1], A: -0.4, phi: 1.7 },
+  { k: [-3, 1, 2], A: 0.3, phi: -0.4 },
+];
 const waves2: Wave[] = [
   { k: [1, 0], A: 0.8, phi: 0.3 },
   { k: [-2, 3], A: -0.5, phi: 2.1 },
@@ -53,6 +58,7 @@ describe('linear ETDRK0 solvers equal the exact solution', () => {
   it.each([
     ['1-D', waves1, 32, [1.3]],
     ['2-D', waves2, 16, [0.3, -0.7]],
+    ['3-D', waves3, 8, [0.5, 0.2, -0.9]],
   ] as const)('advection, %s, 20 steps', (_, waves, points, velocity) => {
     const dims = velocity.length;
     const spec: SolverSpec = { name: 'advection', dims, points, extent: 2, dt: 0.07, params: { velocity: dims === 1 ? velocity[0]! : velocity } };
@@ -66,6 +72,7 @@ describe('linear ETDRK0 solvers equal the exact solution', () => {
   it.each([
     ['1-D', waves1, 32],
     ['2-D', waves2, 16],
+    ['3-D', waves3, 8],
   ] as const)('diffusion, %s, 20 steps', (_, waves, points) => {
     const dims = waves[0]!.k.length;
     const nu = 0.003;
@@ -75,5 +82,13 @@ describe('linear ETDRK0 solvers equal the exact solution', () => {
     const exact = field(waves, points, 1, zero, (kappa) => Math.exp(-nu * kappa.reduce((a, k) => a + k * k, 0) * steps * 0.1));
     const err = maxDiff(rollOut(spec, u0, steps), exact);
     expect(err).toBeLessThan(1e-10);
+  });
+});
+
+describe('coefficients the GPU cannot hold', () => {
+  it('a mode growing past f32 in one step is an error that says what to change', () => {
+    // KS grows a mode at rate kappa^2 - kappa^4, at most 1/4 (at kappa^2 = 1/2): nearly e^{0.25 dt} per step.
+    expect(() => stepGraph({ name: 'ks', points: 64, extent: 60, dt: 400 })).toThrow(/grows by e\^9\d\.?\d* per step, past f32/);
+    expect(() => stepGraph({ name: 'ks', points: 64, extent: 60, dt: 300 })).not.toThrow();
   });
 });
