@@ -8,7 +8,9 @@
 // `u[i+1_j]` below means the neighbour along axis j, wrapped
 // (np.roll(u, -1, j)); sums over j run over the axes in order, as
 // shared/reference/finite-differences.md defines the unsplit N-D schemes. A
-// Lorenz state is `[3]` = (x, y, z).
+// Lorenz state is `[3]` = (x, y, z). The pseudo-spectral steppers (`ks`,
+// the `etdrk` methods, exact spectral steps in 2-D and 3-D) are not written
+// twice: their step is an IR graph (data/etdrk/), interpreted here.
 import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';

@@ -4,6 +4,8 @@
 // u[i+1] is shift(u, -1) and u[i-1] is shift(u, 1). A field [B, C, ...space]
 // is stepped along each of its spatial axes (`Axis`), unsplit, with the
 // per-axis values named with the axis (`diff1`) when there is more than one.
+// The pseudo-spectral solvers are built from the data generator's own step
+// graph (data/etdrk/), so there is nothing to keep equal.
 import type * as A from '../../dsl/ast.js';
 import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
 import { builtinSolver, etdrkOrder, exactAdvection, exactDiffusion } from '../../data/etdrk/builtin.js';
