@@ -85,9 +85,6 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
     const wantsSpace = st.name !== 'lorenz63';
     if (wantsSpace !== spatial || (!wantsSpace && snapshot[0] !== 3))
       err(st.span, `the ${st.name} solver does not act on the data's states of shape [${snapshot.join(', ')}]`);
-    else if (wantsSpace && st.method === 'spectral' && snapshot.length > 2)
-      // Its exact step is a circular convolution along one axis; on 2-D and 3-D fields it needs the GPU FFT (issue 15).
-      err(st.span, `the spectral ${st.name} solver acts on 1-D fields only, but the data's states are [${snapshot.join(', ')}]`, `use a finite-difference method on ${snapshot.length - 1}-D fields (${st.name === 'advection' ? 'method upwind' : 'method ftcs'}); spectral solvers in 2-D and 3-D come with the FFT op`);
     else if (wantsSpace && typeof st.params['cfl'] === 'object' && st.params['cfl'].length !== snapshot.length - 1)
       err(st.span, `the ${st.name} solver's cfl has ${st.params['cfl'].length} value${st.params['cfl'].length > 1 ? 's' : ''}, but the data's states [${snapshot.join(', ')}] have ${snapshot.length - 1} spatial axes`, 'give one number per axis, or one for all');
     else if (wantsSpace && new Set(snapshot.slice(1)).size > 1)

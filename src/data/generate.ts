@@ -4,6 +4,7 @@
 import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
+import { FOURIER_DEFAULTS, fourierState } from './etdrk/initial.js';
 import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
 import { builtinStepper, stateShape, stepBatch } from './steppers.js';
@@ -62,6 +63,7 @@ export function fourierSeries(n: number, modes: number, rng: Rng, dims = 1): Flo
 /** One initial state for the system, drawn from `rng`. */
 export function initialState(name: GeneratorName, points: number, dims: number, params: SystemParams, rng: Rng): Float64Array {
   if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.get('init_std') * rng.normal());
+  if (name === 'ks') return fourierState({ dims, points, extent: params.get('extent') }, { ...FOURIER_DEFAULTS, cutoff: params.get('cutoff'), maxOne: true }, rng);
   return fourierSeries(points, params.get('modes'), rng, dims);
 }
 
@@ -124,7 +126,8 @@ function checkSizes(decl: GeneratorData, params: SystemParams): void {
   }
   if (![1, 2, 3].includes(decl.dims)) throw new UserError(`${decl.generator}: dims must be 1, 2 or 3, got ${decl.dims}`);
   // Trainax's precondition: with a mode at or above N/2 the grid aliases it and
-  // the spectral step is no longer exact.
+  // the spectral step is no longer exact. (fourierState checks ks's cutoff.)
+  if (decl.generator === 'ks') return;
   const modes = params.get('modes');
   if (2 * modes >= decl.points) {
     throw new UserError(

@@ -68,7 +68,7 @@ export interface StudyCell {
 /** A system parameter: a number, or (cfl) one number per spatial axis. */
 export type ParamValue = number | readonly number[];
 
-export type GeneratorName = 'advection' | 'diffusion' | 'burgers' | 'lorenz63';
+export type GeneratorName = 'advection' | 'diffusion' | 'burgers' | 'ks' | 'lorenz63';
 
 export interface GeneratorData {
   kind: 'generator';

@@ -230,8 +230,8 @@ export class Checker implements Report {
     const method = s.word('method');
     const padding = system === 'lorenz63' ? 'circular' : s.word<'circular' | 'zero'>('padding');
     // A spectral step is a multiplication in Fourier space: periodic by construction.
-    if (padding === 'zero' && method === 'spectral')
-      this.error(s.valueSpan('padding', span), `the spectral ${system} ${role} is periodic; zero padding needs a finite-difference method`, `use method ${system === 'advection' ? 'upwind' : 'ftcs'} with padding zero, or padding circular`);
+    if (padding === 'zero' && (method === 'spectral' || method.startsWith('etdrk')))
+      this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, system === 'ks' ? 'ks has no finite-difference method: use padding circular' : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
     return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
   }
 

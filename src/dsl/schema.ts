@@ -31,7 +31,7 @@ export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'swish', 'silu', 
 /** Other names for the same activation (PDEquinox's and PyTorch's). */
 export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = { silu: 'swish', identity: 'none' };
 export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
-export const GENERATORS = ['advection', 'diffusion', 'burgers', 'lorenz63'] as const;
+export const GENERATORS = ['advection', 'diffusion', 'burgers', 'ks', 'lorenz63'] as const;
 /** The 1-D names of the PDE systems, kept from before `dims`: each is its system with dims 1. */
 export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[number]>> = {
   advection1d: 'advection',
@@ -51,6 +51,15 @@ export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   diffusion: { gamma: num(0.1, { min: 0, max: 0.5 }) },
   // On 64 points these keep central differences smooth for amplitude-1 modes.
   burgers: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
+  // Kuramoto–Sivashinsky as Exponax writes it (docs/spectral.md): u_t = -psi1 u_xx - psi2 u_xxxx - s/2 |grad u|^2 on [0, extent).
+  ks: {
+    extent: num(60, { positive: true }),
+    dt: num(0.1, { positive: true }),
+    substeps: int(1, 1, L.MAX_SUBSTEPS),
+    gradient_norm: num(1),
+    second_order: num(1),
+    fourth_order: num(1),
+  },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
@@ -60,6 +69,8 @@ export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
   advection: { modes: int(1, 5) },
   diffusion: { modes: int(1, 5) },
   burgers: { modes: int(1, 3) },
+  // A truncated Fourier series of `cutoff` modes scaled to max |u| = 1, then `warmup` steps discarded (APEBench).
+  ks: { cutoff: int(1, 5), warmup: int(0, 0) },
   // Trainax's lorenz_rk4: x0 ~ N(0, init_std^2), then `warmup` steps discarded.
   lorenz63: { warmup: int(0, 500), init_std: num(1, { positive: true }) },
 };
@@ -68,7 +79,8 @@ export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
 export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...string[]]> = {
   advection: ['spectral', 'upwind'],
   diffusion: ['spectral', 'ftcs'],
-  burgers: ['central'],
+  burgers: ['central', 'etdrk2', 'etdrk1', 'etdrk3', 'etdrk4'],
+  ks: ['etdrk2', 'etdrk1', 'etdrk3', 'etdrk4', 'etdrk0'],
   lorenz63: ['rk4'],
 };
 

@@ -103,6 +103,10 @@ export interface OpAttrs {
   spectral_mix: NoAttrs;
   spectral_mix_t: NoAttrs;
   spectral_mix_w: { readonly modes: number };
+  // a spectrum [.., N_1, .., bins, 2] times a constant complex factor per
+  // bin of its last `dims` complex axes, `coef` their (re, im) pairs
+  // row-major; the same factors for every leading index
+  spectral_scale: { readonly dims: number; readonly coef: readonly number[] };
   // reductions and their transpose (mean: true divides by the copies, the transpose of mean)
   sum: AxesAttrs;
   mean: AxesAttrs;

@@ -37,6 +37,7 @@ import { slice } from './slice.js';
 import { spectral_mix } from './spectral_mix.js';
 import { spectral_mix_t } from './spectral_mix_t.js';
 import { spectral_mix_w } from './spectral_mix_w.js';
+import { spectral_scale } from './spectral_scale.js';
 import { sqrt } from './sqrt.js';
 import { square } from './square.js';
 import { stop_gradient } from './stop_gradient.js';
@@ -58,8 +59,8 @@ export const ops: { readonly [K in OpName]: OpDef<K> } = {
   shift, circconv, reshape, slice, concat,
   // on every spatial axis
   zero_insert, subsample,
-  // Fourier transforms and a Fourier layer's channel mix
-  rfft, irfft, spectral_mix, spectral_mix_t, spectral_mix_w,
+  // Fourier transforms, a Fourier layer's channel mix, a factor per mode
+  rfft, irfft, spectral_mix, spectral_mix_t, spectral_mix_w, spectral_scale,
   // reductions and their transpose
   sum, mean, broadcast,
 };

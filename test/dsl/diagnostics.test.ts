@@ -238,18 +238,9 @@ describe('fields in 2-D and 3-D', () => {
   const MLP = 'emulator mlp { width 8 }';
   /** Diagnostics of a 2-D spec whose mix configuration runs `reference`. */
   const withReference = (reference: string) => diags(DATA2, MLP, `reference ${reference}`, 'config mix rollout 1 post_physics 1');
-  test('a spectral reference on a 2-D field waits for the FFT op', () => {
-    expect(withReference('diffusion { gamma 0.1  method spectral }')).toEqual([
-      {
-        at: '3:11+40',
-        message: "the spectral diffusion solver acts on 1-D fields only, but the data's states are [1, 16, 16]",
-        hint: 'use a finite-difference method on 2-D fields (method ftcs); spectral solvers in 2-D and 3-D come with the FFT op',
-      },
-    ]);
-  });
-  test('the default method of advection is spectral, so a 3-D reference must name upwind', () => {
-    const ds = diags('data advection { dims 3  points 8  trajectories 4  snapshots 10  modes 2 }', MLP, 'reference advection { cfl 0.5 }', 'config supervised');
-    expect(ds[0]).toMatchObject({ at: '3:11+21', hint: expect.stringContaining('method upwind') });
+  test('a spectral reference on a 2-D or 3-D field is exact through the FFT (ETDRK0)', () => {
+    expect(withReference('diffusion { gamma 0.1  method spectral }')).toEqual([]);
+    expect(diags('data advection { dims 3  points 8  trajectories 4  snapshots 10  modes 2 }', MLP, 'reference advection { cfl 0.5 }', 'config supervised')).toEqual([]);
   });
   test('a 1-D alias with other dims names the system', () => {
     expect(diags('data burgers1d { dims 2  points 16 }', MLP, 'config supervised')).toEqual([

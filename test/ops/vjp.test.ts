@@ -88,6 +88,8 @@ const rows: Row[] = [
   { op: 'spectral_mix_w', inputs: [['B', 3, 5, 2], ['B', 2, 5, 2]], attrs: { modes: 3 } },
   { op: 'spectral_mix_w', inputs: [['B', 3, 6, 4, 2], ['B', 2, 6, 4, 2]], attrs: { modes: 2 } },
   { op: 'spectral_mix_w', inputs: [['B', 2, 4, 4, 3, 2], ['B', 1, 4, 4, 3, 2]], attrs: { modes: 1 } },
+  { op: 'spectral_scale', inputs: [['B', 2, 4, 2]], attrs: { dims: 1, coef: [0.5, 0, -1.2, 0.7, 0, 2, 0.3, -0.4] } },
+  { op: 'spectral_scale', inputs: [['B', 1, 3, 2, 2]], attrs: { dims: 2, coef: [1, 0, 0.2, -0.9, -0.6, 0.1, 1.5, 0.5, 0, -1, 0.7, 0.7] } },
   { op: 'sum', inputs: [X] },
   { op: 'sum', inputs: [X], attrs: { axes: [0, 2] } },
   { op: 'mean', inputs: [X], attrs: { axes: [1, 2] } },

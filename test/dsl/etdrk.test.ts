@@ -1,0 +1,31 @@
+// The spectral ETDRK solvers in the language: `data ks`, `reference ks`,
+// `burgers` with an ETDRK method, and what the checker says of them.
+import { describe, expect, test } from 'vitest';
+import { frontend } from '../../src/frontend.js';
+
+const diagnostics = (source: string) => frontend(source, 'ks.tx').diagnostics;
+const messages = (source: string) => diagnostics(source).map((d) => `${d.line}:${d.column} ${d.message}`);
+
+const KS = 'data ks { points 32  extent 22  dt 0.25  warmup 10  cutoff 3 }\nemulator conv { channels 1 -> 1  kernel 3 }\n';
+
+describe('ETDRK solvers in specs', () => {
+  test('data ks with a ks reference of any order, or a burgers one', () => {
+    expect(messages(`${KS}reference ks { }\nconfig diverted rollout 2`)).toEqual([]);
+    expect(messages(`${KS}reference ks { method etdrk4  dt 0.1  substeps 2 }\nconfig diverted rollout 2`)).toEqual([]);
+    expect(messages(`${KS}reference burgers { method etdrk3  nu 0.02 }\nconfig diverted rollout 2`)).toEqual([]);
+  });
+
+  test('a reference defaults to ETDRK2', () => {
+    const fe = frontend(`${KS}reference ks { }\nconfig mix chain [reference 1]`, 'ks.tx');
+    expect(fe.spec.reference).toMatchObject({ name: 'ks', method: 'etdrk2' });
+  });
+
+  test('an unknown method names the ETDRK ones', () => {
+    expect(diagnostics(`${KS}reference ks { method rk4 }\nconfig diverted rollout 2`)[0]!.hint).toMatch(/etdrk2, etdrk1, etdrk3, etdrk4, etdrk0/);
+  });
+
+  test('zero padding with an ETDRK method is an error: the solver is periodic', () => {
+    expect(messages(`${KS}reference ks { padding zero }\nconfig diverted rollout 2`)).toEqual(['3:24 the etdrk2 ks reference is periodic; zero padding needs a finite-difference method']);
+    expect(messages(`${KS}reference burgers { method etdrk2  padding zero }\nconfig diverted rollout 2`)[0]).toMatch(/etdrk2 burgers reference is periodic/);
+  });
+});
