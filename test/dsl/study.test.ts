@@ -106,7 +106,7 @@ describe('study diagnostics', () => {
   test("a value or option the block refuses is reported by the block's checker, at the study's line", () => {
     const ds = diags('study s { vary emulator [small, wide]  vary config [one_step, three]  vary lr [1e-3, -1]  vary data.gama [0.1] }');
     expect(ds).toEqual([
-      { at: '7:86+2', message: "'lr' must be positive, got -1", hint: undefined },
+      { at: '7:86+2', message: "'lr' must be positive, got -1", hint: 'e.g. lr 0.001' },
       { at: '7:101+4', message: "unknown option 'gama' for advection1d data", hint: expect.stringContaining('cfl') },
     ]);
   });
