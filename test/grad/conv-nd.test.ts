@@ -9,9 +9,8 @@ import type { ConvAttrs, Padding } from '../../src/ir/op-attrs.js';
 import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { verify } from '../../src/ops/verify.js';
-import { differentiate } from '../../src/passes/autodiff.js';
 import { evaluate } from '../../src/runtime/interpreter.js';
-import { centralDifference, random, relError, rng } from '../ops/helpers.js';
+import { expectFiniteDifferences, random, rng } from '../ops/helpers.js';
 
 const BATCH = 2;
 
@@ -38,17 +37,6 @@ function conv(b: GraphBuilder, id: string, x: string, w: string, attrs: ConvAttr
 
 function resample(b: GraphBuilder, id: string, k: 'zero_insert' | 'subsample', x: string): string {
   return b.add(id, k, [x], opDef(k).shape([b.shapeOf(x)], {}));
-}
-
-function expectFiniteDifferences(g: Graph, wrt: readonly string[], seed: number): void {
-  const dg = verify(differentiate(g, 'loss', wrt));
-  const next = rng(seed);
-  const feeds = new Map<string, Tensor>(g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape as number[], next)]));
-  const values = evaluate(dg, feeds);
-  wrt.forEach((id, i) => {
-    const grad = values.get(dg.outputs[i + 1]!)!;
-    expect(relError(grad.data, centralDifference(g, 'loss', feeds, id)), `d/d${id}`).toBeLessThan(1e-6);
-  });
 }
 
 interface Row {

@@ -4,15 +4,12 @@
 // transforms of each other (ops/spectrum.ts); a wrong weight on the
 // self-mirrored bins (0 and n/2) or on the others would be off by a factor
 // of two on some entries.
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Graph } from '../../src/ir/graph.js';
 import { GraphBuilder } from '../../src/ir/graph.js';
-import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { verify } from '../../src/ops/verify.js';
-import { differentiate } from '../../src/passes/autodiff.js';
-import { evaluate } from '../../src/runtime/interpreter.js';
-import { centralDifference, random, relError, rng } from '../ops/helpers.js';
+import { expectFiniteDifferences } from '../ops/helpers.js';
 
 /** mse(f(inputs), target) for the value `body` builds from its inputs. */
 function lossOf(body: (b: GraphBuilder) => { out: string; wrt: string[] }): { g: Graph; wrt: string[] } {
@@ -31,16 +28,7 @@ function irfft(b: GraphBuilder, id: string, y: string, dims: number, n: number):
   return b.add(id, 'irfft', [y], opDef('irfft').shape([b.shapeOf(y)], { dims, n }), { dims, n });
 }
 
-function expectFiniteDifferences({ g, wrt }: { g: Graph; wrt: string[] }, seed: number): void {
-  const dg = verify(differentiate(g, 'loss', wrt));
-  const next = rng(seed);
-  const feeds = new Map<string, Tensor>(g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape as number[], next)]));
-  const values = evaluate(dg, feeds);
-  wrt.forEach((id, i) => {
-    const grad = values.get(dg.outputs[i + 1]!)!;
-    expect(relError(grad.data, centralDifference(g, 'loss', feeds, id)), `d/d${id}`).toBeLessThan(1e-6);
-  });
-}
+const check = ({ g, wrt }: { g: Graph; wrt: string[] }, seed: number) => expectFiniteDifferences(g, wrt, seed);
 
 // Even sizes (the GPU's), and odd last axes, which have no n/2 bin.
 const grids: [string, number[]][] = [
@@ -55,7 +43,7 @@ const grids: [string, number[]][] = [
 describe('rfft, irfft and their composition: gradients against finite differences', () => {
   it.each(grids)('rfft on %s', (_, N) => {
     const dims = N.length;
-    expectFiniteDifferences(lossOf((b) => {
+    check(lossOf((b) => {
       const x = b.add('x', 'input', [], [2, 2, ...N]);
       return { out: rfft(b, 'X', x, dims), wrt: [x] };
     }), dims);
@@ -64,7 +52,7 @@ describe('rfft, irfft and their composition: gradients against finite difference
   it.each(grids)('irfft on %s, the self-mirrored bins\' imaginary parts included', (_, N) => {
     const dims = N.length;
     const shape = opDef('rfft').shape([[2, 2, ...N]], { dims });
-    expectFiniteDifferences(lossOf((b) => {
+    check(lossOf((b) => {
       const y = b.add('y', 'input', [], shape);
       return { out: irfft(b, 'u', y, dims, N.at(-1)!), wrt: [y] };
     }), dims + 10);
@@ -72,7 +60,7 @@ describe('rfft, irfft and their composition: gradients against finite difference
 
   it.each(grids)('irfft(rfft(x) * w) on %s, in x and in w', (_, N) => {
     const dims = N.length;
-    expectFiniteDifferences(lossOf((b) => {
+    check(lossOf((b) => {
       const x = b.add('x', 'input', [], [2, 1, ...N]);
       const X = rfft(b, 'X', x, dims);
       const w = b.add('w', 'input', [], b.shapeOf(X));
