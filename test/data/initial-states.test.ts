@@ -9,6 +9,7 @@ import { loadDataset } from '../../src/data/load.js';
 import { writeNpy } from '../../src/data/npy.js';
 import type { Trajectories } from '../../src/data/trajectories.js';
 import { frontend } from '../../src/frontend.js';
+import { testLevels } from '../../src/train/test-levels.js';
 import { UserError } from '../../src/util/diagnostics.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tx-ic-'));
@@ -55,6 +56,13 @@ describe('ic file', () => {
     expect(firstStates(d.train).data).toEqual(u0.data.slice(0, 36));
     expect(firstStates(d.test).data).toEqual(u0.data.slice(36));
     expect(d.train.data.slice(12, 24)).not.toEqual(u0.data.slice(0, 12));
+    // tx eval's reference starts from the given held-out states and runs on past the snapshots.
+    const levels = testLevels(s.fe.spec.data!, () => d).levels();
+    expect(levels.next().value).toEqual(u0.data.slice(36));
+    const second = Float64Array.from([...d.test.data.slice(12, 24), ...d.test.data.slice(84, 96)]);
+    expect(levels.next().value).toEqual(second);
+    for (let t = 2; t < 6; t++) levels.next();
+    expect(levels.next().value).toBeInstanceOf(Float64Array);
   });
 
   test('a shape that does not fit the grid: the spec position and a hint', () => {
