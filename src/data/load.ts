@@ -34,9 +34,21 @@ export function loadDataset(data: DataDecl, specFile: string): Dataset {
 
 /** A generator's `ic file` states, read beside the spec and checked against its grid. */
 function loadInitialStates(data: GeneratorData, specFile: string): Trajectories {
+  const path = initialStatesPath(data, specFile);
+  return checkInitialStates(data, readNpy(readRange(path, 0, regularFileSize(path)), path), specFile);
+}
+
+/** The shape of a generator's `ic file`, from its header alone, for the front end. */
+export function initialStatesShape(data: GeneratorData, specFile: string): number[] {
+  const path = initialStatesPath(data, specFile);
+  const size = regularFileSize(path);
+  return readNpyHeader(readRange(path, 0, Math.min(size, NPY_HEAD_BYTES)), size, path).shape;
+}
+
+function initialStatesPath(data: GeneratorData, specFile: string): string {
   const path = resolve(dirname(specFile), data.ic!.path);
   if (!path.toLowerCase().endsWith('.npy')) throw new UserError(`${path}: initial states are read from .npy files`, 'save them with np.save');
-  return checkInitialStates(data, readNpy(readRange(path, 0, regularFileSize(path)), path), specFile);
+  return path;
 }
 
 /** A data file's snapshot shape ([channels, ...space]), for the front end. */

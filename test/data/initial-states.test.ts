@@ -1,11 +1,12 @@
 // `ic file "u0.npy"`: a generator's trajectories start from given states. Given
 // the states the generator would have drawn, the data are the generator's own;
 // a file that does not fit the grid is refused with the spec's line and column.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadDataset } from '../../src/data/load.js';
+import { checkSource } from '../../src/driver/node.js';
 import { writeNpy } from '../../src/data/npy.js';
 import type { Trajectories } from '../../src/data/trajectories.js';
 import { frontend } from '../../src/frontend.js';
@@ -77,6 +78,13 @@ describe('ic file', () => {
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toBe(`${s.file}:1:99: ic file "wrong.npy" has shape [3, 1, 16], but the data block needs [5, 1, 12]`);
     expect((err as UserError).hint).toContain('for each of the 3 training trajectories + 2 held out');
+    // tx check finds it from the header: a diagnostic at the setting.
+    const checked = checkSource(readFileSync(s.file, 'utf8'), s.file);
+    expect(checked.programs).toEqual([]);
+    expect(checked.diagnostics).toMatchObject([{ severity: 'error', file: s.file, line: 1, column: 99, message: 'ic file "wrong.npy" has shape [3, 1, 16], but the data block needs [5, 1, 12]' }]);
+    expect(checked.diagnostics[0]!.hint).toBe((err as UserError).hint);
+    const missing = spec('missing.tx', `${DATA}  ic file "nowhere.npy" }`);
+    expect(checkSource(readFileSync(missing.file, 'utf8'), missing.file).diagnostics).toMatchObject([{ line: 1, column: 99 }]);
   });
 
   test('written without `file`: a diagnostic with an example', () => {
