@@ -20,7 +20,8 @@ export function perEmulator(fe: Frontend, name: string | undefined): EmulatorRun
   const chosen = name === undefined ? all : all.filter((e) => e.name === name);
   if (!chosen.length) throw new UserError(`no emulator named '${name}'`, `this file has: ${all.map((e) => e.name).join(', ')}`);
   return chosen.map((e) => {
-    const spec = { ...fe.spec, emulators: [e], emulator: e.decl };
+    // The source keys a run's checkpoints: one emulator's never resumes another's (as a study cell's source says its cell).
+    const spec = { ...fe.spec, emulators: [e], emulator: e.decl, ...(all.length > 1 && { source: `${fe.spec.source}\n# emulator ${e.name}\n` }) };
     delete spec.study;
     const one = checkParsed({ spec, diagnostics: [] }, fileSnapshotShape(spec.file));
     reportDiagnostics(one.diagnostics, spec.source);

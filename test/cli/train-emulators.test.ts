@@ -25,7 +25,7 @@ function tx(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('tx train, several emulators', spawning(3), () => {
+describe('tx train, several emulators', spawning(4), () => {
   test('each in turn, each into its own folder under --out', () => {
     const out = join(dir, 'all');
     const r = tx('train', SPEC, '--device', 'cpu', '--out', out);
@@ -43,6 +43,10 @@ describe('tx train, several emulators', spawning(3), () => {
     expect(r.out).toContain(`emulator res: training into ${out}\n`);
     expect(r.out).not.toContain('emulator lin');
     expect(existsSync(join(out, 'params.safetensors'))).toBe(true);
+    // One emulator's checkpoint never resumes another's.
+    const other = tx('train', SPEC, '--device', 'cpu', '--out', out, '--emulator', 'lin', '--resume');
+    expect(other.code).toBe(1);
+    expect(other.err).toContain('the checkpoint is of another run');
   });
 
   test('an unknown name', () => {
