@@ -44,8 +44,14 @@ export interface Limits {
   readonly maxStorageBuffersPerShaderStage: number;
 }
 
-/** What WebGPU grants every device that asks for nothing more. */
-const DEFAULT_LIMITS: Limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28, maxStorageBuffersPerShaderStage: 8 };
+/**
+ * The limits a plan made without a device assumes: what WebGPU grants every
+ * device per binding (128 MiB) and in storage bindings (8), but buffers of
+ * 4 GiB rather than the default 256 MiB, as lavapipe and most GPUs grant
+ * them (a 2-D network's arena takes several bindings of one buffer). A run
+ * plans within its device's own limits.
+ */
+const DEFAULT_LIMITS: Limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 32 - 4, maxStorageBuffersPerShaderStage: 8 };
 
 /** The most bytes a buffer of a step may take on the target. */
 export function bufferLimit(t: Target): number {

@@ -108,9 +108,9 @@ describe('the training step program', () => {
     expect(huge).toThrow(UserError);
     expect(huge).toThrow(/^a value of a step at batch 10000000 \(%u1\.act0\) takes \d+\.\d MiB, more than the 128\.0 MiB the GPU lets one binding see$/);
     expect(huge).toThrow(expect.objectContaining({ hint: expect.stringContaining('smaller batch') }));
-    // Values within a binding each, but more of them than one buffer holds.
+    // Values within a binding each, but more banks of them than a kernel may bind.
     const many = () => of(GENERIC, 100_000);
-    expect(many).toThrow(/^the values of a step at batch 100000 take \d+\.\d MiB, more than the 256\.0 MiB the GPU allows in one buffer$/);
+    expect(many).toThrow(/^the values of a step take \d+ banks of the arena, and with the step's other buffers \d+ storage bindings, more than the 8 a kernel may see on this GPU$/);
   });
 
   test('trajectories too large for the target are refused with what to change', () => {
