@@ -20,6 +20,8 @@ const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 export class Checker implements Report {
   readonly diagnostics: Diagnostic[] = [];
   private sawConfig = false;
+  /** Every built-in solver with the options its block gives, for inheritDataOptions. */
+  private readonly solvers: { stepper: A.BuiltinStepper; given: readonly string[] }[] = [];
   constructor(
     readonly file: string,
     readonly source: string,
@@ -84,6 +86,7 @@ export class Checker implements Report {
     }
     this.nameConfigs(spec);
     this.nameEmulators(spec);
+    this.inheritDataOptions(spec);
     this.crossCheck(spec);
     if (study) {
       const recheck = (cell: RawStatement[]) => {
@@ -94,6 +97,20 @@ export class Checker implements Report {
       if (s) spec.study = s;
     }
     return spec;
+  }
+
+  /**
+   * A reference, residuum or coarse solver of the data's own system takes
+   * the data block's value of every option its block does not give, before
+   * the system's defaults (scenarios §8): `reference ks {}` under
+   * `data ks { extent 22 }` steps on [0, 22).
+   */
+  private inheritDataOptions(spec: A.Spec): void {
+    const data = spec.data;
+    if (data?.kind !== 'generator') return;
+    for (const { stepper, given } of this.solvers)
+      if (stepper.name === data.generator)
+        for (const key of Object.keys(stepper.params)) if (!given.includes(key) && key in data.params) stepper.params[key] = data.params[key]!;
   }
 
   private textOf(span: Span): string {
@@ -232,7 +249,9 @@ export class Checker implements Report {
     // A spectral step is a multiplication in Fourier space: periodic by construction.
     if (padding === 'zero' && (method === 'spectral' || method.startsWith('etdrk')))
       this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, system === 'ks' ? 'ks has no finite-difference method: use padding circular' : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
-    return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
+    const stepper: A.BuiltinStepper = { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
+    this.solvers.push({ stepper, given: Object.keys(stepper.params).filter((k) => s.has(k)) });
+    return stepper;
   }
 
   // ── configurations ────────────────────────────────────────────────────────
