@@ -13,6 +13,7 @@ import { checkStudy } from './study.js';
 import { checkNetwork } from './check-network.js';
 import { checkTrain } from './check-train.js';
 import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
+import { inheritDataOptions, type SolverBlock } from './inherit.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
@@ -20,8 +21,8 @@ const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 export class Checker implements Report {
   readonly diagnostics: Diagnostic[] = [];
   private sawConfig = false;
-  /** Every built-in solver with the options its block gives, for inheritDataOptions. */
-  private readonly solvers: { stepper: A.BuiltinStepper; given: readonly string[] }[] = [];
+  /** Every built-in solver with the options its block gives. */
+  private readonly solvers: SolverBlock[] = [];
   constructor(
     readonly file: string,
     readonly source: string,
@@ -86,7 +87,7 @@ export class Checker implements Report {
     }
     this.nameConfigs(spec);
     this.nameEmulators(spec);
-    this.inheritDataOptions(spec);
+    inheritDataOptions(spec, this.solvers);
     this.crossCheck(spec);
     if (study) {
       const recheck = (cell: RawStatement[]) => {
@@ -97,20 +98,6 @@ export class Checker implements Report {
       if (s) spec.study = s;
     }
     return spec;
-  }
-
-  /**
-   * A reference, residuum or coarse solver of the data's own system takes
-   * the data block's value of every option its block does not give, before
-   * the system's defaults (scenarios §8): `reference ks {}` under
-   * `data ks { extent 22 }` steps on [0, 22).
-   */
-  private inheritDataOptions(spec: A.Spec): void {
-    const data = spec.data;
-    if (data?.kind !== 'generator') return;
-    for (const { stepper, given } of this.solvers)
-      if (stepper.name === data.generator)
-        for (const key of Object.keys(stepper.params)) if (!given.includes(key) && key in data.params) stepper.params[key] = data.params[key]!;
   }
 
   private textOf(span: Span): string {
