@@ -144,6 +144,7 @@ export class Checker implements Report {
     const params = s.numbers({ ...S.SYSTEM_PARAMS[generator], ...S.GENERATOR_EXTRA[generator] });
     const points = generator === 'lorenz63' ? 0 : s.number('points');
     const dims = generator === 'lorenz63' ? 0 : s.number('dims');
+    if (S.PLANAR_SYSTEMS.includes(generator) && dims !== 2) this.error(s.span('dims', what.span), `${generator} is a 2-D system, but dims is ${dims}`, 'write dims 2');
     if (generator !== what.word && dims !== 1)
       this.error(s.span('dims', what.span), `'${what.word}' is the 1-D ${generator}, but dims is ${dims}`, `write data ${generator} { dims ${dims} … }`);
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
@@ -235,7 +236,7 @@ export class Checker implements Report {
     const padding = system === 'lorenz63' ? 'circular' : s.word<'circular' | 'zero'>('padding');
     // A spectral step is a multiplication in Fourier space: periodic by construction.
     if (padding === 'zero' && (method === 'spectral' || method.startsWith('etdrk')))
-      this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, system === 'ks' ? 'ks has no finite-difference method: use padding circular' : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
+      this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, S.METHODS[system].every((m) => m.startsWith('etdrk')) ? `${system} has no finite-difference method: use padding circular` : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
     const stepper: A.BuiltinStepper = { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
     this.solvers.push({ stepper, given: Object.keys(stepper.params).filter((k) => s.has(k)) });
     return stepper;

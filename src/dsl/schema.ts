@@ -44,6 +44,8 @@ export const SPECTRAL_SYSTEMS = [
   'navier_stokes',
   'kolmogorov',
 ] as const;
+/** The systems of a 2-D vorticity field only. */
+export const PLANAR_SYSTEMS: readonly string[] = ['navier_stokes', 'kolmogorov'];
 export const GENERATORS = ['advection', 'diffusion', 'burgers', ...SPECTRAL_SYSTEMS, 'lorenz63'] as const;
 /** The 1-D names of the PDE systems, kept from before `dims`: each is its system with dims 1. */
 export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[number]>> = {

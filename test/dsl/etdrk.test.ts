@@ -41,4 +41,9 @@ describe('ETDRK solvers in specs', () => {
     const fe = frontend(`${KS}reference kdv { }\nconfig diverted rollout 2`, 'ks.tx');
     expect(fe.spec.reference).toMatchObject({ name: 'kdv', params: { extent: 20, dt: 0.01 } });
   });
+
+  test('navier_stokes and kolmogorov are 2-D only, at the data block', () => {
+    expect(messages('data navier_stokes { points 16 }\nemulator conv { channels 1 -> 1 }\nconfig supervised rollout 1')).toEqual(['1:6 navier_stokes is a 2-D system, but dims is 1']);
+    expect(messages('data kolmogorov { dims 3  points 8 }\nemulator conv { channels 1 -> 1 }\nconfig supervised rollout 1')[0]).toMatch(/^1:19 kolmogorov is a 2-D system, but dims is 3/);
+  });
 });
