@@ -22,24 +22,38 @@ const ALIASES: Record<string, PeerId[]> = { 'jax-js': ['jax-webgpu', 'jax-wasm']
 const USAGE = `usage: npm run bench -- [options]
   --workloads LIST   comma-separated, of ${WORKLOADS.map((w) => w.id).join(', ')} (default: all)
   --peers LIST       comma-separated, of ${PEERS.join(', ')}; jax-js and tfjs name both devices (default: all)
-  --steps N          timed steps per mode (default 50)
-  --warmup N         steps before timing, the 3 gate steps included (default 10)
-  --warmup-seconds S ...and until S seconds have passed (default 3, at most 500 steps)
-  --every N          steps per loss read-back in the pipelined mode (default 10)
+  --steps N          timed steps per mode (default 50; W5, W6: 2)
+  --warmup N         steps before timing, the gate's included (default 10, of which 3 gated; W5, W6: 1, gated)
+  --warmup-seconds S ...and until S seconds have passed (default 3, at most 500 steps; W5, W6: 0)
+  --every N          steps per loss read-back in the pipelined mode (default 10; W5, W6: 2)
   --max-seconds S    stop a timed mode early once it has run S seconds (default 300)
   --json FILE        also write the results as JSON
   --profile          instead: time each of txc's dispatches of a step alone, per workload
   -h, --help`;
 
-interface Options extends MeasureOptions {
+const DEFAULTS: MeasureOptions = { steps: 50, warmup: 10, warmupSeconds: 3, every: 10, gate: 3, tolerance: 1e-3, maxSeconds: 300 };
+
+interface Options {
   workloads: WorkloadInfo[];
   peers: PeerId[];
+  /** The measuring options the command line gave; they override a workload's budget. */
+  given: Partial<MeasureOptions>;
   json?: string;
   profile: boolean;
 }
 
+/** A workload's options: the harness's defaults, its budget, then the command line's. */
+function optionsFor(info: WorkloadInfo, o: Options): MeasureOptions {
+  return { ...DEFAULTS, ...info.budget, ...o.given };
+}
+
+/** Distinct minibatches a run cycles through: enough that no timed step repeats one, at most 100. */
+function poolSize(m: MeasureOptions): number {
+  return Math.min(m.warmup + m.every + 2 * m.steps, 100);
+}
+
 function parseArgs(argv: string[]): Options {
-  const o: Options = { workloads: [...WORKLOADS], peers: [...PEERS], steps: 50, warmup: 10, warmupSeconds: 3, every: 10, gate: 3, tolerance: 1e-3, maxSeconds: 300, profile: false };
+  const o: Options = { workloads: [...WORKLOADS], peers: [...PEERS], given: {}, profile: false };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min) usage(`${flag} needs a number >= ${min}, got ${v ?? 'nothing'}`);
@@ -61,19 +75,19 @@ function parseArgs(argv: string[]): Options {
         break;
       }
       case '--steps':
-        o.steps = Math.floor(num(flag, value(), 1));
+        o.given.steps = Math.floor(num(flag, value(), 1));
         break;
       case '--warmup':
-        o.warmup = Math.floor(num(flag, value(), o.gate));
+        o.given.warmup = Math.floor(num(flag, value(), 1));
         break;
       case '--warmup-seconds':
-        o.warmupSeconds = num(flag, value(), 0);
+        o.given.warmupSeconds = num(flag, value(), 0);
         break;
       case '--every':
-        o.every = Math.floor(num(flag, value(), 1));
+        o.given.every = Math.floor(num(flag, value(), 1));
         break;
       case '--max-seconds':
-        o.maxSeconds = num(flag, value(), 0);
+        o.given.maxSeconds = num(flag, value(), 0);
         break;
       case '--profile':
         o.profile = true;
@@ -137,29 +151,30 @@ export async function main(argv: string[]): Promise<void> {
   installDawn();
   const machine = await describeMachine();
   const started = new Date();
-  const pool = Math.min(o.warmup + o.every + 2 * o.steps, 100);
-  if (o.profile) return profile(o.workloads, pool, o.gate);
+  if (o.profile) return profile(o.workloads, (info) => optionsFor(info, o));
   const peak = await devicePeak(log);
   const results: Report['workloads'] = [];
   for (const info of o.workloads) {
+    const m = optionsFor(info, o);
     log(`${info.id}: preparing data, parameters and the float64 reference`);
-    const w = loadWorkload(info, pool, o.gate);
+    const w = loadWorkload(info, poolSize(m), m.gate);
     const rs: Result[] = [];
     for (const id of o.peers) {
       const peer = await makePeer(id);
       log(`${info.id}: ${peer.name} ${peer.device}`);
-      const r = await measure(peer, w, o, (s) => log(`${info.id}: ${peer.name} ${peer.device}: ${s}`));
+      const r = await measure(peer, w, m, (s) => log(`${info.id}: ${peer.name} ${peer.device}: ${s}`));
       if (r.status !== 'ok') log(`${info.id}: ${peer.name} ${peer.device}: ${r.status}: ${r.reason}`);
       rs.push(r);
     }
-    results.push({ workload: info, flops: w.flops, results: rs });
+    results.push({ workload: info, flops: w.flops, options: { ...m, pool: poolSize(m) }, results: rs });
   }
+  const base = { ...DEFAULTS, ...o.given };
   const report = {
     date: started.toISOString(),
     machine,
     peak,
     versions: { txc: version('.'), 'jax-js': version('@jax-js/jax'), 'TF.js': version('@tensorflow/tfjs-core'), dawn: `webgpu ${version('webgpu')}` },
-    options: { steps: o.steps, warmup: o.warmup, warmupSeconds: o.warmupSeconds, every: o.every, gate: o.gate, tolerance: o.tolerance, pool },
+    options: { ...base, pool: poolSize(base) },
     workloads: results,
   };
   process.stdout.write(formatReport(report));
@@ -179,12 +194,13 @@ async function devicePeak(log: (s: string) => void): Promise<Peak | string> {
 }
 
 /** `--profile`: every dispatch of txc's step timed alone, the largest first. */
-async function profile(infos: WorkloadInfo[], pool: number, gate: number): Promise<void> {
+async function profile(infos: WorkloadInfo[], options: (info: WorkloadInfo) => MeasureOptions): Promise<void> {
   const { gpuExecutor } = await import('../src/train/executors.js');
   const { gpuDevice } = await import('../src/runtime/gpu/device.js');
   const device = await gpuDevice();
   for (const info of infos) {
-    const w = loadWorkload(info, pool, gate);
+    const m = options(info);
+    const w = loadWorkload(info, poolSize(m), m.gate);
     const exec = await gpuExecutor(w.run, device);
     const rows = await exec.profile(w.batch, 20);
     exec.dispose();

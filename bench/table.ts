@@ -1,8 +1,11 @@
 // The report: a header (date, machine, versions, method) and one table per workload.
 import type { Machine } from './gpu.js';
-import type { Result } from './measure.js';
+import type { MeasureOptions, Result } from './measure.js';
 import type { Peak } from './peak.js';
 import type { WorkloadInfo } from './workloads.js';
+
+/** How a workload was measured, with the number of distinct minibatches it cycled. */
+export type RunOptions = MeasureOptions & { pool: number };
 
 /** What one `npm run bench` measured: its JSON (`--json`) and, formatted, its tables. */
 export type Report = {
@@ -10,9 +13,20 @@ export type Report = {
   machine: Machine;
   peak: Peak | string;
   versions: Record<string, string>;
-  options: { steps: number; warmup: number; warmupSeconds: number; every: number; gate: number; tolerance: number; pool: number };
-  workloads: { workload: WorkloadInfo; flops: number; results: Result[] }[];
+  /** The options of the workloads without a budget of their own. */
+  options: RunOptions;
+  workloads: { workload: WorkloadInfo; flops: number; options: RunOptions; results: Result[] }[];
 };
+
+/** A workload's options where they differ from the report's. */
+function ownBudget(o: RunOptions, base: RunOptions): string | undefined {
+  const keys = ['gate', 'warmup', 'warmupSeconds', 'every', 'steps', 'pool'] as const;
+  if (keys.every((k) => o[k] === base[k])) return undefined;
+  return (
+    `Its own budget (its steps are long): the loss check on ${o.gate > 1 ? `steps 0–${o.gate - 1}` : 'step 0'}, warm-up at least ${o.warmup} steps and ${o.warmupSeconds} s, ` +
+    `then ${o.every} pipelined; ${o.steps} steps per mode, read back every ${o.every} when pipelined; ${o.pool} distinct minibatches.`
+  );
+}
 
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 /** GFLOP/s, and its share of the device's matrix-product rate where measured. */
@@ -25,10 +39,10 @@ function table(rows: string[][]): string {
   return [line(rows[0]!), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
-function lossCell(r: Extract<Result, { status: 'ok' }>): string {
+function lossCell(r: Extract<Result, { status: 'ok' }>, tolerance: number): string {
   const g = r.gate;
   if (g.agree) return `agree (max rel ${g.maxRel.toExponential(1)})`;
-  const k = g.losses.findIndex((l, j) => !(Math.abs(l - g.reference[j]!) <= Math.abs(g.reference[j]!) * 1e-3));
+  const k = g.losses.findIndex((l, j) => !(Math.abs(l - g.reference[j]!) <= Math.abs(g.reference[j]!) * tolerance));
   return `DISAGREE: step ${k}: ${g.losses[k]!.toPrecision(6)} vs ${g.reference[k]!.toPrecision(6)} (max rel ${g.maxRel.toExponential(1)})`;
 }
 
@@ -53,21 +67,24 @@ export function formatReport(rep: Report): string {
       `load: the 1-minute load average after the peer's timing; above ${rep.machine.cores} (the bench itself counts for about 1–2 on lavapipe), other processes shared the cores and the times are inflated.`,
   );
   const peakRate = typeof rep.peak === 'string' ? undefined : rep.peak.matmul.gflops;
-  for (const { workload, flops, results } of rep.workloads) {
+  for (const { workload, flops, options: wo, results } of rep.workloads) {
     out.push('');
     out.push(`## ${workload.id}: ${workload.title}  (bench/specs/${workload.file})`);
     out.push('');
     out.push(`${(flops / 1e6).toPrecision(3)} MFLOP per step (the graph's forward, backward and losses, as txc counts them).`);
+    const own = ownBudget(wo, o);
+    if (own) out.push(own);
     out.push('');
+    const gated = wo.gate > 1 ? `steps 0–${wo.gate - 1}` : 'step 0';
     const txc = results.find((r) => r.peer === 'txc' && r.status === 'ok') as Extract<Result, { status: 'ok' }> | undefined;
-    const rows = [['peer', 'device', 'ms/step sync', 'ms/step pipelined', 'dispatches/step', '×txc sync', '×txc pipelined', 'GFLOP/s pipelined', 'load', `losses (steps 0–${o.gate - 1} vs float64 CPU)`]];
+    const rows = [['peer', 'device', 'ms/step sync', 'ms/step pipelined', 'dispatches/step', '×txc sync', '×txc pipelined', 'GFLOP/s pipelined', 'load', `losses (${gated} vs float64 CPU)`]];
     const notes: string[] = [];
     for (const r of results) {
       if (r.status !== 'ok') {
         rows.push([r.peer, r.device, r.status === 'unavailable' ? 'cannot run' : 'failed', '', '', '', '', '', '', r.reason]);
         continue;
       }
-      const short = (n: number) => (n < o.steps ? ` (${n} steps)` : '');
+      const short = (n: number) => (n < wo.steps ? ` (${n} steps)` : '');
       rows.push([
         r.peer,
         r.device,
@@ -78,7 +95,7 @@ export function formatReport(rep: Report): string {
         r.peer === 'txc' ? '1.00×' : ratio(r.pipeMs, txc?.pipeMs),
         rate(flops / r.pipeMs / 1e6, peakRate),
         r.load.toFixed(1),
-        lossCell(r),
+        lossCell(r, wo.tolerance),
       ]);
       notes.push(...r.notes);
     }
@@ -92,7 +109,7 @@ export function formatReport(rep: Report): string {
         (ok.length === 0
           ? 'No peer ran.'
           : bad.length === 0
-            ? `Losses agree: every peer that ran matches txc's float64 CPU reference (${ref.map((x) => x.toPrecision(6)).join(', ')}) to ${o.tolerance.toExponential(0)} relative on steps 0–${o.gate - 1}.`
+            ? `Losses agree: every peer that ran matches txc's float64 CPU reference (${ref.map((x) => x.toPrecision(6)).join(', ')}) to ${wo.tolerance.toExponential(0)} relative on ${gated}.`
             : `Losses DISAGREE for ${bad.map((r) => `${r.peer} ${r.device}`).join(', ')} (reference ${ref.map((x) => x.toPrecision(6)).join(', ')}).`),
     );
     for (const n of new Set(notes)) out.push(`Note: ${n}`);

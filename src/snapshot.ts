@@ -1,6 +1,8 @@
 // Golden snapshots: every `*.tx` under a folder has its chain IR (`*.ir`)
 // and its training step program (`*.plan`, at the spec's train batch or
-// all the windows where they are fewer, CPU shapes, WebGPU's default limits) checked in beside it, and where a
+// all the windows where they are fewer, CPU shapes, WebGPU's default binding
+// size but the 4 GiB buffers and 16 storage bindings lavapipe and most GPUs
+// grant, so that a 2-D network's arena of several banks has a plan) checked in beside it, and where a
 // `*.gpu.plan` is there too, the program with GPU shapes (ir/target.ts). Shared by `tx snapshot` and the project's
 // own tests, so users' repos and this one are held to the same rule.
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { hasErrors } from './util/diagnostics.js';
 import type { Frontend } from './frontend.js';
 import { frontend } from './frontend.js';
 import { planText } from './codegen/plan-text.js';
-import { GENERIC, GPU } from './ir/target.js';
+import { GENERIC, GPU, withLimits } from './ir/target.js';
 import { fileShape, fileSnapshotShape } from './data/load.js';
 import { printGraph } from './ir/print.js';
 import { runPasses } from './passes/pipeline.js';
@@ -18,6 +20,7 @@ import { specStep } from './spec-step.js';
 import { readText } from './util/files.js';
 
 export const GOLDEN_KINDS = ['ir', 'plan'] as const;
+const GOLDEN_LIMITS = { ...GENERIC.limits, maxBufferSize: 2 ** 32 - 4, maxStorageBuffersPerShaderStage: 16 };
 /** Kept only where the file exists: a spec opts in by having one. */
 export const OPTIONAL_GOLDEN_KINDS = ['gpu.plan'] as const;
 export type GoldenKind = (typeof GOLDEN_KINDS)[number] | (typeof OPTIONAL_GOLDEN_KINDS)[number];
@@ -25,7 +28,7 @@ export type GoldenKind = (typeof GOLDEN_KINDS)[number] | (typeof OPTIONAL_GOLDEN
 /** `fileShape` reads a data file's shape, for a spec that trains on one. */
 export function golden(fe: Frontend, kind: GoldenKind, fileShape?: (path: string) => readonly number[]): string {
   if (kind === 'ir') return fe.programs.map((p) => printGraph(p.graph, p.flow)).join('\n');
-  const target = kind === 'gpu.plan' ? GPU : GENERIC;
+  const target = withLimits(kind === 'gpu.plan' ? GPU : GENERIC, GOLDEN_LIMITS);
   return fe.programs.map((p) => planText(specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, target, { ...(fileShape && { fileShape }) }))).join('\n');
 }
 

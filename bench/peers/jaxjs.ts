@@ -9,7 +9,9 @@ import type { Array as JArray } from '@jax-js/jax';
 import * as jax from '@jax-js/jax';
 import type * as A from '../../src/dsl/ast.js';
 import type { ExprOps, Peer, Run } from '../peer.js';
-import { ADAM, Unavailable, evalExpr, samePads } from '../peer.js';
+import { ADAM, Unavailable, evalExpr } from '../peer.js';
+import type { NetOps } from './convnets.js';
+import { convNet } from './convnets.js';
 import type { Workload } from '../workloads.js';
 
 const { numpy: np, lax, nn, tree } = jax;
@@ -121,27 +123,12 @@ function lossFn(w: Workload): (p: Tree, xs: JArray[]) => JArray {
 
 function emulator(net: A.Network, p: Tree, x: JArray): JArray {
   const param = (name: string) => p[name]!.ref;
-  if (net.kind === 'conv') {
-    const layers = net.hidden.length + 1;
-    const [left, right] = samePads(net.kernel);
-    let h = x;
-    for (let i = 0; i < layers; i++) {
-      const wt = param(`layers.${i}.weight`);
-      if (net.padding === 'circular') {
-        const n = h.shape[2]!;
-        const lo = left ? [h.ref.slice([], [], [n - left, n])] : [];
-        const hi = right ? [h.ref.slice([], [], [0, right])] : [];
-        h = lax.convGeneralDilated(np.concatenate([...lo, h, ...hi], 2), wt, [1], 'VALID');
-      } else h = lax.convGeneralDilated(h, wt, [1], [[left, right]]);
-      if (net.bias) h = h.add(param(`layers.${i}.bias`).reshape([-1, 1]));
-      if (i + 1 < layers) h = activation(net.activation, h);
-    }
-    return h;
-  }
+  // No workload trains an FNO yet (issue 15's W7 will).
+  if (net.kind === 'fno') throw new Error('the peers implement no FNO');
+  if (net.kind !== 'mlp') return convNet(net, netOps(param), x);
   const state = x.shape;
   const d = state.slice(1).reduce((a, b) => a * b, 1);
   let h = x.reshape([-1, d]);
-  if (net.kind !== 'mlp') throw new Error(`the peers run conv and mlp emulators, not ${net.kind}`);
   const layers = net.depth + 1;
   for (let i = 0; i < layers; i++) {
     h = np.matmul(h, param(`layers.${i}.weight`).transpose());
@@ -149,6 +136,38 @@ function emulator(net: A.Network, p: Tree, x: JArray): JArray {
     if (i + 1 < layers) h = activation(net.activation, h);
   }
   return h.reshape([-1, ...state.slice(1)]);
+}
+
+/** txc's layout throughout: fields [B, C, N…], weights [O, I, k…]; spatial axis j is axis 2 + j. */
+function netOps(param: (name: string) => JArray): NetOps<JArray> {
+  /** Index arguments of `slice` taking [lo, hi) along `axis` and everything elsewhere. */
+  const along = (h: JArray, axis: number, lo: number, hi: number) => h.shape.map((_, d) => (d === axis ? ([lo, hi] as [number, number]) : ([] as [])));
+  return {
+    keep: (h) => h.ref,
+    dims: (h) => h.ndim - 2,
+    pad(h, j, lo, hi, padding) {
+      const axis = 2 + j;
+      if (padding === 'zero') return np.pad(h, { [axis]: [lo, hi] });
+      const n = h.shape[axis]!;
+      const before = lo ? [h.ref.slice(...along(h, axis, n - lo, n))] : [];
+      const after = hi ? [h.ref.slice(...along(h, axis, 0, hi))] : [];
+      return np.concatenate([...before, h, ...after], axis);
+    },
+    conv: (h, name, stride) => lax.convGeneralDilated(h, param(name), Array<number>(h.ndim - 2).fill(stride), 'VALID'),
+    bias: (h, name) => h.add(param(name).reshape([-1, ...Array<number>(h.ndim - 2).fill(1)])),
+    act: (h, a) => activation(a, h),
+    add: (a, b) => a.add(b),
+    concat: (a, b) => np.concatenate([a, b], 1),
+    zeroInsert(h) {
+      // Per axis: a new unit axis after it, padded to 2 with a zero, merged back.
+      for (let axis = 2; axis < h.ndim; axis++) {
+        const s = h.shape;
+        const split = np.pad(h.reshape([...s.slice(0, axis + 1), 1, ...s.slice(axis + 1)]), { [axis + 1]: [0, 1] });
+        h = split.reshape([...s.slice(0, axis), 2 * s[axis]!, ...s.slice(axis + 1)]);
+      }
+      return h;
+    },
+  };
 }
 
 function activation(a: A.Activation, h: JArray): JArray {

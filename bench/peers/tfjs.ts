@@ -4,8 +4,8 @@
 // which is optax's Adam (bias correction by 1 - beta^t, eps outside the
 // square root) once eps is set to optax's 1e-8 (TF.js defaults to 1e-7).
 //
-// TF.js convolutions are channels-last, so states live as [batch, points,
-// channels] and convolution weights as [kernel, in, out]; the parameters are
+// TF.js convolutions are channels-last, so states live as [batch, points…,
+// channels] and convolution weights as [kernel…, in, out]; the parameters are
 // transposed once, on upload.
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone registers no gradients; the union package @tensorflow/tfjs imports this.
@@ -17,7 +17,9 @@ import '@tensorflow/tfjs-backend-webgpu';
 import type * as A from '../../src/dsl/ast.js';
 import type { Tensor as TxTensor } from '../../src/ops/op.js';
 import type { ExprOps, Peer, Run } from '../peer.js';
-import { ADAM, Unavailable, evalExpr, samePads } from '../peer.js';
+import { ADAM, Unavailable, evalExpr } from '../peer.js';
+import type { NetOps } from './convnets.js';
+import { convNet } from './convnets.js';
 import type { Workload } from '../workloads.js';
 
 // As a deployed app runs it: no debug checks, and no console hint to install
@@ -49,27 +51,28 @@ export function tfPeer(backend: 'webgpu' | 'cpu'): Peer {
   };
 }
 
-/** A txc state [B, C, N] as TF.js's [B, N, C]; states without space stay [B, d]. */
-function putState(t: TxTensor, spatial: boolean): tf.Tensor {
+/** A txc array as TF.js's, channels-last: a state [B, C, N…] as [B, N…, C], a weight [O, I, k…] as [k…, I, O]. */
+function put(t: TxTensor, perm?: number[]): tf.Tensor {
   const x = tf.tensor(Float32Array.from(t.data), [...t.shape]);
-  if (!spatial) return x;
-  const y = tf.transpose(x, [0, 2, 1]);
+  if (!perm) return x;
+  const y = tf.transpose(x, perm);
   x.dispose();
   return y;
 }
 
+const axes = (rank: number) => Array.from({ length: rank }, (_, d) => d);
+
 function prepare(w: Workload): Run<tf.Scalar> {
-  const spatial = w.net.kind === 'conv';
+  const spatial = w.net.kind !== 'mlp';
   const vars = new Map<string, tf.Variable>();
   for (const [name, t] of w.init) {
-    const x = tf.tensor(Float32Array.from(t.data), [...t.shape]);
-    // conv1d weights [out, in, k] -> TF's [k, in, out]; dense weights stay [out, in].
-    const y = spatial && name.endsWith('.weight') ? tf.transpose(x, [2, 1, 0]) : x;
-    vars.set(name, tf.variable(y, true, `${w.id}/${name}`));
+    // Convolution weights (rank 3 and up) go channels-last; dense weights [out, in] and biases stay.
+    const r = t.shape.length;
+    const x = put(t, spatial && r >= 3 ? [...axes(r).slice(2), 1, 0] : undefined);
+    vars.set(name, tf.variable(x, true, `${w.id}/${name}`));
     x.dispose();
-    if (y !== x) y.dispose();
   }
-  const pool = w.levels.map((levels) => levels.map((t) => putState(t, spatial)));
+  const pool = w.levels.map((levels) => levels.map((t) => put(t, spatial ? [0, ...axes(t.shape.length).slice(2), 1] : undefined)));
   const opt = tf.train.adam(w.lr, ADAM.b1, ADAM.b2, ADAM.eps);
   const varList = [...vars.values()];
   const loss = lossFn(w, (name) => vars.get(name)!);
@@ -129,32 +132,12 @@ function lossFn(w: Workload, param: (name: string) => tf.Tensor): (xs: tf.Tensor
 }
 
 function emulator(net: A.Network, param: (name: string) => tf.Tensor, x: tf.Tensor): tf.Tensor {
-  if (net.kind === 'conv') {
-    const layers = net.hidden.length + 1;
-    const [left, right] = samePads(net.kernel);
-    let h = x as tf.Tensor3D;
-    for (let i = 0; i < layers; i++) {
-      const wt = param(`layers.${i}.weight`) as tf.Tensor3D;
-      if (net.padding === 'circular') {
-        const n = h.shape[1];
-        const parts: tf.Tensor3D[] = [];
-        if (left) parts.push(tf.slice(h, [0, n - left, 0], [-1, left, -1]));
-        parts.push(h);
-        if (right) parts.push(tf.slice(h, [0, 0, 0], [-1, right, -1]));
-        h = tf.conv1d(parts.length > 1 ? tf.concat(parts, 1) : h, wt, 1, 'valid');
-      } else {
-        const padded = tf.pad(h, [[0, 0], [left, right], [0, 0]]);
-        h = tf.conv1d(padded, wt, 1, 'valid');
-      }
-      if (net.bias) h = tf.add(h, param(`layers.${i}.bias`));
-      if (i + 1 < layers) h = activation(net.activation, h);
-    }
-    return h;
-  }
+  // No workload trains an FNO yet (issue 15's W7 will).
+  if (net.kind === 'fno') throw new Error('the peers implement no FNO');
+  if (net.kind !== 'mlp') return convNet(net, netOps(param), x);
   const state = x.shape;
   const d = state.slice(1).reduce((a, b) => a * b, 1);
   let h = tf.reshape(x, [-1, d]) as tf.Tensor2D;
-  if (net.kind !== 'mlp') throw new Error(`the peers run conv and mlp emulators, not ${net.kind}`);
   const layers = net.depth + 1;
   for (let i = 0; i < layers; i++) {
     h = tf.matMul(h, param(`layers.${i}.weight`) as tf.Tensor2D, false, true);
@@ -162,6 +145,51 @@ function emulator(net: A.Network, param: (name: string) => tf.Tensor, x: tf.Tens
     if (i + 1 < layers) h = activation(net.activation, h);
   }
   return tf.reshape(h, state);
+}
+
+/** Channels-last: fields [B, N…, C], weights [k…, I, O]; spatial axis j is axis 1 + j. */
+function netOps(param: (name: string) => tf.Tensor): NetOps<tf.Tensor> {
+  const slice = (h: tf.Tensor, axis: number, lo: number, hi: number) =>
+    tf.slice(h, h.shape.map((_, d) => (d === axis ? lo : 0)), h.shape.map((_, d) => (d === axis ? hi - lo : -1)));
+  return {
+    keep: (h) => h,
+    dims: (h) => h.rank - 2,
+    pad(h, j, lo, hi, padding) {
+      const axis = 1 + j;
+      if (padding === 'zero') return tf.pad(h, h.shape.map((_, d): [number, number] => (d === axis ? [lo, hi] : [0, 0])));
+      const n = h.shape[axis]!;
+      return tf.concat([...(lo ? [slice(h, axis, n - lo, n)] : []), h, ...(hi ? [slice(h, axis, 0, hi)] : [])], axis);
+    },
+    conv(h, name, stride) {
+      const w = param(name);
+      switch (h.rank) {
+        case 3:
+          return tf.conv1d(h as tf.Tensor3D, w as tf.Tensor3D, stride, 'valid');
+        case 4:
+          return tf.conv2d(h as tf.Tensor4D, w as tf.Tensor4D, stride, 'valid');
+        case 5:
+          return tf.conv3d(h as tf.Tensor5D, w as tf.Tensor5D, stride, 'valid');
+        default:
+          throw new Error(`TF.js convolves 1 to 3 spatial axes, not ${h.rank - 2}`);
+      }
+    },
+    bias: (h, name) => tf.add(h, param(name)),
+    act: (h, a) => activation(a, h),
+    add: (a, b) => tf.add(a, b),
+    concat: (a, b) => tf.concat([a, b], -1),
+    zeroInsert(h) {
+      // Per axis: a unit axis after it, padded to 2 with a zero, merged back; seen as
+      // [before, n, 1, after], as the WebGPU backend pads only up to rank 4 (its
+      // PadProgram writes a vec5 that WGSL cannot index).
+      for (let axis = 1; axis + 1 < h.rank; axis++) {
+        const s = h.shape;
+        const size = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+        const unit = tf.reshape(h, [size(s.slice(0, axis)), s[axis]!, 1, size(s.slice(axis + 1))]);
+        h = tf.reshape(tf.pad(unit, [[0, 0], [0, 0], [0, 1], [0, 0]]), [...s.slice(0, axis), 2 * s[axis]!, ...s.slice(axis + 1)]);
+      }
+      return h;
+    },
+  };
 }
 
 function activation<T extends tf.Tensor>(a: A.Activation, h: T): T {

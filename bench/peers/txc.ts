@@ -9,10 +9,12 @@
 // Step i trains on the window ids `w.indices[i]` — the same minibatches the
 // other peers get as arrays. A read of one loss maps the open group early
 // (the synchronous mode); a read of ten takes one mapped group.
+import type { Session } from '../../src/driver/session.js';
 import { openSession } from '../../src/driver/session.js';
 import type { StepExecutor } from '../../src/train/executor.js';
 import { LOSS_GROUP } from '../../src/runtime/gpu/train-program.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
+import { UserError } from '../../src/util/diagnostics.js';
 import type { Peer, Run } from '../peer.js';
 import { Unavailable } from '../peer.js';
 import type { Workload } from '../workloads.js';
@@ -29,7 +31,14 @@ export function txcPeer(): Peer {
       } catch (e) {
         throw new Unavailable(`txc: ${(e as Error).message}`);
       }
-      const session = await openSession(w.run, 'gpu', device);
+      let session: Session;
+      try {
+        session = await openSession(w.run, 'gpu', device);
+      } catch (e) {
+        // A run txc refuses on this device (a buffer over the adapter's limit, say): its own words.
+        if (e instanceof UserError) throw new Unavailable(`txc: ${e.message}`);
+        throw e;
+      }
       return executorRun(session.executor, w, [
         `txc: GpuExecutor (src/train/gpu-executor.ts): trajectories, parameters and Adam state resident; one command buffer per step (gather, forward, backward, Adam); losses mapped in groups of ${LOSS_GROUP}`,
       ]);

@@ -9,7 +9,7 @@ import { SPECTRAL_SYSTEMS } from '../dsl/schema.js';
 import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
 import { builtinStepper, stateShape, stepBatch } from './steppers.js';
-import type { Trajectories } from './trajectories.js';
+import { sizeOf, type Trajectories } from './trajectories.js';
 
 /** Streams of one seed: held-out data never reuses a training draw. */
 const TRAIN_STREAM = 0;
@@ -19,14 +19,18 @@ const TEST_STREAM = 1;
  * `trajectories` training and `testTrajectories` held-out trajectories, each
  * `[count, snapshots, ...stateShape]`. Snapshot 0 is the initial state (after
  * the warm-up for Lorenz-63), so there are `snapshots - 1` steps: Trainax's
- * `temporal_horizon` counts the same way.
+ * `temporal_horizon` counts the same way. `initial` (an `ic file`, checked by
+ * checkInitialStates): the training trajectories' states at snapshot 0, then
+ * the held-out ones', used as they are (no draw, no warm-up).
  */
-export function generateData(decl: GeneratorData): { train: Trajectories; test: Trajectories } {
+export function generateData(decl: GeneratorData, initial?: Trajectories): { train: Trajectories; test: Trajectories } {
   const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
   checkSizes(decl, params);
+  const size = initial ? sizeOf(initial.shape.slice(1)) : 0;
+  const part = (from: number, count: number) => initial?.data.subarray(from * size, (from + count) * size);
   return {
-    train: rollOut(decl, params, decl.trajectories, new Rng(decl.seed, TRAIN_STREAM)),
-    test: rollOut(decl, params, decl.testTrajectories, new Rng(decl.seed, TEST_STREAM)),
+    train: rollOut(decl, params, decl.trajectories, new Rng(decl.seed, TRAIN_STREAM), part(0, decl.trajectories)),
+    test: rollOut(decl, params, decl.testTrajectories, new Rng(decl.seed, TEST_STREAM), part(decl.trajectories, decl.testTrajectories)),
   };
 }
 
@@ -81,11 +85,11 @@ function spectralIc(name: GeneratorName, cutoff: number): FourierIc {
   return { ...FOURIER_DEFAULTS, cutoff, maxOne: true };
 }
 
-function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng): Trajectories {
+function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng, initial?: Float64Array): Trajectories {
   const shape = stateShape(decl.generator, decl.points, decl.dims);
   const size = shape.reduce((x, y) => x * y, 1);
   const data = new Float64Array(count * decl.snapshots * size);
-  const at = levels(decl, params, count, rng);
+  const at = levels(decl, params, count, rng, initial);
   for (let t = 0; t < decl.snapshots; t++) {
     const states = at.next().value!;
     for (let i = 0; i < count; i++) data.set(states.subarray(i * size, (i + 1) * size), (i * decl.snapshots + t) * size);
@@ -97,23 +101,25 @@ function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: 
  * The held-out trajectories (`testTrajectories` of them, or `count`) one time
  * level at a time, `[count, ...stateShape]` each from snapshot 0 on, with no
  * end: `tx eval` compares rollouts of any length without holding them. The
- * first `decl.snapshots` levels are generateData's `test` exactly.
+ * first `decl.snapshots` levels are generateData's `test` exactly. `initial`:
+ * their states at snapshot 0 where an `ic file` gave them.
  */
-export function heldOutLevels(decl: GeneratorData, count = decl.testTrajectories): Generator<Float64Array, never> {
+export function heldOutLevels(decl: GeneratorData, count = decl.testTrajectories, initial?: Float64Array): Generator<Float64Array, never> {
   const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
   checkSizes({ ...decl, testTrajectories: count }, params);
-  return levels(decl, params, count, new Rng(decl.seed, TEST_STREAM));
+  return levels(decl, params, count, new Rng(decl.seed, TEST_STREAM), initial);
 }
 
-function* levels(decl: GeneratorData, params: SystemParams, count: number, rng: Rng): Generator<Float64Array, never> {
+function* levels(decl: GeneratorData, params: SystemParams, count: number, rng: Rng, given?: Float64Array): Generator<Float64Array, never> {
   const name = decl.generator;
   const size = stateShape(name, decl.points, decl.dims).reduce((x, y) => x * y, 1);
   const stepperParams = params.pick(Object.keys(STEPPER_PARAMS[name]));
   const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points, decl.dims);
   const warmup = params.find('warmup') ?? 0;
-  // All initial states first, as Trainax draws them in one vmapped call.
-  const initial = Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng));
   let states: Float64Array = new Float64Array(count * size);
+  if (given) states.set(given);
+  // All initial states first, as Trainax draws them in one vmapped call.
+  const initial = given ? [] : Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng));
   initial.forEach((u0, i) => {
     let u = u0;
     for (let s = 0; s < warmup; s++) u = step(u);

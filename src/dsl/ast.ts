@@ -97,6 +97,8 @@ export interface GeneratorData {
   /** Held-out trajectories for evaluation after training. */
   testTrajectories: number;
   seed: number;
+  /** `ic file "PATH"`: initial states `[trajectories + test_trajectories, ...state]`, the path relative to the spec. */
+  ic?: { path: string; span: Span };
   /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in; cfl may have one value per axis. */
   params: Record<string, ParamValue>;
   span: Span;

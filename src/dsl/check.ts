@@ -154,9 +154,11 @@ export class Checker implements Report {
     const cfl = params['cfl'];
     if (typeof cfl === 'object' && cfl.length !== dims)
       this.error(s.valueSpan('cfl', what.span), `cfl has ${cfl.length} value${cfl.length > 1 ? 's' : ''} but the data have ${dims} spatial ax${dims > 1 ? 'es' : 'is'}`, 'give one number per axis, or one for all');
+    const icPath = s.optionalString('ic');
     return {
       kind: 'generator',
       generator,
+      ...(icPath !== undefined && { ic: { path: icPath, span: s.valueSpan('ic', what.span) } }),
       points,
       dims,
       trajectories: s.number('trajectories'),

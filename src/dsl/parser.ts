@@ -233,6 +233,8 @@ class TxParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Identifier, { LABEL: 'word' });
+          // `ic file "u0.npy"`: a word that names where a path points.
+          this.OPTION3(() => this.CONSUME2(T.StringLit, { LABEL: 'path' }));
           this.OPTION(() => this.SUBRULE(this.block));
         },
       },

@@ -18,7 +18,8 @@ export type ValueKind =
   | { t: 'flag_every' } // cut_bptt, cut_bptt every 2
   | { t: 'every'; max?: number } // reset every 2
   | { t: 'sub'; of: 'stepper' | 'network' } // coarse advection1d { … }
-  | { t: 'string' };
+  | { t: 'string' }
+  | { t: 'file' }; // ic file "u0.npy"
 
 export type Schema = Readonly<Record<string, ValueKind>>;
 
@@ -121,6 +122,8 @@ const DATA_COMMON: Schema = {
   snapshots: int(2, 100),
   test_trajectories: int(0, 0),
   seed,
+  // Initial states from a file instead of the generator's draws.
+  ic: { t: 'file' },
 };
 
 export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
@@ -256,7 +259,7 @@ const ALL_KEYS = new Set<string>();
 for (const s of ALL_SCHEMAS)
   for (const [k, v] of Object.entries(s)) {
     ALL_KEYS.add(k);
-    if (v.t === 'word' || v.t === 'bool' || v.t === 'sub') WORD_KEYS.add(k);
+    if (v.t === 'word' || v.t === 'bool' || v.t === 'sub' || v.t === 'file') WORD_KEYS.add(k);
   }
 
 /**

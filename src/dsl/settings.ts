@@ -138,6 +138,8 @@ export class Settings {
         return s;
       case 'string':
         return v?.kind === 'string' ? v.value : bad('a quoted string');
+      case 'file':
+        return v?.kind === 'word' && v.word === 'file' && v.path && !v.block ? v.path.value : bad('file and a quoted path');
       default:
         return kind satisfies never;
     }
@@ -200,6 +202,10 @@ export class Settings {
     const def = k && 'def' in k ? k.def : undefined;
     if (typeof def !== 'number') throw new Error(`internal: ${key} has no default`);
     return def;
+  }
+  optionalString(key: string): string | undefined {
+    const v = this.values.get(key)?.v;
+    return typeof v === 'string' ? v : undefined;
   }
   optionalNumber(key: string): number | undefined {
     const v = this.values.get(key)?.v;
@@ -266,6 +272,8 @@ function example(key: string, kind: ValueKind): string {
       return kind.of === 'stepper' ? `e.g. ${key} advection1d { cfl 0.5 }` : `e.g. ${key} conv1d { channels 1 -> 8 -> 1 }`;
     case 'string':
       return `e.g. ${key} "file.npy"`;
+    case 'file':
+      return `e.g. ${key} file "u0.npy"`;
     default:
       return kind satisfies never;
   }

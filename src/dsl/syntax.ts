@@ -20,7 +20,7 @@ export type RawValue =
   | { kind: 'chain'; numbers: RawNumber[]; span: Span }
   | { kind: 'string'; value: string; span: Span }
   | { kind: 'list'; items: RawListItem[]; span: Span }
-  | { kind: 'word'; word: string; block?: RawBlock; span: Span };
+  | { kind: 'word'; word: string; path?: { value: string; span: Span }; block?: RawBlock; span: Span };
 export interface RawSetting {
   key: string;
   keySpan: Span;
@@ -236,7 +236,8 @@ function valueOf(n: CstNode): RawValue | undefined {
   if (l) return { kind: 'list', items: listItems(l), span };
   const w = tok(n, 'word');
   const b = node(n, 'block');
-  return w && { kind: 'word', word: w.image, ...(b && { block: block(b) }), span };
+  const p = tok(n, 'path');
+  return w && { kind: 'word', word: w.image, ...(p && { path: { value: p.image.slice(1, -1), span: tokenSpan(p) } }), ...(b && { block: block(b) }), span };
 }
 
 function signedNumber(n: CstNode): RawNumber {

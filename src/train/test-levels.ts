@@ -27,7 +27,9 @@ export function testLevels(decl: A.DataDecl, dataset: () => Dataset): TestLevels
     const held = decl.testTrajectories;
     const n = held > 0 ? held : GENERATED_TEST;
     const note = held > 0 ? `${n} held-out trajectories` : `${n} freshly generated trajectories (the spec holds none out: test_trajectories 0)`;
-    return { trajectories: n, snapshots: decl.snapshots, extendable: true, note, levels: () => heldOutLevels(decl, n) };
+    // Held-out states an `ic file` gave start the reference; fresh ones are the generator's draws.
+    const given = () => (decl.ic && held > 0 ? stored(dataset().test).next().value : undefined);
+    return { trajectories: n, snapshots: decl.snapshots, extendable: true, note, levels: () => heldOutLevels(decl, n, given()) };
   }
   const { data, note } = testSet(decl, dataset());
   return { trajectories: data.shape[0]!, snapshots: data.shape[1]!, extendable: false, note, levels: () => stored(data) };

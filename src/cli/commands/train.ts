@@ -22,6 +22,8 @@ import { upwindText } from '../../train/report.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
 import { upwindDistance } from '../../train/upwind.js';
 import { lockFolder } from '../../util/lock.js';
+import type { Frontend } from '../../frontend.js';
+import { perEmulator } from '../emulators.js';
 import { loadSpec, oneProgram } from '../io.js';
 import { positiveInt } from '../options.js';
 
@@ -34,43 +36,20 @@ export function register(program: Command): void {
     .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg; with `eval every N` in the train block, also every N steps: eval.csv, params-best.safetensors)")
     .argument('<file>', '.tx file')
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
-    .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<config>])')
+    .option('-e, --emulator <name>', 'train only this one of the named emulators (default: each, one after the other)')
+    .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<emulator>][-<config>]; with several emulators, DIR/<emulator>)')
     .option('--steps <n>', "override the train block's steps", positiveInt)
     .option('--resume', "continue from the checkpoint in the output folder, exactly as an uninterrupted run; with more --steps than the first run's, extend it (the schedule keeps spanning the first run's steps and holds its final rate past them)")
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
     .addOption(deviceOption())
-    .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number; device: Device }) => {
-      const fe = loadSpec(file);
-      let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
-      const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
-      lockFolder(out, `tx train ${file}`);
-      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
-      // A plain --resume finishes the run as it was asked for, --steps included.
-      if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = withSteps(run, resume.target);
-      if (resume && nothingToTrain(resume, run, out)) return;
-      const title = `${basename(file)}: ${run.config.text}`;
-      const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
-      clearEvaluation(out);
-      if (!resume) clearEvalFiles(out);
-      const { evalEvery } = run.train;
-      const onEval = evalEvery && evalInFolder(out, run.spec, testSet(run.spec.data!, run.dataset), (l) => process.stderr.write(l + '\n'), resume?.step);
-      const t0 = Date.now();
-      let result: TrainResult & { timing: Timing };
-      try {
-        result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c), ...(onEval && { evalEvery, onEval }) }, resume);
-      } catch (e) {
-        if (e instanceof DeviceLostError) throw new UserError(e.message, `the last checkpoint in ${out} is kept: continue with --resume`);
-        throw e;
+    .action(async (file: string, opts: TrainOptions) => {
+      const runs = perEmulator(loadSpec(file), opts.emulator);
+      for (const { name, fe } of runs) {
+        const out = outFolder(file, opts, runs.length > 1 ? name : undefined, name);
+        if (name !== undefined) process.stdout.write(`emulator ${name}: training into ${out}\n`);
+        await trainOne(file, fe, out, opts);
+        if (process.exitCode === EXIT_INTERRUPTED) return;
       }
-      save(result.checkpoint, result.history);
-      const s = summary(run, result, { file, device: opts.device, seconds: (Date.now() - t0) / 1000, timing: result.timing, start: resume?.step, out });
-      if (s.evaluation) writeEvaluation(out, s.evaluation, s.fields);
-      process.stdout.write(s.lines.map((l) => l + '\n').join(''));
-      if (s.error) {
-        process.stderr.write(s.error + '\n');
-        process.exitCode = 1;
-      }
-      if (result.outcome.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
     });
 
   program
@@ -104,6 +83,58 @@ export function register(program: Command): void {
       process.stdout.write(`distance of the learned kernel to the upwind stencil [1+CFL, -CFL], over ${opts.seeds} seed(s); time: all seeds, ${opts.device}\n`);
       process.stdout.write(quickstartTable(rows));
     });
+}
+
+interface TrainOptions {
+  config?: string;
+  emulator?: string;
+  out?: string;
+  steps?: number;
+  resume?: boolean;
+  checkpointEvery: number;
+  device: Device;
+}
+
+/**
+ * out/<spec>[-<emulator>][-<config>]; `--out DIR` as given for one run, and
+ * DIR/<emulator> for each of several, so that no two runs share a folder.
+ */
+function outFolder(file: string, opts: TrainOptions, several: string | undefined, emulator: string | undefined): string {
+  if (opts.out) return several ? join(opts.out, several) : opts.out;
+  return join('out', [basename(file, '.tx'), emulator, opts.config].filter((x) => x !== undefined).join('-'));
+}
+
+/** One emulator's run into `out`: resumed where asked, evaluated, summarised. */
+async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOptions): Promise<void> {
+  let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
+  lockFolder(out, `tx train ${file}`);
+  const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
+  // A plain --resume finishes the run as it was asked for, --steps included.
+  if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = withSteps(run, resume.target);
+  if (resume && nothingToTrain(resume, run, out)) return;
+  const title = `${basename(file)}: ${run.config.text}`;
+  const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
+  clearEvaluation(out);
+  if (!resume) clearEvalFiles(out);
+  const { evalEvery } = run.train;
+  const onEval = evalEvery && evalInFolder(out, run.spec, testSet(run.spec.data!, run.dataset), (l) => process.stderr.write(l + '\n'), resume?.step);
+  const t0 = Date.now();
+  let result: TrainResult & { timing: Timing };
+  try {
+    result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c), ...(onEval && { evalEvery, onEval }) }, resume);
+  } catch (e) {
+    if (e instanceof DeviceLostError) throw new UserError(e.message, `the last checkpoint in ${out} is kept: continue with --resume`);
+    throw e;
+  }
+  save(result.checkpoint, result.history);
+  const s = summary(run, result, { file, device: opts.device, seconds: (Date.now() - t0) / 1000, timing: result.timing, start: resume?.step, out });
+  if (s.evaluation) writeEvaluation(out, s.evaluation, s.fields);
+  process.stdout.write(s.lines.map((l) => l + '\n').join(''));
+  if (s.error) {
+    process.stderr.write(s.error + '\n');
+    process.exitCode = 1;
+  }
+  if (result.outcome.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
 }
 
 /**
