@@ -175,7 +175,16 @@ export function builtinStepper(
     case 'burgers':
       return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'), dims, padding);
     case 'ks':
-      throw new Error('internal: ks steps by ETDRK only');
+    case 'dispersion':
+    case 'hyper_diffusion':
+    case 'advection_diffusion':
+    case 'kdv':
+    case 'ks_conservative':
+    case 'fisher_kpp':
+    case 'swift_hohenberg':
+    case 'navier_stokes':
+    case 'kolmogorov':
+      throw new Error(`internal: ${name} steps by ETDRK only`);
     case 'lorenz63':
       return lorenzRk4(p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:

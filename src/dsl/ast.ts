@@ -68,7 +68,21 @@ export interface StudyCell {
 /** A system parameter: a number, or (cfl) one number per spatial axis. */
 export type ParamValue = number | readonly number[];
 
-export type GeneratorName = 'advection' | 'diffusion' | 'burgers' | 'ks' | 'lorenz63';
+export type GeneratorName =
+  | 'advection'
+  | 'diffusion'
+  | 'burgers'
+  | 'ks'
+  | 'dispersion'
+  | 'hyper_diffusion'
+  | 'advection_diffusion'
+  | 'kdv'
+  | 'ks_conservative'
+  | 'fisher_kpp'
+  | 'swift_hohenberg'
+  | 'navier_stokes'
+  | 'kolmogorov'
+  | 'lorenz63';
 
 export interface GeneratorData {
   kind: 'generator';

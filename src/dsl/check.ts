@@ -13,6 +13,7 @@ import { checkStudy } from './study.js';
 import { checkNetwork } from './check-network.js';
 import { checkTrain } from './check-train.js';
 import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
+import { inheritDataOptions, type SolverBlock } from './inherit.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
@@ -20,6 +21,8 @@ const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 export class Checker implements Report {
   readonly diagnostics: Diagnostic[] = [];
   private sawConfig = false;
+  /** Every built-in solver with the options its block gives. */
+  private readonly solvers: SolverBlock[] = [];
   constructor(
     readonly file: string,
     readonly source: string,
@@ -84,6 +87,7 @@ export class Checker implements Report {
     }
     this.nameConfigs(spec);
     this.nameEmulators(spec);
+    inheritDataOptions(spec, this.solvers);
     this.crossCheck(spec);
     if (study) {
       const recheck = (cell: RawStatement[]) => {
@@ -140,6 +144,7 @@ export class Checker implements Report {
     const params = s.numbers({ ...S.SYSTEM_PARAMS[generator], ...S.GENERATOR_EXTRA[generator] });
     const points = generator === 'lorenz63' ? 0 : s.number('points');
     const dims = generator === 'lorenz63' ? 0 : s.number('dims');
+    if (S.PLANAR_SYSTEMS.includes(generator) && dims !== 2) this.error(s.span('dims', what.span), `${generator} is a 2-D system, but dims is ${dims}`, 'write dims 2');
     if (generator !== what.word && dims !== 1)
       this.error(s.span('dims', what.span), `'${what.word}' is the 1-D ${generator}, but dims is ${dims}`, `write data ${generator} { dims ${dims} … }`);
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
@@ -233,8 +238,10 @@ export class Checker implements Report {
     const padding = system === 'lorenz63' ? 'circular' : s.word<'circular' | 'zero'>('padding');
     // A spectral step is a multiplication in Fourier space: periodic by construction.
     if (padding === 'zero' && (method === 'spectral' || method.startsWith('etdrk')))
-      this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, system === 'ks' ? 'ks has no finite-difference method: use padding circular' : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
-    return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
+      this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, S.METHODS[system].every((m) => m.startsWith('etdrk')) ? `${system} has no finite-difference method: use padding circular` : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
+    const stepper: A.BuiltinStepper = { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
+    this.solvers.push({ stepper, given: Object.keys(stepper.params).filter((k) => s.has(k)) });
+    return stepper;
   }
 
   // ── configurations ────────────────────────────────────────────────────────

@@ -32,13 +32,33 @@ export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'swish', 'silu', 
 /** Other names for the same activation (PDEquinox's and PyTorch's). */
 export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = { silu: 'swish', identity: 'none' };
 export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
-export const GENERATORS = ['advection', 'diffusion', 'burgers', 'ks', 'lorenz63'] as const;
+/** The systems that step by ETDRK only (data/etdrk/catalogue.ts, docs/spectral.md); `ks` first. */
+export const SPECTRAL_SYSTEMS = [
+  'ks',
+  'dispersion',
+  'hyper_diffusion',
+  'advection_diffusion',
+  'kdv',
+  'ks_conservative',
+  'fisher_kpp',
+  'swift_hohenberg',
+  'navier_stokes',
+  'kolmogorov',
+] as const;
+/** The systems of a 2-D vorticity field only. */
+export const PLANAR_SYSTEMS: readonly string[] = ['navier_stokes', 'kolmogorov'];
+export const GENERATORS = ['advection', 'diffusion', 'burgers', ...SPECTRAL_SYSTEMS, 'lorenz63'] as const;
 /** The 1-D names of the PDE systems, kept from before `dims`: each is its system with dims 1. */
 export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[number]>> = {
   advection1d: 'advection',
   diffusion1d: 'diffusion',
   burgers1d: 'burgers',
 };
+
+/** The extent of the domain and the time step of an ETDRK system, their defaults its own. */
+function time(extent: number, dt: number, substeps = 1): Schema {
+  return { extent: num(extent, { positive: true }), dt: num(dt, { positive: true }), substeps: int(1, substeps, L.MAX_SUBSTEPS) };
+}
 
 /**
  * Physical parameters of each built-in system, shared by data, reference,
@@ -52,15 +72,18 @@ export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   diffusion: { gamma: num(0.1, { min: 0, max: 0.5 }) },
   // On 64 points these keep central differences smooth for amplitude-1 modes.
   burgers: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
-  // Kuramoto–Sivashinsky as Exponax writes it (docs/spectral.md): u_t = -psi1 u_xx - psi2 u_xxxx - s/2 |grad u|^2 on [0, extent).
-  ks: {
-    extent: num(60, { positive: true }),
-    dt: num(0.1, { positive: true }),
-    substeps: int(1, 1, L.MAX_SUBSTEPS),
-    gradient_norm: num(1),
-    second_order: num(1),
-    fourth_order: num(1),
-  },
+  // The ETDRK systems (docs/spectral.md), their defaults those of scenarios §4.
+  // Kuramoto–Sivashinsky as Exponax writes it: u_t = -psi1 u_xx - psi2 u_xxxx - s/2 |grad u|^2 on [0, extent).
+  ks: { ...time(60, 0.1), gradient_norm: num(1), second_order: num(1), fourth_order: num(1) },
+  dispersion: { ...time(1, 0.1), dispersivity: num(1, { perAxis: true }) },
+  hyper_diffusion: { ...time(1, 0.1), zeta: num(1e-4) },
+  advection_diffusion: { ...time(1, 0.1), velocity: num(1, { perAxis: true }), nu: num(0.01) },
+  kdv: { ...time(20, 0.01), convection: num(-6), nu: num(0), dispersivity: num(1), zeta: num(0.01) },
+  ks_conservative: { ...time(60, 0.1), convection: num(1), second_order: num(1), fourth_order: num(1) },
+  fisher_kpp: { ...time(1, 0.001), nu: num(0.01), reactivity: num(1) },
+  swift_hohenberg: { ...time(10 * Math.PI, 0.1, 5), reactivity: num(0.7), critical: num(1) },
+  navier_stokes: { ...time(1, 0.01), nu: num(0.01), convection: num(1), drag: num(0) },
+  kolmogorov: { ...time(2 * Math.PI, 0.1, 20), nu: num(1e-3), convection: num(1), drag: num(-0.1), injection_mode: int(0, 4), injection_scale: num(1) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
@@ -71,7 +94,7 @@ export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
   diffusion: { modes: int(1, 5) },
   burgers: { modes: int(1, 3) },
   // A truncated Fourier series of `cutoff` modes scaled to max |u| = 1, then `warmup` steps discarded (APEBench).
-  ks: { cutoff: int(1, 5), warmup: int(0, 0) },
+  ...spectral({ cutoff: int(1, 5), warmup: int(0, 0) }),
   // Trainax's lorenz_rk4: x0 ~ N(0, init_std^2), then `warmup` steps discarded.
   lorenz63: { warmup: int(0, 500), init_std: num(1, { positive: true }) },
 };
@@ -81,9 +104,18 @@ export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...s
   advection: ['spectral', 'upwind'],
   diffusion: ['spectral', 'ftcs'],
   burgers: ['central', 'etdrk2', 'etdrk1', 'etdrk3', 'etdrk4'],
-  ks: ['etdrk2', 'etdrk1', 'etdrk3', 'etdrk4', 'etdrk0'],
+  ...spectral<readonly [string, ...string[]]>(['etdrk2', 'etdrk1', 'etdrk3', 'etdrk4', 'etdrk0']),
+  // Linear: ETDRK0 is exact, and every other order is the same step.
+  dispersion: ['etdrk0'],
+  hyper_diffusion: ['etdrk0'],
+  advection_diffusion: ['etdrk0'],
   lorenz63: ['rk4'],
 };
+
+/** The same value for every ETDRK system. */
+function spectral<T>(value: T): Record<(typeof SPECTRAL_SYSTEMS)[number], T> {
+  return Object.fromEntries(SPECTRAL_SYSTEMS.map((n) => [n, value])) as Record<(typeof SPECTRAL_SYSTEMS)[number], T>;
+}
 
 const DATA_COMMON: Schema = {
   trajectories: int(1, 20),

@@ -1,6 +1,6 @@
 // The ETDRK step graphs compiled to WGSL and run on Dawn (lavapipe), against
 // the float64 interpreter: a step of KS (ETDRK2, ETDRK4) and of 2-D diffusion
-// (ETDRK0), each with the gradient of an mse of two steps in the initial
+// (ETDRK0), KdV, Swift–Hohenberg and Kolmogorov flow, each with the gradient of an mse of two steps in the initial
 // state, which runs spectral_scale by conjugate tables and the transforms'
 // VJPs. The coefficients are float64 tables cast to f32 literals.
 import { describe, expect, test } from 'vitest';
@@ -39,6 +39,10 @@ const cases: [string, SolverSpec][] = [
   ['ks, ETDRK4, 32 points', { name: 'ks', points: 32, extent: 20, dt: 0.1, order: 4 }],
   ['burgers, ETDRK3, 32 points', { name: 'burgers', points: 32, dt: 0.005, order: 3, params: { nu: 0.02 } }],
   ['diffusion, 2-D, 16 x 16', { name: 'diffusion', dims: 2, points: 16, dt: 0.5 }],
+  // Complex contour means (dispersion), a cubic at 1/2 dealiasing, and the const forcing spectrum.
+  ['kdv, ETDRK2, 32 points', { name: 'kdv', points: 32, dt: 0.01 }],
+  ['swift-hohenberg, ETDRK2, 32 points', { name: 'swift_hohenberg', points: 32, dt: 0.2, substeps: 1 }],
+  ['kolmogorov, 2-D, 16 x 16', { name: 'kolmogorov', dims: 2, points: 16, dt: 0.05, substeps: 1 }],
 ];
 
 describe('ETDRK steps on the GPU equal the float64 interpreter', () => {

@@ -1,4 +1,5 @@
-// The spec's built-in systems that step by ETDRK: `ks`, and `burgers` with
+// The spec's built-in systems that step by ETDRK: `ks` and the other
+// SPECTRAL_SYSTEMS of dsl/schema.ts, and `burgers` with
 // method etdrk1-4 (the same PDE as its central scheme, on [0, 2 pi) in the
 // conservative form). One solver spec serves the data generator (its step
 // graph run by the float64 interpreter, here) and the reference or coarse
@@ -6,10 +7,12 @@
 import type { GeneratorName } from '../../dsl/ast.js';
 import { evaluate } from '../../ops/interpreter.js';
 import { tensor } from '../../ops/tensor.js';
-import type { SystemParams } from '../params.js';
+import { STEPPER_PARAMS, type SystemParams } from '../params.js';
 import type { SolverSpec } from './catalogue.js';
 import { stepGraph } from './catalogue.js';
 import type { Order } from './step.js';
+
+const GRID_KEYS = ['extent', 'dt', 'substeps'];
 
 /** The order an ETDRK method names (`etdrk2` is 2), or undefined for any other method. */
 export function etdrkOrder(method: string): Order | undefined {
@@ -21,12 +24,15 @@ export function etdrkOrder(method: string): Order | undefined {
 export function builtinSolver(name: GeneratorName, order: Order, p: SystemParams, points: number, dims: number): SolverSpec {
   const time = { dims, points, dt: p.get('dt'), substeps: p.get('substeps'), order };
   switch (name) {
-    case 'ks':
-      return { name: 'ks', ...time, extent: p.get('extent'), params: { gradient_norm: p.get('gradient_norm'), second_order: p.get('second_order'), fourth_order: p.get('fourth_order') } };
     case 'burgers':
       return { name: 'burgers', ...time, extent: 2 * Math.PI, params: { nu: p.get('nu'), conservative: true, single_channel: true } };
-    default:
+    case 'advection':
+    case 'diffusion':
+    case 'lorenz63':
       throw new Error(`internal: ${name} has no ETDRK method`);
+    default:
+      // The spec's parameters are the catalogue's by name, the grid and time step aside.
+      return { name, ...time, extent: p.get('extent'), params: p.pick(Object.keys(STEPPER_PARAMS[name]).filter((k) => !GRID_KEYS.includes(k))) };
   }
 }
 

@@ -7,7 +7,10 @@ import { DEFAULT_CONTOUR, type Contour } from '../../math/etdrk.js';
 import { verify } from '../../ops/verify.js';
 import { UserError } from '../../util/diagnostics.js';
 import { fieldShape } from '../grid.js';
-import { advection, burgers, diffusion, kuramotoSivashinsky } from './solvers.js';
+import { burgers, kortewegDeVries, ksConservative } from './convection.js';
+import { fisherKpp, swiftHohenberg } from './reaction.js';
+import { advection, advectionDiffusion, diffusion, dispersion, hyperDiffusion, kuramotoSivashinsky } from './solvers.js';
+import { kolmogorov, navierStokes } from './vorticity.js';
 import type { Order, Solver, StepOptions } from './step.js';
 import { etdrkStep } from './step.js';
 
@@ -18,6 +21,9 @@ interface Entry {
   readonly order: Order;
   readonly extent: number;
   readonly dt: number;
+  /** Defaults other than substeps 1 and dealiasing 2/3 (Exponax's suggested values). */
+  readonly substeps?: number;
+  readonly dealias?: number;
   readonly params: Params;
   make(p: Accessor, dims: number): Solver;
 }
@@ -25,6 +31,15 @@ interface Entry {
 const SOLVERS = {
   advection: { order: 0, extent: 1, dt: 0.1, params: { velocity: 1 }, make: (p, dims) => advection(p.perAxis('velocity', dims)) },
   diffusion: { order: 0, extent: 1, dt: 0.1, params: { nu: 0.01 }, make: (p, dims) => diffusion(p.perAxis('nu', dims)) },
+  advection_diffusion: {
+    order: 0,
+    extent: 1,
+    dt: 0.1,
+    params: { velocity: 1, nu: 0.01 },
+    make: (p, dims) => advectionDiffusion(p.perAxis('velocity', dims), p.num('nu')),
+  },
+  dispersion: { order: 0, extent: 1, dt: 0.1, params: { dispersivity: 1 }, make: (p, dims) => dispersion(p.perAxis('dispersivity', dims)) },
+  hyper_diffusion: { order: 0, extent: 1, dt: 0.1, params: { zeta: 1e-4 }, make: (p) => hyperDiffusion(p.num('zeta')) },
   burgers: {
     order: 2,
     extent: 1,
@@ -36,12 +51,52 @@ const SOLVERS = {
       return burgers(p.num('nu'), p.num('convection'), p.flag('conservative'));
     },
   },
+  kdv: {
+    order: 2,
+    extent: 20,
+    dt: 0.01,
+    // One channel on every axis (Exponax's single_channel form) in N-D too.
+    params: { convection: -6, nu: 0, dispersivity: 1, zeta: 0.01, conservative: false },
+    make: (p) => kortewegDeVries(p.num('nu'), p.num('dispersivity'), p.num('zeta'), p.num('convection'), p.flag('conservative')),
+  },
   ks: {
     order: 2,
     extent: 60,
     dt: 0.1,
     params: { gradient_norm: 1, second_order: 1, fourth_order: 1 },
     make: (p) => kuramotoSivashinsky(p.num('second_order'), p.num('fourth_order'), p.num('gradient_norm')),
+  },
+  ks_conservative: {
+    order: 2,
+    extent: 60,
+    dt: 0.1,
+    params: { convection: 1, second_order: 1, fourth_order: 1 },
+    make: (p) => ksConservative(p.num('second_order'), p.num('fourth_order'), p.num('convection')),
+  },
+  fisher_kpp: { order: 2, extent: 1, dt: 0.001, params: { nu: 0.01, reactivity: 1 }, make: (p) => fisherKpp(p.num('nu'), p.num('reactivity')) },
+  swift_hohenberg: {
+    order: 2,
+    extent: 10 * Math.PI,
+    dt: 0.1,
+    substeps: 5,
+    dealias: 1 / 2,
+    params: { reactivity: 0.7, critical: 1 },
+    make: (p) => swiftHohenberg(p.num('reactivity'), p.num('critical')),
+  },
+  navier_stokes: {
+    order: 2,
+    extent: 1,
+    dt: 0.01,
+    params: { nu: 0.01, convection: 1, drag: 0 },
+    make: (p, dims) => navierStokes(dims, p.num('nu'), p.num('convection'), p.num('drag')),
+  },
+  kolmogorov: {
+    order: 2,
+    extent: 2 * Math.PI,
+    dt: 0.1,
+    substeps: 20,
+    params: { nu: 1e-3, convection: 1, drag: -0.1, injection_mode: 4, injection_scale: 1 },
+    make: (p, dims) => kolmogorov(dims, p.num('nu'), p.num('convection'), p.num('drag'), p.num('injection_mode'), p.num('injection_scale')),
   },
 } satisfies Record<string, Entry>;
 
@@ -72,9 +127,9 @@ export function resolve(spec: SolverSpec): { solver: Solver; options: StepOption
   const options: StepOptions = {
     grid: { dims, points: spec.points ?? 160, extent: spec.extent ?? entry.extent },
     dt: spec.dt ?? entry.dt,
-    substeps: spec.substeps ?? 1,
+    substeps: spec.substeps ?? entry.substeps ?? 1,
     order: spec.order ?? entry.order,
-    dealias: spec.dealias ?? 2 / 3,
+    dealias: spec.dealias ?? entry.dealias ?? 2 / 3,
     postDealias: spec.postDealias ?? true,
     contour: spec.contour ?? DEFAULT_CONTOUR,
   };

@@ -14,6 +14,8 @@ export interface FourierIc {
   readonly stdOne: boolean;
   /** The range the mean is drawn from when it is not zero. */
   readonly offset: readonly [number, number];
+  /** An affine map of [min u, max u] onto this range, last (Fisher–KPP's [0, 1]). */
+  readonly clamp?: readonly [number, number];
 }
 
 export const FOURIER_DEFAULTS: FourierIc = { cutoff: 5, zeroMean: true, maxOne: false, stdOne: false, offset: [-0.5, 0.5] };
@@ -47,7 +49,7 @@ export function fourierState(g: Grid, ic: FourierIc, rng: Rng): Float64Array {
   return normalise(u, ic);
 }
 
-/** zero_mean, std_one, max_one, in this order. */
+/** zero_mean, std_one, max_one, clamp, in this order. */
 function normalise(u: Float64Array, ic: FourierIc): Float64Array {
   const mean = u.reduce((a, x) => a + x, 0) / u.length;
   let v = ic.zeroMean ? u.map((x) => x - mean) : u;
@@ -58,6 +60,12 @@ function normalise(u: Float64Array, ic: FourierIc): Float64Array {
   if (ic.maxOne) {
     const max = v.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
     v = v.map((x) => x / max);
+  }
+  if (ic.clamp) {
+    const [lo, hi] = ic.clamp;
+    const min = v.reduce((a, x) => Math.min(a, x), Infinity);
+    const max = v.reduce((a, x) => Math.max(a, x), -Infinity);
+    v = v.map((x) => ((x - min) / (max - min)) * (hi - lo) + lo);
   }
   return v;
 }

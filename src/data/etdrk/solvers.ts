@@ -4,7 +4,7 @@
 // (the irfft rule decides what survives at Nyquist), products are taken on
 // the grid after the spectrum is masked (pre-dealiasing), and a term's result
 // is masked again when post-dealiasing is on (folded into its last factor).
-import { complex, type Complex } from '../../math/etdrk.js';
+import { complex } from '../../math/etdrk.js';
 import type { Bin } from './grid.js';
 import { norm2 } from './grid.js';
 import type { Spectral } from './spectral.js';
@@ -20,28 +20,19 @@ export function diffusion(nu: readonly number[]): Solver {
   return { linear: (b) => complex(-b.kappa.reduce((a, k, d) => a + nu[d]! * k * k, 0)) };
 }
 
-/** i sum_d kappa_d: the symbol of sum_d d_d, times c. */
-const iSum = (b: Bin, c: number): Complex => complex(0, c * b.kappa.reduce((a, k) => a + k, 0));
+/** u_t + sum_d c_d d_d u = nu Laplace u. */
+export function advectionDiffusion(velocity: readonly number[], nu: number): Solver {
+  return { linear: (b) => complex(-nu * norm2(b), -b.kappa.reduce((a, k, d) => a + velocity[d]! * k, 0)) };
+}
 
-/**
- * Viscous Burgers, one channel on every axis: L = -nu |kappa|^2 and, with
- * s the convection scale,
- *   conservative:      N = -s 1/2 (sum_d d_d)(u^2)
- *   non-conservative:  N = -s u (sum_d d_d) u.
- */
-export function burgers(nu: number, convection: number, conservative: boolean): Solver {
-  return {
-    linear: (b) => complex(-nu * norm2(b)),
-    nonlinear(s: Spectral, X: string) {
-      const u = s.toField('u', s.diag('Xp', X, (b) => complex(s.mask(b))));
-      if (conservative) {
-        const sq = s.toSpectrum('usq', s.ew('sq', 'square', u));
-        return s.diag('N', sq, (b) => iSum(b, -0.5 * convection * s.postMask(b)));
-      }
-      const du = s.toField('du', s.diag('dX', X, (b) => iSum(b, s.mask(b))));
-      return s.diag('N', s.toSpectrum('udu', s.ew('prod', 'mul', u, du)), (b) => complex(-convection * s.postMask(b)));
-    },
-  };
+/** u_t = sum_d a_d d_d^3 u: L = sum_d a_d (i kappa_d)^3 = -i sum_d a_d kappa_d^3. */
+export function dispersion(dispersivity: readonly number[]): Solver {
+  return { linear: (b) => complex(0, -b.kappa.reduce((a, k, d) => a + dispersivity[d]! * k ** 3, 0)) };
+}
+
+/** u_t = -zeta sum_d d_d^4 u: L = -zeta sum_d kappa_d^4 (no mixed terms, as Exponax). */
+export function hyperDiffusion(zeta: number): Solver {
+  return { linear: (b) => complex(-zeta * b.kappa.reduce((a, k) => a + k ** 4, 0)) };
 }
 
 /**

@@ -64,6 +64,11 @@ export class Spectral {
     return this.b.add(this.prefix + name, op, xs, this.b.shapeOf(xs[0]!));
   }
 
+  /** A value of `like`'s shape filled with `value` (a source term starts from a spectrum of ones). */
+  constant(name: string, like: string, value: number): string {
+    return this.b.add(this.prefix + name, 'const', [], this.b.shapeOf(like), { value });
+  }
+
   /** The sum of values of one shape, in order. */
   sum(name: string, xs: readonly string[]): string {
     return xs.reduce((acc, x, k) => this.ew(k === xs.length - 1 ? name : `${name}${k}`, 'add', acc, x));

@@ -45,7 +45,16 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
     case 'burgers':
       return burgers(e, u, n, axes, p.get('nu'), p.get('dt'), p.get('substeps'));
     case 'ks':
-      throw new Error('internal: ks steps by ETDRK only');
+    case 'dispersion':
+    case 'hyper_diffusion':
+    case 'advection_diffusion':
+    case 'kdv':
+    case 'ks_conservative':
+    case 'fisher_kpp':
+    case 'swift_hohenberg':
+    case 'navier_stokes':
+    case 'kolmogorov':
+      throw new Error(`internal: ${s.name} steps by ETDRK only`);
     case 'lorenz63':
       return lorenz(e, u, p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:

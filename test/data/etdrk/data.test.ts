@@ -1,6 +1,6 @@
 // Data of the spectral solvers (scenarios §6-7): the dealiasing masks'
 // sizes, the truncated Fourier series initial states, and `data ks`
-// trajectories with warm-up steps discarded.
+// trajectories with warm-up steps discarded; Fisher–KPP densities and KdV data.
 import { describe, expect, it } from 'vitest';
 import { bins, dealiased } from '../../../src/data/etdrk/grid.js';
 import { fourierState, FOURIER_DEFAULTS } from '../../../src/data/etdrk/initial.js';
@@ -106,5 +106,27 @@ describe('ks data (generateData through the step graph)', () => {
     const { train } = generateData(ks({ dims: 2, points: 16, snapshots: 2, params: { extent: 20, dt: 0.1, cutoff: 3 } }));
     expect(train.shape).toEqual([3, 2, 1, 16, 16]);
     expect(train.data.every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('data of the other ETDRK systems', () => {
+  it('fisher_kpp starts from densities: each state mapped onto [0, 1], its mean kept', () => {
+    const d = generatorDecl({ generator: 'fisher_kpp', points: 32, trajectories: 3, snapshots: 2, testTrajectories: 0, params: { dt: 0.01 } })({});
+    const { train } = generateData(d);
+    for (let i = 0; i < 3; i++) {
+      const u0 = train.data.subarray(i * 2 * 32, i * 2 * 32 + 32);
+      expect(Math.min(...u0)).toBeCloseTo(0, 14);
+      expect(Math.max(...u0)).toBeCloseTo(1, 14);
+    }
+  });
+
+  it('kdv starts from max |u| = 1 and steps by its step graph', () => {
+    const d = generatorDecl({ generator: 'kdv', points: 32, trajectories: 1, snapshots: 2, testTrajectories: 0, params: {} })({});
+    const { train } = generateData(d);
+    const u0 = train.data.subarray(0, 32);
+    expect(Math.max(...u0.map(Math.abs))).toBeCloseTo(1, 14);
+    const g = stepGraph({ name: 'kdv', points: 32 });
+    const u1 = evaluate(g, { u: tensor([1, 1, 32], u0) }).get(g.outputs[0]!)!.data;
+    expect(Array.from(train.data.subarray(32, 64))).toEqual(Array.from(u1));
   });
 });
