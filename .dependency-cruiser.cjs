@@ -5,7 +5,7 @@
 // what breaks it. docs/architecture.md says what each layer owns.
 const LAYERS = [
   ['util', '^src/util/'], // files, errors and diagnostics: what everything may use
-  ['math', '^src/math/'], // float64 numerics: the FFT
+  ['math', '^src/math/'], // float64 numerics: the FFT, the evaluation metrics
   ['dsl', '^src/dsl/'], // the language: tokens, grammar, AST, checker
   ['ir', '^src/ir/'], // the graph, its text form, the compile target
   ['wgsl', '^src/wgsl/'], // WGSL's vocabulary: literals, bounds, indices, math functions, bindings; the FFT kernel
@@ -15,7 +15,7 @@ const LAYERS = [
   ['codegen', '^src/codegen/'], // graph to kernels, memory and WGSL
   ['runtime', '^src/runtime/'], // running graphs: float64 interpreter, WebGPU
   ['frontend', '^src/[^/]+[.]ts$'], // the front end's entry (frontend.ts) and goldens (snapshot.ts)
-  ['draw', '^src/draw/'], // pictures of graphs
+  ['draw', '^src/draw/'], // pictures of graphs, and of a rollout's fields
   ['train', '^src/train/'], // training loops, executors, checkpoints, reports
   ['driver', '^src/driver/'], // the one API over all of it: check, compile, run, train, summary
   ['cli', '^src/cli/'], // the `tx` command

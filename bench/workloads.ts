@@ -117,7 +117,7 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
   const emu = spec.emulator!;
   if (emu.kind === 'correction') throw new Error(`${info.id}: correction emulators are not benchmarked`);
   if (emu.finalActivation !== 'none') throw new Error(`${info.id}: the peers implement networks without a final activation`);
-  if (emu.kind === 'dilated' || (emu.kind !== 'conv' && emu.kind !== 'mlp' && emu.norm !== 'none'))
+  if (emu.kind === 'dilated' || emu.kind === 'fno' || (emu.kind !== 'conv' && emu.kind !== 'mlp' && emu.norm !== 'none'))
     throw new Error(`${info.id}: the peers implement conv, mlp, and resnet and unet without group norms`);
   if (body.kind !== 'supervised' && !(body.kind === 'diverted' && body.branchOne))
     throw new Error(`${info.id}: only supervised and diverted_one configurations are benchmarked`);

@@ -10,6 +10,7 @@ import type { GradFlow } from './ir/gradflow.js';
 import { gradFlow } from './ir/gradflow.js';
 import { lowerConfig } from './passes/lower.js';
 import { checkNetworkShape } from './dsl/network-shape.js';
+import { checkShiftAxes } from './dsl/shift.js';
 import { stateShape } from './data/steppers.js';
 
 export interface ChainProgram {
@@ -47,7 +48,15 @@ export function checkParsed(parsed: { spec: A.Spec; diagnostics: Diagnostic[] },
     checkDifferentiable(spec, config, graph, flow, diagnostics);
     return { config, graph, flow };
   });
+  for (const cell of spec.study?.cells ?? []) checkCell(cell.spec, dataShape, diagnostics);
   return { spec, diagnostics, programs: hasErrors(diagnostics) ? [] : programs };
+}
+
+/** A study's cell through the checks above (shapes, gradient flow); each diagnostic once over all cells. */
+function checkCell(cell: A.Spec, dataShape: ((path: string) => readonly number[]) | undefined, out: Diagnostic[]): void {
+  const seen = new Set(out.map((d) => `${d.line}:${d.column}:${d.message}`));
+  for (const d of checkParsed({ spec: cell, diagnostics: [] }, dataShape).diagnostics)
+    if (!seen.has(`${d.line}:${d.column}:${d.message}`)) out.push(d);
 }
 
 export function snapshotShape(data: A.DataDecl, dataShape?: (path: string) => readonly number[]): number[] {
@@ -70,14 +79,12 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
     return;
   }
   checkNetworkShape(net, snapshot, spec.data!.kind === 'file', err);
+  for (const st of [spec.reference, spec.residuum]) if (st?.kind === 'expr') checkShiftAxes(st.body, snapshot, err);
   for (const st of [spec.reference, spec.residuum, emu.kind === 'correction' ? emu.coarse : undefined]) {
     if (st?.kind !== 'builtin') continue;
     const wantsSpace = st.name !== 'lorenz63';
     if (wantsSpace !== spatial || (!wantsSpace && snapshot[0] !== 3))
       err(st.span, `the ${st.name} solver does not act on the data's states of shape [${snapshot.join(', ')}]`);
-    else if (wantsSpace && st.method === 'spectral' && snapshot.length > 2)
-      // Its exact step is a circular convolution along one axis; on 2-D and 3-D fields it needs the GPU FFT (issue 15).
-      err(st.span, `the spectral ${st.name} solver acts on 1-D fields only, but the data's states are [${snapshot.join(', ')}]`, `use a finite-difference method on ${snapshot.length - 1}-D fields (${st.name === 'advection' ? 'method upwind' : 'method ftcs'}); spectral solvers in 2-D and 3-D come with the FFT op`);
     else if (wantsSpace && typeof st.params['cfl'] === 'object' && st.params['cfl'].length !== snapshot.length - 1)
       err(st.span, `the ${st.name} solver's cfl has ${st.params['cfl'].length} value${st.params['cfl'].length > 1 ? 's' : ''}, but the data's states [${snapshot.join(', ')}] have ${snapshot.length - 1} spatial axes`, 'give one number per axis, or one for all');
     else if (wantsSpace && new Set(snapshot.slice(1)).size > 1)

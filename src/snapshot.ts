@@ -1,6 +1,7 @@
 // Golden snapshots: every `*.tx` under a folder has its chain IR (`*.ir`)
 // and its training step program (`*.plan`, at the spec's train batch or
-// all the windows where they are fewer, CPU shapes, WebGPU's default limits) checked in beside it, and where a
+// all the windows where they are fewer, CPU shapes, the limits of a plan
+// made without a device: ir/target.ts) checked in beside it, and where a
 // `*.gpu.plan` is there too, the program with GPU shapes (ir/target.ts). Shared by `tx snapshot` and the project's
 // own tests, so users' repos and this one are held to the same rule.
 import { existsSync, readdirSync, statSync } from 'node:fs';

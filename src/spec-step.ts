@@ -7,6 +7,7 @@
 import type { StepProgram } from './codegen/step.js';
 import { stepProgram } from './codegen/step.js';
 import { dataLayout } from './codegen/gather.js';
+import { optimizerSpec } from './codegen/optimizer.js';
 import { trainingCount } from './data/trajectories.js';
 import { largestBatch } from './data/windows.js';
 import type * as A from './dsl/ast.js';
@@ -33,10 +34,10 @@ export function specStep(spec: A.Spec, config: A.ConfigDecl, graph: Graph, targe
   const shape = trainShape(data, opts.fileShape);
   if (!shape) return stepProgram(graph, { target, maxBatch: opts.batch ?? spec.train.batch });
   const window = windowLength(config.body);
-  const { substack, optimizer } = spec.train;
+  const { substack } = spec.train;
   const maxBatch = opts.batch ?? largestBatch(spec.train.batch, shape, window, substack);
   const params = emulatorParams(spec, shape.slice(2)).map((p) => ({ name: p.name, size: p.shape.reduce((a, x) => a * x, 1) }));
-  return stepProgram(graph, { target, maxBatch, training: { data: dataLayout(shape, window, substack), params, optimizer } });
+  return stepProgram(graph, { target, maxBatch, training: { data: dataLayout(shape, window, substack), params, optimizer: optimizerSpec(spec.train) } });
 }
 
 /** The training trajectories' shape: all of a generator's, a file's less those held out. */

@@ -46,6 +46,8 @@ export function selectPrograms(fe: Frontend, name: string | undefined): Frontend
 
 /** One configuration: the named one, or the file's only one. */
 export function oneProgram(fe: Frontend, name: string | undefined): Frontend['programs'][number] {
+  const emus = fe.spec.emulators;
+  if (emus.length > 1) throw new UserError(`this file declares ${emus.length} emulators (${emus.map((e) => e.name).join(', ')}); this command takes one`, `tx train ${fe.spec.file} trains each of them in turn (--emulator NAME: one); tx study runs the file's study`);
   const ps = selectPrograms(fe, name);
   if (ps.length > 1) throw new UserError(`this file has ${ps.length} configurations; choose one with --config`, `they are: ${ps.map((p) => p.config.name).join(', ')}`);
   return ps[0]!;

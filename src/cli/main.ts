@@ -5,11 +5,15 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../util/diagnostics.js';
 import { register as check } from './commands/check.js';
 import { register as compile } from './commands/compile.js';
+import { register as data } from './commands/data.js';
 import { register as draw } from './commands/draw.js';
+import { register as evalCommand } from './commands/eval.js';
 import { register as grad } from './commands/grad.js';
 import { register as ir } from './commands/ir.js';
 import { register as params } from './commands/params.js';
+import { register as rollout } from './commands/rollout.js';
 import { register as snapshot } from './commands/snapshot.js';
+import { register as study } from './commands/study.js';
 import { register as trainCommands } from './commands/train.js';
 import { EXIT_ERRORS, EXIT_USAGE, ReportedErrors } from './io.js';
 
@@ -19,7 +23,7 @@ const program = new Command('tx')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-for (const reg of [check, ir, draw, snapshot, params, grad, compile, trainCommands]) reg(program);
+for (const reg of [check, ir, draw, snapshot, params, grad, compile, data, trainCommands, evalCommand, rollout, study]) reg(program);
 program.commands.forEach((c) => c.exitOverride().showHelpAfterError('(run with --help for usage)'));
 
 // `tx compile --emit wgsl | head` closes the pipe early: that is not an error.

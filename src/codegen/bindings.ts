@@ -12,9 +12,10 @@ import { bufferLimit } from '../ir/target.js';
 import { UserError } from '../util/diagnostics.js';
 import type { DataLayout } from './gather.js';
 import type { OptimizerPlan } from './optimizer.js';
-import { parameterCount, stateRegions } from './optimizer.js';
+import { NORMS, normsAt, parameterCount, stateRegions } from './optimizer.js';
 import type { Binding } from '../wgsl/bindings.js';
-import { ARENA, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from '../wgsl/bindings.js';
+import { ARENA, bankBinding, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from '../wgsl/bindings.js';
+import type { Memory } from './memory.js';
 
 /** Bytes before `state.values`. */
 export const STATE_HEADER = 4;
@@ -30,7 +31,7 @@ export function stepUniform(batch: number, lr: number, c1: number, c2: number): 
   return buf;
 }
 
-export type BufferName = 'arena' | 'uniform' | 'state' | 'trajectories' | 'windows' | 'offsets';
+export type BufferName = 'arena' | `arena${number}` | 'uniform' | 'state' | 'trajectories' | 'windows' | 'offsets';
 
 /** A buffer of the step, under the binding its kernels declare (wgsl/bindings.ts). */
 export interface StepBuffer extends Binding {
@@ -45,21 +46,39 @@ export interface StepBuffer extends Binding {
   window?: number;
   /** Its contents, where the compiler knows them (the offsets). */
   contents?: Uint32Array<ArrayBuffer>;
+  /** The bytes of the buffer its binding sees, where not the whole: an arena bank. */
+  range?: { offset: number; bytes: number };
+  /** A bank past the first: the buffer whose range it binds, which is created once, under that name. */
+  of?: BufferName;
 }
 
-/** The one buffer of every value of a step, as codegen laid it out for `maxBatch`. */
-export function arenaBuffer(floats: number, maxBatch: number): StepBuffer {
+/**
+ * The one buffer of every value of a step, as codegen laid it out for
+ * `maxBatch`: bound whole, or, where its values take several banks
+ * (memory.ts), its first bank under the arena's binding and each further
+ * bank under one of its own.
+ */
+export function arenaBuffers(mem: Memory, maxBatch: number): StepBuffer[] {
   const hint = 'use a smaller batch, a shorter rollout, or cut_bptt to shorten what backpropagation keeps';
-  return sized({ name: 'arena', ...ARENA, what: `the values of a step at batch ${maxBatch}`, hint }, floats * 4);
+  const arena = sized({ name: 'arena', ...ARENA, what: `the values of a step at batch ${maxBatch}`, hint }, mem.floats * 4);
+  if (mem.banks.length === 1) return [arena];
+  const range = (k: number) => ({ offset: mem.banks[k]!.base * 4, bytes: mem.banks[k]!.floats * 4 });
+  return [
+    { ...arena, range: range(0) },
+    ...mem.banks.slice(1).map((_, j): StepBuffer => {
+      const k = j + 1;
+      return { name: `arena${k}`, ...bankBinding(k), what: `bank ${k} of the arena`, bytes: range(k).bytes, range: range(k), of: 'arena' };
+    }),
+  ];
 }
 
 export function uniformBuffer(): StepBuffer {
   return sized({ name: 'uniform', ...UNIFORM, what: "the step's uniform" }, STEP_UNIFORM_BYTES);
 }
 
-/** The parameters and the optimizer's state (stateRegions) after the header. */
+/** The parameters and the optimizer's state (stateRegions) after the header, then the step's norms where it computes them. */
 export function stateBuffer(o: OptimizerPlan): StepBuffer {
-  const bytes = STATE_HEADER + stateRegions(o.kind).total * parameterCount(o) * 4;
+  const bytes = STATE_HEADER + (stateRegions(o.kind).total * parameterCount(o) + (normsAt(o) === undefined ? 0 : NORMS)) * 4;
   return sized({ name: 'state', ...STATE, what: `the parameters and the ${o.kind} state`, hint: 'use a smaller emulator' }, bytes);
 }
 
@@ -81,14 +100,30 @@ function sized(b: Omit<StepBuffer, 'bytes'>, bytes: number): StepBuffer {
   return { ...b, bytes: Math.max(4, Math.ceil(bytes / 4) * 4) };
 }
 
-/** Whether a buffer fits the target: every buffer but the small offsets uniform is bound whole, so the binding limit applies too. */
+/** The most bytes a buffer may take: one bound through banks is limited by the buffer size alone, one bound whole by the binding's too. */
+function limit(target: Target, b: StepBuffer): number {
+  return b.range ? target.limits.maxBufferSize : bufferLimit(target);
+}
+
+/** Whether a buffer fits the target (a bank is within the buffer it views, and its binding, by construction). */
 export function fits(target: Target, b: StepBuffer): boolean {
-  return b.bytes <= bufferLimit(target);
+  return b.of !== undefined || b.bytes <= limit(target, b);
 }
 
 /** Throws unless the buffer fits. */
 export function checkFits(target: Target, b: StepBuffer): void {
-  if (!fits(target, b)) throw new UserError(`${b.what} take ${mib(b.bytes)} MiB, more than the ${mib(bufferLimit(target))} MiB the GPU allows in one buffer`, b.hint);
+  if (!fits(target, b)) throw new UserError(`${b.what} take ${mib(b.bytes)} MiB, more than the ${mib(limit(target, b))} MiB the GPU allows in one buffer`, b.hint);
+}
+
+/** Throws unless the kernels may see every storage binding of the step: the arena's banks are the ones that add up. */
+export function checkStorageBindings(target: Target, buffers: readonly StepBuffer[]): void {
+  const storage = buffers.filter((b) => b.type !== 'uniform').length;
+  const most = target.limits.maxStorageBuffersPerShaderStage;
+  if (storage > most)
+    throw new UserError(
+      `the values of a step take ${buffers.filter((b) => b.name.startsWith('arena')).length} banks of the arena, and with the step's other buffers ${storage} storage bindings, more than the ${most} a kernel may see on this GPU`,
+      'use a smaller batch, a shorter rollout, or cut_bptt to shorten what backpropagation keeps',
+    );
 }
 
 export function mib(bytes: number): string {

@@ -12,6 +12,10 @@
 //   often (a convolution reads its input Cout*K times) that recomputing it
 //   there would cost more than RECOMPUTE_LIMIT ops per element: then one
 //   store and the loads are cheaper.
+// - A `dispatch` op (the Fourier transforms) runs its own passes, each its
+//   own dispatch: its inputs and output are in memory, and nothing is fused
+//   into it. Fusing a diagonal multiply into a transform's first or last
+//   pass (issue 15) would spare a spectrum's store and load; not yet.
 // - Graph inputs (parameters, data) are always in memory.
 // - Kernel shapes follow the target (target.ts). For CPU shapes, loops and
 //   reductions take the register block their op offers; a reduction with
@@ -42,7 +46,7 @@ import type { Tile, WgslRule } from '../ops/op.js';
 import { tileThreads } from '../ops/op.js';
 import { tripCount } from '../wgsl/text.js';
 import { opDef } from '../ops/registry.js';
-import { backwardValues, schedule } from './schedule.js';
+import { backwardValues, lossValues, schedule } from './schedule.js';
 import type { Target } from '../ir/target.js';
 import { foldChannelSums } from './fold.js';
 import { mergeTerms } from './terms.js';
@@ -135,7 +139,9 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
   }
   for (const n of g.nodes) {
     const rule = opDef(n.op).wgsl;
-    if (rule?.kind === 'expr' || !rule?.reuse) continue;
+    // A pass reads its inputs at arena offsets of its own choosing.
+    if (rule?.kind === 'dispatch') n.inputs.forEach((i) => stored.add(i));
+    if (rule?.kind === 'expr' || rule?.kind === 'dispatch' || !rule?.reuse) continue;
     const reuse = rule.reuse({ out: n.shape, ins: n.inputs.map((i) => byId.get(i)!.shape), attrs: n.attrs });
     n.inputs.forEach((i, k) => {
       if (!stored.has(i) && cost.get(i)! * reuse[k]! > RECOMPUTE_LIMIT) stored.add(i);
@@ -176,11 +182,13 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
       outputs: size(n.shape, batch),
     };
     const tree = !gpu && rule.kind === 'reduce' && outputs < TREE_BELOW_OUTPUTS && work >= (outputs === 1 ? TREE_ABOVE_WORK_SINGLE : TREE_ABOVE_WORK);
-    const tile = tree || gpu || rule.kind === 'expr' ? undefined : rule.tile?.({ ...shapes, target });
+    const tile = tree || gpu || rule.kind === 'expr' || rule.kind === 'dispatch' ? undefined : rule.tile?.({ ...shapes, target });
+    const scratch = rule.kind === 'dispatch' ? rule.scratch?.(shapes) : undefined;
     kernels.push({
       name: n.id,
       root: n,
       rule,
+      ...(scratch && { scratch }),
       ...(gpu
         ? gpuShape(perSet, 1, rule.kind === 'reduce')
         : {
@@ -190,6 +198,8 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
             workgroup: tree ? REDUCE_WORKGROUP : heavyThreads(rule, tile, n) < SMALL_KERNEL_THREADS ? SMALL_WORKGROUP : MAP_WORKGROUP,
             light: !tree && !tile,
           }),
+      // A dispatch op's passes have workgroups of their own: never merged.
+      ...(rule.kind === 'dispatch' && { light: false }),
       target,
       work: perSet,
       fused: g.nodes.filter((x) => fused.has(x.id)),
@@ -203,7 +213,7 @@ export function fuse(g: Graph, target: Target, batch: number, options: FuseOptio
     });
   }
   const backward = backwardValues(g);
-  const ordered = schedule(kernels, backward);
+  const ordered = schedule(kernels, backward, lossValues(g));
   const summed = options.stepSums === false ? ordered : mergeTerms(ordered, backward, outputs);
   // A sum over steps does a set of work per step: GPU shapes judge the whole.
   const shaped = target.shapes === 'gpu' ? summed.map((k) => (k.terms ? { ...k, ...gpuShape(k.work, k.terms.length, true) } : k)) : summed;

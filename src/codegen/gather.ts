@@ -10,6 +10,7 @@ import { tripCount } from '../wgsl/text.js';
 import { UserError } from '../util/diagnostics.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';
+import { firstBankOffset } from './memory.js';
 import type { Phase } from './wgsl.js';
 
 /**
@@ -62,7 +63,7 @@ export function planGather(graph: Graph, memory: Memory, data: DataLayout): Gath
     const snapshot = n.op === 'input' ? windowSnapshot(n.attrs) : undefined;
     if (snapshot === undefined) return [];
     if (snapshot >= data.window) throw new UserError(`the windows have ${data.window} snapshots, but the configuration reads snapshot ${snapshot}`);
-    return [{ id: n.id, offset: memory.slots.get(n.id)!.offset, snapshot }];
+    return [{ id: n.id, offset: firstBankOffset(memory, n.id), snapshot }];
   });
   return { inputs, stateSize: data.stateSize, snapshots: data.snapshots, perTrajectory: data.perTrajectory };
 }

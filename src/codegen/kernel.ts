@@ -1,7 +1,7 @@
 // What a kernel is: the unit fusion (fuse.ts) produces and every later stage
 // (scheduling, sums over steps, memory, WGSL) consumes, with the sizes of
 // the workgroups it runs in.
-import type { Node } from '../ir/graph.js';
+import type { Node, Shape } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
 import type { Tile, WgslRule } from '../ops/op.js';
 
@@ -51,6 +51,8 @@ export interface Kernel {
    * bias gradient beside its weight gradient, fold.ts), and its addends.
    */
   channelSum?: { root: Node; addends?: string[] };
+  /** For a `dispatch` op: the shape of a value its passes use as scratch, alive only while it runs (its slot: scratchSlot). */
+  scratch?: Shape;
   /** Values read from memory. */
   reads: string[];
   /** Of those, the ones read only at the element the kernel writes: its output may take their memory. */
@@ -98,4 +100,9 @@ export function kernelOps(k: Kernel): string {
 /** The values a kernel writes: its root, and a channel sum folded in. */
 export function kernelOutputs(k: Kernel): string[] {
   return k.channelSum ? [k.root.id, k.channelSum.root.id] : [k.root.id];
+}
+
+/** The arena slot of a kernel's scratch value (Kernel.scratch): named after the kernel, as no value is. */
+export function scratchSlot(k: Kernel): string {
+  return `${k.name}:scratch`;
 }

@@ -4,27 +4,68 @@
 // where it reads the value only at the elements it writes; except the graph's
 // inputs and outputs, which live from the first kernel to the last: inputs
 // are written before the step and outputs read after it.
+//
+// A device binds at most so many bytes of a buffer to one binding (128 MiB
+// on lavapipe and WebGPU's defaults), and a 2-D network's step easily holds
+// more. The arena is then one buffer seen through several bindings, its
+// banks: ranges that do not overlap, each within the limit, and no value
+// crosses from one to the next. Kernels name a value's bank (bankAccess);
+// the host addresses the one buffer.
 import type { Graph } from '../ir/graph.js';
 import { elements } from '../ir/graph.js';
+import { UserError } from '../util/diagnostics.js';
 import type { Fusion } from './kernel.js';
-import { kernelOutputs } from './kernel.js';
+import { kernelOutputs, scratchSlot } from './kernel.js';
+import { bankVariable } from '../wgsl/bindings.js';
 
 export interface Slot {
+  /** In the arena buffer, in f32 elements. */
   offset: number;
   /** Elements at the largest batch. */
   size: number;
+  /** The bank it lies in. */
+  bank: number;
+}
+
+export interface Bank {
+  /** Where it starts in the arena buffer, in f32 elements (a multiple of BANK_ALIGN). */
+  base: number;
+  floats: number;
 }
 
 export interface Memory {
   slots: Map<string, Slot>;
   /** Arena size in f32 elements. */
   floats: number;
+  /** One bank, or several where the arena would not fit one binding. */
+  banks: Bank[];
   /** Most f32 elements that computed values (not inputs) hold at once. */
   peakActivations: number;
 }
 
-export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
+/** A bank's start: 256 bytes, WebGPU's largest storage buffer offset alignment. */
+export const BANK_ALIGN = 64;
+
+/**
+ * Where a value the gather or the optimizer reads through `arena` lies: the
+ * graph's inputs and outputs are placed first, so in bank 0, whose offsets
+ * are the buffer's.
+ */
+export function firstBankOffset(mem: Memory, id: string): number {
+  const s = mem.slots.get(id);
+  if (!s || s.bank !== 0) throw new Error(`internal: %${id} is not in the arena's first bank`);
+  return s.offset;
+}
+
+/** How a kernel reads a slot: its bank's variable and its offset in the bank. */
+export function bankAccess(mem: Memory, s: Slot): { variable: string; offset: number } {
+  return { variable: bankVariable(s.bank), offset: s.offset - mem.banks[s.bank]!.base };
+}
+
+/** `bankFloats`: the most f32 elements one binding may see, a multiple of BANK_ALIGN. */
+export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Infinity): Memory {
   const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
+  for (const k of f.kernels) if (k.scratch) shapes.set(scratchSlot(k), k.scratch);
   const size = (id: string) => elements(shapes.get(id)!, maxBatch);
   const pinned = new Set([...g.nodes.filter((n) => n.op === 'input').map((n) => n.id), ...g.outputs]);
   const lastUse = new Map<string, number>();
@@ -33,18 +74,31 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
   const slots = new Map<string, Slot>();
   // Free ranges, in whole cache lines.
   let free: Slot[] = [];
-  let floats = 0;
+  const banks: Bank[] = [{ base: 0, floats: 0 }];
   const take = (id: string) => {
     const need = lines(size(id));
+    if (need > bankFloats)
+      throw new UserError(
+        `a value of a step at batch ${maxBatch} (%${id}) takes ${mib(need)} MiB, more than the ${mib(bankFloats)} MiB the GPU lets one binding see`,
+        'use a smaller batch or a narrower network',
+      );
     const fit = free.filter((s) => s.size >= need).sort((a, b) => a.size - b.size)[0];
     if (fit) {
       free = free.filter((s) => s !== fit);
-      if (fit.size > need) free.push({ offset: fit.offset + need, size: fit.size - need });
-      slots.set(id, { offset: fit.offset, size: size(id) });
-    } else {
-      slots.set(id, { offset: floats, size: size(id) });
-      floats += need;
+      if (fit.size > need) free.push({ offset: fit.offset + need, size: fit.size - need, bank: fit.bank });
+      slots.set(id, { offset: fit.offset, size: size(id), bank: fit.bank });
+      return;
     }
+    let last = banks[banks.length - 1]!;
+    if (last.floats + need > bankFloats) {
+      // The rest of the full bank stays free for smaller values.
+      if (last.floats < bankFloats) free.push({ offset: last.base + last.floats, size: bankFloats - last.floats, bank: banks.length - 1 });
+      last.floats = bankFloats;
+      last = { base: last.base + bankFloats, floats: 0 };
+      banks.push(last);
+    }
+    slots.set(id, { offset: last.base + last.floats, size: size(id), bank: banks.length - 1 });
+    last.floats += need;
   };
   for (const id of pinned) take(id);
   let live = 0;
@@ -56,16 +110,24 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number): Memory {
     const heir = slots.has(k.root.id) ? undefined : k.inPlace.find((r) => dying(r) && size(r) === size(k.root.id));
     if (heir) slots.set(k.root.id, slots.get(heir)!);
     const outs = kernelOutputs(k);
-    for (const o of outs) if (!slots.has(o)) take(o);
-    live += outs.reduce((a, o) => a + size(o), 0) - (heir ? size(heir) : 0);
+    // A scratch value is taken with the outputs and freed as soon as the kernel has run.
+    const scratch = k.scratch ? [scratchSlot(k)] : [];
+    for (const o of [...outs, ...scratch]) if (!slots.has(o)) take(o);
+    live += [...outs, ...scratch].reduce((a, o) => a + size(o), 0) - (heir ? size(heir) : 0);
     peakActivations = Math.max(peakActivations, live);
-    for (const r of [...k.reads, ...outs]) {
+    for (const r of [...k.reads, ...outs, ...scratch]) {
       if (r === heir || pinned.has(r) || (lastUse.get(r) ?? t) > t) continue;
       live -= size(r);
-      free.push({ offset: slots.get(r)!.offset, size: lines(size(r)) });
+      const s = slots.get(r)!;
+      free.push({ offset: s.offset, size: lines(size(r)), bank: s.bank });
     }
   });
-  return { slots, floats, peakActivations };
+  const last = banks[banks.length - 1]!;
+  return { slots, floats: last.base + last.floats, banks, peakActivations };
+}
+
+function mib(floats: number): string {
+  return ((floats * 4) / 2 ** 20).toFixed(1);
 }
 
 /**

@@ -1,22 +1,36 @@
 // The optimizer update as one kernel over every parameter of the emulator,
 // written as optax computes it in float32 (optax.adam with eps outside the
-// square root, optax.sgd). It reads the gradients the backward left in the
-// arena and keeps the parameters and moments in the optimizer state, copying
+// square root, optax.adamw, optax.sgd; each after optax.clip_by_global_norm
+// where the run clips, by the norm the norms phase left, norms.ts). It reads
+// the gradients the backward left in the arena and keeps the parameters and moments in the optimizer state, copying
 // the new parameters into their arena slots for the next step's forward.
+import type * as A from '../dsl/ast.js';
 import type { Graph } from '../ir/graph.js';
 import { gradientOf } from '../ir/role.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';
+import { firstBankOffset } from './memory.js';
 import type { Phase } from './wgsl.js';
 import { abstractFloat } from '../wgsl/text.js';
 
-export type OptimizerKind = 'adam' | 'sgd';
+export type OptimizerKind = 'adam' | 'adamw' | 'sgd';
+
+/** What the update computes: the optimizer, adamw's weight decay, and the global norm the gradients are clipped to. */
+export interface OptimizerSpec {
+  kind: OptimizerKind;
+  weightDecay?: number;
+  clipNorm?: number;
+}
+
+/** A train block's optimizer, as the step compiles it. */
+export function optimizerSpec(t: Pick<A.TrainDecl, 'optimizer' | 'weightDecay' | 'clipNorm'>): OptimizerSpec {
+  return { kind: t.optimizer, ...(t.weightDecay !== undefined && { weightDecay: t.weightDecay }), ...(t.clipNorm !== undefined && { clipNorm: t.clipNorm }) };
+}
 
 /** optax.adam's defaults: the update here and the float64 one (train/optimizer.ts) both use them. */
 export const ADAM = { b1: 0.9, b2: 0.999, eps: 1e-8 } as const;
 
-export interface OptimizerPlan {
-  kind: OptimizerKind;
+export interface OptimizerPlan extends OptimizerSpec {
   /** Per parameter tensor, in state order: its name, floats, its gradient's arena offset, its arena slot (absent when the graph never reads it). */
   tensors: { name: string; size: number; grad: number; param?: number }[];
   /** Arena offset of the loss. */
@@ -24,18 +38,27 @@ export interface OptimizerPlan {
 }
 
 /** The update of `params` (in state order) from the gradients the graph leaves in the arena. */
-export function planOptimizer(kind: OptimizerKind, params: readonly { name: string; size: number }[], graph: Graph, memory: Memory): OptimizerPlan {
+export function planOptimizer(spec: OptimizerSpec, params: readonly { name: string; size: number }[], graph: Graph, memory: Memory): OptimizerPlan {
   const slot = (id: string) => memory.slots.get(id);
   // The graph's outputs after the loss are the gradients, each the cotangent of its parameter (autodiff's role).
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const gradOf = new Map(graph.outputs.slice(1).map((id) => [gradientOf(byId.get(id)?.role, id), id]));
   const tensors = params.map(({ name, size }) => {
-    const grad = slot(gradOf.get(name) ?? '');
-    if (!grad) throw new Error(`internal: the graph has no gradient for '${name}'`);
+    const grad = gradOf.get(name);
+    if (!grad || !slot(grad)) throw new Error(`internal: the graph has no gradient for '${name}'`);
     const input = graph.nodes.find((n) => n.op === 'input' && n.attrs.param === name);
-    return { name, size, grad: grad.offset, param: input && slot(input.id)!.offset };
+    return { name, size, grad: firstBankOffset(memory, grad), param: input && firstBankOffset(memory, input.id) };
   });
-  return { kind, tensors, loss: slot(graph.outputs[0]!)!.offset };
+  return { ...spec, tensors, loss: firstBankOffset(memory, graph.outputs[0]!) };
+}
+
+/** The statement that reads parameter i's gradient `g`: as the backward left it, or clipped to the global norm (optax's g / norm * max above max). */
+function gradient(p: OptimizerPlan): string {
+  if (p.clipNorm === undefined) return 'let g = arena[t.y + i - t.x];';
+  const max = abstractFloat(p.clipNorm);
+  return `let g0 = arena[t.y + i - t.x];
+  let norm = state.values[${normsAt(p)}u];
+  let g = select((g0 / norm) * ${max}, g0, norm < ${max});`;
 }
 
 /**
@@ -44,7 +67,15 @@ export function planOptimizer(kind: OptimizerKind, params: readonly { name: stri
  * which the update writes as it goes so that one step can be taken back.
  */
 export function stateRegions(kind: OptimizerKind): { current: number; total: number } {
-  return kind === 'adam' ? { current: 3, total: 6 } : { current: 1, total: 2 };
+  return kind === 'sgd' ? { current: 1, total: 2 } : { current: 3, total: 6 };
+}
+
+/** Floats the norms phase writes after the regions: the gradients' global norm, then the parameters'. */
+export const NORMS = 2;
+
+/** Where in `state.values` the step's norms are, where it computes them (to clip): after the regions. */
+export function normsAt(p: OptimizerPlan): number | undefined {
+  return p.clipNorm === undefined ? undefined : stateRegions(p.kind).total * parameterCount(p);
 }
 
 export function parameterCount(p: OptimizerPlan): number {
@@ -62,8 +93,9 @@ export function optimizerPhase(p: OptimizerPlan): Phase {
   });
   const r = (region: number) => (region ? `${region * n}u + i` : 'i');
   const { b1, b2, eps } = ADAM;
+  const decay = p.kind === 'adamw' && p.weightDecay ? ` + ${abstractFloat(p.weightDecay)} * p0` : '';
   const update =
-    p.kind === 'adam'
+    p.kind !== 'sgd'
       ? `let m0 = state.values[${r(1)}];
   let v0 = state.values[${r(2)}];
   state.values[${r(3)}] = p0;
@@ -71,7 +103,7 @@ export function optimizerPhase(p: OptimizerPlan): Phase {
   state.values[${r(5)}] = v0;
   let m = ${abstractFloat(1 - b1)} * g + ${abstractFloat(b1)} * m0;
   let v = ${abstractFloat(1 - b2)} * (g * g) + ${abstractFloat(b2)} * v0;
-  let p = p0 + -u.lr * ((m / u.c1) / (sqrt(v / u.c2) + ${abstractFloat(eps)}));
+  let p = p0 + -u.lr * ((m / u.c1) / (sqrt(v / u.c2) + ${abstractFloat(eps)})${decay});
   state.values[${r(1)}] = m;
   state.values[${r(2)}] = v;`
       : `state.values[${r(1)}] = p0;
@@ -88,7 +120,7 @@ fn optimizer(i: u32) {
   if (bad && i == 0u) { atomicStore(&state.halted, 1u); }
   if (bad || i >= ${n}u || atomicLoad(&state.halted) != 0u) { return; }
   let t = locate(i);
-  let g = arena[t.y + i - t.x];
+  ${gradient(p)}
   let p0 = state.values[i];
   ${update}
   state.values[i] = p;

@@ -27,6 +27,15 @@ export interface PlanStats {
   arenaBytes: number;
   peakActivationBytes: number;
   inputBytes: number;
+  /**
+   * Every buffer of the step program added up: the arena at the largest
+   * batch, the uniforms and offsets, and in training the parameters with the
+   * optimizer state, the trajectories and the window ids. They are created
+   * before the first step and held through every one, so this is the step's
+   * peak GPU memory; the host's staging buffers for read-backs (a few bytes
+   * a step) and the pipelines are not counted.
+   */
+  gpuBytes: number;
   batch: number;
   /** Floating-point operations of the graph at the batch (opDef.flops): an inlined value that kernels recompute counts once. */
   flops: number;
@@ -41,6 +50,7 @@ export function planStats(p: StepProgram): PlanStats {
     arenaBytes: p.memory.floats * 4,
     peakActivationBytes: p.memory.peakActivations * 4,
     inputBytes: inputs.reduce((a, n) => a + p.memory.slots.get(n.id)!.size * 4, 0),
+    gpuBytes: p.buffers.reduce((a, b) => a + (b.of ? 0 : b.bytes), 0),
     batch: p.batch,
     flops: graphFlops(p.graph, p.batch),
   };
@@ -55,7 +65,7 @@ const BUFFER = 14;
 
 export function planText(p: StepProgram): string {
   const s = planStats(p);
-  const training = p.optimizer ? ` and the gather and ${p.optimizer.kind} update` : '';
+  const training = p.optimizer ? ` and the gather${p.optimizer.clipNorm === undefined ? '' : ", the gradients' global norm"} and ${p.optimizer.kind} update` : '';
   return [
     `# ${p.graph.title}`,
     `# target ${p.target.name}, batch ${s.batch}: ${(s.flops / 1e6).toPrecision(3)} MFLOP, ${s.kernels} kernels${training}, ${s.dispatchesPerStep} dispatch${s.dispatchesPerStep === 1 ? '' : 'es'} per step; arena ${kib(s.arenaBytes)} (inputs ${kib(s.inputBytes)}, peak activations ${kib(s.peakActivationBytes)})`,
@@ -68,8 +78,8 @@ export function planText(p: StepProgram): string {
     `# arena: f32 slots in the order they are taken, elements at batch ${s.batch}. "in %x": memory %x held, free once its last reader ran, or in place where that reader writes only the elements it read. Inputs and outputs keep theirs throughout`,
     ...arenaLines(p),
     '',
-    `# buffers: binding, bytes; each within the ${mib(bufferLimit(p.target))} MiB the target allows in one`,
-    ...p.buffers.map((b) => `${b.name.padEnd(BUFFER)}  ${b.binding}  ${b.bytes}`),
+    `# buffers: binding, bytes; each within the ${mib(bufferLimit(p.target))} MiB the target allows in one${p.memory.banks.length > 1 ? ", but the arena, one buffer seen through a binding per bank: the bytes each sees" : ''}`,
+    ...p.buffers.map((b) => `${b.name.padEnd(BUFFER)}  ${b.binding}  ${b.bytes}${b.range ? `  ${b.of ? `of ${b.of}, ` : ''}bytes ${b.range.offset}..${b.range.offset + b.range.bytes}` : ''}`),
     '',
     '# read back by the host: buffer @ byte offset, bytes',
     ...p.readbacks.map((r) => `${r.name.padEnd(BUFFER)}  ${r.buffer} @${r.offset}  ${r.bytes}`),
@@ -77,7 +87,9 @@ export function planText(p: StepProgram): string {
 }
 
 function dispatchLines(p: StepProgram): string[] {
-  const kernelOf = new Map(p.phases.map((ph, i) => [ph, p.fusion.kernels[i]!]));
+  // The plan's phases are its kernels' (a dispatch op's passes share its name); the step's gather and optimizer are not.
+  const byName = new Map(p.fusion.kernels.map((k) => [k.name, k]));
+  const kernelOf = new Map(p.phases.map((ph) => [ph, byName.get(ph.name)!]));
   const firstWith = new Map<number, StepDispatch>();
   return p.dispatches.flatMap((d) => {
     const { x, y } = d.workgroups(p.batch);
@@ -88,11 +100,15 @@ function dispatchLines(p: StepProgram): string[] {
     const head = `dispatch ${d.name}: ${merged}${groups} workgroup${groups === '1' ? '' : 's'}${shared ? `, the module of ${shared.name}` : ''}`;
     const rows = d.phases.map((ph) => {
       const k = kernelOf.get(ph);
-      if (k) return kernelRow(k, Boolean(ph.hasSweep && (ph.sweepAlone || d.phases.length > 1)));
+      if (k) return kernelRow(k, Boolean(ph.hasSweep && (ph.sweepAlone || d.phases.length > 1))) + (ph.pass ? `, ${ph.pass}` : '');
       if (ph.name === 'gather') return row('gather', 'gather', 'map', `trajectories windows, writes ${p.gather!.inputs.map((i) => `%${i.id}`).join(' ')}`);
       const o = p.optimizer!;
+      const grads = o.tensors.map((t) => `%grad.${t.name}`).join(' ');
+      if (ph.name === 'norms') return row('norms', 'global norm', 'sweep', `${grads} state, writes state`);
       const params = o.tensors.filter((t) => t.param !== undefined).map((t) => `%${t.name}`);
-      return row('optimizer', o.kind, 'map', `${o.tensors.map((t) => `%grad.${t.name}`).join(' ')} %${p.graph.outputs[0]} state, writes ${[...params, 'state'].join(' ')}`);
+      const settings = [o.weightDecay !== undefined && `weight_decay ${o.weightDecay}`, o.clipNorm !== undefined && `clip_norm ${o.clipNorm}`].filter(Boolean);
+      const rest = `${grads} %${p.graph.outputs[0]} state, writes ${[...params, 'state'].join(' ')}${settings.length ? `; ${settings.join(', ')}` : ''}`;
+      return row('optimizer', o.kind + (o.clipNorm !== undefined ? '+clip' : ''), 'map', rest);
     });
     return [head, ...rows];
   });

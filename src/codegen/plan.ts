@@ -8,11 +8,12 @@ import type { FuseOptions } from './fuse.js';
 import type { Fusion } from './kernel.js';
 import { fuse } from './fuse.js';
 import type { Memory } from './memory.js';
-import { allocate } from './memory.js';
+import { allocate, BANK_ALIGN } from './memory.js';
 import type { Target } from '../ir/target.js';
 import { GENERIC } from '../ir/target.js';
 import type { Phase } from './wgsl.js';
 import { kernelPhase } from './wgsl.js';
+import { dispatchPhases } from './dispatch-wgsl.js';
 
 export interface Plan {
   graph: Graph;
@@ -20,15 +21,21 @@ export interface Plan {
   target: Target;
   fusion: Fusion;
   memory: Memory;
-  /** The kernels as WGSL phases, in order. */
+  /** The kernels as WGSL phases, in order: one each, or a dispatch op's passes. */
   phases: Phase[];
 }
 
 export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}): Plan {
   const fusion = fuse(graph, target, batch, options);
-  const memory = allocate(graph, fusion, batch);
-  const phases = fusion.kernels.map((k) => kernelPhase(k, memory));
+  const memory = allocate(graph, fusion, batch, bankFloats(target));
+  const phases = fusion.kernels.flatMap((k) => (k.rule.kind === 'dispatch' ? dispatchPhases(k, memory) : [kernelPhase(k, memory)]));
   return { graph, batch, target, fusion, memory, phases };
+}
+
+/** The f32 elements one binding of the arena may see on the target: a bank. */
+function bankFloats(target: Target): number {
+  const floats = Math.min(target.limits.maxStorageBufferBindingSize, target.limits.maxBufferSize) / 4;
+  return Math.floor(floats / BANK_ALIGN) * BANK_ALIGN;
 }
 
 /** Floating-point operations of a graph at a batch (OpDef.flops; one per element where an op gives none). */

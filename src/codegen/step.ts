@@ -8,13 +8,14 @@
 import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
 import type { BufferName, StepBuffer } from './bindings.js';
-import { arenaBuffer, checkFits, fits, offsetsBuffer, STATE_HEADER, stateBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
-import { KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from '../wgsl/bindings.js';
+import { arenaBuffers, checkFits, checkStorageBindings, fits, offsetsBuffer, STATE_HEADER, stateBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
+import { bankDecls, KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from '../wgsl/bindings.js';
 import type { DataLayout, GatherPlan } from './gather.js';
 import { gatherPhase, planGather } from './gather.js';
 import { groupLabel, groupPhases, groupWorkgroups } from './merge.js';
-import type { OptimizerKind, OptimizerPlan } from './optimizer.js';
-import { optimizerPhase, planOptimizer } from './optimizer.js';
+import { normsPhase } from './norms.js';
+import type { OptimizerPlan, OptimizerSpec } from './optimizer.js';
+import { NORMS, normsAt, optimizerPhase, planOptimizer } from './optimizer.js';
 import type { Plan } from './plan.js';
 import { plan } from './plan.js';
 import type { Phase } from './wgsl.js';
@@ -25,7 +26,7 @@ export interface Training {
   data: DataLayout;
   /** The emulator's parameters, in the order of the optimizer state. */
   params: readonly { name: string; size: number }[];
-  optimizer: OptimizerKind;
+  optimizer: OptimizerSpec;
 }
 
 export interface StepOptions {
@@ -55,7 +56,7 @@ export interface StepDispatch {
 
 /** Bytes the host copies out of a buffer. */
 export interface Readback {
-  /** In training 'loss' (after every step) and 'state' (the parameters and optimizer state, when asked); for a graph alone, its outputs' ids. */
+  /** In training 'loss' and, where the step clips, 'norms' (after every step) and 'state' (the parameters and optimizer state, when asked); for a graph alone, its outputs' ids. */
   name: string;
   buffer: BufferName;
   offset: number;
@@ -83,9 +84,11 @@ export function stepProgram(graph: Graph, o: StepOptions): StepProgram {
   if (trajectories) checkFits(target, trajectories);
   const { plan: p, apartFrom } = fittingPlan(graph, maxBatch, target);
   const step = training ? trainingStep(p, training, trajectories!) : graphAlone(p);
-  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls);
-  const buffers = [arenaBuffer(p.memory.floats, maxBatch), uniformBuffer(), ...step.buffers, offsetsBuffer(table)];
+  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls + bankDecls(p.memory.banks.length));
+  const [arena, ...banks] = arenaBuffers(p.memory, maxBatch);
+  const buffers = [arena!, uniformBuffer(), ...step.buffers, offsetsBuffer(table), ...banks];
   for (const b of buffers) checkFits(target, b);
+  checkStorageBindings(target, buffers);
   const { gather, optimizer, readbacks } = step;
   return { ...p, ...(gather && { gather }), ...(optimizer && { optimizer }), ...(apartFrom !== undefined && { apartFrom }), dispatches, modules, buffers, readbacks };
 }
@@ -100,17 +103,24 @@ interface Step {
   optimizer?: OptimizerPlan;
 }
 
-/** The gather before the graph's kernels and the optimizer after them, with the state, the data and the window ids. */
+/**
+ * The gather before the graph's kernels and the optimizer after them (after
+ * the gradients' global norm where it clips), with the state, the data and
+ * the window ids.
+ */
 function trainingStep(p: Plan, t: Training, trajectories: StepBuffer): Step {
   const gather = planGather(p.graph, p.memory, t.data);
   const optimizer = planOptimizer(t.optimizer, t.params, p.graph, p.memory);
   const state = stateBuffer(optimizer);
+  const norms = normsAt(optimizer);
+  const updates = norms === undefined ? [optimizerPhase(optimizer)] : [normsPhase(optimizer), optimizerPhase(optimizer)];
   return {
-    phases: [gatherPhase(gather, p.target), ...p.phases, optimizerPhase(optimizer)],
+    phases: [gatherPhase(gather, p.target), ...p.phases, ...updates],
     decls: TRAIN_DECLS,
     buffers: [state, trajectories, windowsBuffer(p.batch)],
     readbacks: [
       { name: 'loss', buffer: 'arena', offset: optimizer.loss * 4, bytes: 4 },
+      ...(norms === undefined ? [] : [{ name: 'norms', buffer: 'state' as const, offset: STATE_HEADER + norms * 4, bytes: NORMS * 4 }]),
       { name: 'state', buffer: 'state', offset: STATE_HEADER, bytes: state.bytes - STATE_HEADER },
     ],
     gather,
@@ -148,9 +158,9 @@ function dispatchesOf(groups: Phase[][], decls: string): { dispatches: StepDispa
  */
 function fittingPlan(graph: Graph, maxBatch: number, target: Target): { plan: Plan; apartFrom?: number } {
   const summed = plan(graph, maxBatch, target);
-  const arena = arenaBuffer(summed.memory.floats, maxBatch);
-  if (fits(target, arena)) return { plan: summed };
+  const [arena] = arenaBuffers(summed.memory, maxBatch);
+  if (fits(target, arena!)) return { plan: summed };
   const lean = plan(graph, maxBatch, target, { stepSums: false });
-  checkFits(target, arenaBuffer(lean.memory.floats, maxBatch));
-  return { plan: lean, apartFrom: arena.bytes };
+  checkFits(target, arenaBuffers(lean.memory, maxBatch)[0]!);
+  return { plan: lean, apartFrom: arena!.bytes };
 }

@@ -13,43 +13,57 @@ type Reduce = Extract<WgslRule, { kind: 'reduce' }>;
 /**
  * A sum over several sets of inputs (Kernel.terms): `over` repeats the
  * statements that add terms once per set; `plus` adds the kernel's addends
- * to the value at element i. Both are identities for other kernels.
+ * to the value at element i; `input` reads an input of the current set.
+ * `over` and `plus` are identities for other kernels.
  */
 export interface Terms {
   over(sum: string[]): string[];
   plus(i: string, value: string): string;
+  input(slot: number, idx: string): string;
 }
+
+/** Where a kernel finds a value: its arena bank's variable and its offset there, as the kernel names it. */
+export type Place = (id: string) => { variable: string; offset: string };
 
 /**
  * A kernel's Terms: with several sets of inputs, input j of set s is at
- * arena offset tb<j>, taken from the table tbs<j>[s] (offsets as `offsetOf`
- * writes them) at the top of each pass.
+ * offset tb<j>, taken from the table tbs<j>[s] at the top of each pass, of
+ * its bank's variable. Where the sets' inputs j lie in different banks of
+ * the arena, the passes are written out one by one instead, each naming
+ * its banks through pointers tp<j>, so that the statements are the same.
  */
-export function sumTerms(terms: readonly Term[] | undefined, addends: readonly string[] | undefined, offsetOf: (id: string) => string, prefix: string): Terms {
+export function sumTerms(terms: readonly Term[] | undefined, addends: readonly string[] | undefined, place: Place, bankOf: (id: string) => string, prefix: string): Terms {
+  const plus = (i: string, value: string) => withAddends(i, value, place, addends);
+  if (!terms) return { over: (sum) => sum, plus, input: () => 'internal: no terms' };
+  const slots = [...terms[0]!.inputs.keys()];
+  // Offsets are named when the passes are written (a module numbers them in the order they are first named).
+  const banks = terms.map((t) => slots.map((j) => bankOf(t.inputs[j]!)));
+  const oneBank = slots.every((j) => banks.every((set) => set[j] === banks[0]![j]));
   return {
     over: (sum) => {
-      if (!terms) return sum;
-      const slots = [...terms[0]!.inputs.keys()];
-      return [
-        ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${terms.map((t) => offsetOf(t.inputs[j]!)).join(', ')});`),
-        `for (var ${prefix}s = 0u; ${prefix}s < ${tripCount(terms.length)}; ${prefix}s++) {`,
-        ...slots.map((j) => `  let ${prefix}tb${j} = ${prefix}tbs${j}[${prefix}s];`),
-        ...sum.map((x) => `  ${x}`),
-        `}`,
-      ];
+      // bySlot[j][s]: input j of set s.
+      const bySlot = slots.map((j) => terms.map((t) => place(t.inputs[j]!)));
+      return oneBank
+        ? [
+            ...slots.map((j) => `var ${prefix}tbs${j} = array<u32, ${terms.length}>(${bySlot[j]!.map((p) => p.offset).join(', ')});`),
+            `for (var ${prefix}s = 0u; ${prefix}s < ${tripCount(terms.length)}; ${prefix}s++) {`,
+            ...slots.map((j) => `  let ${prefix}tb${j} = ${prefix}tbs${j}[${prefix}s];`),
+            ...sum.map((x) => `  ${x}`),
+            `}`,
+          ]
+        : terms.flatMap((_, t) => ['{', ...slots.flatMap((j) => [`  let ${prefix}tp${j} = &${bySlot[j]![t]!.variable};`, `  let ${prefix}tb${j} = ${bySlot[j]![t]!.offset};`]), ...sum.map((x) => `  ${x}`), '}']);
     },
-    plus: (i, value) => withAddends(i, value, offsetOf, addends),
+    plus,
+    input: (slot, idx) => (oneBank ? `${banks[0]![slot]}[${prefix}tb${slot} + ${idx}]` : `(*${prefix}tp${slot})[${prefix}tb${slot} + ${idx}]`),
   };
 }
 
-/** Input `slot` of the current set of a sum over terms, at flat index idx. */
-export function termInput(slot: number, idx: string, prefix: string): string {
-  return `arena[${prefix}tb${slot} + ${idx}]`;
-}
-
 /** `value` plus each addend at element i. */
-export function withAddends(i: string, value: string, offsetOf: (id: string) => string, addends: readonly string[] = []): string {
-  return [value, ...addends.map((a) => `arena[${offsetOf(a)} + ${i}]`)].join(' + ');
+export function withAddends(i: string, value: string, place: Place, addends: readonly string[] = []): string {
+  return [value, ...addends.map((a) => {
+    const p = place(a);
+    return `${p.variable}[${p.offset} + ${i}]`;
+  })].join(' + ');
 }
 
 /** `head` (a for loop's header) around the statements that add term j to acc. */
@@ -85,7 +99,7 @@ export function sweepSum(rule: Reduce, c: WgslCtx, outputs: number, name: string
     let i = lid;
     var acc = 0.0;
     for (var r = 0u; r < ${tripCount(W)}; r++) { acc += tx_part[i * ${W}u + r]; }
-    arena[${out} + i] = ${terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc')};
+    ${out} = ${terms.plus('i', rule.finish ? rule.finish(c, 'i', 'acc') : 'acc')};
   }
   workgroupBarrier();
 }

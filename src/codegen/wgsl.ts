@@ -16,8 +16,9 @@ import { kernelOps, kernelOutputs } from './kernel.js';
 import { MAX_GROUPS } from '../ir/target.js';
 import { MAX_OFFSETS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
-import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, termInput, treeSum, withAddends } from './sum-wgsl.js';
-
+import { bankAccess } from './memory.js';
+import type { Place } from './sum-wgsl.js';
+import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, treeSum, withAddends } from './sum-wgsl.js';
 
 /** A range of arena floats, [offset, offset + size). */
 export type Range = [offset: number, size: number];
@@ -71,6 +72,8 @@ export interface Phase {
    * cannot see: the module turns that check off.
    */
   subgroups?: boolean;
+  /** For a dispatch op's pass (DispatchPass): what it does. */
+  pass?: string;
   /** Whether its code has a sweep (PhaseCode.sweep). */
   hasSweep?: boolean;
   /**
@@ -146,6 +149,15 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
   let counter = 0;
   // Values an epilogue holds in registers: read only at the element computed.
   const locals = new Map<string, string>();
+  // A stored value in its bank of the arena, at an offset the kernel names with `at`.
+  const place: Place = (id) => {
+    const { variable, offset } = bankAccess(mem, mem.slots.get(id)!);
+    return { variable, offset: at(offset) };
+  };
+  const valueAt = (id: string, idx: string) => {
+    const p = place(id);
+    return `${p.variable}[${p.offset} + ${idx}]`;
+  };
   const ctx = (n: Node): WgslCtx => ({
     x: (slot, idx) => {
       const id = n.inputs[slot]!;
@@ -156,9 +168,8 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
       }
       const f = fnName.get(id);
       if (f) return `${f}(${idx})`;
-      const s = mem.slots.get(id);
-      if (!s) throw new Error(`internal: %${id} is neither stored nor fused in ${k.name}`);
-      return `arena[${at(s.offset)} + ${idx}]`;
+      if (!mem.slots.has(id)) throw new Error(`internal: %${id} is neither stored nor fused in ${k.name}`);
+      return valueAt(id, idx);
     },
     out: n.shape,
     ins: n.inputs.map((i) => shapeOf(i)),
@@ -173,12 +184,11 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
     if (rule?.kind !== 'expr') throw new Error(`internal: fused %${n.id} is not an expression`);
     return `fn ${fnName.get(n.id)}(i: u32) -> f32 { return ${rule.expr(ctx(n), 'i')}; }`;
   });
-  const offsetOf = (id: string) => at(mem.slots.get(id)!.offset);
   const terms = k.terms;
-  const c: WgslCtx = terms ? { ...ctx(terms[0]!.node), x: (slot, idx) => termInput(slot, idx, prefix) } : ctx(k.root);
-  const sums = sumTerms(terms, k.addends, offsetOf, prefix);
-  const out = mem.slots.get(k.root.id)!;
+  const sums = sumTerms(terms, k.addends, place, (id) => bankAccess(mem, mem.slots.get(id)!).variable, prefix);
+  const c: WgslCtx = terms ? { ...ctx(terms[0]!.node), x: (slot, idx) => sums.input(slot, idx) } : ctx(k.root);
   const rule = k.rule;
+  if (rule.kind === 'dispatch') throw new Error(`internal: ${k.name} runs its own passes (dispatch-wgsl.ts)`);
   const fn = `${prefix}phase`;
   const phase = {
     name: k.name,
@@ -193,7 +203,7 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
   const count = (batch: number) => elements(k.root.shape, batch);
   const header = `// ${kernelOutputs(k).join(', ')}: ${kernelOps(k)} [${k.root.shape.join(',')}]${k.fused.length ? `, fused ${k.fused.map((n) => n.op).join(' ')}` : ''}\n${fns.map((f) => f + '\n').join('')}`;
   if (rule.kind === 'reduce' && k.tree) {
-    const entry = treeSum(rule, c, sums, `arena[${at(out.offset)} + i]`, k.treeLanes, prefix, k.treeUnroll);
+    const entry = treeSum(rule, c, sums, valueAt(k.root.id, 'i'), k.treeLanes, prefix, k.treeUnroll);
     return { ...phase, code: header, count: `${count(1)}u`, threads: count, entry, tree: { groups: count } };
   } else if (k.tile) {
     const pc = k.prologue ? ctx(k.prologue) : c;
@@ -202,14 +212,14 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
     const body = k.tile.body(pc, 't', bias && ((axis1) => exprOf(bias).channelAddend!(ctx(bias), axis1)), Boolean(cs));
     if (terms && !body.sum) throw new Error(`internal: ${k.name} sums terms with a block that does not say where its sum is`);
     if (cs && !body.channelWrites) throw new Error(`internal: ${k.name}'s block does not sum its channels`);
-    const channelWrite = ([idx, v, guard]: TileWrite) => `if (${guard ?? 'true'}) { arena[${offsetOf(cs!.root.id)} + ${idx}] = ${withAddends(idx, v, offsetOf, cs!.addends)}; }`;
+    const channelWrite = ([idx, v, guard]: TileWrite) => `if (${guard ?? 'true'}) { ${valueAt(cs!.root.id, idx)} = ${withAddends(idx, v, place, cs!.addends)}; }`;
     const { threads } = k.tile;
     const { fixed, batchBlock } = threads;
     const write = ([idx, v, guard]: TileWrite) => {
-      let store = `arena[${at(out.offset)} + ${idx}] = ${sums.plus(idx, v)};`;
+      let store = `${valueAt(k.root.id, idx)} = ${sums.plus(idx, v)};`;
       if (k.prologue) {
         const e = epilogue(k, ctx, locals, v);
-        store = `{ let i = ${idx}; ${e.stmts.join(' ')} arena[${at(out.offset)} + i] = ${e.value}; }`;
+        store = `{ let i = ${idx}; ${e.stmts.join(' ')} ${valueAt(k.root.id, 'i')} = ${e.value}; }`;
       }
       return guard ? `if (${guard}) ${store.startsWith('{') ? store : `{ ${store} }`}` : store;
     };
@@ -233,7 +243,7 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
       body = { stmts: [...loop.stmts, ...e.stmts], value: e.value };
     } else body = rule.kind === 'loop' ? rule.body(c, 'i') : rule.kind === 'reduce' ? sequentialSum(rule, c, sums) : { stmts: [], value: rule.expr(c, 'i') };
     const outputs = k.root.shape.includes('B') ? Infinity : count(1);
-    const sweep = rule.kind === 'reduce' && !k.prologue && outputs <= SWEEP_OUTPUTS ? sweepSum(rule, c, outputs, `${prefix}sweep`, at(out.offset), sums) : undefined;
+    const sweep = rule.kind === 'reduce' && !k.prologue && outputs <= SWEEP_OUTPUTS ? sweepSum(rule, c, outputs, `${prefix}sweep`, valueAt(k.root.id, 'i'), sums) : undefined;
     return {
       ...phase,
       count: countExpr(k.root.shape),
@@ -242,7 +252,7 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
       code: `${header}fn ${fn}(i: u32) {
   if (i >= ${countExpr(k.root.shape)}) { return; }
   ${body.stmts.join('\n  ')}
-  arena[${at(out.offset)} + i] = ${body.value};
+  ${valueAt(k.root.id, 'i')} = ${body.value};
 }
 `,
     };
@@ -370,7 +380,6 @@ ${load}${lines.join('\n')}
 }
 `;
 }
-
 
 /**
  * The bound of a merged dispatch's loop over a phase's threads. A count that

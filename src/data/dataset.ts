@@ -19,9 +19,14 @@ export interface DataFile {
   trajectories: Trajectories;
 }
 
-/** `file`: the trajectories of a `data file` spec; only a page can be without them (the user has not picked the file yet). */
+/**
+ * `file`: the trajectories of a `data file` spec, or a generator's `ic file`
+ * states (checkInitialStates); only a page can be without them (the user has
+ * not picked the file yet).
+ */
 export function datasetOf(data: DataDecl, file?: DataFile): Dataset {
-  if (data.kind === 'generator') return generateData(data);
+  if (data.kind === 'generator' && data.ic && !file) throw new UserError(`pick the initial states' file "${data.ic.path}" first`);
+  if (data.kind === 'generator') return generateData(data, file?.trajectories);
   if (!file) throw new UserError(`pick the data file for "${data.path}" first`);
   return splitHeldOut(file.trajectories, data.testTrajectories, file.name);
 }

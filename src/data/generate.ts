@@ -4,10 +4,12 @@
 import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
+import { FOURIER_DEFAULTS, fourierState, type FourierIc } from './etdrk/initial.js';
+import { SPECTRAL_SYSTEMS } from '../dsl/schema.js';
 import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
-import { builtinStepper, stateShape } from './steppers.js';
-import type { Trajectories } from './trajectories.js';
+import { builtinStepper, stateShape, stepBatch } from './steppers.js';
+import { sizeOf, type Trajectories } from './trajectories.js';
 
 /** Streams of one seed: held-out data never reuses a training draw. */
 const TRAIN_STREAM = 0;
@@ -17,14 +19,18 @@ const TEST_STREAM = 1;
  * `trajectories` training and `testTrajectories` held-out trajectories, each
  * `[count, snapshots, ...stateShape]`. Snapshot 0 is the initial state (after
  * the warm-up for Lorenz-63), so there are `snapshots - 1` steps: Trainax's
- * `temporal_horizon` counts the same way.
+ * `temporal_horizon` counts the same way. `initial` (an `ic file`, checked by
+ * checkInitialStates): the training trajectories' states at snapshot 0, then
+ * the held-out ones', used as they are (no draw, no warm-up).
  */
-export function generateData(decl: GeneratorData): { train: Trajectories; test: Trajectories } {
+export function generateData(decl: GeneratorData, initial?: Trajectories): { train: Trajectories; test: Trajectories } {
   const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
   checkSizes(decl, params);
+  const size = initial ? sizeOf(initial.shape.slice(1)) : 0;
+  const part = (from: number, count: number) => initial?.data.subarray(from * size, (from + count) * size);
   return {
-    train: rollOut(decl, params, decl.trajectories, new Rng(decl.seed, TRAIN_STREAM)),
-    test: rollOut(decl, params, decl.testTrajectories, new Rng(decl.seed, TEST_STREAM)),
+    train: rollOut(decl, params, decl.trajectories, new Rng(decl.seed, TRAIN_STREAM), part(0, decl.trajectories)),
+    test: rollOut(decl, params, decl.testTrajectories, new Rng(decl.seed, TEST_STREAM), part(decl.trajectories, decl.testTrajectories)),
   };
 }
 
@@ -62,29 +68,67 @@ export function fourierSeries(n: number, modes: number, rng: Rng, dims = 1): Flo
 /** One initial state for the system, drawn from `rng`. */
 export function initialState(name: GeneratorName, points: number, dims: number, params: SystemParams, rng: Rng): Float64Array {
   if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.get('init_std') * rng.normal());
+  if (isSpectral(name)) return fourierState({ dims, points, extent: params.get('extent') }, spectralIc(name, params.get('cutoff')), rng);
   return fourierSeries(points, params.get('modes'), rng, dims);
 }
 
-function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng): Trajectories {
-  const name = decl.generator;
-  const shape = stateShape(name, decl.points, decl.dims);
+function isSpectral(name: GeneratorName): boolean {
+  return (SPECTRAL_SYSTEMS as readonly string[]).includes(name);
+}
+
+/**
+ * APEBench's initial law: a truncated Fourier series scaled to max |u| = 1;
+ * Fisher–KPP's a density, its mean kept and its range mapped onto [0, 1].
+ */
+function spectralIc(name: GeneratorName, cutoff: number): FourierIc {
+  if (name === 'fisher_kpp') return { ...FOURIER_DEFAULTS, cutoff, zeroMean: false, clamp: [0, 1] };
+  return { ...FOURIER_DEFAULTS, cutoff, maxOne: true };
+}
+
+function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng, initial?: Float64Array): Trajectories {
+  const shape = stateShape(decl.generator, decl.points, decl.dims);
   const size = shape.reduce((x, y) => x * y, 1);
+  const data = new Float64Array(count * decl.snapshots * size);
+  const at = levels(decl, params, count, rng, initial);
+  for (let t = 0; t < decl.snapshots; t++) {
+    const states = at.next().value!;
+    for (let i = 0; i < count; i++) data.set(states.subarray(i * size, (i + 1) * size), (i * decl.snapshots + t) * size);
+  }
+  return { shape: [count, decl.snapshots, ...shape], data };
+}
+
+/**
+ * The held-out trajectories (`testTrajectories` of them, or `count`) one time
+ * level at a time, `[count, ...stateShape]` each from snapshot 0 on, with no
+ * end: `tx eval` compares rollouts of any length without holding them. The
+ * first `decl.snapshots` levels are generateData's `test` exactly. `initial`:
+ * their states at snapshot 0 where an `ic file` gave them.
+ */
+export function heldOutLevels(decl: GeneratorData, count = decl.testTrajectories, initial?: Float64Array): Generator<Float64Array, never> {
+  const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
+  checkSizes({ ...decl, testTrajectories: count }, params);
+  return levels(decl, params, count, new Rng(decl.seed, TEST_STREAM), initial);
+}
+
+function* levels(decl: GeneratorData, params: SystemParams, count: number, rng: Rng, given?: Float64Array): Generator<Float64Array, never> {
+  const name = decl.generator;
+  const size = stateShape(name, decl.points, decl.dims).reduce((x, y) => x * y, 1);
   const stepperParams = params.pick(Object.keys(STEPPER_PARAMS[name]));
   const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points, decl.dims);
   const warmup = params.find('warmup') ?? 0;
-  const data = new Float64Array(count * decl.snapshots * size);
+  let states: Float64Array = new Float64Array(count * size);
+  if (given) states.set(given);
   // All initial states first, as Trainax draws them in one vmapped call.
-  const initial = Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng));
+  const initial = given ? [] : Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng));
   initial.forEach((u0, i) => {
     let u = u0;
     for (let s = 0; s < warmup; s++) u = step(u);
-    const base = i * decl.snapshots * size;
-    for (let t = 0; t < decl.snapshots; t++) {
-      if (t > 0) u = step(u);
-      data.set(u, base + t * size);
-    }
+    states.set(u, i * size);
   });
-  return { shape: [count, decl.snapshots, ...shape], data };
+  for (;;) {
+    yield states;
+    states = stepBatch(step, states, size);
+  }
 }
 
 function checkSizes(decl: GeneratorData, params: SystemParams): void {
@@ -102,7 +146,8 @@ function checkSizes(decl: GeneratorData, params: SystemParams): void {
   }
   if (![1, 2, 3].includes(decl.dims)) throw new UserError(`${decl.generator}: dims must be 1, 2 or 3, got ${decl.dims}`);
   // Trainax's precondition: with a mode at or above N/2 the grid aliases it and
-  // the spectral step is no longer exact.
+  // the spectral step is no longer exact. (fourierState checks the ETDRK systems' cutoff.)
+  if (isSpectral(decl.generator)) return;
   const modes = params.get('modes');
   if (2 * modes >= decl.points) {
     throw new UserError(

@@ -2,12 +2,13 @@
 // only the CLI pulls in node:fs. A .npy is judged by its header against the
 // file's real size before its data is read; JSON is read whole, up to a limit.
 import { dirname, resolve } from 'node:path';
-import type { DataDecl } from '../dsl/ast.js';
+import type { DataDecl, GeneratorData } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { MAX_TEXT_BYTES, readBytes, readRange, regularFileSize } from '../util/files.js';
 import { datasetOf, type Dataset } from './dataset.js';
 import { DATA_EXTENSIONS, parseTrajectoryFile } from './files.js';
-import { NPY_HEAD_BYTES, readNpyHeader } from './npy.js';
+import { checkInitialStates } from './initial-states.js';
+import { NPY_HEAD_BYTES, readNpy, readNpyHeader } from './npy.js';
 import type { Trajectories } from './trajectories.js';
 import { checkTrajectories, checkTrajectoryShape } from './trajectories.js';
 
@@ -25,9 +26,29 @@ export function loadTrajectories(path: string): Trajectories {
 
 /** A spec's dataset, its data file (if any) read from the path it names, relative to the spec. */
 export function loadDataset(data: DataDecl, specFile: string): Dataset {
+  if (data.kind === 'generator' && data.ic) return datasetOf(data, { name: data.ic.path, trajectories: loadInitialStates(data, specFile) });
   if (data.kind === 'generator') return datasetOf(data);
   const trajectories = checkTrajectories(loadTrajectories(resolve(dirname(specFile), data.path)), data.path);
   return datasetOf(data, { name: data.path, trajectories });
+}
+
+/** A generator's `ic file` states, read beside the spec and checked against its grid. */
+function loadInitialStates(data: GeneratorData, specFile: string): Trajectories {
+  const path = initialStatesPath(data, specFile);
+  return checkInitialStates(data, readNpy(readRange(path, 0, regularFileSize(path)), path), specFile);
+}
+
+/** The shape of a generator's `ic file`, from its header alone, for the front end. */
+export function initialStatesShape(data: GeneratorData, specFile: string): number[] {
+  const path = initialStatesPath(data, specFile);
+  const size = regularFileSize(path);
+  return readNpyHeader(readRange(path, 0, Math.min(size, NPY_HEAD_BYTES)), size, path).shape;
+}
+
+function initialStatesPath(data: GeneratorData, specFile: string): string {
+  const path = resolve(dirname(specFile), data.ic!.path);
+  if (!path.toLowerCase().endsWith('.npy')) throw new UserError(`${path}: initial states are read from .npy files`, 'save them with np.save');
+  return path;
 }
 
 /** A data file's snapshot shape ([channels, ...space]), for the front end. */

@@ -2,8 +2,7 @@
 // fixed factor, so it is a linear, shift-invariant map: a circular convolution
 // with a real length-N kernel. Writing it as a kernel lets the compiler emit the
 // exact reference stepper with the same conv op the emulators use, with no FFT.
-// On 2-D and 3-D fields the data generators use the float64 FFT instead.
-import { irfftn, rfftn } from '../math/fft.js';
+// On 2-D and 3-D fields the steppers are ETDRK0 step graphs (data/etdrk/).
 
 export interface Complex {
   re: number;
@@ -69,36 +68,3 @@ export function cis(phi: number): Complex {
 
 /** A spectral step's factor for an integer wavevector k (one entry per spatial axis). */
 export type Symbol = (k: readonly number[]) => Complex;
-
-/**
- * `irfftn(m(k) * rfftn(u))` over the `dims` spatial axes of a state
- * [channels, N, …, N] (numpy's conventions, src/math/fft.ts): the N-D form of
- * the exact spectral steppers. The 1-D steppers keep their circular kernel
- * (`spectralKernel`), which the compiled reference shares; both apply the
- * same symbol.
- */
-export function spectralStepperNd(n: number, dims: number, symbol: Symbol): (u: Float64Array) => Float64Array {
-  const half = Math.floor(n / 2) + 1;
-  // The factor of every bin of one channel's half spectrum [N, …, N, N//2+1]:
-  // leading axes in fftfreq order, the last 0..N//2.
-  const bins = half * n ** (dims - 1);
-  const m = Array.from({ length: bins }, (_, b) => {
-    const k: number[] = [b % half];
-    for (let rest = Math.floor(b / half), d = 0; d < dims - 1; d++, rest = Math.floor(rest / n)) {
-      const i = rest % n;
-      k.unshift(2 * i < n ? i : i - n);
-    }
-    return symbol(k);
-  });
-  return (u) => {
-    const shape = [u.length / n ** dims, ...Array<number>(dims).fill(n)];
-    const x = rfftn(u, shape, dims);
-    for (let b = 0; b < x.re.length; b++) {
-      const f = m[b % bins]!;
-      const [re, im] = [x.re[b]!, x.im[b]!];
-      x.re[b] = re * f.re - im * f.im;
-      x.im[b] = re * f.im + im * f.re;
-    }
-    return irfftn(x, x.shape, dims, n).data;
-  };
-}

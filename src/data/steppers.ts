@@ -8,13 +8,16 @@
 // `u[i+1_j]` below means the neighbour along axis j, wrapped
 // (np.roll(u, -1, j)); sums over j run over the axes in order, as
 // shared/reference/finite-differences.md defines the unsplit N-D schemes. A
-// Lorenz state is `[3]` = (x, y, z).
+// Lorenz state is `[3]` = (x, y, z). The pseudo-spectral steppers (`ks`,
+// the `etdrk` methods, exact spectral steps in 2-D and 3-D) are not written
+// twice: their step is an IR graph (data/etdrk/), interpreted here.
 import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
+import { builtinSolver, etdrkOrder, etdrkStepper, exactAdvection, exactDiffusion } from './etdrk/builtin.js';
 import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
-import { cis, correlateCircular, spectralKernel, spectralStepperNd, type Symbol } from './spectral.js';
+import { cis, correlateCircular, spectralKernel, type Symbol } from './spectral.js';
 
 /** One time step of one state; returns a new array. */
 export type Stepper = (u: Float64Array) => Float64Array;
@@ -31,7 +34,8 @@ export function stateShape(name: GeneratorName, points: number, dims = 1): numbe
  * axis; a single number is the same on every axis.
  */
 export function advectionSpectral(n: number, cfl: number | readonly number[], dims = 1): Stepper {
-  return spectral(n, dims, advectionSymbol(n, perAxis(cfl, dims)));
+  // N-D: the ETDRK0 step graph that the compiled reference inlines too.
+  return dims > 1 ? etdrkStepper(exactAdvection(n, perAxis(cfl, dims))) : spectral(n, advectionSymbol(n, perAxis(cfl, dims)));
 }
 
 /** The circular kernel of 1-D `advectionSpectral`, shared with the compiled stepper. */
@@ -64,7 +68,7 @@ function perAxis(cfl: number | readonly number[], dims: number): readonly number
 
 /** Exact diffusion with gamma = nu dt / dx^2: the mode of wavevector k times `exp(-gamma sum_j (2 pi k_j / N)^2)`. */
 export function diffusionSpectral(n: number, gamma: number, dims = 1): Stepper {
-  return spectral(n, dims, diffusionSymbol(n, gamma));
+  return dims > 1 ? etdrkStepper(exactDiffusion(n, gamma, dims)) : spectral(n, diffusionSymbol(n, gamma));
 }
 
 /** The circular kernel of 1-D `diffusionSpectral`, shared with the compiled stepper. */
@@ -76,9 +80,8 @@ function diffusionSymbol(n: number, gamma: number): Symbol {
   return (k) => ({ re: Math.exp(-gamma * k.map((kj) => ((2 * Math.PI * kj) / n) ** 2).reduce((a, b) => a + b)), im: 0 });
 }
 
-/** 1-D through the shared circular kernel (bit for bit what the data always were), N-D through the FFT. */
-function spectral(n: number, dims: number, symbol: Symbol): Stepper {
-  if (dims > 1) return spectralStepperNd(n, dims, symbol);
+/** 1-D through the shared circular kernel (bit for bit what the data always were). */
+function spectral(n: number, symbol: Symbol): Stepper {
   const h = spectralKernel(n, (k) => symbol([k]));
   return (u) => correlateCircular(u, h);
 }
@@ -162,6 +165,8 @@ export function builtinStepper(
     throw new UserError(`${name} has no method '${method}'; it has ${STEPPER_METHODS[name].join(', ')}`);
   }
   const p = SystemParams.of(STEPPER_PARAMS, name, params);
+  const order = etdrkOrder(method);
+  if (order !== undefined) return etdrkStepper(builtinSolver(name, order, p, points, dims));
   switch (name) {
     case 'advection':
       return method === 'upwind' ? advectionUpwind(points, p.perAxis('cfl', dims), dims, padding) : advectionSpectral(points, p.perAxis('cfl', dims), dims);
@@ -169,6 +174,17 @@ export function builtinStepper(
       return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma'), dims, padding) : diffusionSpectral(points, p.get('gamma'), dims);
     case 'burgers':
       return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'), dims, padding);
+    case 'ks':
+    case 'dispersion':
+    case 'hyper_diffusion':
+    case 'advection_diffusion':
+    case 'kdv':
+    case 'ks_conservative':
+    case 'fisher_kpp':
+    case 'swift_hohenberg':
+    case 'navier_stokes':
+    case 'kolmogorov':
+      throw new Error(`internal: ${name} steps by ETDRK only`);
     case 'lorenz63':
       return lorenzRk4(p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:

@@ -8,19 +8,21 @@
 // the time levels (states of one level share a rank) are imposed.
 import type { Graph } from '../ir/graph.js';
 import type { GradFlow } from '../ir/gradflow.js';
-import type { Glyph, State } from './layout.js';
+import type { CorrectionLook, Glyph, State } from './layout.js';
 import { layout } from './layout.js';
 
 const LOOK = {
   emulator: 'shape=box style="rounded,filled" fillcolor="#dbe8f6" color="#1f5fa8" fontcolor="#1f5fa8" label=<<I>f</I><SUB>θ</SUB>>',
+  coarse: 'shape=box style="rounded,filled" fillcolor="#e0f0f0" color="#2a7f8a" fontcolor="#2a7f8a" label=<<I>C</I>>',
   reference: 'shape=box style="rounded,filled" fillcolor="#dcefdc" color="#2b8a2b" fontcolor="#2b8a2b" label=<<I>P</I>>',
   residuum: 'shape=box style="rounded,filled" fillcolor="#ece3f6" color="#7a4fb0" fontcolor="#7a4fb0" label=<<I>R</I>>',
   loss: 'shape=circle fixedsize=true width=0.3 style=filled fillcolor="#fff4d9" color="#c98a00" fontcolor="#c98a00" label="L"',
 } as const;
 const DOT_FILL: Record<State['kind'], string> = { ic: '#222222', data: '#ffffff', emulator: '#1f5fa8', reference: '#2b8a2b' };
 
-export function drawDot(graph: Graph, flow: GradFlow, title = graph.title): string {
-  const L = layout(graph, flow, title);
+/** `correction`: the emulator is a correction, whose coarse solver gets a node of its own. */
+export function drawDot(graph: Graph, flow: GradFlow, title = graph.title, correction?: CorrectionLook): string {
+  const L = layout(graph, flow, title, correction);
   const stateIds = new Set(L.states.map((s) => `${s.band}:${s.id}`));
   const stateKey = (band: string, id: string) => q(`s:${band}:${id}`);
   const glyphKey = (id: string) => q(`n:${id}`);

@@ -17,7 +17,7 @@ export interface Point {
   readonly x: number;
   readonly y: number;
 }
-export type GlyphKind = 'emulator' | 'reference' | 'residuum' | 'loss';
+export type GlyphKind = 'emulator' | 'coarse' | 'reference' | 'residuum' | 'loss';
 export type StateKind = 'ic' | 'data' | 'emulator' | 'reference';
 
 /** A state (a tensor at a time level), drawn as a dot. Shared inputs appear once per band. */
@@ -33,7 +33,10 @@ export interface State {
   readonly at: Point;
   readonly labelBelow: boolean;
 }
-/** A call or a loss: exactly one per `call`/`loss` node of the graph. */
+/**
+ * A call or a loss: one per `call`/`loss` node of the graph, and for a
+ * correction emulator a second one, its coarse solver (id `<call>.coarse`).
+ */
 export interface Glyph {
   readonly id: string;
   readonly band: string;
@@ -91,10 +94,22 @@ export interface Layout {
   readonly lossKinds: readonly string[];
 }
 
+/**
+ * A correction emulator (`emulator correction { … }`): its coarse solver is a
+ * box of its own beside the net, since a picture with one fθ would hide the
+ * solver every step runs. sequential: u → C → fθ; parallel: C above fθ, both
+ * into the step's state (their sum).
+ */
+export interface CorrectionLook {
+  mode: 'sequential' | 'parallel';
+  /** The coarse solver in words, for its tooltip. */
+  coarse: string;
+}
+
 export const SIZE = { left: 104, col: 104, right: 56, box: { w: 24, h: 18 }, lossR: 9, dot: 4 } as const;
 const LABEL: Record<CallFn, string> = { emulator: 'f', reference: 'P', residuum: 'R' };
 
-export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
+export function layout(g: Graph, flow: GradFlow, title = g.title, correction?: CorrectionLook): Layout {
   const byId = nodeMap(g);
   const origin = (id: string): Node => {
     let n = byId.get(id)!;
@@ -161,7 +176,9 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
         const O = pos(n.id);
         const key = rowKey(n);
         const elbow = key.startsWith('b') && I.y !== O.y;
-        const c = elbow ? { x: (I.x + O.x) / 2, y: O.y } : mid(I, O);
+        const centre = elbow ? { x: (I.x + O.x) / 2, y: O.y } : mid(I, O);
+        const split = fn === 'emulator' && correction ? correctionBoxes(centre, correction.mode) : undefined;
+        const c = split?.net ?? centre;
         glyphs.push({ ...base, kind: fn, label: LABEL[fn], at: c, grad: fn === 'reference' ? flow.vjp.has(n.id) : flow.grad.has(n.id) });
         let start = I;
         const trunk = `bu${key.slice(2)}`;
@@ -170,7 +187,17 @@ export function layout(g: Graph, flow: GradFlow, title = g.title): Layout {
           junctions.push(start);
         }
         const corner = elbow ? [start, { x: I.x, y: O.y }] : [start];
-        edge(n.inputs[0]!, n.id, [...corner, boxEdge(c, corner.at(-1)!)]);
+        if (split && correction) {
+          const id = `${n.id}.coarse`;
+          const grad = flow.grad.has(n.id);
+          glyphs.push({ ...base, id, kind: 'coarse', label: 'C', at: split.coarse, title: `${correction.coarse}: the coarse solver of ${irLine(n)}`, grad });
+          edge(n.inputs[0]!, id, [...corner, boxEdge(split.coarse, corner.at(-1)!)]);
+          if (correction.mode === 'sequential') edges.push({ band: p, from: id, to: n.id, points: [boxEdge(split.coarse, c), boxEdge(c, split.coarse)], cut: false, grad, stub: false });
+          else {
+            edge(n.inputs[0]!, n.id, [...corner, boxEdge(c, corner.at(-1)!)]);
+            edges.push({ band: p, from: id, to: id, points: [boxEdge(split.coarse, O), O], cut: false, grad, stub: true });
+          }
+        } else edge(n.inputs[0]!, n.id, [...corner, boxEdge(c, corner.at(-1)!)]);
         edges.push({ band: p, from: n.id, to: n.id, points: [boxEdge(c, O), O], cut: false, grad: flow.grad.has(n.id), stub: true });
       } else if (n.op === 'call') {
         const ins = n.inputs.map((i) => pos(origin(i).id));
@@ -323,6 +350,13 @@ function irLine(n: Node<'call' | 'loss'>): string {
 
 function mid(a: Point, b: Point): Point {
   return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+}
+
+/** A correction's two boxes around the step's centre: side by side (sequential) or the coarse one above (parallel). */
+function correctionBoxes(c: Point, mode: CorrectionLook['mode']): { coarse: Point; net: Point } {
+  const { w, h } = SIZE.box;
+  if (mode === 'sequential') return { coarse: { x: c.x - w / 2 - 4, y: c.y }, net: { x: c.x + w / 2 + 4, y: c.y } };
+  return { coarse: { x: c.x, y: c.y - h - 4 }, net: c };
 }
 
 /** Where the segment from a box's centre towards p leaves the box. */

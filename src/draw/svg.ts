@@ -4,13 +4,14 @@
 // always gives the same bytes. Every element that means something carries a
 // class (and data-* ids) that tests and the browser playground can query:
 //   g.node.emulator|reference|residuum|loss[data-id]   one per call/loss node
+//   g.node.coarse[data-id]                             a correction emulator's coarse solver
 //   g.state.<kind>[data-id]                            a state dot
 //   path.edge[data-from][data-to]                      one per drawn dependency,
 //     + .cut[data-via] (dashed: through a stop_gradient), + .grad (cotangent flows)
 //   path.stub, path.cotangent, g.legend, g.band[data-band]
 import type { Graph } from '../ir/graph.js';
 import type { GradFlow } from '../ir/gradflow.js';
-import type { Edge, Glyph, Layout, Point, State } from './layout.js';
+import type { CorrectionLook, Edge, Glyph, Layout, Point, State } from './layout.js';
 import { SIZE, layout } from './layout.js';
 
 export interface SvgOptions {
@@ -18,6 +19,8 @@ export interface SvgOptions {
   title?: string;
   /** Draw the legend (default true). */
   legend?: boolean;
+  /** The emulator is a correction: its coarse solver gets a box of its own. */
+  correction?: CorrectionLook;
 }
 
 const INK = '#333333';
@@ -25,6 +28,7 @@ const CUT = '#9a9a9a';
 const COT = '#d62728';
 const STYLE = {
   emulator: { fill: '#dbe8f6', stroke: '#1f5fa8' },
+  coarse: { fill: '#e0f0f0', stroke: '#2a7f8a' },
   reference: { fill: '#dcefdc', stroke: '#2b8a2b' },
   residuum: { fill: '#ece3f6', stroke: '#7a4fb0' },
   loss: { fill: '#fff4d9', stroke: '#c98a00' },
@@ -35,10 +39,10 @@ const DOT: Record<State['kind'], { fill: string; stroke: string }> = {
   emulator: { fill: STYLE.emulator.stroke, stroke: STYLE.emulator.stroke },
   reference: { fill: STYLE.reference.stroke, stroke: STYLE.reference.stroke },
 };
-const NAME = { emulator: 'emulator fθ', reference: 'reference stepper P', residuum: 'residuum R', loss: 'time-level loss' } as const;
+const NAME = { emulator: 'emulator fθ', coarse: 'coarse solver C', reference: 'reference stepper P', residuum: 'residuum R', loss: 'time-level loss' } as const;
 
 export function drawSvg(graph: Graph, flow: GradFlow, opts: SvgOptions = {}): string {
-  const L = layout(graph, flow, opts.title ?? graph.title);
+  const L = layout(graph, flow, opts.title ?? graph.title, opts.correction);
   const height = opts.legend === false ? L.legendY - 4 : L.height;
   const out: string[] = [];
   out.push(
@@ -62,7 +66,7 @@ export function drawSvg(graph: Graph, flow: GradFlow, opts: SvgOptions = {}): st
   }
   const kindOf = new Map(L.glyphs.map((g) => [g.id, g.kind]));
   const faded = new Set(L.glyphs.filter((g) => g.faded).map((g) => g.id));
-  const arrowInto = (e: Edge) => e.stub || kindOf.get(e.to) === 'loss' || kindOf.get(e.to) === 'residuum';
+  const arrowInto = (e: Edge) => e.stub || kindOf.get(e.to) === 'loss' || kindOf.get(e.to) === 'residuum' || kindOf.get(e.from) === 'coarse';
   out.push('<g class="edges">', ...L.edges.map((e) => edge(e, arrowInto(e), faded.has(e.to))), '</g>');
   out.push('<g class="cotangents">', ...L.edges.filter((e) => e.grad).map(cotangent), '</g>');
   out.push('<g class="junctions">', ...L.junctions.map((p) => `<circle cx="${n(p.x)}" cy="${n(p.y)}" r="1.8" fill="${INK}"/>`), '</g>');
@@ -113,7 +117,7 @@ function glyphShape(kind: Glyph['kind'], c: Point, stroke: string): string {
   const { w, h } = SIZE.box;
   const rect = `<rect x="${n(c.x - w / 2)}" y="${n(c.y - h / 2)}" width="${w}" height="${h}" rx="4" fill="${s.fill}" stroke="${stroke}" stroke-width="1.2"/>`;
   const serif = `font-family="Georgia, 'Times New Roman', serif" font-style="italic" font-size="13" fill="${s.stroke}" text-anchor="middle"`;
-  const label = kind === 'emulator' ? `f<tspan font-size="8.5" dy="3">θ</tspan>` : kind === 'reference' ? 'P' : 'R';
+  const label = kind === 'emulator' ? `f<tspan font-size="8.5" dy="3">θ</tspan>` : kind === 'coarse' ? 'C' : kind === 'reference' ? 'P' : 'R';
   return `${rect}<text x="${n(kind === 'emulator' ? c.x + 1 : c.x)}" y="${n(c.y + 4.5)}" ${serif}>${label}</text>`;
 }
 
@@ -131,7 +135,7 @@ function legend(L: Layout): string {
   const names: Record<string, string> = { ...NAME, loss: `${NAME.loss} (${L.lossKinds.join(', ')})` };
   const out = [`<g class="legend" transform="translate(14 ${n(L.legendY)})">`, `<line x1="0" y1="-8" x2="${L.width - 28}" y2="-8" stroke="#e2e2e2"/>`];
   let x = 0;
-  for (const k of ['emulator', 'reference', 'residuum', 'loss'] as const) {
+  for (const k of ['emulator', 'coarse', 'reference', 'residuum', 'loss'] as const) {
     if (!kinds.has(k) && k !== 'emulator') continue;
     const c = { x: x + SIZE.box.w / 2, y: 6 };
     out.push(glyphShape(k, c, STYLE[k].stroke), text(x + SIZE.box.w + 5, 9.5, names[k]!, { fill: '#444444' }));

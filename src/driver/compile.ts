@@ -123,5 +123,6 @@ export function planStatsLines(s: PlanStats): string[] {
     `  arena               ${kib(s.arenaBytes)}`,
     `  inputs              ${kib(s.inputBytes)}`,
     `  peak activations    ${kib(s.peakActivationBytes)}`,
+    `  GPU memory          ${kib(s.gpuBytes)} (every buffer of the step at batch ${s.batch}, the arena among them; all held throughout, so the step's peak)`,
   ];
 }

@@ -3,16 +3,33 @@
 // and the tests start here; a page calls check.ts and run.ts with the file
 // the user picked instead.
 import { createHash } from 'node:crypto';
-import { fileSnapshotShape, loadDataset } from '../data/load.js';
+import { initialShapeProblem } from '../data/initial-states.js';
+import { fileSnapshotShape, initialStatesShape, loadDataset } from '../data/load.js';
+import { UserError, diagnosticAt, hasErrors } from '../util/diagnostics.js';
 import type * as A from '../dsl/ast.js';
 import type { ChainProgram } from '../frontend.js';
 import { checkSpec, type Checked } from './check.js';
 import { Compilation } from './compile.js';
 import { prepareRun, runIdentity, type Run, type RunOptions } from './run.js';
 
-/** checkSpec with the spec's data file, if it names one, read beside the spec at `path`. */
+/**
+ * checkSpec with the spec's data file, if it names one, read beside the spec
+ * at `path`; a generator's `ic file` is checked against the grid from its
+ * header, as a diagnostic at the setting.
+ */
 export function checkSource(source: string, path: string): Checked {
-  return checkSpec(source, path, fileSnapshotShape(path));
+  const checked = checkSpec(source, path, fileSnapshotShape(path));
+  const data = checked.spec.data;
+  if (data?.kind !== 'generator' || !data.ic || hasErrors(checked.diagnostics)) return checked;
+  let problem: { message: string; hint?: string } | undefined;
+  try {
+    problem = initialShapeProblem(data, initialStatesShape(data, path));
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    problem = { message: e.message, ...(e.hint && { hint: e.hint }) };
+  }
+  if (!problem) return checked;
+  return { ...checked, diagnostics: [...checked.diagnostics, diagnosticAt(path, data.ic.span, problem.message, problem.hint)], programs: [] };
 }
 
 /** A run with the key its checkpoints are saved under. */

@@ -3,10 +3,11 @@
 // run's files went: a folder (the terminal), or the page's download buttons.
 // Finished runs are evaluated here, so both show the same numbers.
 import { graphFlops } from '../codegen/plan.js';
+import { fieldFigure, type Figure } from '../draw/fields.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { evaluateEmulator, testSet } from '../train/evaluate.js';
 import { evaluationText, trainedText, upwindText, type Timing } from '../train/report.js';
-import { RUN_FILES } from '../train/run-files.js';
+import { FIELDS_FILE, RUN_FILES } from '../train/run-files.js';
 import type { TrainResult } from '../train/trainer.js';
 import { upwindDistance, type UpwindDistance } from '../train/upwind.js';
 import type { Run } from './run.js';
@@ -32,6 +33,8 @@ export interface Summary {
   error?: string;
   /** Only for a run that finished. */
   evaluation?: Evaluation;
+  /** The first test trajectory's rollout drawn, for states with two or more space axes (tx train's fields.svg, the page's canvas). */
+  fields?: Figure;
   upwind?: UpwindDistance;
 }
 
@@ -51,10 +54,11 @@ export function summary(run: Run, result: TrainResult, o: SummaryOptions): Summa
     const where = o.out ? `Saved ${kept}${outcome.recovered ? ',' : ''} in ${o.out}` : `Kept ${kept}`;
     return { lines, error: `error: the loss is ${outcome.loss} at step ${outcome.step}; training stopped. ${where}\n  hint: lower the learning rate (lr ${run.train.lr})` };
   }
-  const evaluation = evaluateEmulator(run.spec, result.checkpoint.params, testSet(run.spec.data!, run.dataset));
-  if (o.out) lines.push(`wrote ${o.out}/{${Object.values(RUN_FILES).join(', ')}}`);
+  const { evaluation, fields } = evaluateEmulator(run.spec, result.checkpoint.params, testSet(run.spec.data!, run.dataset));
+  const figure = fieldFigure(fields, `${o.file}: ${run.config.text}`);
+  if (o.out) lines.push(`wrote ${o.out}/{${[...Object.values(RUN_FILES), ...(figure ? [FIELDS_FILE] : [])].join(', ')}}`);
   lines.push(evaluationText(evaluation));
   const upwind = upwindDistance(run.spec, result.checkpoint.params);
   if (upwind) lines.push(upwindText(upwind));
-  return { lines, evaluation, ...(upwind && { upwind }) };
+  return { lines, evaluation, ...(figure && { fields: figure }), ...(upwind && { upwind }) };
 }

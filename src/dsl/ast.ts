@@ -6,12 +6,61 @@ export interface Spec {
   file: string;
   source: string;
   data?: DataDecl;
+  /** The emulator a run trains: the file's first (a study's cell keeps only its own). */
   emulator?: EmulatorDecl;
+  /** Every emulator, in order; one unnamed one is called `main`. */
+  emulators: NamedEmulator[];
   reference?: StepperDecl;
   residuum?: ResiduumDecl;
   configs: ConfigDecl[];
   /** Defaults when the file has no train block. */
   train: TrainDecl;
+  study?: StudyDecl;
+}
+
+export interface NamedEmulator {
+  name: string;
+  decl: EmulatorDecl;
+  span: Span;
+}
+
+// ── study ───────────────────────────────────────────────────────────────────
+
+/** `study NAME { vary … seeds N report … }`: a grid of runs of this file (study.ts). */
+export interface StudyDecl {
+  name: string;
+  /** In the order written; cells are their product, the last axis varying fastest. */
+  axes: StudyAxis[];
+  /** Repeats of every cell: seed s adds s to the emulator's and the train block's seeds. */
+  seeds: number;
+  report: StudyReport;
+  cells: StudyCell[];
+  span: Span;
+}
+
+export interface StudyAxis {
+  /** As written: `emulator`, `config`, `lr`, `data.gamma`, `fno.width`. */
+  path: string;
+  /** Each value as written. */
+  values: string[];
+  span: Span;
+}
+
+export interface StudyReport {
+  /** A metric of docs/evaluation.md, e.g. nRMSE. */
+  metric: string;
+  aggregate: 'mean' | 'geometric_mean';
+  /** Rollout steps scored; the aggregate covers steps 1..upTo. */
+  upTo: number;
+}
+
+export interface StudyCell {
+  /** `emulator=fno,config=one_step`: its folder in the results. */
+  name: string;
+  /** One value per axis, as written. */
+  values: string[];
+  /** The file as this cell runs it: one emulator, one configuration, its values set. */
+  spec: Spec;
 }
 
 // ── data ────────────────────────────────────────────────────────────────────
@@ -19,7 +68,21 @@ export interface Spec {
 /** A system parameter: a number, or (cfl) one number per spatial axis. */
 export type ParamValue = number | readonly number[];
 
-export type GeneratorName = 'advection' | 'diffusion' | 'burgers' | 'lorenz63';
+export type GeneratorName =
+  | 'advection'
+  | 'diffusion'
+  | 'burgers'
+  | 'ks'
+  | 'dispersion'
+  | 'hyper_diffusion'
+  | 'advection_diffusion'
+  | 'kdv'
+  | 'ks_conservative'
+  | 'fisher_kpp'
+  | 'swift_hohenberg'
+  | 'navier_stokes'
+  | 'kolmogorov'
+  | 'lorenz63';
 
 export interface GeneratorData {
   kind: 'generator';
@@ -34,6 +97,8 @@ export interface GeneratorData {
   /** Held-out trajectories for evaluation after training. */
   testTrajectories: number;
   seed: number;
+  /** `ic file "PATH"`: initial states `[trajectories + test_trajectories, ...state]`, the path relative to the spec. */
+  ic?: { path: string; span: Span };
   /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in; cfl may have one value per axis. */
   params: Record<string, ParamValue>;
   span: Span;
@@ -107,6 +172,23 @@ export interface DilatedNet extends ConvFamily {
 
 export type ConvNetwork = ConvNet | ResNet | UNet | DilatedNet;
 
+/** PDEquinox's ClassicFNO: pointwise lifting, `blocks` spectral blocks with a pointwise bypass, pointwise projection. */
+export interface Fno {
+  kind: 'fno';
+  channelsIn?: number;
+  channelsOut?: number;
+  width: number;
+  /** M: kept modes per axis and sign (networks.md §6). */
+  modes: number;
+  blocks: number;
+  activation: Activation;
+  finalActivation: Activation;
+  seed: number;
+  span: Span;
+  /** The `modes` setting, or the block where it is left out: a grid too coarse for it is reported there. */
+  modesSpan: Span;
+}
+
 export interface Mlp {
   kind: 'mlp';
   width: number;
@@ -119,7 +201,7 @@ export interface Mlp {
   span: Span;
 }
 
-export type Network = ConvNetwork | Mlp;
+export type Network = ConvNetwork | Fno | Mlp;
 
 /** A coarse differentiable solver combined with a network. */
 export interface Correction {
@@ -140,7 +222,24 @@ export type Expr =
   | { kind: 'var'; name: string; span: Span }
   | { kind: 'neg'; arg: Expr; span: Span }
   | { kind: 'bin'; op: '+' | '-' | '*' | '/'; lhs: Expr; rhs: Expr; span: Span }
-  | { kind: 'call'; fn: string; args: Expr[]; span: Span };
+  | { kind: 'call'; fn: string; args: Expr[]; lists: ListArg[]; named: NamedArg[]; span: Span };
+
+/** `[0, 1]` in shift(u, [0, 1]): one offset per spatial axis. Lists are arguments only, never values. */
+export interface ListArg {
+  items: Expr[];
+  /** Its place among the call's unnamed arguments, lists included. */
+  position: number;
+  span: Span;
+}
+
+/** `axis 1` in shift(u, 1, axis 1): a word and a literal number, as a setting is written. */
+export interface NamedArg {
+  name: string;
+  nameSpan: Span;
+  /** NaN where the parser already reported it missing. */
+  value: number;
+  valueSpan: Span;
+}
 
 export interface BuiltinStepper {
   kind: 'builtin';
@@ -229,13 +328,26 @@ export interface ConfigDecl {
 
 // ── training run ────────────────────────────────────────────────────────────
 
+/**
+ * The options a run's identity did not know before them (runIdentity) are
+ * optional and absent unless set, so that older checkpoints still resume.
+ */
 export interface TrainDecl {
-  optimizer: 'adam' | 'sgd';
+  optimizer: 'adam' | 'adamw' | 'sgd';
+  /** The learning rate; under warmup_cosine, the peak the warm-up reaches. */
   lr: number;
-  schedule: 'constant' | 'cosine' | 'exponential';
+  schedule: 'constant' | 'cosine' | 'exponential' | 'warmup_cosine';
   steps: number;
   batch: number;
   seed: number;
   substack: boolean;
+  /** adamw's decoupled weight decay. */
+  weightDecay?: number;
+  /** warmup_cosine's linear warm-up over `warmup` steps from `init`, and the rate `end` its cosine reaches. */
+  warmupCosine?: { warmup: number; init: number; end: number };
+  /** The largest global norm of the gradients (optax.clip_by_global_norm). */
+  clipNorm?: number;
+  /** Steps between evaluations on the test set during training. */
+  evalEvery?: number;
   span: Span;
 }

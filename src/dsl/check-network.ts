@@ -1,5 +1,5 @@
 // The checker's part for networks: `conv` (alias `conv1d`), `resnet`, `unet`,
-// `dilated` and `mlp` blocks → their AST, every default filled in
+// `dilated`, `fno` and `mlp` blocks → their AST, every default filled in
 // (networks.md). What needs the data's shape is judged later, in
 // network-shape.ts.
 import type * as A from './ast.js';
@@ -11,7 +11,7 @@ import { didYouMean } from './suggest.js';
 import type { RawBlock, RawWord } from './syntax.js';
 
 /** Words that name a network; `conv1d` is the stack's old name. */
-const NETWORK_WORDS = ['conv', 'conv1d', 'resnet', 'unet', 'dilated', 'mlp'] as const;
+const NETWORK_WORDS = ['conv', 'conv1d', 'resnet', 'unet', 'dilated', 'fno', 'mlp'] as const;
 
 export function checkNetwork(what: RawWord, block: RawBlock | undefined, span: Span, report: Report): A.Network | undefined {
   const settings = block?.settings ?? [];
@@ -29,6 +29,21 @@ export function checkNetwork(what: RawWord, block: RawBlock | undefined, span: S
       span,
     };
   }
+  if (word === 'fno') {
+    const s = new Settings(settings, S.FNO, 'an fno emulator', report);
+    return {
+      kind: 'fno',
+      ...io(s.has('channels') ? endsOf(s, 'an fno', span, report) : undefined),
+      width: s.number('width'),
+      modes: s.number('modes'),
+      blocks: s.number('blocks'),
+      activation: S.activation(s.word('activation')),
+      finalActivation: S.activation(s.word('final_activation')),
+      seed: s.number('seed'),
+      span,
+      modesSpan: s.span('modes', span),
+    };
+  }
   const kind = word === 'conv1d' ? 'conv' : word;
   if (!isConvNetwork(kind)) {
     report.error(what.span, `unknown emulator '${word}'`, didYouMean(word, [...NETWORK_WORDS, 'correction']));
@@ -44,15 +59,13 @@ export function checkNetwork(what: RawWord, block: RawBlock | undefined, span: S
     seed: s.number('seed'),
     span,
   };
-  const io = (c: number[] | undefined) => (c ? { channelsIn: c[0]!, channelsOut: c.at(-1)! } : {});
   switch (kind) {
     case 'conv':
       return { kind, ...common, ...io(chain), hidden: stackHidden(s, chain, span, report), bias: s.bool('bias') };
     case 'resnet':
     case 'unet':
     case 'dilated': {
-      if (chain && chain.length !== 2)
-        report.error(s.valueSpan('channels', span), `'channels' of a ${kind} gives its input and output counts only`, `e.g. channels 1 -> 1; the width sets the layers between`);
+      if (chain) endsOf(s, `a ${kind}`, span, report);
       const width = s.number('width');
       const norm = s.word<A.Norm>('norm');
       if (kind === 'resnet') return { kind, ...common, ...io(chain), width, blocks: s.number('blocks'), norm };
@@ -72,6 +85,19 @@ export function checkNetwork(what: RawWord, block: RawBlock | undefined, span: S
 
 function isConvNetwork(w: string): w is S.ConvNetworkName {
   return Object.hasOwn(S.CONV_NETWORKS, w);
+}
+
+/** In and out channels as written, from a chain's ends. */
+function io(c: number[] | undefined): { channelsIn?: number; channelsOut?: number } {
+  return c ? { channelsIn: c[0]!, channelsOut: c.at(-1)! } : {};
+}
+
+/** `channels C_in -> C_out` of a family whose width sets the layers between; more is an error. */
+function endsOf(s: Settings, family: string, span: Span, report: Report): number[] {
+  const chain = chainOf(s);
+  if (chain.length !== 2)
+    report.error(s.valueSpan('channels', span), `'channels' of ${family} gives its input and output counts only`, `e.g. channels 1 -> 1; the width sets the layers between`);
+  return chain;
 }
 
 function chainOf(s: Settings): number[] {

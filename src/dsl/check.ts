@@ -9,8 +9,11 @@ import { Settings, type Report } from './settings.js';
 import { didYouMean } from './suggest.js';
 import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
 import { checkBudget } from './budget.js';
+import { checkStudy } from './study.js';
 import { checkNetwork } from './check-network.js';
-import { checkExpr, exprTerms } from './expr.js';
+import { checkTrain } from './check-train.js';
+import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
+import { inheritDataOptions, type SolverBlock } from './inherit.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
@@ -18,6 +21,8 @@ const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 export class Checker implements Report {
   readonly diagnostics: Diagnostic[] = [];
   private sawConfig = false;
+  /** Every built-in solver with the options its block gives. */
+  private readonly solvers: SolverBlock[] = [];
   constructor(
     readonly file: string,
     readonly source: string,
@@ -28,7 +33,8 @@ export class Checker implements Report {
   }
 
   check(statements: RawStatement[]): A.Spec {
-    const spec: A.Spec = { file: this.file, source: this.source, configs: [], train: this.train({ settings: [], span: NO_SPAN }) };
+    const spec: A.Spec = { file: this.file, source: this.source, emulators: [], configs: [], train: this.train({ settings: [], span: NO_SPAN }) };
+    let study: Extract<RawStatement, { kind: 'study' }> | undefined;
     const seen = new Map<string, Span>();
     const names = new Set<string>();
     const once = (kind: string, span: Span): boolean => {
@@ -49,7 +55,9 @@ export class Checker implements Report {
         }
         case 'emulator': {
           const e = this.emulator(st.what, st.block, st.span);
-          if (once('emulator', st.span) && e) spec.emulator = e;
+          if (st.name && spec.emulators.some((x) => x.name === st.name!.word))
+            this.error(st.name.span, `emulator '${st.name.word}' is declared twice`, 'give each emulator its own name');
+          else if (e) spec.emulators.push({ name: st.name?.word ?? '', decl: e, span: st.span });
           break;
         }
         case 'reference':
@@ -70,12 +78,25 @@ export class Checker implements Report {
         case 'train':
           if (once('train', st.span)) spec.train = this.train(st.block);
           break;
+        case 'study':
+          if (once('study', st.span)) study = st;
+          break;
         default:
           st satisfies never;
       }
     }
     this.nameConfigs(spec);
+    this.nameEmulators(spec);
+    inheritDataOptions(spec, this.solvers);
     this.crossCheck(spec);
+    if (study) {
+      const recheck = (cell: RawStatement[]) => {
+        const c = new Checker(this.file, this.source);
+        return { spec: c.check(cell), diagnostics: c.diagnostics };
+      };
+      const s = checkStudy(study, statements, spec, this, recheck);
+      if (s) spec.study = s;
+    }
     return spec;
   }
 
@@ -90,6 +111,15 @@ export class Checker implements Report {
     else if (unnamed.length > 0 && spec.configs.length > 1)
       for (const c of unnamed)
         this.error(c.span, 'a file with several configurations must name each one', `e.g. config short = ${c.text}`);
+  }
+
+  /** Like configurations: one unnamed emulator is `main`, several are named; a run trains the first. */
+  private nameEmulators(spec: A.Spec): void {
+    const [first, ...more] = spec.emulators;
+    if (first && !more.length && !first.name) first.name = 'main';
+    for (const e of more.length ? spec.emulators : [])
+      if (!e.name) this.error(e.span, 'a file with several emulators must name each one', `e.g. emulator small = ${this.textOf(e.span).replace(/^emulator\s+/, '')}`);
+    if (first) spec.emulator = first.decl;
   }
 
   // ── data ──────────────────────────────────────────────────────────────────
@@ -114,6 +144,7 @@ export class Checker implements Report {
     const params = s.numbers({ ...S.SYSTEM_PARAMS[generator], ...S.GENERATOR_EXTRA[generator] });
     const points = generator === 'lorenz63' ? 0 : s.number('points');
     const dims = generator === 'lorenz63' ? 0 : s.number('dims');
+    if (S.PLANAR_SYSTEMS.includes(generator) && dims !== 2) this.error(s.span('dims', what.span), `${generator} is a 2-D system, but dims is ${dims}`, 'write dims 2');
     if (generator !== what.word && dims !== 1)
       this.error(s.span('dims', what.span), `'${what.word}' is the 1-D ${generator}, but dims is ${dims}`, `write data ${generator} { dims ${dims} … }`);
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
@@ -123,9 +154,11 @@ export class Checker implements Report {
     const cfl = params['cfl'];
     if (typeof cfl === 'object' && cfl.length !== dims)
       this.error(s.valueSpan('cfl', what.span), `cfl has ${cfl.length} value${cfl.length > 1 ? 's' : ''} but the data have ${dims} spatial ax${dims > 1 ? 'es' : 'is'}`, 'give one number per axis, or one for all');
+    const icPath = s.optionalString('ic');
     return {
       kind: 'generator',
       generator,
+      ...(icPath !== undefined && { ic: { path: icPath, span: s.valueSpan('ic', what.span) } }),
       points,
       dims,
       trajectories: s.number('trajectories'),
@@ -175,7 +208,7 @@ export class Checker implements Report {
       }
       const constants: Record<string, number> = {};
       for (const w of raw.where) {
-        const v = checkExpr(w.expr, { states: [], constants, report: this, constant: true });
+        const v = checkExpr(w.expr, { states: [], constants, report: this, constant: WHERE_CONSTANT });
         if (v !== undefined) constants[w.name.word] = v;
       }
       checkExpr(raw.body, { states: params.map((p) => p.word), constants, report: this, constant: false });
@@ -204,9 +237,11 @@ export class Checker implements Report {
     const method = s.word('method');
     const padding = system === 'lorenz63' ? 'circular' : s.word<'circular' | 'zero'>('padding');
     // A spectral step is a multiplication in Fourier space: periodic by construction.
-    if (padding === 'zero' && method === 'spectral')
-      this.error(s.valueSpan('padding', span), `the spectral ${system} ${role} is periodic; zero padding needs a finite-difference method`, `use method ${system === 'advection' ? 'upwind' : 'ftcs'} with padding zero, or padding circular`);
-    return { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
+    if (padding === 'zero' && (method === 'spectral' || method.startsWith('etdrk')))
+      this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, S.METHODS[system].every((m) => m.startsWith('etdrk')) ? `${system} has no finite-difference method: use padding circular` : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
+    const stepper: A.BuiltinStepper = { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
+    this.solvers.push({ stepper, given: Object.keys(stepper.params).filter((k) => s.has(k)) });
+    return stepper;
   }
 
   // ── configurations ────────────────────────────────────────────────────────
@@ -321,17 +356,7 @@ export class Checker implements Report {
   // ── train ─────────────────────────────────────────────────────────────────
 
   private train(block: RawBlock): A.TrainDecl {
-    const s = new Settings(block.settings, S.TRAIN, 'train', this);
-    return {
-      optimizer: s.word('optimizer'),
-      lr: s.number('lr'),
-      schedule: s.word('schedule'),
-      steps: s.number('steps'),
-      batch: s.number('batch'),
-      seed: s.number('seed'),
-      substack: s.bool('substack'),
-      span: block.span,
-    };
+    return checkTrain(block, this);
   }
 
   // ── across statements ─────────────────────────────────────────────────────

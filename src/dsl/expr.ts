@@ -5,7 +5,7 @@ import { MAX_REAL } from './limits.js';
 import type { Report } from './settings.js';
 import { didYouMean } from './suggest.js';
 
-/** Elementwise functions of one state, and shift(state, cells). */
+/** Elementwise functions of one state, and shift(state, cells): positional arguments (shift's `axis N` is named, apart). */
 export const EXPR_FUNCTIONS: Readonly<Record<string, number>> = {
   shift: 2,
   tanh: 1,
@@ -23,9 +23,12 @@ interface Scope {
   states: readonly string[];
   constants: Readonly<Record<string, number>>;
   report: Report;
-  /** A `where` binding: must fold to a number. */
-  constant: boolean;
+  /** Where the expression must fold to a number (a `where` binding, a shift's offset): the hint for a state or a function in it. */
+  constant: string | false;
 }
+
+export const WHERE_CONSTANT = "a 'where' constant may use only numbers and earlier constants";
+const OFFSET_CONSTANT = "a shift's offset is a whole number of cells: numbers and 'where' constants, not states";
 
 /** Checks `e`; returns its value when it is constant, else undefined. */
 export function checkExpr(e: Expr, scope: Scope): number | undefined {
@@ -40,10 +43,12 @@ export function checkExpr(e: Expr, scope: Scope): number | undefined {
     case 'var': {
       if (e.name in scope.constants) return scope.constants[e.name];
       if (e.name in BUILTIN_CONSTANTS) return BUILTIN_CONSTANTS[e.name];
-      if (scope.states.includes(e.name)) return undefined;
+      if (scope.states.includes(e.name)) {
+        if (scope.constant) scope.report.error(e.span, `'${e.name}' is a state, not a number`, scope.constant);
+        return undefined;
+      }
       const known = [...scope.states, ...Object.keys(scope.constants), ...Object.keys(BUILTIN_CONSTANTS)];
-      const what = scope.constant ? "a 'where' constant may use only numbers and earlier constants" : didYouMean(e.name, known);
-      scope.report.error(e.span, `unknown name '${e.name}'`, scope.constant ? what : `${what}; constants are bound with: where ${e.name} = 0.5`);
+      scope.report.error(e.span, `unknown name '${e.name}'`, scope.constant || `${didYouMean(e.name, known)}; constants are bound with: where ${e.name} = 0.5`);
       return undefined;
     }
     case 'neg': {
@@ -68,24 +73,54 @@ export function checkExpr(e: Expr, scope: Scope): number | undefined {
         return undefined;
       }
       if (scope.constant) {
-        scope.report.error(e.span, `'${e.fn}' acts on states; a 'where' constant must be a number`);
+        scope.report.error(e.span, `'${e.fn}' acts on states; this must be a number`, scope.constant);
         return undefined;
       }
-      if (e.args.length !== arity) {
-        scope.report.error(e.span, `'${e.fn}' takes ${arity} argument${arity > 1 ? 's' : ''}, got ${e.args.length}`, e.fn === 'shift' ? 'e.g. shift(u, 1) is u rolled one cell to the right' : undefined);
+      const given = e.args.length + e.lists.length;
+      if (given !== arity) {
+        scope.report.error(e.span, `'${e.fn}' takes ${arity} argument${arity > 1 ? 's' : ''}, got ${given}`, e.fn === 'shift' ? 'e.g. shift(u, 1) is u rolled one cell to the right' : undefined);
         return undefined;
       }
-      checkExpr(e.args[0]!, scope);
-      if (e.fn === 'shift') {
-        const k = checkExpr(e.args[1]!, { ...scope, constant: true });
-        if (k !== undefined && !Number.isInteger(k))
-          scope.report.error(e.args[1]!.span, `shift moves by whole cells, got ${k}`, 'e.g. shift(u, 1) or shift(u, -1)');
-      }
+      if (e.fn === 'shift') return checkShiftArgs(e, scope);
+      for (const l of e.lists) scope.report.error(l.span, `'${e.fn}' takes no list`, "lists are a shift's offsets, one per spatial axis: shift(u, [0, 1])");
+      for (const a of e.named) scope.report.error(a.nameSpan, `'${e.fn}' takes no argument '${a.name}'`, 'only shift names one: shift(u, 1, axis 0)');
+      if (e.lists.length === 0) checkExpr(e.args[0]!, scope);
       return undefined;
     }
     default:
       return e satisfies never;
   }
+}
+
+/**
+ * shift(x, k), shift(x, k, axis N) or shift(x, [k0, k1, ...]): whole cells,
+ * an axis written as a whole number, and a list or an axis, not both. Whether
+ * the axis and the list fit the data's spatial axes is checked with the data
+ * (shift.ts).
+ */
+function checkShiftArgs(e: Extract<Expr, { kind: 'call' }>, scope: Scope): undefined {
+  const list = e.lists[0];
+  if (list && list.position !== 1) {
+    scope.report.error(list.span, 'shift rolls a state by offsets: the state comes first, the list of offsets second', 'e.g. shift(u, [0, 1])');
+    return undefined;
+  }
+  checkExpr(e.args[0]!, scope);
+  const whole = (x: Expr) => {
+    const k = checkExpr(x, { ...scope, constant: OFFSET_CONSTANT });
+    if (k !== undefined && !Number.isInteger(k)) scope.report.error(x.span, `shift moves by whole cells, got ${k}`, 'e.g. shift(u, 1) or shift(u, -1)');
+  };
+  if (!list) whole(e.args[1]!);
+  else if (list.items.length === 0) scope.report.error(list.span, 'an empty list of offsets', 'give one offset per spatial axis, e.g. shift(u, [0, 1])');
+  else list.items.forEach(whole);
+  const seen = new Set<string>();
+  for (const a of e.named) {
+    if (a.name !== 'axis') scope.report.error(a.nameSpan, `shift has no argument '${a.name}'`, `${didYouMean(a.name, ['axis'])}; e.g. shift(u, 1, axis 0)`);
+    else if (seen.has(a.name)) scope.report.error(a.nameSpan, 'a second axis', 'a shift moves along one axis; shift(u, [k0, k1]) moves along several');
+    else if (list) scope.report.error(a.nameSpan, 'a list of offsets already gives every axis its offset', `write shift(u, [0, 1]) or shift(u, 1, axis ${Number.isNaN(a.value) ? 0 : a.value}), not both`);
+    else if (!Number.isNaN(a.value) && !Number.isInteger(a.value)) scope.report.error(a.valueSpan, `axis ${a.value} is not an axis: axes are whole numbers`, 'spatial axes count from 0, e.g. shift(u, 1, axis 0)');
+    seen.add(a.name);
+  }
+  return undefined;
 }
 
 /** Numbers, names and calls in `e`, counted without recursion: `e` may be too deep to recurse. */
@@ -97,7 +132,7 @@ export function exprTerms(e: Expr): number {
     else if (x.kind === 'neg') todo.push(x.arg);
     else {
       n++;
-      if (x.kind === 'call') todo.push(...x.args);
+      if (x.kind === 'call') todo.push(...x.args, ...x.lists.flatMap((l) => l.items));
     }
   }
   return n;

@@ -62,8 +62,8 @@ function spanAt(source: string, offset: number): Span {
 
 /** What the user was in the middle of writing, by the grammar rule that failed. */
 const EXPECTED: Record<string, [string, string]> = {
-  spec: ['a statement', 'a file is a list of statements: data, emulator, reference, residuum, config, train'],
-  statement: ['a statement', 'a file is a list of statements: data, emulator, reference, residuum, config, train'],
+  spec: ['a statement', 'a file is a list of statements: data, emulator, reference, residuum, config, train, study'],
+  statement: ['a statement', 'a file is a list of statements: data, emulator, reference, residuum, config, train, study'],
   configBody: ['a configuration', 'e.g. config supervised rollout 2, or config composite { 0.5 * supervised  0.5 * residuum }'],
   compositePart: ['a weighted part', 'e.g. 0.7 * supervised rollout 1'],
   block: ["a setting or '}'", 'settings are written as: { key value  key value }'],
@@ -75,9 +75,13 @@ const EXPECTED: Record<string, [string, string]> = {
   expr: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
   term: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
   factor: ['an expression', 'e.g. u - c * (u - shift(u, 1))'],
+  argument: ['an argument', 'e.g. shift(u, 1), shift(u, 1, axis 0) or shift(u, [0, 1])'],
   stepper: ['a stepper', 'e.g. reference advection1d { cfl 0.5 } or reference fou(u) = u - c * (u - shift(u, 1)) where c = 0.5'],
   whereClause: ['a constant', 'e.g. where c = 0.5, d = 2'],
   binding: ['a constant', 'e.g. where c = 0.5'],
+  studyStmt: ["a study item or '}'", 'e.g. study s { vary emulator [small, large]  seeds 3  report nRMSE geometric_mean up to 100 }'],
+  studyItem: ['a study item', 'vary PATH [values], seeds N or report METRIC mean|geometric_mean up to K'],
+  path: ['what to vary', 'e.g. vary emulator [a, b], vary lr [1e-3, 3e-4], vary data.gamma [0.05, 0.1]'],
 };
 
 function syntaxError(file: string, token: IToken, previous: IToken | undefined, raw: string, rule: string | undefined): Diagnostic {

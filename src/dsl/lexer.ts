@@ -20,13 +20,17 @@ export const Composite = keyword('composite');
 export const Every = keyword('every');
 export const Where = keyword('where');
 export const Nondifferentiable = keyword('nondifferentiable');
+export const Study = keyword('study');
+export const Vary = keyword('vary');
 
 /** Words that begin a statement: recovery resynchronises on them. */
-export const STATEMENT_KEYWORDS = ['data', 'emulator', 'reference', 'residuum', 'config', 'train'] as const;
+export const STATEMENT_KEYWORDS = ['data', 'emulator', 'reference', 'residuum', 'config', 'train', 'study'] as const;
 
 export const NumberLit = createToken({ name: 'Number', pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/ });
 export const StringLit = createToken({ name: 'String', pattern: /"[^"\n]*"/ });
 export const Arrow = createToken({ name: 'Arrow', pattern: /->/ });
+/** After NumberLit, so that `.5` stays a number: `data.gamma` in a study's `vary`. */
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
 export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: "'{'" });
 export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'" });
 export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
@@ -56,8 +60,11 @@ export const allTokens: TokenType[] = [
   Every,
   Where,
   Nondifferentiable,
+  Study,
+  Vary,
   Identifier,
   NumberLit,
+  Dot,
   StringLit,
   LBrace,
   RBrace,

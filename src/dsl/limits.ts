@@ -46,6 +46,12 @@ export const MAX_DATA_VALUES = 1 << 28;
 /** Largest magnitude of a real number: the GPU computes in 32-bit floats. */
 export const MAX_REAL = 3.4028234663852886e38;
 
+/** Cells of a study (the product of its vary lists), and repeats of each. */
+export const MAX_STUDY_CELLS = 1000;
+export const MAX_STUDY_SEEDS = 1000;
+/** Characters checked for a study: every cell re-checks the file (1000 cells of a 4 KiB spec). */
+export const MAX_STUDY_CHECKED_CHARS = 1 << 22;
+
 /** Errors reported per file; more are summed up in one last diagnostic. */
 export const MAX_DIAGNOSTICS = 100;
 

@@ -4,21 +4,30 @@
 // every option and can suggest the right spelling.
 //
 //   spec       := statement*
-//   statement  := data | emulator | reference | residuum | config | train
+//   statement  := data | emulator | reference | residuum | config | train | study
 //   data       := 'data' Word String? block?
-//   emulator   := 'emulator' Word block?
+//   emulator   := 'emulator' (Word '=')? Word block?
 //   reference  := 'reference' stepper          residuum := 'residuum' stepper
 //   stepper    := Word ( '(' Word (',' Word)* ')' '=' expr where? | block? ) 'nondifferentiable'?
 //   config     := 'config' (Word '=')? body
 //   body       := 'composite' '{' (number '*' body)* '}' | Word setting*
 //   train      := 'train' block
+//   study      := 'study' Word '{' studyItem* '}'
+//   studyItem  := 'vary' path list | Word Word* signedNumber?     (seeds 5, report nrmse mean up to 100)
+//   path       := Word ('.' Word)*                                 (lr, data.gamma, emulator, fno.width)
 //   setting    := Word value? ('every' number)?
 //   value      := number ('->' number)* | String | list | Word block?
 //   block      := '{' setting* '}'
+//   expr       := term (('+' | '-') term)*      term := factor (('*' | '/') factor)*
+//   factor     := '-' factor | number | Word ('(' argument (',' argument)* ')')? | '(' expr ')'
+//   argument   := Word signedNumber | '[' expr (',' expr)* ']' | expr
 import { CstParser, type CstNode, type IToken } from 'chevrotain';
 import * as T from './lexer.js';
 import { MAX_NESTING } from './limits.js';
 import { takesWordValue } from './schema.js';
+
+/** The words that start a study's settings (`vary` is a keyword). */
+const STUDY_KEYS = new Set(['seeds', 'report']);
 
 class TxParser extends CstParser {
   constructor() {
@@ -39,6 +48,7 @@ class TxParser extends CstParser {
       { ALT: () => this.SUBRULE(this.residuumStmt) },
       { ALT: () => this.SUBRULE(this.configStmt) },
       { ALT: () => this.SUBRULE(this.trainStmt) },
+      { ALT: () => this.SUBRULE(this.studyStmt) },
     ]);
   });
 
@@ -51,6 +61,10 @@ class TxParser extends CstParser {
 
   emulatorStmt = this.RULE('emulatorStmt', () => {
     this.CONSUME(T.Emulator);
+    this.OPTION2(() => {
+      this.CONSUME2(T.Identifier, { LABEL: 'name' });
+      this.CONSUME(T.Equals);
+    });
     this.CONSUME(T.Identifier);
     this.OPTION(() => this.SUBRULE(this.block));
   });
@@ -137,6 +151,51 @@ class TxParser extends CstParser {
     this.SUBRULE(this.block);
   });
 
+  studyStmt = this.RULE('studyStmt', () => {
+    this.CONSUME(T.Study);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => this.SUBRULE(this.studyItem));
+    this.CONSUME(T.RBrace);
+  });
+
+  studyItem = this.RULE('studyItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Vary);
+          this.SUBRULE(this.path);
+          this.SUBRULE(this.list);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'key' });
+          // Items have no separator: a word that starts an item ends the one before.
+          this.MANY({ GATE: () => !STUDY_KEYS.has(this.LA(1).image), DEF: () => this.CONSUME2(T.Identifier, { LABEL: 'word' }) });
+          this.OPTION(() => this.SUBRULE(this.signedNumber));
+        },
+      },
+    ]);
+  });
+
+  path = this.RULE('path', () => {
+    // The first segment may name a statement (`data.gamma`, `emulator`, `config`).
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Data, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Emulator, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Reference, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Residuum, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Config, { LABEL: 'segment' }) },
+      { ALT: () => this.CONSUME(T.Train, { LABEL: 'segment' }) },
+    ]);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME2(T.Identifier, { LABEL: 'segment' });
+    });
+  });
+
   block = this.RULE('block', () => {
     this.CONSUME(T.LBrace);
     this.MANY(() => this.SUBRULE(this.setting));
@@ -174,6 +233,8 @@ class TxParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.Identifier, { LABEL: 'word' });
+          // `ic file "u0.npy"`: a word that names where a path points.
+          this.OPTION3(() => this.CONSUME2(T.StringLit, { LABEL: 'path' }));
           this.OPTION(() => this.SUBRULE(this.block));
         },
       },
@@ -243,7 +304,7 @@ class TxParser extends CstParser {
           this.CONSUME(T.Identifier);
           this.OPTION(() => {
             this.CONSUME(T.LParen);
-            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr) });
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument) });
             this.CONSUME(T.RParen);
           });
         },
@@ -255,6 +316,31 @@ class TxParser extends CstParser {
           this.CONSUME2(T.RParen);
         },
       },
+    ]);
+  });
+
+  argument = this.RULE('argument', () => {
+    this.OR([
+      {
+        // A name followed by a number is never an expression (a name is
+        // followed by an operator, '(' or the argument's end), so `axis 1`
+        // is a named argument. `axis -1` reads like `c - 1`: taken as named
+        // by its word, so that an axis counted from the end gets its message.
+        GATE: () => this.LA(2).tokenType === T.NumberLit || (this.LA(1).image === 'axis' && this.LA(2).tokenType === T.Minus),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'name' });
+          this.SUBRULE(this.signedNumber);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LBracket);
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.expr, { LABEL: 'item' }) });
+          this.CONSUME(T.RBracket);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expr) },
     ]);
   });
 }

@@ -9,15 +9,17 @@ export type ValueKind =
   // perAxis: a list of one number per spatial axis is accepted too (cfl [0.5, -0.25])
   | { t: 'number'; min?: number; max?: number; positive?: boolean; def?: number; perAxis?: boolean }
   | { t: 'bool'; def: boolean }
-  | { t: 'word'; choices: readonly string[]; def?: string }
+  // options: for a word that takes a block of its own, its schema (schedule warmup_cosine { warmup 100 })
+  | { t: 'word'; choices: readonly string[]; def?: string; options?: Readonly<Record<string, Schema>> }
   | { t: 'chain' } // 1 -> 16 -> 1
   | { t: 'list' } // [0, 0, 1]
   | { t: 'steps' } // [emulator 2, reference 1]
   | { t: 'flag' } // cut_div_chain
   | { t: 'flag_every' } // cut_bptt, cut_bptt every 2
-  | { t: 'every' } // reset every 2
+  | { t: 'every'; max?: number } // reset every 2
   | { t: 'sub'; of: 'stepper' | 'network' } // coarse advection1d { … }
-  | { t: 'string' };
+  | { t: 'string' }
+  | { t: 'file' }; // ic file "u0.npy"
 
 export type Schema = Readonly<Record<string, ValueKind>>;
 
@@ -30,13 +32,33 @@ export const ACTIVATIONS = ['relu', 'tanh', 'gelu', 'sigmoid', 'swish', 'silu', 
 /** Other names for the same activation (PDEquinox's and PyTorch's). */
 export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = { silu: 'swish', identity: 'none' };
 export const LOSSES = ['mse', 'mae', 'nmse', 'nmae'] as const;
-export const GENERATORS = ['advection', 'diffusion', 'burgers', 'lorenz63'] as const;
+/** The systems that step by ETDRK only (data/etdrk/catalogue.ts, docs/spectral.md); `ks` first. */
+export const SPECTRAL_SYSTEMS = [
+  'ks',
+  'dispersion',
+  'hyper_diffusion',
+  'advection_diffusion',
+  'kdv',
+  'ks_conservative',
+  'fisher_kpp',
+  'swift_hohenberg',
+  'navier_stokes',
+  'kolmogorov',
+] as const;
+/** The systems of a 2-D vorticity field only. */
+export const PLANAR_SYSTEMS: readonly string[] = ['navier_stokes', 'kolmogorov'];
+export const GENERATORS = ['advection', 'diffusion', 'burgers', ...SPECTRAL_SYSTEMS, 'lorenz63'] as const;
 /** The 1-D names of the PDE systems, kept from before `dims`: each is its system with dims 1. */
 export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[number]>> = {
   advection1d: 'advection',
   diffusion1d: 'diffusion',
   burgers1d: 'burgers',
 };
+
+/** The extent of the domain and the time step of an ETDRK system, their defaults its own. */
+function time(extent: number, dt: number, substeps = 1): Schema {
+  return { extent: num(extent, { positive: true }), dt: num(dt, { positive: true }), substeps: int(1, substeps, L.MAX_SUBSTEPS) };
+}
 
 /**
  * Physical parameters of each built-in system, shared by data, reference,
@@ -50,6 +72,18 @@ export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   diffusion: { gamma: num(0.1, { min: 0, max: 0.5 }) },
   // On 64 points these keep central differences smooth for amplitude-1 modes.
   burgers: { nu: num(0.05, { min: 0 }), dt: num(0.01, { positive: true }), substeps: int(1, 1, L.MAX_SUBSTEPS) },
+  // The ETDRK systems (docs/spectral.md), their defaults those of scenarios §4.
+  // Kuramoto–Sivashinsky as Exponax writes it: u_t = -psi1 u_xx - psi2 u_xxxx - s/2 |grad u|^2 on [0, extent).
+  ks: { ...time(60, 0.1), gradient_norm: num(1), second_order: num(1), fourth_order: num(1) },
+  dispersion: { ...time(1, 0.1), dispersivity: num(1, { perAxis: true }) },
+  hyper_diffusion: { ...time(1, 0.1), zeta: num(1e-4) },
+  advection_diffusion: { ...time(1, 0.1), velocity: num(1, { perAxis: true }), nu: num(0.01) },
+  kdv: { ...time(20, 0.01), convection: num(-6), nu: num(0), dispersivity: num(1), zeta: num(0.01) },
+  ks_conservative: { ...time(60, 0.1), convection: num(1), second_order: num(1), fourth_order: num(1) },
+  fisher_kpp: { ...time(1, 0.001), nu: num(0.01), reactivity: num(1) },
+  swift_hohenberg: { ...time(10 * Math.PI, 0.1, 5), reactivity: num(0.7), critical: num(1) },
+  navier_stokes: { ...time(1, 0.01), nu: num(0.01), convection: num(1), drag: num(0) },
+  kolmogorov: { ...time(2 * Math.PI, 0.1, 20), nu: num(1e-3), convection: num(1), drag: num(-0.1), injection_mode: int(0, 4), injection_scale: num(1) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
@@ -59,6 +93,8 @@ export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
   advection: { modes: int(1, 5) },
   diffusion: { modes: int(1, 5) },
   burgers: { modes: int(1, 3) },
+  // A truncated Fourier series of `cutoff` modes scaled to max |u| = 1, then `warmup` steps discarded (APEBench).
+  ...spectral({ cutoff: int(1, 5), warmup: int(0, 0) }),
   // Trainax's lorenz_rk4: x0 ~ N(0, init_std^2), then `warmup` steps discarded.
   lorenz63: { warmup: int(0, 500), init_std: num(1, { positive: true }) },
 };
@@ -67,15 +103,27 @@ export const GENERATOR_EXTRA: Record<(typeof GENERATORS)[number], Schema> = {
 export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...string[]]> = {
   advection: ['spectral', 'upwind'],
   diffusion: ['spectral', 'ftcs'],
-  burgers: ['central'],
+  burgers: ['central', 'etdrk2', 'etdrk1', 'etdrk3', 'etdrk4'],
+  ...spectral<readonly [string, ...string[]]>(['etdrk2', 'etdrk1', 'etdrk3', 'etdrk4', 'etdrk0']),
+  // Linear: ETDRK0 is exact, and every other order is the same step.
+  dispersion: ['etdrk0'],
+  hyper_diffusion: ['etdrk0'],
+  advection_diffusion: ['etdrk0'],
   lorenz63: ['rk4'],
 };
+
+/** The same value for every ETDRK system. */
+function spectral<T>(value: T): Record<(typeof SPECTRAL_SYSTEMS)[number], T> {
+  return Object.fromEntries(SPECTRAL_SYSTEMS.map((n) => [n, value])) as Record<(typeof SPECTRAL_SYSTEMS)[number], T>;
+}
 
 const DATA_COMMON: Schema = {
   trajectories: int(1, 20),
   snapshots: int(2, 100),
   test_trajectories: int(0, 0),
   seed,
+  // Initial states from a file instead of the generator's draws.
+  ic: { t: 'file' },
 };
 
 export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
@@ -121,6 +169,21 @@ export type ConvNetworkName = keyof typeof CONV_NETWORKS;
 /** PDEquinox's DilatedResNet default. */
 export const DEFAULT_DILATIONS = [1, 2, 4, 8, 4, 2, 1];
 
+/**
+ * PDEquinox's ClassicFNO (networks.md §6) and its defaults: no kernel and no
+ * padding (its lifting, bypass and projection are pointwise, its spectral
+ * convolution periodic); `channels` is `C_in -> C_out`.
+ */
+export const FNO: Schema = {
+  channels: { t: 'chain' },
+  width: int(1, 32, L.MAX_CHANNELS),
+  modes: int(1, 12, L.MAX_POINTS),
+  blocks: int(0, 4, L.MAX_LAYERS),
+  activation: ACTIVATION('gelu'),
+  final_activation: ACTIVATION('none'),
+  seed,
+};
+
 export const MLP: Schema = {
   width: int(1, 64, L.MAX_CHANNELS),
   depth: int(0, 2, L.MAX_LAYERS),
@@ -136,14 +199,29 @@ export const CORRECTION: Schema = {
   net: { t: 'sub', of: 'network' },
 };
 
+/** What `optimizer <name> { … }` takes: optax.adamw's weight_decay, its default. */
+export const OPTIMIZER_OPTIONS: Record<string, Schema> = {
+  adamw: { weight_decay: num(1e-4, { min: 0 }) },
+};
+
+/**
+ * What `schedule <name> { … }` takes: optax.warmup_cosine_decay_schedule's
+ * values (peak defaults to the block's lr; the warm-up has no default, as in optax).
+ */
+export const SCHEDULE_OPTIONS: Record<string, Schema> = {
+  warmup_cosine: { warmup: int(0), init: num(0, { min: 0 }), peak: num(undefined, { positive: true }), end: num(0, { min: 0 }) },
+};
+
 export const TRAIN: Schema = {
-  optimizer: { t: 'word', choices: ['adam', 'sgd'], def: 'adam' },
+  optimizer: { t: 'word', choices: ['adam', 'adamw', 'sgd'], def: 'adam', options: OPTIMIZER_OPTIONS },
   lr: num(1e-3, { positive: true }),
-  schedule: { t: 'word', choices: ['constant', 'cosine', 'exponential'], def: 'constant' },
+  schedule: { t: 'word', choices: ['constant', 'cosine', 'exponential', 'warmup_cosine'], def: 'constant', options: SCHEDULE_OPTIONS },
   steps: int(1, 1000),
   batch: int(1, 32),
   seed,
   substack: { t: 'bool', def: true },
+  clip_norm: num(undefined, { positive: true }),
+  eval: { t: 'every', max: L.MAX_COUNT },
 };
 
 const CONFIG_COMMON: Schema = {
@@ -167,9 +245,12 @@ const ALL_SCHEMAS: Schema[] = [
   ...GENERATORS.map(stepperSchema),
   FILE_DATA,
   ...Object.values(CONV_NETWORKS),
+  FNO,
   MLP,
   CORRECTION,
   TRAIN,
+  ...Object.values(OPTIMIZER_OPTIONS),
+  ...Object.values(SCHEDULE_OPTIONS),
   ...Object.values(CONFIGS),
 ];
 
@@ -178,7 +259,7 @@ const ALL_KEYS = new Set<string>();
 for (const s of ALL_SCHEMAS)
   for (const [k, v] of Object.entries(s)) {
     ALL_KEYS.add(k);
-    if (v.t === 'word' || v.t === 'bool' || v.t === 'sub') WORD_KEYS.add(k);
+    if (v.t === 'word' || v.t === 'bool' || v.t === 'sub' || v.t === 'file') WORD_KEYS.add(k);
   }
 
 /**

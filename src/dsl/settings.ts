@@ -4,7 +4,7 @@
 import type { Span } from '../util/diagnostics.js';
 import type { ParamValue } from './ast.js';
 import { MAX_CHANNELS, MAX_LAYERS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
-import type { RawNumber, RawSetting, RawValue } from './syntax.js';
+import type { RawBlock, RawNumber, RawSetting, RawValue } from './syntax.js';
 import type { Schema, ValueKind } from './schema.js';
 import { didYouMean } from './suggest.js';
 
@@ -16,6 +16,8 @@ type Parsed = number | boolean | string | number[] | { word: string; n: number }
 
 export class Settings {
   private readonly values = new Map<string, { v: Parsed; s: RawSetting }>();
+  /** The blocks after words that take one (ValueKind options), by key. */
+  private readonly nested = new Map<string, Settings>();
 
   constructor(
     settings: readonly RawSetting[],
@@ -59,7 +61,7 @@ export class Settings {
       case 'every': {
         if (v) return bad(`no value${kind.t === 'every' ? '' : ' (or every N)'}`);
         if (!s.every) return kind.t === 'every' ? bad("'every N'", s.keySpan) : 1;
-        return this.positiveInt(s, 'every', s.every, s.every.span);
+        return this.positiveInt(s, 'every', s.every, s.every.span, kind.t === 'every' ? kind.max : undefined);
       }
       case 'int': {
         const n = single(v);
@@ -88,7 +90,7 @@ export class Settings {
           (kind.max !== undefined && n.value > kind.max);
         if (out) {
           const range = kind.positive ? 'positive' : `in [${kind.min ?? '-inf'}, ${kind.max ?? 'inf'}]`;
-          this.report.error(n.span, `'${s.key}' must be ${range}, got ${n.value}`);
+          this.report.error(n.span, `'${s.key}' must be ${range}, got ${n.value}`, example(s.key, kind));
           return undefined;
         }
         return n.value;
@@ -99,10 +101,11 @@ export class Settings {
       case 'word':
         if (v?.kind !== 'word') return bad(`one of ${kind.choices.join(', ')}`);
         if (!kind.choices.includes(v.word)) {
-          this.report.error(v.span, `unknown ${s.key} '${v.word}'`, didYouMean(v.word, kind.choices));
+          // The word, not a block after it.
+          this.report.error({ ...v.span, length: v.word.length }, `unknown ${s.key} '${v.word}'`, didYouMean(v.word, kind.choices));
           return undefined;
         }
-        return v.word;
+        return this.options(s.key, v.word, v.block, kind.options) ? v.word : undefined;
       case 'chain':
         if (v?.kind !== 'chain') return bad('numbers such as 1 -> 16 -> 1');
         if (!v.numbers.every((n) => Number.isInteger(n.value) && n.value >= 1))
@@ -135,18 +138,33 @@ export class Settings {
         return s;
       case 'string':
         return v?.kind === 'string' ? v.value : bad('a quoted string');
+      case 'file':
+        return v?.kind === 'word' && v.word === 'file' && v.path && !v.block ? v.path.value : bad('file and a quoted path');
       default:
         return kind satisfies never;
     }
   }
 
-  private positiveInt(s: RawSetting, what: string, n: RawNumber, span: Span): number | undefined {
+  private positiveInt(s: RawSetting, what: string, n: RawNumber, span: Span, max = MAX_ROLLOUT): number | undefined {
     if (!Number.isInteger(n.value) || n.value < 1) {
       this.report.error(span, `'${s.key} ${what}' must be a positive integer, got ${n.text}`, `e.g. ${s.key} ${what} 2`);
       return undefined;
     }
-    if (n.value > MAX_ROLLOUT) return this.tooLarge(`${s.key} ${what}`, n, MAX_ROLLOUT);
+    if (n.value > max) return this.tooLarge(`${s.key} ${what}`, n, max);
     return n.value;
+  }
+
+  /** Reads the block after `key word`, where that word takes one; false when a block follows a word that takes none. */
+  private options(key: string, word: string, block: RawBlock | undefined, options: Readonly<Record<string, Schema>> | undefined): boolean {
+    const schema = options?.[word];
+    if (schema) {
+      this.nested.set(key, new Settings(block?.settings ?? [], schema, `the ${word} ${key}`, this.report));
+      return true;
+    }
+    if (!block) return true;
+    const some = Object.keys(options ?? {}).map((w) => `${key} ${w}`);
+    this.report.error(block.span, `'${key} ${word}' takes no options`, some.length ? `only ${some.join(', ')} take${some.length === 1 ? 's' : ''} a { … } block` : 'remove the { … } block');
+    return false;
   }
 
   private tooLarge(key: string, n: RawNumber, max: number): undefined {
@@ -159,6 +177,10 @@ export class Settings {
     return undefined;
   }
 
+  /** The settings of the block after `key`'s word, where that word takes one (absent block: every default). */
+  sub(key: string): Settings | undefined {
+    return this.nested.get(key);
+  }
   has(key: string): boolean {
     return this.values.has(key);
   }
@@ -180,6 +202,10 @@ export class Settings {
     const def = k && 'def' in k ? k.def : undefined;
     if (typeof def !== 'number') throw new Error(`internal: ${key} has no default`);
     return def;
+  }
+  optionalString(key: string): string | undefined {
+    const v = this.values.get(key)?.v;
+    return typeof v === 'string' ? v : undefined;
   }
   optionalNumber(key: string): number | undefined {
     const v = this.values.get(key)?.v;
@@ -246,6 +272,8 @@ function example(key: string, kind: ValueKind): string {
       return kind.of === 'stepper' ? `e.g. ${key} advection1d { cfl 0.5 }` : `e.g. ${key} conv1d { channels 1 -> 8 -> 1 }`;
     case 'string':
       return `e.g. ${key} "file.npy"`;
+    case 'file':
+      return `e.g. ${key} file "u0.npy"`;
     default:
       return kind satisfies never;
   }

@@ -2,7 +2,7 @@
 // judged here: the checker gives meaning. Nodes left half-built by error
 // recovery are skipped (their error is already reported).
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import type { Expr } from './ast.js';
+import type { Expr, ListArg, NamedArg } from './ast.js';
 import type { Span } from '../util/diagnostics.js';
 
 export interface RawNumber {
@@ -20,7 +20,7 @@ export type RawValue =
   | { kind: 'chain'; numbers: RawNumber[]; span: Span }
   | { kind: 'string'; value: string; span: Span }
   | { kind: 'list'; items: RawListItem[]; span: Span }
-  | { kind: 'word'; word: string; block?: RawBlock; span: Span };
+  | { kind: 'word'; word: string; path?: { value: string; span: Span }; block?: RawBlock; span: Span };
 export interface RawSetting {
   key: string;
   keySpan: Span;
@@ -50,10 +50,15 @@ export type RawConfigBody =
   | { kind: 'simple'; name: RawWord; settings: RawSetting[]; span: Span };
 export type RawStatement =
   | { kind: 'data'; what: RawWord; path?: RawWord; block?: RawBlock; span: Span }
-  | { kind: 'emulator'; what: RawWord; block?: RawBlock; span: Span }
+  | { kind: 'emulator'; name?: RawWord; what: RawWord; block?: RawBlock; span: Span }
   | { kind: 'reference' | 'residuum'; stepper: RawStepper; span: Span }
   | { kind: 'config'; name?: RawWord; body: RawConfigBody; span: Span }
-  | { kind: 'train'; block: RawBlock; span: Span };
+  | { kind: 'train'; block: RawBlock; span: Span }
+  | { kind: 'study'; name: RawWord; items: RawStudyItem[]; span: Span };
+/** `vary PATH [values]`, or a setting of words and a number (`seeds 5`, `report nrmse mean up to 100`). */
+export type RawStudyItem =
+  | { kind: 'vary'; path: RawWord[]; values: RawListItem[]; valuesSpan: Span; span: Span }
+  | { kind: 'setting'; key: RawWord; words: RawWord[]; number?: RawNumber; span: Span };
 
 // ── spans ───────────────────────────────────────────────────────────────────
 
@@ -115,8 +120,9 @@ function statement(n: CstNode): RawStatement | undefined {
     }
     case 'emulatorStmt': {
       const what = word(tok(n, 'Identifier'));
+      const name = word(tok(n, 'name'));
       const b = node(n, 'block');
-      return what && { kind: 'emulator', what, ...(b && { block: block(b) }), span };
+      return what && { kind: 'emulator', ...(name && { name }), what, ...(b && { block: block(b) }), span };
     }
     case 'referenceStmt':
     case 'residuumStmt': {
@@ -134,8 +140,33 @@ function statement(n: CstNode): RawStatement | undefined {
       const b = node(n, 'block');
       return b && { kind: 'train', block: block(b), span };
     }
+    case 'studyStmt': {
+      const name = word(tok(n, 'Identifier'));
+      return name && { kind: 'study', name, items: nodes(n, 'studyItem').flatMap((i) => studyItem(i) ?? []), span };
+    }
   }
   return undefined;
+}
+
+function studyItem(n: CstNode): RawStudyItem | undefined {
+  const span = spanOf(n);
+  const p = node(n, 'path');
+  const l = node(n, 'list');
+  if (tok(n, 'Vary')) {
+    const path = p ? toks(p, 'segment').map((t) => word(t)!) : [];
+    return path.length && l ? { kind: 'vary', path, values: listItems(l), valuesSpan: spanOf(l), span } : undefined;
+  }
+  const key = word(tok(n, 'key'));
+  const num = node(n, 'signedNumber');
+  return key && { kind: 'setting', key, words: toks(n, 'word').map((t) => word(t)!), ...(num && { number: signedNumber(num) }), span };
+}
+
+function listItems(l: CstNode): RawListItem[] {
+  return nodes(l, 'listItem').map((it) => {
+    const w = tok(it, 'word');
+    const num = node(it, 'signedNumber');
+    return { ...(w && { word: w.image }), ...(num && { number: signedNumber(num) }), span: spanOf(it) };
+  });
 }
 
 function stepper(n: CstNode): RawStepper | undefined {
@@ -202,17 +233,11 @@ function valueOf(n: CstNode): RawValue | undefined {
   const str = tok(n, 'String');
   if (str) return { kind: 'string', value: str.image.slice(1, -1), span };
   const l = node(n, 'list');
-  if (l) {
-    const items = nodes(l, 'listItem').map((it) => {
-      const w = tok(it, 'word');
-      const num = node(it, 'signedNumber');
-      return { ...(w && { word: w.image }), ...(num && { number: signedNumber(num) }), span: spanOf(it) };
-    });
-    return { kind: 'list', items, span };
-  }
+  if (l) return { kind: 'list', items: listItems(l), span };
   const w = tok(n, 'word');
   const b = node(n, 'block');
-  return w && { kind: 'word', word: w.image, ...(b && { block: block(b) }), span };
+  const p = tok(n, 'path');
+  return w && { kind: 'word', word: w.image, ...(p && { path: { value: p.image.slice(1, -1), span: tokenSpan(p) } }), ...(b && { block: block(b) }), span };
 }
 
 function signedNumber(n: CstNode): RawNumber {
@@ -255,11 +280,29 @@ function factor(n: CstNode): Expr {
   if (num) return { kind: 'num', value: Number(num.image), span };
   const id = tok(n, 'Identifier');
   if (id) {
-    if (tok(n, 'LParen')) return { kind: 'call', fn: id.image, args: nodes(n, 'expr').map(expr), span };
+    if (tok(n, 'LParen')) return call(id.image, nodes(n, 'argument'), span);
     return { kind: 'var', name: id.image, span };
   }
   const e = node(n, 'expr');
   return e ? expr(e) : missing(n);
+}
+
+/** A call's arguments: expressions in order, lists (`[0, 1]`) with their places, the named ones (`axis 1`) apart. */
+function call(fn: string, argNodes: CstNode[], span: Span): Expr {
+  const args: Expr[] = [];
+  const lists: ListArg[] = [];
+  const named: NamedArg[] = [];
+  for (const a of argNodes) {
+    const name = tok(a, 'name');
+    const num = node(a, 'signedNumber');
+    const e = node(a, 'expr');
+    if (name && num) {
+      const { value, span: valueSpan } = signedNumber(num);
+      named.push({ name: name.image, nameSpan: tokenSpan(name), value, valueSpan });
+    } else if (tok(a, 'LBracket')) lists.push({ items: nodes(a, 'item').map(expr), position: args.length + lists.length, span: spanOf(a) });
+    else if (e) args.push(expr(e));
+  }
+  return { kind: 'call', fn, args, lists, named, span };
 }
 
 function missing(n: CstNode): Expr {

@@ -14,14 +14,18 @@ export type Padding = 'circular' | 'zero';
 
 /**
  * A convolution over the spatial axes of a field [B, C, N_0, …] (one to
- * three, networks.md §1): SAME padding, dilation d >= 1 and stride s. An
- * absent dilation or stride is 1, so that a plain convolution's attributes
- * (and its text) name only its padding.
+ * three, networks.md §1): SAME padding, dilation d >= 1 and stride s; with
+ * `upsample` 2, the field is read zero-inserted (its points at the even
+ * points of a grid twice its size, the odd ones zero: PDEquinox's transposed
+ * convolution), which a stride may not accompany. An absent dilation,
+ * stride or upsample is 1, so that a plain convolution's attributes (and its
+ * text) name only its padding.
  */
 export type ConvAttrs = {
   readonly padding: Padding;
   readonly dilation?: number;
   readonly stride?: 1 | 2;
+  readonly upsample?: 1 | 2;
 };
 export type LossKind = 'mse' | 'mae' | 'nmse' | 'nmae';
 export type CallFn = 'emulator' | 'reference' | 'residuum';
@@ -87,6 +91,22 @@ export interface OpAttrs {
   // on every spatial axis of a field [B, C, N_0, …]: 2N points with zeros between, and its transpose
   zero_insert: NoAttrs;
   subsample: NoAttrs;
+  // Fourier transforms over the last `dims` axes (1 to 3), numpy's rfftn
+  // layout: complex values as a trailing axis of 2 (re, im), the last
+  // transformed axis halved to n/2 + 1 bins; n: irfft's real last-axis size,
+  // which the bins do not determine (docs/architecture.md, "Spectra")
+  rfft: { readonly dims: number };
+  irfft: { readonly dims: number; readonly n: number };
+  // a Fourier layer's complex channel mix over the kept modes of a half
+  // spectrum (networks.md §6), and its transposes in the spectrum and in the
+  // weights; modes: M, which the weight gradient's shape needs
+  spectral_mix: NoAttrs;
+  spectral_mix_t: NoAttrs;
+  spectral_mix_w: { readonly modes: number };
+  // a spectrum [.., N_1, .., bins, 2] times a constant complex factor per
+  // bin of its last `dims` complex axes, `coef` their (re, im) pairs
+  // row-major; the same factors for every leading index
+  spectral_scale: { readonly dims: number; readonly coef: readonly number[] };
   // reductions and their transpose (mean: true divides by the copies, the transpose of mean)
   sum: AxesAttrs;
   mean: AxesAttrs;

@@ -34,6 +34,11 @@ function opText(n: Node): string {
       return `loss ${n.attrs.kind}(${args})`;
     case 'weighted_sum':
       return `weighted_sum ${value(n.attrs.weights)}(${args})`;
+    case 'spectral_scale':
+      // A table has a factor per Fourier bin, hundreds of them: its count and
+      // a hash, so that the graph stays readable and a changed factor still
+      // changes a golden.
+      return `spectral_scale {dims: ${n.attrs.dims}, coef: ${n.attrs.coef.length / 2} factors #${fnv1a(value(n.attrs.coef))}}(${args})`;
     default: {
       const a = Object.keys(n.attrs).length ? ` ${attrsText(n.attrs)}` : '';
       return `${n.op}${a}(${args})`;
@@ -51,4 +56,11 @@ function attrsText(attrs: Readonly<Record<string, AttrValue | undefined>>): stri
 /** Numbers print in JavaScript's shortest round-trip form: exact and stable. */
 function value(v: AttrValue | undefined): string {
   return Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
+}
+
+/** 32-bit FNV-1a of a text, as 8 hex digits. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

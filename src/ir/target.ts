@@ -33,16 +33,25 @@ export interface Target {
 }
 
 /**
- * The device limits codegen respects. Every large buffer of a step is bound
- * whole as one binding, so both apply to each (bufferLimit).
+ * The device limits codegen respects. Every large buffer of a step but the
+ * arena is bound whole as one binding, so both sizes apply to each
+ * (bufferLimit); the arena may take several bindings (its banks), as many
+ * as the storage buffers a kernel may see allow.
  */
 export interface Limits {
   readonly maxStorageBufferBindingSize: number;
   readonly maxBufferSize: number;
+  readonly maxStorageBuffersPerShaderStage: number;
 }
 
-/** What WebGPU grants every device that asks for nothing more. */
-const DEFAULT_LIMITS: Limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 };
+/**
+ * The limits a plan made without a device assumes: what WebGPU grants every
+ * device per binding (128 MiB) and in storage bindings (8), but buffers of
+ * 4 GiB rather than the default 256 MiB, as lavapipe and most GPUs grant
+ * them (a 2-D network's arena takes several bindings of one buffer). A run
+ * plans within its device's own limits.
+ */
+const DEFAULT_LIMITS: Limits = { maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 32 - 4, maxStorageBuffersPerShaderStage: 8 };
 
 /** The most bytes a buffer of a step may take on the target. */
 export function bufferLimit(t: Target): number {
@@ -51,7 +60,18 @@ export function bufferLimit(t: Target): number {
 
 /** The same kernel shapes, within another device's limits (a GPUSupportedLimits, say). */
 export function withLimits(t: Target, limits: Limits): Target {
-  return { ...t, limits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize } };
+  const { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } = limits;
+  return { ...t, limits: { maxStorageBufferBindingSize, maxBufferSize, maxStorageBuffersPerShaderStage } };
+}
+
+/** The target within a device's limits as well as its own: the smaller of each. */
+export function withinLimits(t: Target, limits: Limits): Target {
+  const l = t.limits;
+  return withLimits(t, {
+    maxStorageBufferBindingSize: Math.min(l.maxStorageBufferBindingSize, limits.maxStorageBufferBindingSize),
+    maxBufferSize: Math.min(l.maxBufferSize, limits.maxBufferSize),
+    maxStorageBuffersPerShaderStage: Math.min(l.maxStorageBuffersPerShaderStage, limits.maxStorageBuffersPerShaderStage),
+  });
 }
 
 /** CPU shapes with nothing beyond WebGPU's core: runs anywhere, and the golden `*.plan`. */

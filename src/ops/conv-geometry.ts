@@ -1,11 +1,12 @@
 // The convolution of networks.md §1 as the one trilinear form its three ops
 // share:
-//   T(y, w, x) = Σ_{b,o,n} y[b,o,n] Σ_{i,t} w[o,i,t] x̃[b,i, s·n + d·(t − ℓ)],   ℓ = (k−1)//2,
-// x [B, I, N…] the field read, w [O, I, k…] the weight, y [B, O, N/s…] the
-// field written. conv computes y from x and w, conv_t x from y and w,
-// conv_w w from y and x. All three take their shapes and their float64
-// indexing from here, so the transposes agree with the forward everywhere,
-// the padded borders and the stride's skipped points included.
+//   T(y, w, x) = Σ_{b,o,n} y[b,o,n] Σ_{i,t} w[o,i,t] X̃[b,i, s·n + d·(t − ℓ)],   ℓ = (k−1)//2,
+// x [B, I, N…] the field read, X = x or, upsampled, x zero-inserted on a grid
+// of u·N points (X[2q] = x[q], odd points 0), w [O, I, k…] the weight, y
+// [B, O, u·N/s…] the field written. conv computes y from x and w, conv_t x
+// from y and w, conv_w w from y and x. All three take their shapes and their
+// float64 indexing from here, so the transposes agree with the forward
+// everywhere, the padded borders and the stride's skipped points included.
 import type { GraphBuilder, Node, Shape } from '../ir/graph.js';
 import { sameShape, shapeText } from '../ir/graph.js';
 import type { ConvAttrs, OpAttrs, Padding } from '../ir/op-attrs.js';
@@ -25,14 +26,16 @@ const computedBy = { y: 'conv', x: 'conv_t', w: 'conv_w' } as const;
 
 export interface ConvGeometry {
   readonly padding: Padding;
-  /** Dilation and stride, defaults applied. */
+  /** Dilation, stride and upsampling, defaults applied. */
   readonly d: number;
   readonly s: 1 | 2;
+  readonly u: 1 | 2;
   readonly k: number;
   /** ℓ: taps left of the centre. */
   readonly left: number;
-  /** Spatial sizes of x, and of y (N / s). */
+  /** Spatial sizes of x, of the grid X the taps read (u·N), and of y (u·N / s). */
   readonly N: readonly number[];
+  readonly X: readonly number[];
   readonly M: readonly number[];
   /** Taps (k^D), points of x, points of y. */
   readonly taps: number;
@@ -42,9 +45,10 @@ export interface ConvGeometry {
 
 /** The geometry of a convolution with kernel size k reading a field of spatial sizes N (already checked). */
 export function convGeometry(attrs: ConvAttrs, N: readonly number[], k: number): ConvGeometry {
-  const s = attrs.stride ?? 1;
-  const M = N.map((n) => n / s);
-  return { padding: attrs.padding, d: attrs.dilation ?? 1, s, k, left: leftPad(k), N, M, taps: k ** N.length, nx: size(N), ny: size(M) };
+  const [s, u] = [attrs.stride ?? 1, attrs.upsample ?? 1];
+  const X = N.map((n) => n * u);
+  const M = X.map((n) => n / s);
+  return { padding: attrs.padding, d: attrs.dilation ?? 1, s, u, k, left: leftPad(k), N, X, M, taps: k ** N.length, nx: size(N), ny: size(M) };
 }
 
 /** The geometry an op's WGSL rule sees: x is conv's input 0, conv_t's output and conv_w's input 1; w is conv_w's output. */
@@ -54,9 +58,9 @@ export function ruleGeometry(op: ConvOp, c: ReuseCtx<ConvOp>): ConvGeometry {
   return convGeometry(c.attrs, x.slice(2) as number[], w[2] as number);
 }
 
-/** The case the tuned 1-D code serves (conv-tile.ts and each op's own rules): one axis, no dilation, no stride. */
+/** The case the tuned 1-D code serves (conv-tile.ts and each op's own rules): one axis, no dilation, stride or upsampling. */
 export function plain1d(g: ConvGeometry): boolean {
-  return g.N.length === 1 && g.d === 1 && g.s === 1;
+  return g.N.length === 1 && g.d === 1 && g.s === 1 && g.u === 1;
 }
 
 /** How far outside the field a tap reaches (right of it: at least as far as left). */
@@ -64,9 +68,14 @@ export function reach(g: ConvGeometry): number {
   return g.d * (g.k - 1 - g.left);
 }
 
-/** The attributes a transpose passes on: these, with a dilation or stride of 1 left out, so equal convolutions print and compare alike. */
-function convAttrs({ padding, dilation, stride }: ConvAttrs): ConvAttrs {
-  return { padding, ...(dilation !== undefined && dilation !== 1 && { dilation }), ...(stride !== undefined && stride !== 1 && { stride }) };
+/** The attributes a transpose passes on: these, with a dilation, stride or upsampling of 1 left out, so equal convolutions print and compare alike. */
+function convAttrs({ padding, dilation, stride, upsample }: ConvAttrs): ConvAttrs {
+  return {
+    padding,
+    ...(dilation !== undefined && dilation !== 1 && { dilation }),
+    ...(stride !== undefined && stride !== 1 && { stride }),
+    ...(upsample !== undefined && upsample !== 1 && { upsample }),
+  };
 }
 
 /**
@@ -104,21 +113,27 @@ export function convShape<K extends ConvOp>(op: K): (inputs: readonly Shape[], a
 function convShapes(op: string, attrs: ConvAttrs & { readonly k?: number }, given: Partial<Record<Operand, Shape>>): Record<Operand, Shape> {
   const d = whole(attrs.dilation ?? 1, 'dilation', op);
   if (d < 1) throw new ShapeError(`${op} needs a dilation of at least 1, got ${d}`);
-  const s = attrs.stride ?? 1;
+  const [s, u] = [attrs.stride ?? 1, attrs.upsample ?? 1];
   if (s !== 1 && s !== 2) throw new ShapeError(`${op} needs a stride of 1 or 2, got ${String(s)}`);
+  if (u !== 1 && u !== 2) throw new ShapeError(`${op} needs an upsampling of 1 or 2, got ${String(u)}`);
+  if (s === 2 && u === 2) throw new ShapeError(`${op} cannot both upsample and stride`);
   const field = (given.x ?? given.y)!;
   const D = spatialSizes(field, given.x ? 'x' : 'y', op).length;
   const k = given.w ? kernelSize(given.w, D, op) : whole(attrs.k!, 'k', op);
   if (k < 1) throw new ShapeError(`${op} needs a kernel size of at least 1, got ${k}`);
-  const N = given.x ? spatialSizes(given.x, 'x', op) : spatialSizes(given.y!, 'y', op).map((m) => m * s);
-  const M = s === 2 ? halvable(N, 'x (stride 2)', op) : N;
+  const N = given.x
+    ? spatialSizes(given.x, 'x', op)
+    : u === 2
+      ? halvable(spatialSizes(given.y!, 'y', op), 'y (upsampled)', op)
+      : spatialSizes(given.y!, 'y', op).map((m) => m * s);
+  const M = s === 2 ? halvable(N, 'x (stride 2)', op) : N.map((n) => n * u);
   const I = given.x?.[1] ?? given.w![1]!;
   const O = given.y?.[1] ?? given.w![0]!;
   const want = { x: [field[0]!, I, ...N], y: [field[0]!, O, ...M], w: [O, I, ...N.map(() => k)] };
   for (const key of ['x', 'y', 'w'] as const) {
     const got = given[key];
     if (got && !sameShape(got, want[key]))
-      throw new ShapeError(`${op} relates x [B, I, N…], w [O, I, k…] and y [B, O, N/s…]: ${key} is ${shapeText(got)} where the others give ${shapeText(want[key])}`);
+      throw new ShapeError(`${op} relates x [B, I, N…], w [O, I, k…] and y [B, O, u·N/s…]: ${key} is ${shapeText(got)} where the others give ${shapeText(want[key])}`);
   }
   return want;
 }
@@ -135,8 +150,8 @@ function kernelSize(w: Shape, D: number, op: string): number {
 
 /**
  * For output point n (flat over M) and tap t (flat over the k^D taps), at
- * [n * taps + t]: the flat point of x that x̃[s·n + d·(t − ℓ)] reads, or -1
- * where zero padding reads a zero.
+ * [n * taps + t]: the flat point of x that X̃[s·n + d·(t − ℓ)] reads, or -1
+ * where zero padding or the upsampling's zeros read a zero.
  */
 export function tapTable(g: ConvGeometry): Int32Array {
   const out = new Int32Array(g.ny * g.taps);
@@ -147,8 +162,8 @@ export function tapTable(g: ConvGeometry): Int32Array {
       const tap = unflatten(t, kernel);
       let flat = 0;
       for (let j = 0; j < g.N.length && flat >= 0; j++) {
-        const q = padIndex(g.padding, g.s * at[j]! + g.d * (tap[j]! - g.left), g.N[j]!);
-        flat = q < 0 ? -1 : flat * g.N[j]! + q;
+        const q = padIndex(g.padding, g.s * at[j]! + g.d * (tap[j]! - g.left), g.X[j]!);
+        flat = q < 0 || q % g.u !== 0 ? -1 : flat * g.N[j]! + q / g.u;
       }
       out[n * g.taps + t] = flat;
     }
@@ -159,7 +174,7 @@ export function tapTable(g: ConvGeometry): Int32Array {
 /**
  * The same read backwards: for point m of x and tap t, at [m * taps + t],
  * the output point n whose tap t reads m, or -1. There is at most one, as
- * n -> s·n + offset is one-to-one on M (mod N when circular, N even for s = 2).
+ * n -> s·n + offset is one-to-one on M (mod u·N when circular, N even for s = 2).
  */
 export function inverseTaps(g: ConvGeometry): Int32Array {
   const taps = tapTable(g);

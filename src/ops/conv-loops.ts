@@ -22,7 +22,7 @@ export function convLoop<K extends 'conv' | 'conv_t'>(op: K, plainBody: (c: Wgsl
     kind: 'loop',
     // An input element is read once per output channel and tap.
     reuse: (c) => [(c.out[1] as number) * ruleGeometry(op, c).taps, 1],
-    tile: (s) => (plain1d(ruleGeometry(op, s)) ? convTile(s, op === 'conv_t') : undefined),
+    tile: (s) => convTile(s, op === 'conv_t'),
     body: (c, i) => {
       const g = ruleGeometry(op, c);
       return plain1d(g) ? plainBody(c, i) : op === 'conv' ? convBody(c, i, g) : convTBody(c, i, g);
@@ -66,28 +66,27 @@ function convBody(c: WgslCtx, i: string, g: ConvGeometry): Body {
   const [b, o, acc, ch] = ['b', 'o', 'acc', 'c'].map((x) => c.fresh(x)) as [string, string, string, string];
   const [n, t, q] = [perAxis(c, g, 'n'), perAxis(c, g, 't'), perAxis(c, g, 'q')];
   const position = (j: number) => plus(`i32(${times(n[j]!, g.s)} + ${times(t[j]!, g.d)})`, -g.d * g.left);
-  const term = `${c.x(1, flatIndex(c.ins[1]!, [o, ch, ...t]))} * ${c.x(0, flatIndex(c.ins[0]!, [b, ch, ...q]))}`;
+  // Upsampled, a tap on an odd point of X reads a zero; an even one reads x at half of it.
+  const resolve = (j: number) => [...padSkip(g.padding, position(j), g.X[j]!, reach(g), q[j]!), ...(g.u === 1 ? [] : [`if (${q[j]!} % 2u != 0u) { continue; }`])];
+  const at = q.map((qj) => (g.u === 1 ? qj : `(${qj} / 2u)`));
+  const term = `${c.x(1, flatIndex(c.ins[1]!, [o, ch, ...t]))} * ${c.x(0, flatIndex(c.ins[0]!, [b, ch, ...at]))}`;
   return {
-    stmts: [
-      ...coords(c.out, i, b, o, n),
-      `var ${acc} = 0.0;`,
-      ...tapLoops(c, g, t, (j) => padSkip(g.padding, position(j), g.N[j]!, reach(g), q[j]!), `for (var ${ch} = 0u; ${ch} < ${c.bound(I)}; ${ch}++) { ${acc} += ${term}; }`),
-    ],
+    stmts: [...coords(c.out, i, b, o, n), `var ${acc} = 0.0;`, ...tapLoops(c, g, t, resolve, `for (var ${ch} = 0u; ${ch} < ${c.bound(I)}; ${ch}++) { ${acc} += ${term}; }`)],
     value: acc,
   };
 }
 
 /**
  * conv_t: x[b, i, m] = Σ_t Σ_o w[o, i, t] y[b, o, n] over the n with
- * s·n + d·(t − ℓ) = m (mod N when circular): for each tap, the padded
- * position m − d·(t − ℓ), skipped unless a multiple of the stride.
+ * s·n + d·(t − ℓ) = u·m (mod u·N when circular): for each tap, the padded
+ * position u·m − d·(t − ℓ), skipped unless a multiple of the stride.
  */
 function convTBody(c: WgslCtx, i: string, g: ConvGeometry): Body {
   const O = c.ins[0]![1] as number;
   const [b, ch, acc, o] = ['b', 'c', 'acc', 'o'].map((x) => c.fresh(x)) as [string, string, string, string];
   const [m, t, q] = [perAxis(c, g, 'm'), perAxis(c, g, 't'), perAxis(c, g, 'q')];
-  const position = (j: number) => plus(`i32(${m[j]!}) - i32(${times(t[j]!, g.d)})`, g.d * g.left);
-  const resolve = (j: number) => [...padSkip(g.padding, position(j), g.N[j]!, reach(g), q[j]!), ...(g.s === 1 ? [] : [`if (${q[j]!} % ${g.s}u != 0u) { continue; }`])];
+  const position = (j: number) => plus(`i32(${times(m[j]!, g.u)}) - i32(${times(t[j]!, g.d)})`, g.d * g.left);
+  const resolve = (j: number) => [...padSkip(g.padding, position(j), g.X[j]!, reach(g), q[j]!), ...(g.s === 1 ? [] : [`if (${q[j]!} % ${g.s}u != 0u) { continue; }`])];
   const n = q.map((qj) => (g.s === 1 ? qj : `(${qj} / ${g.s}u)`));
   const term = `${c.x(1, flatIndex(c.ins[1]!, [o, ch, ...t]))} * ${c.x(0, flatIndex(c.ins[0]!, [b, o, ...n]))}`;
   return {
@@ -104,8 +103,12 @@ export function convWTerm(c: WgslCtx, i: string, j: string, g: ConvGeometry): Bo
   const [o, ch, b] = ['o', 'c', 'b'].map((x) => c.fresh(x)) as [string, string, string];
   const [t, n] = [perAxis(c, g, 't'), perAxis(c, g, 'n')];
   const domain = ['B' as const, ...g.M];
-  const taps = g.N.map((Nj, a) => padTap(g.padding, plus(`i32(${times(n[a]!, g.s)} + ${times(t[a]!, g.d)})`, -g.d * g.left), Nj, reach(g), c.fresh(`q${a}_`)));
-  const product = `${c.x(0, flatIndex(c.ins[0]!, [b, o, ...n]))} * ${c.x(1, flatIndex(c.ins[1]!, [b, ch, ...taps.map((x) => x.index)]))}`;
+  const taps = g.X.map((Xj, a) => padTap(g.padding, plus(`i32(${times(n[a]!, g.s)} + ${times(t[a]!, g.d)})`, -g.d * g.left), Xj, reach(g), c.fresh(`q${a}_`)));
+  // Upsampled, a tap on an odd point of X reads a zero; an even one reads x at half of it.
+  const at = taps.map((x) => (g.u === 1 ? x.index : `(${x.index} / 2u)`));
+  const odd = g.u === 1 ? [] : taps.map((x) => `${x.index} % 2u != 0u`);
+  const product = `${c.x(0, flatIndex(c.ins[0]!, [b, o, ...n]))} * ${c.x(1, flatIndex(c.ins[1]!, [b, ch, ...at]))}`;
+  const masked = taps.reduce((v, x) => x.mask(v), product);
   return {
     stmts: [
       ...coords(c.out, i, o, ch, t),
@@ -113,6 +116,6 @@ export function convWTerm(c: WgslCtx, i: string, j: string, g: ConvGeometry): Bo
       ...n.map((v, a) => `let ${v} = ${coord(domain, a + 1, j)};`),
       ...taps.flatMap((x) => x.stmts),
     ],
-    value: taps.reduce((v, x) => x.mask(v), product),
+    value: odd.length ? `select(${masked}, 0.0, ${odd.join(' || ')})` : masked,
   };
 }

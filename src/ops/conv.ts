@@ -4,7 +4,7 @@
 // x [B, I, N…], w [O, I, k…] -> [B, O, N/s…]. Its VJP is the pair of ops
 // that are its transposes in x (conv_t) and in w (conv_w); all three share
 // conv-geometry.ts.
-import { convGeometry, convShape, convVjp, gatherTaps, tapTable } from './conv-geometry.js';
+import { convGeometry, convShape, convVjp, gatherTaps, ruleGeometry, tapTable } from './conv-geometry.js';
 import { convLoop } from './conv-loops.js';
 import type { OpDef, WgslCtx } from './op.js';
 import { coord } from '../wgsl/text.js';
@@ -19,8 +19,8 @@ export const conv: OpDef<'conv'> = {
     return gatherTaps(x!, w!, tapTable(g), g.taps, [x!.shape[0]!, w!.shape[0]!, ...g.M], (o, i) => (o * I + i) * g.taps);
   },
   vjp: convVjp,
-  // A multiply and an add per input channel and tap.
-  flops: (c) => [2, ...c.ins[1]!.slice(1)],
+  // A multiply and an add per input channel and tap that reads a point of x (upsampled: one tap in u on each axis).
+  flops: (c) => [2 / ruleGeometry('conv', c).u ** (c.out.length - 2), ...c.ins[1]!.slice(1)],
   wgsl: convLoop('conv', body1d),
 };
 

@@ -34,15 +34,15 @@ export const conv_w: OpDef<'conv_w'> = {
     return out;
   },
   vjp: convVjp,
-  // One workgroup per weight entry, summing over batch and space.
-  flops: (c) => [2, 'B', ...c.ins[0]!.slice(2)],
+  // A multiply and an add per weight entry, sample and output point whose tap reads a point of x (upsampled: one in u on each axis).
+  flops: (c) => [2 / ruleGeometry('conv_w', c).u ** (c.out.length - 2), 'B', ...c.ins[0]!.slice(2)],
   wgsl: {
     kind: 'reduce',
     reuse: (c) => {
       const taps = ruleGeometry('conv_w', c).taps;
       return [(c.out[1] as number) * taps, (c.out[0] as number) * taps];
     },
-    tile: (s) => (plain1d(ruleGeometry('conv_w', s)) ? convWTile(s) : undefined),
+    tile: convWTile,
     domain: (c) => ['B', ...c.ins[0]!.slice(2)],
     term: (c, i, j) => {
       const g = ruleGeometry('conv_w', c);

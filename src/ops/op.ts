@@ -71,7 +71,7 @@ export interface WgslCtx<K extends OpName = OpName> {
 }
 
 /**
- * An op's code, in one of three forms the fuser understands:
+ * An op's code, in one of four forms the fuser understands:
  * - `expr`: element i is an expression of inputs at computed indices, with no
  *   loop, so the fuser may inline it into whatever reads it;
  * - `loop`: element i needs a short sequential loop (a convolution tap sum);
@@ -79,6 +79,10 @@ export interface WgslCtx<K extends OpName = OpName> {
  * - `reduce`: element i is a sum over a domain (batch, space, or both); the
  *   kernel gives each element a workgroup that sums in a tree, as WGSL has no
  *   float atomics. `term` may use statements (a per-sample inner loop).
+ * - `dispatch`: the op owns whole dispatches, one per pass, each a compute
+ *   entry point with its own workgroup size and workgroup memory (an FFT's
+ *   threads share a line in workgroup memory). Its inputs and output are
+ *   stored, and the fuser fuses nothing into it, nor it into a neighbour.
  * `reuse` says how many times the kernel reads each element of each input (1
  * when absent): the fuser inlines an expression into it only while
  * recomputing it that often stays cheap.
@@ -115,7 +119,40 @@ export type WgslRule<K extends OpName = OpName> =
       term(c: WgslCtx<K>, i: string, j: string): { stmts: string[]; value: string };
       /** From the sum to the element, e.g. a mean's division; identity by default. */
       finish?(c: WgslCtx<K>, i: string, acc: string): string;
+    }
+  | {
+      readonly kind: 'dispatch';
+      /** The shape of a value the passes may use as scratch memory ('B' the batch); none when absent. */
+      scratch?(c: ReuseCtx<K>): Shape | undefined;
+      passes(c: DispatchCtx<K>): DispatchPass[];
     };
+
+/** What a `dispatch` rule's passes see: shapes, attributes, and where the values lie in the arena. */
+/** Where a value lies: the arena bank's WGSL variable and its offset there, a u32 expression. */
+export interface ArenaRef {
+  readonly buf: string;
+  readonly at: string;
+}
+
+export interface DispatchCtx<K extends OpName = OpName> extends ReuseCtx<K> {
+  /** Input k, the output, the scratch value (where the rule asks for one). */
+  input(k: number): ArenaRef;
+  readonly output: ArenaRef;
+  readonly scratch: ArenaRef | undefined;
+}
+
+/** One dispatch of a `dispatch` rule. */
+export interface DispatchPass {
+  /** What it does, for the plan and pipeline labels. */
+  what: string;
+  /** Module-scope WGSL: its workgroup memory and `@compute fn main`, whose body starts after its first `{` and newline. */
+  entry: string;
+  /** Module-scope functions the entry calls. */
+  defs?: string;
+  workgroup: number;
+  /** Workgroups at a batch; the entry folds a second dispatch dimension past MAX_GROUPS into one index. */
+  groups(batch: number): number;
+}
 
 /**
  * A register block: thread t computes `size` outputs. Threads number

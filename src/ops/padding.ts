@@ -46,13 +46,22 @@ export function padLoadWgsl(p: Padding, pos: string, n: number, reach: number, l
   }
 }
 
+export interface PadTap {
+  stmts: string[];
+  /** The in-range u32 position to load. */
+  index: string;
+  /** The 0/1 value that zeroes the tap's contribution, where zero padding needs one. */
+  factor?: string;
+  mask(v: string): string;
+}
+
 /**
  * WGSL: one tap of a padded read at position `pos` (an i32 expression, at
  * most `reach` outside the axis), resolved once outside a loop: `index` is
  * the in-range u32 position to load, and `mask` zeroes the tap's
  * contribution where zero padding applies.
  */
-export function padTap(p: Padding, pos: string, n: number, reach: number, name: string): { stmts: string[]; index: string; mask: (v: string) => string } {
+export function padTap(p: Padding, pos: string, n: number, reach: number, name: string): PadTap {
   switch (p) {
     case 'circular':
       return { stmts: [`let ${name}p = ${pos};`, `let ${name} = ${wrap(`${name}p`, n, reach)};`], index: name, mask: (v) => v };
@@ -60,6 +69,7 @@ export function padTap(p: Padding, pos: string, n: number, reach: number, name: 
       return {
         stmts: [`let ${name}p = ${pos};`, `let ${name} = u32(clamp(${name}p, 0, ${n - 1}));`, `let ${name}m = select(0.0, 1.0, ${name}p >= 0 && ${name}p < ${n});`],
         index: name,
+        factor: `${name}m`,
         mask: (v) => `${name}m * ${v}`,
       };
     default:

@@ -19,6 +19,7 @@ import { dense_w } from './dense_w.js';
 import { div } from './div.js';
 import { gelu } from './gelu.js';
 import { input } from './input.js';
+import { irfft } from './irfft.js';
 import { loss } from './loss.js';
 import { mean } from './mean.js';
 import { mul } from './mul.js';
@@ -27,11 +28,16 @@ import type { OpName } from '../ir/op-attrs.js';
 import type { OpDef } from './op.js';
 import { relu } from './relu.js';
 import { reshape } from './reshape.js';
+import { rfft } from './rfft.js';
 import { scale } from './scale.js';
 import { shift } from './shift.js';
 import { sigmoid } from './sigmoid.js';
 import { sign } from './sign.js';
 import { slice } from './slice.js';
+import { spectral_mix } from './spectral_mix.js';
+import { spectral_mix_t } from './spectral_mix_t.js';
+import { spectral_mix_w } from './spectral_mix_w.js';
+import { spectral_scale } from './spectral_scale.js';
 import { sqrt } from './sqrt.js';
 import { square } from './square.js';
 import { stop_gradient } from './stop_gradient.js';
@@ -53,6 +59,8 @@ export const ops: { readonly [K in OpName]: OpDef<K> } = {
   shift, circconv, reshape, slice, concat,
   // on every spatial axis
   zero_insert, subsample,
+  // Fourier transforms, a Fourier layer's channel mix, a factor per mode
+  rfft, irfft, spectral_mix, spectral_mix_t, spectral_mix_w, spectral_scale,
   // reductions and their transpose
   sum, mean, broadcast,
 };

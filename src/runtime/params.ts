@@ -11,15 +11,16 @@ export type Params = Map<string, Tensor>;
 
 /**
  * Equinox's default for convolutions and Linear: weights and biases uniform
- * in ±1/sqrt(fan_in); a norm's scale and shift at their constants. The values
- * differ from JAX's (another random stream), the distribution does not.
+ * in ±1/sqrt(fan_in); a norm's scale and shift at their constants; a
+ * spectral convolution's weights normal. The values differ from JAX's
+ * (another random stream), the distribution does not.
  */
 export function initParams(decls: readonly ParamDecl[], seed: number): Params {
   const rng = new Rng(seed);
   const out: Params = new Map();
   for (const d of decls) {
     const n = d.shape.reduce((a, x) => a * x, 1);
-    const draw = 'value' in d ? () => d.value : () => rng.uniform(-1 / Math.sqrt(d.fanIn), 1 / Math.sqrt(d.fanIn));
+    const draw = 'value' in d ? () => d.value : 'std' in d ? () => d.std * rng.normal() : () => rng.uniform(-1 / Math.sqrt(d.fanIn), 1 / Math.sqrt(d.fanIn));
     out.set(d.name, { shape: d.shape, data: Float64Array.from({ length: n }, draw) });
   }
   return out;

@@ -27,7 +27,7 @@ export function checkpointToJson(c: Checkpoint, run: string): string {
     target: c.target,
     params: encodeParams(c.params),
     optimizer: opt.kind === 'adam' ? { kind: opt.kind, count: opt.count, mu: encodeParams(opt.mu), nu: encodeParams(opt.nu) } : opt,
-    history: c.history.map((r) => [r.step, r.epoch, r.loss]),
+    history: c.history.map((r) => [r.step, r.epoch, r.loss, ...(r.norms ? [r.norms.grad, r.norms.weight] : [])]),
   }) + '\n';
 }
 
@@ -76,19 +76,29 @@ function decodeOptimizer(o: unknown, decls: readonly ParamDecl[], bad: Bad, expe
   return { kind: 'adam', count: o.count, mu: decodeParams(o.mu, 'optimizer.mu', decls, bad), nu: decodeParams(o.nu, 'optimizer.nu', decls, bad) };
 }
 
-/** Entry i is [i, epoch, loss] with a finite loss: training stops at the first loss that is not. */
+/**
+ * Entry i is [i, epoch, loss] with a finite loss (training stops at the first
+ * loss that is not), and then the step's gradient and parameter norms where
+ * they were logged.
+ */
 function decodeHistory(h: unknown, step: number, bad: Bad): LossRecord[] {
   if (!Array.isArray(h)) throw bad(`"history" is ${describeJson(h)}, not a list`);
   if (h.length !== step) throw bad(`"history" has ${h.length} entries, but "step" is ${step}`);
   return h.map((r: unknown, i) => {
-    if (!Array.isArray(r) || r.length !== 3 || r[0] !== i || !isCount(r[1]) || typeof r[2] !== 'number' || !Number.isFinite(r[2]))
+    if (!Array.isArray(r) || (r.length !== 3 && r.length !== 5) || r[0] !== i || !isCount(r[1]) || typeof r[2] !== 'number' || !Number.isFinite(r[2]))
       throw bad(`"history[${i}]" is ${describeRow(r)}, not [${i}, epoch, finite loss]`);
-    return { step: i, epoch: r[1], loss: r[2] };
+    const record: LossRecord = { step: i, epoch: r[1], loss: r[2] };
+    if (r.length === 3) return record;
+    // A norm may be Inf or NaN (JSON's null) on the step of a finite loss.
+    const norm = (x: unknown) => (typeof x === 'number' ? x : x === null ? NaN : undefined);
+    const [grad, weight] = [norm(r[3]), norm(r[4])];
+    if (grad === undefined || weight === undefined) throw bad(`"history[${i}]" has norms ${describeRow(r.slice(3))}, not numbers`);
+    return { ...record, norms: { grad, weight } };
   });
 }
 
 function describeRow(r: unknown): string {
-  return Array.isArray(r) ? `[${r.slice(0, 3).map(describeJson).join(', ')}${r.length > 3 ? ', …' : ''}]` : describeJson(r);
+  return Array.isArray(r) ? `[${r.slice(0, 5).map(describeJson).join(', ')}${r.length > 5 ? ', …' : ''}]` : describeJson(r);
 }
 
 function encodeParams(p: Params): Record<string, { shape: readonly number[]; f64le: string }> {

@@ -5,8 +5,9 @@ import { gatherWindows } from '../data/windows.js';
 import type { Graph } from '../ir/graph.js';
 import { cpuLossAndGrad } from '../runtime/cpu.js';
 import type { Params } from '../runtime/params.js';
-import type { StepExecutor, WindowSource } from './executor.js';
+import type { Norms, StepExecutor, StepLoss, WindowSource } from './executor.js';
 import type { OptState, Optimizer } from './optimizer.js';
+import { globalNorm } from './optimizer.js';
 
 interface State {
   params: Params;
@@ -19,7 +20,8 @@ export class CpuExecutor implements StepExecutor {
   /** The state before the latest update; the optimizer never mutates, so keeping it costs no copy. */
   private before: State | undefined;
   private halted = false;
-  private losses: number[] = [];
+  private losses: StepLoss[] = [];
+  private taken: StepLoss | undefined;
 
   /** `graph`: a spec's configuration after every pass (outputs [loss, grad.<param>...]). */
   constructor(
@@ -34,7 +36,7 @@ export class CpuExecutor implements StepExecutor {
   step(indices: readonly number[], lr: number): void {
     const { data, window, substack } = this.source;
     const { loss, grads } = cpuLossAndGrad(this.graph, this.now.params, gatherWindows(data, indices, window, substack));
-    this.losses.push(loss);
+    this.losses.push({ loss, norms: { grad: globalNorm(grads), weight: globalNorm(this.now.params) } });
     this.halted ||= !Number.isFinite(loss);
     if (this.halted) return;
     this.before = this.now;
@@ -43,9 +45,13 @@ export class CpuExecutor implements StepExecutor {
   }
 
   takeLoss(): number {
-    const loss = this.losses.shift();
-    if (loss === undefined) throw new Error('internal: no step to take the loss of');
-    return loss;
+    this.taken = this.losses.shift();
+    if (this.taken === undefined) throw new Error('internal: no step to take the loss of');
+    return this.taken.loss;
+  }
+
+  takenNorms(): Norms | undefined {
+    return this.taken?.norms;
   }
 
   undo(): boolean {

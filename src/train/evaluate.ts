@@ -1,7 +1,9 @@
 // After training: roll the emulator out autoregressively from each test
 // trajectory's initial state and compare with the trajectory, as the
 // normalised RMSE per sample, ||pred - ref|| / ||ref||, averaged over samples.
+// The first trajectory's states at those steps are kept for the field figure.
 import type { Dataset } from '../data/dataset.js';
+import type { FieldRollout, RolloutStep } from '../draw/fields.js';
 import { generateData } from '../data/generate.js';
 import type { Trajectories } from '../data/trajectories.js';
 import type * as A from '../dsl/ast.js';
@@ -56,7 +58,7 @@ export function emulatorStepGraph(spec: A.Spec, snapshot: readonly number[]): Gr
   return inline(verify(b.build([u1])), spec);
 }
 
-export function evaluateEmulator(spec: A.Spec, params: Params, test: TestSet, steps: readonly number[] = EVAL_STEPS): Evaluation {
+export function evaluateEmulator(spec: A.Spec, params: Params, test: TestSet, steps: readonly number[] = EVAL_STEPS): { evaluation: Evaluation; fields: FieldRollout } {
   const [n, snapshots] = test.data.shape as [number, number];
   const snapshot = test.data.shape.slice(2);
   const size = snapshot.reduce((a, x) => a * x, 1);
@@ -65,13 +67,18 @@ export function evaluateEmulator(spec: A.Spec, params: Params, test: TestSet, st
   const reference = (t: number) => Float64Array.from({ length: n * size }, (_, k) => test.data.data[(Math.floor(k / size) * snapshots + t) * size + (k % size)]!);
   let u: Tensor = { shape: [n, ...snapshot], data: reference(0) };
   const nrmse: Evaluation['nrmse'] = [];
+  const input = u.data.slice(0, size);
+  const shown: RolloutStep[] = [];
   for (let t = 1; t <= (wanted.at(-1) ?? 0); t++) {
     const feeds = new Map(params);
     feeds.set('ic', u);
     u = evaluate(g, feeds).get(g.outputs[0]!)!;
-    if (wanted.includes(t)) nrmse.push({ step: t, value: meanNrmse(u.data, reference(t), n, size) });
+    if (!wanted.includes(t)) continue;
+    const ref = reference(t);
+    nrmse.push({ step: t, value: meanNrmse(u.data, ref, n, size) });
+    shown.push({ step: t, prediction: u.data.slice(0, size), reference: ref.slice(0, size) });
   }
-  return { source: test.source, note: test.note, trajectories: n, nrmse };
+  return { evaluation: { source: test.source, note: test.note, trajectories: n, nrmse }, fields: { shape: snapshot, input, steps: shown } };
 }
 
 /** Per sample ||pred - ref|| / ||ref||, then the mean over the n samples. */

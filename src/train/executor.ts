@@ -19,6 +19,18 @@ export interface WindowSource {
   substack: boolean;
 }
 
+/** A step's global l2 norms (optax.global_norm): its gradients' before any clip, and its parameters', those the loss was computed with. */
+export interface Norms {
+  grad: number;
+  weight: number;
+}
+
+/** What a step reports: its loss, and its norms where the executor has them (the GPU's, where the step clips). */
+export interface StepLoss {
+  loss: number;
+  norms?: Norms;
+}
+
 export interface StepExecutor {
   /** Steps the trainer may start beyond the oldest one whose loss it has not taken. */
   readonly lag: number;
@@ -32,6 +44,8 @@ export interface StepExecutor {
    * started behind it.
    */
   takeLoss(): number | Promise<number>;
+  /** The norms of the step whose loss `takeLoss` gave last, where the executor has them. */
+  takenNorms?(): Norms | undefined;
   /**
    * Takes back the latest applied update (one level deep): after a
    * non-finite loss at step s this returns the executor to the parameters of

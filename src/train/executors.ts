@@ -1,6 +1,7 @@
 // The executors of a run: the CPU's float64 reference and the compiled WGSL
 // step. Browser-safe (no Node modules): a page makes its executors here too,
 // through the driver's session (driver/session.ts).
+import { optimizerSpec } from '../codegen/optimizer.js';
 import { largestBatch } from '../data/windows.js';
 import type { Graph } from '../ir/graph.js';
 import type { ParamDecl } from '../passes/inline/network.js';
@@ -29,11 +30,11 @@ export function windowSource(plan: TrainPlan): WindowSource {
 }
 
 export function cpuExecutor(run: ExecutorRun): CpuExecutor {
-  return new CpuExecutor(run.graph, optimizer(run.plan.train.optimizer), initParams(run.decls, run.initSeed), windowSource(run.plan));
+  return new CpuExecutor(run.graph, optimizer(run.plan.train), initParams(run.decls, run.initSeed), windowSource(run.plan));
 }
 
 export async function gpuExecutor(run: ExecutorRun, device?: GPUDevice): Promise<GpuExecutor> {
   const { plan } = run;
   const maxBatch = largestBatch(plan.train.batch, plan.data.shape, plan.window, plan.train.substack);
-  return GpuExecutor.create(device ?? (await gpuDevice()), run.graph, plan.train.optimizer, initParams(run.decls, run.initSeed), windowSource(plan), maxBatch);
+  return GpuExecutor.create(device ?? (await gpuDevice()), run.graph, optimizerSpec(plan.train), initParams(run.decls, run.initSeed), windowSource(plan), maxBatch);
 }

@@ -4,14 +4,14 @@
 // on the device), the losses in step order, and how many of the started
 // updates the device applied before a non-finite loss halted it.
 import { dataLayout } from '../codegen/gather.js';
-import { ADAM, stateRegions, type OptimizerKind } from '../codegen/optimizer.js';
+import { ADAM, stateRegions, type OptimizerSpec } from '../codegen/optimizer.js';
 import { stepProgram } from '../codegen/step.js';
 import type { Graph } from '../ir/graph.js';
 import { deviceTarget } from '../runtime/gpu/target-probe.js';
 import { GpuTrainProgram, LOSS_GROUP } from '../runtime/gpu/train-program.js';
 import type { Params } from '../runtime/params.js';
-import type { StepExecutor, WindowSource } from './executor.js';
-import { optimizer, type OptState } from './optimizer.js';
+import type { Norms, StepExecutor, StepLoss, WindowSource } from './executor.js';
+import { optimizer, stateKind, type OptState } from './optimizer.js';
 
 export class GpuExecutor implements StepExecutor {
   /** Two groups: one being read while the next fills, so the queue never drains. */
@@ -30,24 +30,25 @@ export class GpuExecutor implements StepExecutor {
   private read = 0;
   /** The first of those steps whose loss was not finite: the device applied no update from it on. */
   private firstBad: number | undefined;
-  private losses: number[] = [];
+  private losses: StepLoss[] = [];
+  private taken: StepLoss | undefined;
 
   private constructor(
     private readonly program: GpuTrainProgram,
-    private readonly kind: OptimizerKind,
+    private readonly spec: OptimizerSpec,
     private readonly shapes: [string, readonly number[]][],
   ) {}
 
   /** `graph`: a spec's configuration after every pass (outputs [loss, grad.<param>...]), compiled for the device. */
-  static async create(device: GPUDevice, graph: Graph, kind: OptimizerKind, params: Params, source: WindowSource, maxBatch: number): Promise<GpuExecutor> {
+  static async create(device: GPUDevice, graph: Graph, spec: OptimizerSpec, params: Params, source: WindowSource, maxBatch: number): Promise<GpuExecutor> {
     const step = stepProgram(graph, {
       target: deviceTarget(device),
       maxBatch,
-      training: { data: dataLayout(source.data.shape, source.window, source.substack), params: [...params].map(([name, t]) => ({ name, size: t.data.length })), optimizer: kind },
+      training: { data: dataLayout(source.data.shape, source.window, source.substack), params: [...params].map(([name, t]) => ({ name, size: t.data.length })), optimizer: spec },
     });
     const program = await GpuTrainProgram.load(device, step, source.data);
-    const exec = new GpuExecutor(program, kind, [...params].map(([name, t]) => [name, t.shape]));
-    exec.write(params, optimizer(kind).init(params));
+    const exec = new GpuExecutor(program, spec, [...params].map(([name, t]) => [name, t.shape]));
+    exec.write(params, optimizer({ optimizer: spec.kind }).init(params));
     return exec;
   }
 
@@ -59,7 +60,13 @@ export class GpuExecutor implements StepExecutor {
   }
 
   takeLoss(): number | Promise<number> {
-    return this.losses.length ? this.losses.shift()! : this.readGroup().then(() => this.takeLoss());
+    if (!this.losses.length) return this.readGroup().then(() => this.takeLoss());
+    this.taken = this.losses.shift()!;
+    return this.taken.loss;
+  }
+
+  takenNorms(): Norms | undefined {
+    return this.taken?.norms;
   }
 
   async undo(): Promise<boolean> {
@@ -67,7 +74,7 @@ export class GpuExecutor implements StepExecutor {
     if (applied === 0) return false;
     const values = await this.program.readState();
     // The update wrote the state it replaced in the regions behind the current ones.
-    const n = stateRegions(this.kind).current * this.program.parameterCount;
+    const n = stateRegions(this.spec.kind).current * this.program.parameterCount;
     values.copyWithin(0, n, 2 * n);
     this.program.writeState(values);
     this.reset(this.base + applied - 1);
@@ -81,7 +88,7 @@ export class GpuExecutor implements StepExecutor {
 
   async optimizerState(): Promise<OptState> {
     const count = this.base + (await this.applied());
-    if (this.kind === 'sgd') return { kind: 'sgd', count };
+    if (this.spec.kind === 'sgd') return { kind: 'sgd', count };
     const values = await this.program.readState();
     return { kind: 'adam', count, mu: this.decode(values, 1), nu: this.decode(values, 2) };
   }
@@ -115,17 +122,19 @@ export class GpuExecutor implements StepExecutor {
   private async readGroup(): Promise<void> {
     const group = await this.program.nextLosses();
     if (!group) throw new Error('internal: no step to take the loss of');
-    for (const loss of group) {
+    const k = this.program.loggedFloats;
+    for (let at = 0; at < group.length; at += k) {
+      const loss = group[at]!;
       if (this.firstBad === undefined && !Number.isFinite(loss)) this.firstBad = this.read;
       this.read++;
-      this.losses.push(loss);
+      this.losses.push(k === 1 ? { loss } : { loss, norms: { grad: group[at + 1]!, weight: group[at + 2]! } });
     }
   }
 
   private write(params: Params, state: OptState): void {
-    if (state.kind !== this.kind) throw new Error(`internal: ${this.kind} given ${state.kind} state`);
+    if (state.kind !== stateKind(this.spec.kind)) throw new Error(`internal: ${this.spec.kind} given ${state.kind} state`);
     const n = this.program.parameterCount;
-    const values = new Float32Array(stateRegions(this.kind).total * n);
+    const values = new Float32Array(stateRegions(this.spec.kind).total * n);
     const put = (p: Params, region: number) => {
       let at = region * n;
       for (const [name] of this.shapes) {

@@ -1,9 +1,10 @@
-// The optimizers and learning-rate schedules of a `train` block, in float64,
-// written as optax computes them (optax.adam, optax.sgd, the *_schedule
-// functions) so that a run here and a float64 JAX run of the same
-// configuration differ only by their random streams. Updates are pure: they
-// return new arrays and never mutate their arguments, so an executor can keep
-// the previous state by reference to undo a step.
+// The optimizers of a `train` block, in float64, written as optax computes
+// them (optax.adam, optax.adamw, optax.sgd, each after
+// optax.clip_by_global_norm where the block clips) so that a run here and a
+// float64 JAX run of the same configuration differ only by their random
+// streams. Updates are pure: they return new arrays and never mutate their
+// arguments, so an executor can keep the previous state by reference to undo
+// a step.
 import { ADAM } from '../codegen/optimizer.js';
 import type * as A from '../dsl/ast.js';
 import type { Params } from '../runtime/params.js';
@@ -19,11 +20,40 @@ export interface Optimizer {
   update(params: Params, grads: Params, state: OptState, lr: number): { params: Params; state: OptState };
 }
 
-export function optimizer(kind: A.TrainDecl['optimizer']): Optimizer {
-  return kind === 'adam' ? adam : sgd;
+export type OptimizerOf = Pick<A.TrainDecl, 'optimizer' | 'weightDecay' | 'clipNorm'>;
+
+/** The state an optimizer keeps: adamw's is Adam's (optax.adamw chains scale_by_adam with stateless transforms). */
+export function stateKind(kind: A.TrainDecl['optimizer']): OptState['kind'] {
+  return kind === 'sgd' ? 'sgd' : 'adam';
 }
 
-const adam: Optimizer = {
+export function optimizer(train: OptimizerOf): Optimizer {
+  const inner = train.optimizer === 'sgd' ? sgd : adam(train.optimizer === 'adamw' ? (train.weightDecay ?? 0) : 0);
+  const max = train.clipNorm;
+  if (max === undefined) return inner;
+  return { init: inner.init, update: (params, grads, state, lr) => inner.update(params, clipByGlobalNorm(grads, max), state, lr) };
+}
+
+/** optax.clip_by_global_norm: the gradients as they are below `max`, else scaled to global norm `max` (as optax writes it: g / norm * max). */
+export function clipByGlobalNorm(grads: Params, max: number): Params {
+  const norm = globalNorm(grads);
+  if (norm < max) return grads;
+  return new Map([...grads].map(([k, t]) => [k, { shape: t.shape, data: t.data.map((g) => (g / norm) * max) }]));
+}
+
+/** The l2 norm of every entry of every tensor together (optax.global_norm). */
+export function globalNorm(p: Params): number {
+  let sum = 0;
+  for (const t of p.values()) for (const x of t.data) sum += x * x;
+  return Math.sqrt(sum);
+}
+
+/**
+ * optax.adam, or with `weightDecay` optax.adamw (add_decayed_weights between
+ * scale_by_adam and the learning rate): weightDecay * p joins Adam's update
+ * before the rate scales it. Without it Adam's update is left exactly as it was.
+ */
+const adam = (weightDecay: number): Optimizer => ({
   init: (params) => ({ kind: 'adam', count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
   update(params, grads, state, lr) {
     if (state.kind !== 'adam') throw new Error(`internal: adam given ${state.kind} state`);
@@ -45,7 +75,8 @@ const adam: Optimizer = {
         m[i] = (1 - b1) * g[i]! + b1 * m0[i]!;
         v[i] = (1 - b2) * g[i]! ** 2 + b2 * v0[i]!;
         // eps outside the square root (eps_root = 0); apply_updates adds -lr * u.
-        const u = m[i]! / c1 / (Math.sqrt(v[i]! / c2) + eps);
+        const scaled = m[i]! / c1 / (Math.sqrt(v[i]! / c2) + eps);
+        const u = weightDecay ? scaled + weightDecay * p.data[i]! : scaled;
         out[i] = p.data[i]! + -lr * u;
       }
       next.set(name, { shape: p.shape, data: out });
@@ -54,7 +85,7 @@ const adam: Optimizer = {
     }
     return { params: next, state: { kind: 'adam', count, mu, nu } };
   },
-};
+});
 
 const sgd: Optimizer = {
   init: () => ({ kind: 'sgd', count: 0 }),
@@ -70,39 +101,4 @@ const sgd: Optimizer = {
 
 function zerosLike(params: Params): Params {
   return new Map([...params].map(([k, t]) => [k, { shape: t.shape, data: new Float64Array(t.data.length) }]));
-}
-
-/**
- * The exponential schedule's decay over the whole run: the learning rate falls
- * to 1/100 of its start at the end of the run (optax.exponential_decay with
- * transition_steps = steps, decay_rate 0.01). The `train` block has no option
- * for it; two decades is what step-decay recipes reach over a run (e.g. 0.1
- * twice), without cosine's drop to exactly 0.
- */
-export const EXPONENTIAL_FINAL_FACTOR = 0.01;
-
-/**
- * The learning rate of update `step` (0 for the first), as optax's
- * schedule(count), over a horizon of `steps` updates. Past the horizon (a
- * resumed run extended beyond its first run's steps) every schedule holds the
- * value it reached at the horizon: cosine 0, exponential lr/100.
- */
-export function schedule(train: Pick<A.TrainDecl, 'lr' | 'schedule' | 'steps'>): (step: number) => number {
-  const { lr, steps } = train;
-  switch (train.schedule) {
-    case 'constant':
-      return () => lr;
-    case 'cosine':
-      // optax.cosine_decay_schedule(lr, decay_steps=steps, alpha=0, exponent=1).
-      return (step) => {
-        const t = Math.min(step, steps);
-        return lr * (0.5 * (1 + Math.cos((Math.PI * t) / steps)));
-      };
-    case 'exponential':
-      // optax.exponential_decay(lr, transition_steps=steps, decay_rate,
-      // end_value=lr*decay_rate), not staircase: held from the horizon on.
-      return (step) => lr * EXPONENTIAL_FINAL_FACTOR ** (Math.min(step, steps) / steps);
-    default:
-      return train.schedule satisfies never;
-  }
 }

@@ -5,14 +5,16 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../util/diagnostics.js';
 import type { ParamDecl } from '../passes/inline/network.js';
+import type { Figure } from '../draw/fields.js';
 import { readText } from '../util/files.js';
 import { writeAtomic } from '../util/write.js';
 import { checkpointFromJson, checkpointToJson } from './checkpoint.js';
 import type { Evaluation } from './evaluate.js';
 import type { OptState } from './optimizer.js';
+import { fieldsSvg } from './fields-svg.js';
 import { lossSvg } from './svg.js';
 import type { Checkpoint, LossRecord } from './trainer.js';
-import { RUN_FILES, resultFiles } from './run-files.js';
+import { FIELDS_FILE, RUN_FILES, resultFiles } from './run-files.js';
 
 /** `history` may run one step past the checkpoint's (the loss of the saved parameters after a non-finite stop). */
 export function writeRun(dir: string, c: Checkpoint, history: readonly LossRecord[], run: string, title: string): void {
@@ -31,11 +33,12 @@ export function readCheckpoint(dir: string, run: string, decls: readonly ParamDe
   return checkpointFromJson(readText(path), run, decls, path, blockSteps, optimizer);
 }
 
-/** A run starting or continuing makes the folder's evaluation stale until it finishes. */
+/** A run starting or continuing makes the folder's evaluation (and its rollout's figure) stale until it finishes. */
 export function clearEvaluation(dir: string): void {
-  rmSync(join(dir, RUN_FILES.evaluation), { force: true });
+  for (const f of [RUN_FILES.evaluation, FIELDS_FILE]) rmSync(join(dir, f), { force: true });
 }
 
-export function writeEvaluation(dir: string, e: Evaluation): void {
+export function writeEvaluation(dir: string, e: Evaluation, fields: Figure | undefined): void {
   writeAtomic(join(dir, RUN_FILES.evaluation), JSON.stringify(e, null, 1) + '\n');
+  if (fields) writeAtomic(join(dir, FIELDS_FILE), fieldsSvg(fields));
 }

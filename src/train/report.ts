@@ -1,6 +1,7 @@
 // The end-of-training texts `tx train` prints and the playground shows: one
 // definition, so the page and the terminal say the same thing.
 import type { Evaluation } from './evaluate.js';
+import type { LossRecord } from './trainer.js';
 import type { UpwindDistance } from './upwind.js';
 
 /** Seconds compiling (up to the first loss read back), and steps per second after that, where known. */
@@ -22,9 +23,15 @@ function gflops(flopsPerSecond: number): string {
   return g >= 10 ? g.toFixed(0) : g.toPrecision(2);
 }
 
-/** loss.csv. Losses print as JS's shortest round-trip form: reading the CSV back gives the same doubles. */
-export function lossCsv(history: readonly { step: number; epoch: number; loss: number }[]): string {
-  return 'step,epoch,loss\n' + history.map((r) => `${r.step},${r.epoch},${r.loss}\n`).join('');
+/**
+ * loss.csv. Numbers print as JS's shortest round-trip form: reading the CSV
+ * back gives the same doubles. Where steps logged their norms, two more
+ * columns hold them (empty for a step that did not).
+ */
+export function lossCsv(history: readonly LossRecord[]): string {
+  const norms = history.some((r) => r.norms);
+  const cells = (r: LossRecord) => (norms ? `,${r.norms?.grad ?? ''},${r.norms?.weight ?? ''}` : '');
+  return `step,epoch,loss${norms ? ',grad_norm,weight_norm' : ''}\n` + history.map((r) => `${r.step},${r.epoch},${r.loss}${cells(r)}\n`).join('');
 }
 
 export function evaluationText(e: Evaluation): string {

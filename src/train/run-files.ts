@@ -15,6 +15,9 @@ export const RUN_FILES = {
   evaluation: 'evaluation.json',
 } as const;
 
+/** Written beside RUN_FILES when a run finishes, for states with two or more space axes only: the rollout as images. */
+export const FIELDS_FILE = 'fields.svg';
+
 export interface RunFile {
   name: string;
   /** Its media type, for a download. */

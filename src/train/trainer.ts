@@ -2,22 +2,24 @@
 // by per-epoch permutations, one update per minibatch, the loss recorded for
 // an update being the one computed before it. On top: checkpoints that resume
 // to exactly the uninterrupted run, a stop at the first non-finite loss that
-// keeps the last parameters whose loss was finite, and a stop on request
-// (Ctrl-C) between steps.
+// keeps the last parameters whose loss was finite, a stop on request
+// (Ctrl-C) between steps, and the parameters handed out every `evalEvery`
+// steps for evaluation.
 import type * as A from '../dsl/ast.js';
 import type { Trajectories } from '../data/trajectories.js';
 import { epochs, minibatches, windowCount } from '../data/windows.js';
 import { UserError } from '../util/diagnostics.js';
 import type { Params } from '../runtime/params.js';
-import type { StepExecutor } from './executor.js';
+import type { Norms, StepExecutor } from './executor.js';
 import type { OptState } from './optimizer.js';
-import { schedule } from './optimizer.js';
+import { schedule } from './schedule.js';
 
-/** `step` counts updates from 0; `epoch` from 0. */
+/** `step` counts updates from 0; `epoch` from 0; `norms` where the executor reports them. */
 export interface LossRecord {
   step: number;
   epoch: number;
   loss: number;
+  norms?: Norms;
 }
 
 export interface Checkpoint {
@@ -42,7 +44,7 @@ export interface TrainPlan {
   data: Trajectories;
   /** Snapshots per window the configuration reads. */
   window: number;
-  train: Pick<A.TrainDecl, 'optimizer' | 'lr' | 'schedule' | 'steps' | 'batch' | 'seed' | 'substack'>;
+  train: Pick<A.TrainDecl, 'optimizer' | 'weightDecay' | 'clipNorm' | 'lr' | 'schedule' | 'warmupCosine' | 'steps' | 'batch' | 'seed' | 'substack'>;
 }
 
 export interface TrainHooks {
@@ -50,6 +52,9 @@ export interface TrainHooks {
   /** A consistent snapshot every `checkpointEvery` steps (not at the end: the result has that one). */
   onCheckpoint?(c: Checkpoint): void | Promise<void>;
   checkpointEvery?: number;
+  /** The parameters after every `evalEvery` updates (`step` of them), all losses before taken; the loop waits for it. */
+  onEval?(step: number, params: Params): void | Promise<void>;
+  evalEvery?: number;
   /** Polled before every step; the loop yields to the event loop often enough for a signal handler to set it. */
   stopRequested?(): boolean;
 }
@@ -104,8 +109,9 @@ export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHoo
   const takeUntil = async (step: number): Promise<Nonfinite | undefined> => {
     for (; taken < step; taken++) {
       const loss = await exec.takeLoss();
+      const norms = exec.takenNorms?.();
       if (!Number.isFinite(loss)) return { status: 'nonfinite', step: taken, loss, recovered: await exec.undo() };
-      const record = { step: taken, epoch: Math.floor(taken / perEpoch), loss };
+      const record: LossRecord = { step: taken, epoch: Math.floor(taken / perEpoch), loss, ...(norms && { norms }) };
       history.push(record);
       hooks.onStep?.(record, lrAt(taken));
       if (Date.now() - yielded > YIELD_MS) {
@@ -121,6 +127,7 @@ export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHoo
   const batches = minibatches(samples, t.batch, t.steps, t.seed);
   for (let i = 0; i < start; i++) batches.next();
   const every = hooks.checkpointEvery ?? Infinity;
+  const evalEvery = hooks.evalEvery ?? Infinity;
   for (let step = start; step < t.steps; step++) {
     if (hooks.stopRequested?.()) {
       const bad = await takeUntil(step);
@@ -128,8 +135,10 @@ export async function train(exec: StepExecutor, plan: TrainPlan, hooks: TrainHoo
     }
     exec.step(batches.next().value!, lrAt(step));
     const checkpoint = (step + 1) % every === 0 && step + 1 < t.steps;
-    const bad = await takeUntil(checkpoint ? step + 1 : step + 1 - exec.lag);
+    const evaluate = (step + 1) % evalEvery === 0;
+    const bad = await takeUntil(checkpoint || evaluate ? step + 1 : step + 1 - exec.lag);
     if (bad) return stopped(bad);
+    if (evaluate) await hooks.onEval?.(step + 1, await exec.params());
     if (checkpoint) await hooks.onCheckpoint?.(await snapshot(step + 1));
   }
   const bad = await takeUntil(t.steps);

@@ -43,6 +43,24 @@ export const TRAJECTORIES: Binding = { binding: 3, variable: 'trajectories', typ
 export const WINDOWS: Binding = { binding: 4, variable: 'windows', type: 'read-only-storage', data: 'array<u32>' };
 export const OFFSETS: Binding = { binding: 5, variable: 'tx_off', type: 'uniform', data: 'Offsets' };
 
+/**
+ * Bank k >= 1 of an arena larger than one binding may see (codegen/memory.ts):
+ * another range of the arena's buffer, under its own binding after the others.
+ */
+export function bankBinding(k: number): Binding {
+  return { binding: OFFSETS.binding + k, variable: bankVariable(k), type: 'storage', data: 'array<f32>' };
+}
+
+/** The WGSL variable of bank k (bank 0 is the arena binding every kernel declares). */
+export function bankVariable(k: number): string {
+  return k === 0 ? ARENA.variable : `${ARENA.variable}${k}`;
+}
+
+/** Declarations of banks 1 .. banks-1, for every module of a step whose arena has several. */
+export function bankDecls(banks: number): string {
+  return [...Array(Math.max(0, banks - 1)).keys()].map((j) => declare(bankBinding(j + 1))).join('');
+}
+
 const SPACE: Record<BindingType, string> = { storage: 'storage, read_write', 'read-only-storage': 'storage, read', uniform: 'uniform' };
 
 function declare(b: Binding): string {

@@ -7,8 +7,8 @@
 // threads each take several butterflies per stage.
 //
 // Complex values are vec2<f32> (re, im): interleaved pairs in memory, a
-// trailing axis of 2, so that one load brings a whole value. Not yet behind
-// an IR op: issue 15's rfft and irfft build on it.
+// trailing axis of 2, so that one load brings a whole value. The IR's rfft
+// and irfft run their passes with it (ops/fft-passes.ts).
 import { MAX_GROUPS } from '../ir/target.js';
 
 /** Threads per workgroup: WebGPU's default limit on invocations, 256. */
@@ -38,34 +38,57 @@ function lineStart(layout: FftLayout, line: string): string {
 }
 
 /**
- * A compute shader over bindings `input` and `output` (arrays of
- * vec2<f32>) that transforms every line, unnormalised both ways. Dispatch
- * `fftWorkgroups(layout)` workgroups.
+ * One pass of transforms as a module-scope entry point: its workgroup memory
+ * and `fn main`. Where the points come from and go to is the caller's
+ * (`load`, `store`): a bare complex buffer (fftShader), or an IR op's values
+ * in the arena, where a real line is read with zero imaginary parts and only
+ * the bins a half spectrum keeps are written (ops/fft-passes.ts).
  */
-export function fftShader(layout: FftLayout): string {
-  const { n, inverse } = layout;
-  if (!(n >= 2 && n <= FFT_MAX_POINTS && (n & (n - 1)) === 0)) throw new Error(`internal: no FFT kernel for ${n} points`);
-  const half = n / 2;
-  const perGroup = Math.max(1, FFT_WORKGROUP / half);
-  const butterflies = Math.max(1, half / FFT_WORKGROUP);
-  const sign = inverse ? '' : '-';
-  return `// ${inverse ? 'inverse' : 'forward'} FFT of ${layout.lines} line(s) of ${n} points, stride ${layout.stride}; radix-2 Stockham, ${perGroup} line(s) per workgroup
-@group(0) @binding(0) var<storage, read> input: array<vec2<f32>>;
-@group(0) @binding(1) var<storage, read_write> output: array<vec2<f32>>;
-var<workgroup> line_values: array<vec2<f32>, ${perGroup * n}>;
+export interface FftPass {
+  /** Points per line: a power of two from 2 to FFT_MAX_POINTS. */
+  n: number;
+  /** Lines to transform, a WGSL u32 expression (it may read the batch). */
+  lines: string;
+  inverse: boolean;
+  /** The vec2<f32> of point `j` of line `line` (u32 expressions), read once before the transform. */
+  load(line: string, j: string): string;
+  /** A statement that stores `value`, point `j` of line `line`'s transform. */
+  store(line: string, j: string, value: string): string;
+  /** What the pass does, for its comment line. */
+  what: string;
+}
 
+export function isFftSize(n: number): boolean {
+  return n >= 2 && n <= FFT_MAX_POINTS && (n & (n - 1)) === 0;
+}
+
+/** Lines one workgroup transforms at `n` points. */
+function linesPerGroup(n: number): number {
+  return Math.max(1, FFT_WORKGROUP / (n / 2));
+}
+
+/** The entry of pass `p`: dispatch `fftGroups(n, lines)` workgroups, over a second dimension past MAX_GROUPS. */
+export function fftEntry(p: FftPass): string {
+  const { n, inverse } = p;
+  if (!isFftSize(n)) throw new Error(`internal: no FFT kernel for ${n} points`);
+  const half = n / 2;
+  const perGroup = linesPerGroup(n);
+  const butterflies = Math.max(1, half / FFT_WORKGROUP);
+  const threads = Math.min(half, FFT_WORKGROUP);
+  const sign = inverse ? '' : '-';
+  return `// ${p.what}: ${inverse ? 'inverse' : 'forward'} FFTs of ${n} points; radix-2 Stockham, ${perGroup} line(s) per workgroup
+var<workgroup> line_values: array<vec2<f32>, ${perGroup * n}>;
 @compute @workgroup_size(${FFT_WORKGROUP})
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let g = group.x + group.y * ${MAX_GROUPS}u;
-  // Thread lid works on line slot lid / ${Math.min(half, FFT_WORKGROUP)}; a slot past the last line idles but keeps the barriers.
-  let slot = lid / ${Math.min(half, FFT_WORKGROUP)}u;
+  // Thread lid works on line slot lid / ${threads}; a slot past the last line idles but keeps the barriers.
+  let slot = lid / ${threads}u;
   let line = g * ${perGroup}u + slot;
-  let live = line < ${layout.lines}u;
-  let first = ${lineStart(layout, 'line')};
+  let live = line < ${p.lines};
   let mine = slot * ${n}u;
-  let t = lid % ${Math.min(half, FFT_WORKGROUP)}u;
-  for (var j = t; j < ${n}u; j += ${Math.min(half, FFT_WORKGROUP)}u) {
-    if (live) { line_values[mine + j] = input[first + j * ${layout.stride}u]; }
+  let t = lid % ${threads}u;
+  for (var j = t; j < ${n}u; j += ${threads}u) {
+    if (live) { line_values[mine + j] = ${p.load('line', 'j')}; }
   }
   workgroupBarrier();
   var a: array<vec2<f32>, ${butterflies}>;
@@ -92,15 +115,39 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
     }
     workgroupBarrier();
   }
-  for (var j = t; j < ${n}u; j += ${Math.min(half, FFT_WORKGROUP)}u) {
-    if (live) { output[first + j * ${layout.stride}u] = line_values[mine + j]; }
+  for (var j = t; j < ${n}u; j += ${threads}u) {
+    if (live) { ${p.store('line', 'j', 'line_values[mine + j]')} }
   }
 }
 `;
 }
 
+/** Workgroups a pass of `lines` lines of `n` points takes. */
+export function fftGroups(n: number, lines: number): number {
+  return Math.ceil(lines / linesPerGroup(n));
+}
+
+/**
+ * A compute shader over bindings `input` and `output` (arrays of
+ * vec2<f32>) that transforms every line, unnormalised both ways. Dispatch
+ * `fftWorkgroups(layout)` workgroups.
+ */
+export function fftShader(layout: FftLayout): string {
+  const at = (line: string, j: string) => `${lineStart(layout, line)} + ${j} * ${layout.stride}u`;
+  return `@group(0) @binding(0) var<storage, read> input: array<vec2<f32>>;
+@group(0) @binding(1) var<storage, read_write> output: array<vec2<f32>>;
+${fftEntry({
+  n: layout.n,
+  lines: `${layout.lines}u`,
+  inverse: layout.inverse,
+  load: (line, j) => `input[${at(line, j)}]`,
+  store: (line, j, v) => `output[${at(line, j)}] = ${v};`,
+  what: `${layout.lines} line(s), stride ${layout.stride}`,
+})}`;
+}
+
 /** Workgroups to dispatch, over a second dimension past MAX_GROUPS. */
 export function fftWorkgroups(layout: FftLayout): { x: number; y: number } {
-  const n = Math.ceil(layout.lines / Math.max(1, FFT_WORKGROUP / (layout.n / 2)));
+  const n = fftGroups(layout.n, layout.lines);
   return n <= MAX_GROUPS ? { x: n, y: 1 } : { x: MAX_GROUPS, y: Math.ceil(n / MAX_GROUPS) };
 }

@@ -38,7 +38,7 @@ describe('tx check', spawning(8), () => {
     expect(tx('ir', 'nope.tx')).toMatchObject({ code: 1, err: 'error: cannot read nope.tx: no such file\n' });
   });
   test('every command has --help', () => {
-    for (const c of ['check', 'ir', 'draw', 'snapshot', 'params', 'grad']) expect(tx(c, '--help')).toMatchObject({ code: 0 });
+    for (const c of ['check', 'ir', 'draw', 'snapshot', 'params', 'grad', 'eval', 'rollout']) expect(tx(c, '--help')).toMatchObject({ code: 0 });
   });
 });
 

@@ -22,7 +22,7 @@ function compiled(file: string, source = readFileSync(file, 'utf8')) {
   return { spec: fe.spec, config: p.config, graph, step: (target: Target = GENERIC, batch?: number) => specStep(fe.spec, p.config, graph, target, batch ? { batch } : {}) };
 }
 
-const bytes = (n: number): Target => withLimits(GENERIC, { maxStorageBufferBindingSize: n, maxBufferSize: n });
+const bytes = (n: number): Target => withLimits(GENERIC, { ...GENERIC.limits, maxStorageBufferBindingSize: n, maxBufferSize: n });
 
 describe('the training step program', () => {
   test("the quickstart's plan shows its gather and Adam kernels, in the dispatches that run them", () => {
@@ -39,6 +39,23 @@ describe('the training step program', () => {
     expect(planModules(step).map((m) => m.name)).toEqual(step.dispatches.map((d) => `${d.name}.wgsl`));
     expect(planModules(step)[0]!.wgsl).toContain('fn gather(');
     expect(planModules(step).at(-1)!.wgsl).toContain('fn optimizer(');
+  });
+
+  test('with clip_norm, a norms phase before the update writes the global norms after the state, which the host reads back per step', () => {
+    const step = compiled('specs/train/adamw-clip.tx').step();
+    const phases = step.dispatches.flatMap((d) => d.phases.map((p) => p.name));
+    expect(phases.slice(-2)).toEqual(['norms', 'optimizer']);
+    const n = step.optimizer!.tensors.reduce((a, t) => a + t.size, 0);
+    // Adam's six regions of n floats after the 4-byte header, then the two norms.
+    expect(step.readbacks.find((r) => r.name === 'norms')).toEqual({ name: 'norms', buffer: 'state', offset: 4 + 6 * n * 4, bytes: 8 });
+    const wgsl = planModules(step).at(-1)!.wgsl;
+    expect(wgsl).toContain(`state.values[${6 * n}u] = sqrt(a);`);
+    expect(wgsl).toContain('let g = select((g0 / norm) * 1.0, g0, norm < 1.0);');
+    expect(wgsl).toContain('+ 0.0001 * p0);');
+    // Without the options the update is Adam's, and no norms are computed.
+    const plain = compiled('specs/quickstart/rollout5.tx').step();
+    expect(plain.dispatches.flatMap((d) => d.phases.map((p) => p.name))).not.toContain('norms');
+    expect(plain.readbacks.map((r) => r.name)).toEqual(['loss', 'state']);
   });
 
   test('its buffers: the arena, the uniform, the state, the trajectories, the window ids and the offsets, with the bytes they take', () => {
@@ -76,9 +93,9 @@ describe('the training step program', () => {
     expect(apart.memory.floats).toBeLessThan(summed.memory.floats);
     const between = 2 * (apart.memory.floats + summed.memory.floats);
     const small = of(bytes(between), 256);
-    expect(small.memory.floats).toBe(apart.memory.floats);
+    expect(small.memory.floats * 4).toBeLessThanOrEqual(between);
     expect(small.fusion.kernels.some((k) => k.terms)).toBe(false);
-    expect(small.apartFrom).toBe(summed.memory.floats * 4);
+    expect(small.apartFrom).toBeGreaterThan(between);
     expect(planText(small)).toContain("# each step's gradient sums stay apart");
     const large = of(bytes(1e9), 256);
     expect(large.memory.floats).toBe(summed.memory.floats);
@@ -89,8 +106,11 @@ describe('the training step program', () => {
     const { step: of } = compiled('specs/lorenz/mlp.tx');
     const huge = () => of(GENERIC, 10_000_000);
     expect(huge).toThrow(UserError);
-    expect(huge).toThrow(/^the values of a step at batch 10000000 take \d+\.\d MiB, more than the 128\.0 MiB the GPU allows in one buffer$/);
+    expect(huge).toThrow(/^a value of a step at batch 10000000 \(%u1\.act0\) takes \d+\.\d MiB, more than the 128\.0 MiB the GPU lets one binding see$/);
     expect(huge).toThrow(expect.objectContaining({ hint: expect.stringContaining('smaller batch') }));
+    // Values within a binding each, but more banks of them than a kernel may bind.
+    const many = () => of(GENERIC, 100_000);
+    expect(many).toThrow(/^the values of a step take \d+ banks of the arena, and with the step's other buffers \d+ storage bindings, more than the 8 a kernel may see on this GPU$/);
   });
 
   test('trajectories too large for the target are refused with what to change', () => {

@@ -48,6 +48,7 @@ describe('the end-of-run summary, in the terminal (a folder) and the page (downl
     expect(page.lines[1]).toMatch(/^loss \S+ at step 9 \(epoch 3\)$/);
     expect(cli.lines).toEqual([...page.lines.slice(0, 2), 'wrote out/tiny/{loss.csv, params.json, params.safetensors, loss.svg, checkpoint.json, evaluation.json}', ...page.lines.slice(2)]);
     expect(page.evaluation).toEqual(cli.evaluation);
+    expect(page.fields).toBeUndefined(); // a 1-D state: no field figure, and no fields.svg in the folder's list
     expect(page.error).toBeUndefined();
     // A resumed run counts the steps of this session only.
     expect(summary(run, result, { ...opts, start: 4 }).lines[0]).toContain('on cpu: 6 steps in');

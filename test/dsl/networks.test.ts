@@ -1,6 +1,7 @@
 // The network blocks' diagnostics: what a field's shape rules out (a UNet's
-// halvings, a kernel wider than the field, a network of the wrong rank, the
-// channels), and the options each family takes.
+// halvings, a kernel wider than the field, an FNO's modes past the Nyquist
+// limit, a network of the wrong rank, the channels), and the options each
+// family takes.
 import { describe, expect, test } from 'vitest';
 import { frontend } from '../../src/frontend.js';
 
@@ -29,6 +30,23 @@ describe('what the data rules out', () => {
     const emu = 'emulator correction { coarse advection1d { cfl -0.5 method upwind }  net unet { width 4 levels 2 } }';
     expect(diags(DATA, emu)).toMatchObject([{ at: '2:70+29', message: expect.stringContaining('must divide by 4') }]);
   });
+  test("an FNO's modes past the last axis's Nyquist limit, pointing at them", () => {
+    expect(diags(DATA, 'emulator fno { width 4  modes 17 }')).toEqual([
+      {
+        at: '2:25+8',
+        message: "an fno with modes 17 needs more points than the data's states [1, 30] have: the rfft of its last space axis (30 points) has only 16 frequencies",
+        hint: 'use modes 16 or fewer (the Nyquist limit of this grid), or a finer grid',
+      },
+    ]);
+  });
+  test("an FNO's modes of both signs past a leading axis's, and its default modes at the block", () => {
+    expect(diags('data advection { dims 2  points 16 }', 'emulator fno { width 4  modes 9 }')).toMatchObject([
+      { at: '2:25+7', message: expect.stringContaining('space axis 0 (16 points) holds only 8 frequencies of each sign'), hint: expect.stringContaining('use modes 8 or fewer') },
+    ]);
+    expect(diags('data advection1d { points 16  modes 3 }', 'emulator fno { width 4 }')).toMatchObject([
+      { at: '2:1+24', message: expect.stringContaining('an fno with modes 12 needs more points'), hint: expect.stringContaining('use modes 9 or fewer') },
+    ]);
+  });
   test('a kernel larger than the field', () => {
     expect(diags('data advection1d { points 4  modes 1 }', 'emulator resnet { kernel 5 }')).toEqual([
       { at: '2:1+28', message: 'kernel 5 is larger than the field, which has 4 points along space axis 0 of [1, 4]', hint: 'use a kernel of at most 4' },
@@ -49,7 +67,7 @@ describe('what the data rules out', () => {
     ]);
   });
   test('every family on a field it fits', () => {
-    for (const emu of ['conv { width 8 depth 2 }', 'conv1d { channels 1 -> 4 -> 1 }', 'resnet { }', 'unet { width 4 levels 1 padding zero }', 'dilated { kernel 5 }'])
+    for (const emu of ['conv { width 8 depth 2 }', 'conv1d { channels 1 -> 4 -> 1 }', 'resnet { }', 'unet { width 4 levels 1 padding zero }', 'dilated { kernel 5 }', 'fno { width 4  modes 16 }'])
       expect(diags(DATA, `emulator ${emu}`), emu).toEqual([]);
   });
 });
@@ -64,6 +82,11 @@ describe('options', () => {
       },
     ]);
   });
+  test('an fno has no kernel', () => {
+    expect(diags(DATA, 'emulator fno { kernel 3 }')).toEqual([
+      { at: '2:16+6', message: "unknown option 'kernel' for an fno emulator", hint: 'expected one of: channels, width, modes, blocks, activation, final_activation, seed' },
+    ]);
+  });
   test('an unknown family', () => {
     expect(diags(DATA, 'emulator resnt { }')[0]).toEqual({ at: '2:10+5', message: "unknown emulator 'resnt'", hint: "did you mean 'resnet'?" });
   });
@@ -71,6 +94,9 @@ describe('options', () => {
     expect(diags(DATA, 'emulator resnet { channels 1 -> 4 -> 1 }')).toEqual([
       { at: '2:28+11', message: "'channels' of a resnet gives its input and output counts only", hint: 'e.g. channels 1 -> 1; the width sets the layers between' },
     ]);
+  });
+  test("an fno's channels are its ends only", () => {
+    expect(diags(DATA, 'emulator fno { channels 1 -> 4 -> 1 }')).toMatchObject([{ at: '2:25+11', message: "'channels' of an fno gives its input and output counts only" }]);
   });
   test("a stack's width and depth go together, and not with channels", () => {
     expect(diags(DATA, 'emulator conv { width 8 }')).toEqual([

@@ -5,6 +5,7 @@
 // rounding does not compound over a few steps. The bound is 100 times that,
 // loose enough for another reduction order in codegen, tight enough that a
 // wrong bias correction, a skipped update or a mis-gathered window fails.
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { gpuExecutor } from '../../src/train/executors.js';
 import type { Run } from '../../src/driver/run.js';
@@ -58,5 +59,26 @@ describe(`${STEPS} steps on the GPU equal the float64 executor`, () => {
     expectAgreement(await both(tinyRun(source)), 9);
     // 3 windows (one per trajectory) in a batch of 8: the whole data every step.
     expectAgreement(await both(tinyRun(TINY.replace('batch 4  seed 5', 'batch 8  seed 5  substack false'))), 10);
+  });
+
+  // Gradient norms here are 1.6 to 2.2: a clip that scales every step's gradients, and one that some steps stay under.
+  test.each([0.5, 2])('adamw, a warmup_cosine schedule and clip_norm %f (the norms phase)', { timeout }, async (clip) => {
+    const source = TINY.replace('optimizer adam  lr 1e-2  steps 10', `optimizer adamw { weight_decay 0.1 }  schedule warmup_cosine { warmup 3  peak 1e-2  end 1e-3 }  clip_norm ${clip}  steps 10`);
+    const r = await both(tinyRun(source));
+    expectAgreement(r, 10);
+    // The norms the GPU logs are those the float64 executor computes.
+    for (const [i, h] of r.cpu.history.entries()) {
+      const g = r.gpu.history[i]!.norms!;
+      expect(Math.abs(g.grad - h.norms!.grad) / h.norms!.grad, `step ${i} gradient norm`).toBeLessThan(TOLERANCE);
+      expect(Math.abs(g.weight - h.norms!.weight) / h.norms!.weight, `step ${i} parameter norm`).toBeLessThan(TOLERANCE);
+    }
+    const clipped = r.cpu.history.filter((h) => h.norms!.grad >= clip).length;
+    expect(clipped).toBeGreaterThan(0);
+    if (clip === 2) expect(clipped).toBeLessThan(10);
+  });
+
+  test('adamw with clip_norm on the Lorenz MLP: six tensors, the norm in one dispatch, the update in the next', { timeout }, async () => {
+    const source = readFileSync('specs/lorenz/mlp.tx', 'utf8').replace(/train \{[^}]*\}/, 'train { optimizer adamw { weight_decay 1e-2 }  lr 1e-3  schedule warmup_cosine { warmup 5 }  clip_norm 0.5  steps 20  batch 16  seed 1 }');
+    expectAgreement(await both(tinyRun(source, {}, 'specs/lorenz/mlp.tx')), STEPS);
   });
 });

@@ -3,7 +3,9 @@
 // float64: mse(net(x), target) in x and every parameter. Smooth activations
 // (tanh, gelu, swish) keep the loss differentiable where a relu's kink could
 // sit within a step; both paddings; dilations, strides and the UNet's
-// zero insertion and concatenation on 1, 2 and 3 spatial axes.
+// zero insertion and concatenation on 1, 2 and 3 spatial axes; the FNO's
+// spectral blocks with the Nyquist bin kept or not, an odd last axis, and
+// both signs of the leading axes' frequencies.
 import { describe, expect, it } from 'vitest';
 import { network as net, networkLoss } from '../passes/network-helpers.js';
 import type { Tensor } from '../../src/ops/op.js';
@@ -31,6 +33,13 @@ const rows: [string, number[]][] = [
   ['unet { width 2  levels 1  activation tanh  norm group }', [4, 4]],
   ['dilated { width 2  blocks 1  dilations [1, 2]  activation tanh  norm group }', [8]],
   ['dilated { width 2  blocks 1  dilations [1]  activation swish  norm group }', [2, 2, 4]],
+  ['fno { width 2  modes 3  blocks 2 }', [8]],
+  ['fno { width 2  modes 5  blocks 1  activation tanh  final_activation gelu }', [8]],
+  ['fno { width 2  modes 4  blocks 1 }', [7]],
+  ['fno { width 2  modes 2  blocks 1 }', [4, 6]],
+  ['fno { width 2  modes 3  blocks 1  activation swish }', [7, 5]],
+  ['fno { width 1  modes 2  blocks 1 }', [4, 4, 4]],
+  ['fno { width 2  modes 1  blocks 1 }', [2, 4, 3]],
 ];
 
 describe('network families: gradients in x and every parameter against finite differences', () => {

@@ -50,6 +50,14 @@ const CASES: Case[] = [
   { name: 'diffusion', method: 'ftcs', params: { gamma: 0.2 }, dims: 2, zero: true },
   { name: 'burgers', method: 'central', params: { nu: 0.1, dt: 0.05, substeps: 2 }, dims: 2, zero: true },
   { name: 'diffusion', method: 'ftcs', params: { gamma: 0.1 }, dims: 3, zero: true },
+  // The ETDRK solvers: the data generator's own step graph, inlined (exact N-D spectral steps are ETDRK0).
+  { name: 'advection', method: 'spectral', params: { cfl: [0.4, -0.3] }, dims: 2 },
+  { name: 'diffusion', method: 'spectral', params: { gamma: 0.2 }, dims: 3 },
+  { name: 'ks', method: 'etdrk2', params: { extent: 12, dt: 0.1 } },
+  { name: 'ks', method: 'etdrk4', params: { extent: 10, dt: 0.2, substeps: 2 } },
+  { name: 'ks', method: 'etdrk3', params: { extent: 8, dt: 0.1 }, dims: 2 },
+  { name: 'burgers', method: 'etdrk2', params: { nu: 0.05, dt: 0.01, substeps: 1 } },
+  { name: 'burgers', method: 'etdrk1', params: { nu: 0.1, dt: 0.02, substeps: 2 }, dims: 2 },
 ];
 
 /** A case's grid: points per axis, spatial axes, and one state's shape. */

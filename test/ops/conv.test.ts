@@ -39,7 +39,7 @@ describe('conv: SAME cross-correlation, left pad (K-1)//2', () => {
   it('checks shapes and padding', () => {
     const s = opDef('conv').shape;
     expect(s([['B', 2, 30], [3, 2, 5]], { padding: 'zero' })).toEqual(['B', 3, 30]);
-    expect(() => s([['B', 2, 30], [3, 1, 5]], { padding: 'zero' })).toThrow(/conv relates x \[B, I, N…\], w \[O, I, k…\] and y \[B, O, N\/s…\]: w is f32\[3,1,5\] where the others give f32\[3,2,5\]/);
+    expect(() => s([['B', 2, 30], [3, 1, 5]], { padding: 'zero' })).toThrow(/conv relates x \[B, I, N…\], w \[O, I, k…\] and y \[B, O, u·N\/s…\]: w is f32\[3,1,5\] where the others give f32\[3,2,5\]/);
     expectTypeOf<{ padding: 'same' }>().not.toExtend<OpAttrs['conv']>();
   });
 });

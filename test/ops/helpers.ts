@@ -9,6 +9,7 @@ import type { Tensor } from '../../src/ops/op.js';
 import { opDef } from '../../src/ops/registry.js';
 import { tensor } from '../../src/ops/tensor.js';
 import { evaluate } from '../../src/runtime/interpreter.js';
+import { differentiate } from '../../src/passes/autodiff.js';
 import { Rng } from '../../src/data/rng.js';
 
 export { tensor };
@@ -83,4 +84,16 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
     scale = Math.max(scale, Math.abs(a[i]!), Math.abs(b[i]!));
   }
   return diff / scale;
+}
+
+/** Gradients of a graph's `loss` in each of `wrt` (by autodiff) against central differences, on seeded random feeds, to 1e-6. */
+export function expectFiniteDifferences(g: Graph, wrt: readonly string[], seed: number): void {
+  const dg = verify(differentiate(g, 'loss', wrt));
+  const next = rng(seed);
+  const feeds = new Map<string, Tensor>(g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape as number[], next)]));
+  const values = evaluate(dg, feeds);
+  wrt.forEach((id, i) => {
+    const grad = values.get(dg.outputs[i + 1]!)!;
+    expect(relError(grad.data, centralDifference(g, 'loss', feeds, id)), `d/d${id}`).toBeLessThan(1e-6);
+  });
 }

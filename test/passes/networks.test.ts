@@ -1,6 +1,7 @@
 // The network families' parameters against networks.md §7: the counts of
-// its table (they do not depend on the grid size), PDEquinox's names and
-// pytree order, and the fan-in F = I · k^D of every weight and bias.
+// its table (they do not depend on the grid size, as long as the FNO's 12
+// modes fit it), PDEquinox's names and pytree order, and the fan-in
+// F = I · k^D of every weight and bias.
 import { describe, expect, test } from 'vitest';
 import type * as A from '../../src/dsl/ast.js';
 import { network as net } from './network-helpers.js';
@@ -20,6 +21,7 @@ const table: [string, number, number, number][] = [
   ['resnet { width 26 blocks 8 }', 32943, 97839, 292527],
   ['unet { width 12 levels 2 }', 26713, 79489, 237817],
   ['dilated { width 32 blocks 2 dilations [1, 2, 4, 2, 1] }', 31137, 92577, 276897],
+  ['fno { width 18 modes 12 blocks 4 }', 32527, 747919, 17917327],
   ['resnet { width 32 blocks 6 }', 37345, 111073, 332257],
   ['unet { width 16 levels 2 }', 47329, 141121, 422497],
   ['dilated { width 32 blocks 2 }', 43553, 129569, 387617],
@@ -29,7 +31,7 @@ const table: [string, number, number, number][] = [
 describe('parameter counts equal networks.md §7', () => {
   test.each(table)('%s', (text, d1, d2, d3) => {
     const n = net(text);
-    expect([count(n, [1, 64]), count(n, [1, 64, 64]), count(n, [1, 16, 16, 16])]).toEqual([d1, d2, d3]);
+    expect([count(n, [1, 64]), count(n, [1, 64, 64]), count(n, [1, 32, 32, 32])]).toEqual([d1, d2, d3]);
   });
 });
 
@@ -123,6 +125,21 @@ describe('names, shapes and fan-ins', () => {
     ]);
   });
 
+  test("fno: each block's spectral weights [G, W, W, M…], G = 2^(D-1), normal with std 1/W², before its bypass", () => {
+    const ps = networkParams(net('fno { channels 1 -> 2  width 3 modes 2 blocks 1 }'), [1, 8, 8, 8]);
+    expect(ps.map((p) => [p.name, p.shape, 'std' in p ? p.std : fanIn(p)])).toEqual([
+      ['lifting.weight', [3, 1, 1, 1, 1], 1],
+      ['lifting.bias', [3], 1],
+      ['blocks.0.spectral_conv.weights_real', [4, 3, 3, 2, 2, 2], 1 / 9],
+      ['blocks.0.spectral_conv.weights_imag', [4, 3, 3, 2, 2, 2], 1 / 9],
+      ['blocks.0.by_pass_conv.weight', [3, 3, 1, 1, 1], 3],
+      ['blocks.0.by_pass_conv.bias', [3], 3],
+      ['projection.weight', [2, 3, 1, 1, 1], 3],
+      ['projection.bias', [2], 3],
+    ]);
+    expect(networkParams(net('fno { width 2 modes 3 blocks 1 }'), [1, 8]).find((p) => p.name.endsWith('weights_imag'))!.shape).toEqual([1, 2, 2, 3]);
+  });
+
   test('dilated: blocks.b.conv_layers.j', () => {
     const ps = networkParams(net('dilated { width 2 blocks 2 dilations [1, 3] }'), [1, 8]);
     expect(ps.map((p) => p.name).filter((n) => n.startsWith('blocks'))).toEqual(
@@ -132,7 +149,7 @@ describe('names, shapes and fan-ins', () => {
 });
 
 describe('through the whole pipeline', () => {
-  test.each(['conv { width 4 depth 1 }', 'resnet { width 4 blocks 1 }', 'unet { width 2 levels 2 padding zero }', 'dilated { width 2 blocks 1 dilations [1, 2] }'])(
+  test.each(['conv { width 4 depth 1 }', 'resnet { width 4 blocks 1 }', 'unet { width 2 levels 2 padding zero }', 'dilated { width 2 blocks 1 dilations [1, 2] }', 'fno { width 2 modes 4 blocks 1 }'])(
     'as the net of a correction: %s',
     (text) => {
       const src = `data advection1d { points 16  modes 3 }\nemulator correction { mode parallel  coarse advection1d { cfl -0.5 method upwind }  net ${text} }\nconfig supervised rollout 2\n`;

@@ -4,9 +4,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
-import { RUN_FILES } from '../../src/train/run-files.js';
-import { TINY, tinyRun, trainRun } from './helpers.js';
+import { viridis } from '../../src/draw/viridis.js';
+import { testSet } from '../../src/train/evaluate.js';
+import { EVAL_FILES } from '../../src/train/periodic-eval.js';
+import { FIELDS_FILE, RUN_FILES } from '../../src/train/run-files.js';
+import { TINY, specRun, tinyRun, trainRun } from './helpers.js';
 import { spawning } from '../budgets.js';
 
 function tx(...args: string[]) {
@@ -21,6 +25,7 @@ function specFile(source: string): { dir: string; file: string } {
   return { dir, file };
 }
 
+const evalSteps = (dir: string) => readFileSync(join(dir, EVAL_FILES.log), 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
 const csvLosses = (dir: string) => readFileSync(join(dir, RUN_FILES.loss), 'utf8').trimEnd().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
 
 describe('tx train', spawning(10), () => {
@@ -38,6 +43,34 @@ describe('tx train', spawning(10), () => {
     expect(r.err).toContain('step 7/7'); // not a terminal: plain progress lines
     // Compiling has its own line and time; losses come back 10 steps at a time, so all 7 ran by then.
     expect(r.err).toMatch(/^compiling (\d+) kernels…\ncompiled \1 kernels in [\d.]+ s \(the first 7 steps included\)\n/m);
+  });
+
+  test('a 2-D spec: fields.svg beside the loss plot, a cell of its input panel the colour of its value', () => {
+    const spec = 'specs/2d/supervised-one-step.tx';
+    const out = join(mkdtempSync(join(tmpdir(), 'tx-train-cli-')), 'run');
+    const r = tx('train', spec, '--out', out, '--steps', '3', '--device', 'cpu');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`evaluation.json, ${FIELDS_FILE}}`);
+    const svg = readFileSync(join(out, FIELDS_FILE), 'utf8');
+    const images = [...svg.matchAll(/<image [^>]*href="data:image\/png;base64,([^"]+)"/g)].map((m) => PNG.sync.read(Buffer.from(m[1]!, 'base64')));
+    // One channel: the input, prediction and reference at steps 1 and 10 (12 snapshots), and the colour bar.
+    expect(images).toHaveLength(6);
+    // 12 × 12 cells of 10 pixels.
+    expect(images.slice(0, 5).map((p) => [p.width, p.height])).toEqual(Array(5).fill([120, 120]));
+    // The first test trajectory (generated: the spec holds none out); the row's range spans it at t = 0, 1 and 10.
+    const run = specRun(spec);
+    const data = testSet(run.spec.data!, run.dataset).data.data;
+    const snapshot = (t: number) => data.subarray(t * 144, (t + 1) * 144);
+    const truth = [0, 1, 10].flatMap((t) => [...snapshot(t)]);
+    const [lo, hi] = [Math.min(...truth), Math.max(...truth)];
+    const cell = (png: PNG, i: number, j: number) => {
+      const k = 4 * ((i * 10 + 5) * 120 + j * 10 + 5);
+      return [...png.data.subarray(k, k + 3)];
+    };
+    for (const [i, j] of [[0, 0], [4, 7], [11, 3]] as const) {
+      expect(cell(images[0]!, i, j)).toEqual([...viridis((snapshot(0)[i * 12 + j]! - lo) / (hi - lo))]);
+      expect(cell(images[4]!, i, j)).toEqual([...viridis((snapshot(10)[i * 12 + j]! - lo) / (hi - lo))]);
+    }
   });
 
   test('a diverging run stops with exit 1 and says where', () => {
@@ -90,6 +123,39 @@ describe('tx train', spawning(10), () => {
       code: 1,
       err: expect.stringContaining("the cosine schedule spans the first run's 2 steps, and its learning rate is 0 past them"),
     });
+  });
+
+  test('clip_norm and eval every N on the GPU: the norms beside the loss, eval.csv, the best parameters kept', () => {
+    const { dir, file } = specFile(TINY.replace('steps 10', 'clip_norm 1  steps 10  eval every 3'));
+    const out = join(dir, 'run');
+    const r = tx('train', file, '--out', out, '--steps', '7');
+    expect(r.code).toBe(0);
+    const [head, ...rows] = readFileSync(join(out, RUN_FILES.loss), 'utf8').trimEnd().split('\n');
+    expect(head).toBe('step,epoch,loss,grad_norm,weight_norm');
+    for (const row of rows) expect(row.split(',').map(Number).every((x) => Number.isFinite(x) && x >= 0)).toBe(true);
+    expect(r.err).toMatch(/^eval at step 3: test nRMSE step 1: \S+  \(best so far\)$/m);
+    expect(evalSteps(out)).toEqual([3, 6]);
+    expect(existsSync(join(out, EVAL_FILES.best))).toBe(true);
+  });
+
+  test("--resume --steps extends a warmup_cosine run past its horizon at its end rate, and refuses where that is 0", () => {
+    const { dir, file } = specFile(TINY.replace('steps 10', 'schedule warmup_cosine { warmup 2  end 1e-3 }  steps 10  eval every 2'));
+    const out = join(dir, 'run');
+    expect(tx('train', file, '--device', 'cpu', '--out', out, '--steps', '6').code).toBe(0);
+    const first = csvLosses(out);
+    const r = tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '9');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("note: the warmup_cosine schedule spans the first run's 6 steps; past them the learning rate stays at 0.001");
+    expect(csvLosses(out).slice(0, 6)).toEqual(first);
+    expect(evalSteps(out)).toEqual([2, 4, 6, 8]);
+    const zero = specFile(TINY.replace('steps 10', 'schedule warmup_cosine { warmup 2 }  steps 10'));
+    expect(tx('train', zero.file, '--device', 'cpu', '--out', join(zero.dir, 'run'), '--steps', '4').code).toBe(0);
+    expect(tx('train', zero.file, '--device', 'cpu', '--out', join(zero.dir, 'run'), '--resume', '--steps', '6')).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("the warmup_cosine schedule spans the first run's 4 steps, and its learning rate is 0 past them"),
+    });
+    // Fewer steps than the warm-up: refused before training.
+    expect(tx('train', zero.file, '--device', 'cpu', '--out', join(zero.dir, 'short'), '--steps', '2')).toMatchObject({ code: 1, err: expect.stringContaining('warms up over 2 steps, but the run has 2') });
   });
 
   test('Ctrl-C saves a checkpoint and exits 130; --resume finishes the uninterrupted run exactly', async () => {

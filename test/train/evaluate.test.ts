@@ -45,15 +45,15 @@ describe('evaluation', () => {
   const test_ = testSet(spec.data!, dataset);
 
   test('the exact stencil on upwind data: nRMSE 0 at steps 1, 10, 50', () => {
-    const e = evaluateEmulator(spec, kernel(1 + CFL, -CFL), test_);
+    const e = evaluateEmulator(spec, kernel(1 + CFL, -CFL), test_).evaluation;
     expect(e).toMatchObject({ source: 'held-out', trajectories: 2 });
     expect(e.nrmse.map((r) => r.step)).toEqual([1, 10, 50]);
     for (const r of e.nrmse) expect(r.value).toBeLessThan(1e-13);
   });
 
-  test('the identity emulator against an independent computation', () => {
+  test('the identity emulator against an independent computation; the first trajectory kept for the figure', () => {
     // Identity: the prediction at every step is the initial state.
-    const e = evaluateEmulator(spec, kernel(1, 0), test_);
+    const { evaluation: e, fields } = evaluateEmulator(spec, kernel(1, 0), test_);
     const [n, T, , N] = test_.data.shape as [number, number, number, number];
     const state = (i: number, t: number) => test_.data.data.slice((i * T + t) * N, (i * T + t + 1) * N);
     const expected = [1, 10, 50].map((t) => {
@@ -66,10 +66,17 @@ describe('evaluation', () => {
       return sum / n;
     });
     e.nrmse.forEach((r, k) => expect(r.value).toBeCloseTo(expected[k]!, 12));
+    expect(fields.shape).toEqual(test_.data.shape.slice(2));
+    expect([...fields.input]).toEqual([...state(0, 0)]);
+    expect(fields.steps.map((s) => s.step)).toEqual([1, 10, 50]);
+    for (const s of fields.steps) {
+      expect([...s.prediction]).toEqual([...state(0, 0)]);
+      expect([...s.reference]).toEqual([...state(0, s.step)]);
+    }
   });
 
   test('only the steps within the trajectories', () => {
-    expect(evaluateEmulator(spec, kernel(1, 0), test_, [1, 59, 60]).nrmse.map((r) => r.step)).toEqual([1, 59]);
+    expect(evaluateEmulator(spec, kernel(1, 0), test_, [1, 59, 60]).evaluation.nrmse.map((r) => r.step)).toEqual([1, 59]);
   });
 });
 

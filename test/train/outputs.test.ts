@@ -44,10 +44,10 @@ describe('a run folder', async () => {
     expect(readdirSync(dir).sort()).toEqual(Object.values(RUN_FILES).filter((f) => f !== RUN_FILES.evaluation).sort());
   });
 
-  test('loss.csv: one row per step whose numbers read back exactly', () => {
+  test('loss.csv: one row per step whose numbers read back exactly, the norms the CPU logs beside the loss', () => {
     const [head, ...rows] = read(RUN_FILES.loss).toString().trimEnd().split('\n');
-    expect(head).toBe('step,epoch,loss');
-    expect(rows.map((row) => row.split(',').map(Number))).toEqual(r.history.map((h) => [h.step, h.epoch, h.loss]));
+    expect(head).toBe('step,epoch,loss,grad_norm,weight_norm');
+    expect(rows.map((row) => row.split(',').map(Number))).toEqual(r.history.map((h) => [h.step, h.epoch, h.loss, h.norms!.grad, h.norms!.weight]));
   });
 
   test('params.json is the tx grad format; params.safetensors holds the same values as F32', () => {

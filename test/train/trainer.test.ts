@@ -3,7 +3,8 @@ import { gatherWindows, minibatches, windowCount } from '../../src/data/windows.
 import { cpuLossAndGrad } from '../../src/runtime/cpu.js';
 import { initParams } from '../../src/runtime/params.js';
 import { checkpointFromJson, checkpointToJson } from '../../src/train/checkpoint.js';
-import { schedule } from '../../src/train/optimizer.js';
+import { schedule } from '../../src/train/schedule.js';
+import type { Params } from '../../src/runtime/params.js';
 import type { Checkpoint } from '../../src/train/trainer.js';
 import { bits, lossBits, TINY, tinyRun, trainRun } from './helpers.js';
 
@@ -76,6 +77,27 @@ describe('resume', () => {
     expect(rates[0]).toBeCloseTo(1e-4, 15);
   });
 
+  test('a warmup_cosine run extended with --resume --steps keeps its horizon: its steps as before, then its end rate', async () => {
+    const source = TINY.replace('steps 10', 'schedule warmup_cosine { warmup 2  end 1e-3 }  steps 10');
+    const short = await trainRun(tinyRun(source, { steps: 6 }));
+    const rates: number[] = [];
+    const extended = await trainRun(tinyRun(source, { steps: 9 }), { onStep: (_, lr) => void rates.push(lr) }, short.checkpoint);
+    expect(extended.history.slice(0, 6)).toEqual(short.history);
+    expect(extended.checkpoint.horizon).toBe(6);
+    expect(rates).toHaveLength(3);
+    for (const r of rates) expect(r).toBeCloseTo(1e-3, 15);
+  });
+
+  test('evaluates every N steps, on the parameters after that many updates', async () => {
+    const run = tinyRun();
+    const seen: [number, Params][] = [];
+    const r = await trainRun(run, { evalEvery: 4, onEval: (step, params) => void seen.push([step, params]) });
+    expect(seen.map(([s]) => s)).toEqual([4, 8]);
+    const four = await trainRun(tinyRun(TINY, { steps: 4 }));
+    expect(bits(seen[0]![1])).toEqual(bits(four.checkpoint.params));
+    expect(r.history).toHaveLength(10);
+  });
+
   test('the checkpoint file round-trips every bit (-0 included) and refuses another run', () => {
     const run = tinyRun();
     const c: Checkpoint = {
@@ -84,7 +106,8 @@ describe('resume', () => {
       target: 7,
       params: new Map([['layers.0.weight', { shape: [1, 1, 2], data: Float64Array.of(-0, 0.1 + 0.2) }]]),
       optimizer: { kind: 'sgd', count: 1 },
-      history: [{ step: 0, epoch: 0, loss: 1 / 3 }],
+      // A step's norms may overflow where its loss does not: JSON's null reads back as NaN.
+      history: [{ step: 0, epoch: 0, loss: 1 / 3, norms: { grad: 0.1 + 0.2, weight: NaN } }],
     };
     const back = checkpointFromJson(checkpointToJson(c, run.key), run.key, run.decls, 'c.json', run.spec.train.steps);
     expect(bits(back.params)).toEqual(bits(c.params));

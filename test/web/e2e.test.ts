@@ -10,6 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { serveWeb } from '../../scripts/web.mjs';
 import { decodeState } from '../../web/src/url.js';
+import { summary } from '../../src/driver/summary.js';
+import type { Mark } from '../../src/draw/fields.js';
+import { specRun, trainRun } from '../train/helpers.js';
 import { launchChromium } from './browser.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -74,10 +77,10 @@ async function trainInPage(page: Page, device: 'gpu' | 'cpu', steps: number): Pr
   return { summary, losses: lossesOf((await page.textContent('#losses'))!) };
 }
 
-/** The loss column of a loss.csv. */
+/** The loss column of a loss.csv (the norms follow it where the run logged them). */
 function lossesOf(csv: string): number[] {
   const [head, ...rows] = csv.trim().split('\n');
-  expect(head).toBe('step,epoch,loss');
+  expect(head).toMatch(/^step,epoch,loss(,grad_norm,weight_norm)?$/);
   rows.forEach((r, i) => expect(r.split(',')[0]).toBe(String(i)));
   return rows.map((r) => Number(r.split(',')[2]));
 }
@@ -298,6 +301,36 @@ describe('the playground in Chromium', () => {
     await page.setInputFiles('#data-input', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"shape": [2, 3], "data": [1, 2, 3, 4, 5, 6]}') });
     await page.waitForSelector('#data-status.error');
     expect(await page.textContent('#data-status')).toContain('bad.json: shape [2, 3] has 2 dimension(s); trajectories need at least 3');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 90_000);
+
+  test('a 2-D spec: after training, the rollout on a canvas, pixel for pixel the figure tx train writes', async () => {
+    const example = '2d/supervised-one-step.tx';
+    const { page, errors } = await open(`#example=${encodeURIComponent(example)}`);
+    expect(await page.isHidden('#fields')).toBe(true);
+    await page.selectOption('#device', 'cpu');
+    await page.fill('#steps', '3');
+    await page.click('#train');
+    await page.waitForSelector('#summary.done, #summary.failed, #summary.nonfinite', { timeout: 60_000 });
+    expect(await page.isVisible('#fields')).toBe(true);
+    await page.screenshot({ path: join(OUT, 'playground-fields.png') });
+
+    // The same run in Node: its figure, whose input, references and colour bar do not depend on the trained weights.
+    const run = specRun(join(ROOT, 'specs', example), { steps: 3 });
+    const fig = summary(run, await trainRun(run), { file: example, device: 'cpu', seconds: 0 }).fields!;
+    const canvas = await page.evaluate(() => {
+      const c = document.getElementById('fields') as HTMLCanvasElement;
+      return { width: c.width, height: c.height, rgba: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data) };
+    });
+    expect([canvas.width, canvas.height]).toEqual([fig.width, fig.height]);
+    const images = fig.marks.filter((m): m is Extract<Mark, { kind: 'image' }> => m.kind === 'image');
+    // Input, prediction and reference at steps 1 and 10, and the colour bar.
+    expect(images).toHaveLength(6);
+    for (const m of [images[0]!, images[2]!, images[4]!, images[5]!]) {
+      const drawn = Array.from({ length: m.height }, (_, y) => canvas.rgba.slice(4 * ((m.y + y) * canvas.width + m.x), 4 * ((m.y + y) * canvas.width + m.x + m.width))).flat();
+      expect(drawn).toEqual(Array.from(m.rgba));
+    }
     expect(errors).toEqual([]);
     await page.context().close();
   }, 90_000);

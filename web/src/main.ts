@@ -32,6 +32,7 @@ const page = new Playground(
       chart: $('chart'),
       chartEmpty: $('chart-empty'),
       summary: $('summary'),
+      fields: $<HTMLCanvasElement>('fields'),
       losses: $('losses'),
       dl: ['dl-safetensors', 'dl-json', 'dl-loss'].map((id) => $<HTMLButtonElement>(id)),
     },

@@ -1,5 +1,6 @@
 // The training panel: Train and Stop, the progress line, the loss curve, the
-// summary `tx train` prints and the files it writes, for download. On the GPU
+// summary `tx train` prints and the files it writes, for download; for a 2-D
+// or 3-D state, the rollout's fields as `tx train`'s fields.svg draws them. On the GPU
 // the progress line says `compiling N kernels…` until the first loss comes
 // back, then that phase's time apart; steps/s and the ETA count training only.
 import { UserError } from '../../src/util/diagnostics.js';
@@ -14,6 +15,7 @@ import type { RunInput } from './compile-job.js';
 import { compiledText, RunClock } from '../../src/train/clock.js';
 import { lossCsv } from '../../src/train/report.js';
 import { resultFiles } from '../../src/train/run-files.js';
+import { drawFigure } from './fields.js';
 import { lossPlot } from './plot.js';
 
 export interface TrainerElements {
@@ -25,6 +27,8 @@ export interface TrainerElements {
   chart: HTMLElement;
   chartEmpty: HTMLElement;
   summary: HTMLElement;
+  /** The first test trajectory's rollout, drawn when a run finishes. */
+  fields: HTMLCanvasElement;
   losses: HTMLElement;
   dl: HTMLButtonElement[];
 }
@@ -99,6 +103,7 @@ export class Trainer {
     el.chartEmpty.hidden = true;
     el.summary.textContent = '';
     el.summary.className = 'code';
+    el.fields.hidden = true;
     el.losses.textContent = '';
     try {
       const input = await src.input();
@@ -154,6 +159,8 @@ export class Trainer {
     const s = summary(run, res, { file: src.file, device, seconds: clock.elapsed(), timing: clock.timing() });
     el.summary.textContent = [...s.lines, ...(s.error ? [s.error] : [])].join('\n');
     el.summary.className = `code ${res.outcome.status}`;
+    if (s.fields) drawFigure(el.fields, s.fields);
+    el.fields.hidden = !s.fields;
     el.losses.textContent = lossCsv(res.history);
     this.setDownloads({ params: res.checkpoint.params, history: res.history });
   }

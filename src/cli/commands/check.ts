@@ -20,7 +20,9 @@ export function register(program: Command): void {
         if (hasErrors(fe.diagnostics)) failed = true;
         else if (!opts.json) {
           const names = fe.programs.map((p) => p.config.name).join(', ');
-          process.stdout.write(`${f}: ok (${fe.programs.length} configuration${fe.programs.length === 1 ? '' : 's'}: ${names})\n`);
+          const st = fe.spec.study;
+          const study = st ? `; study ${st.name}: ${st.cells.length} cells × ${st.seeds} seed${st.seeds === 1 ? '' : 's'}` : '';
+          process.stdout.write(`${f}: ok (${fe.programs.length} configuration${fe.programs.length === 1 ? '' : 's'}: ${names}${study})\n`);
         }
       }
       if (opts.json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');

@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .option('-c, --config <name>', 'only this configuration')
     .option('-o, --out <dir>', 'write files (<config>.ir, <config>.plan, <config>/<dispatch>.wgsl) into this folder')
     .option('-b, --batch <n>', "the batch to plan memory for (default: the spec's train batch, or the windows there are where fewer)", positiveInt)
-    .option('-s, --stats', 'kernels and dispatches per step, arena and peak activation bytes')
+    .option('-s, --stats', "kernels and dispatches per step, arena and peak activation bytes, and the step's GPU memory")
     .option('--json', 'with --stats: as JSON')
     .option('--time', "stats, and: build the training step as tx train does (the spec's batch, this device's target) on this machine's GPU and time each distinct pipeline's first run (its compile, on lavapipe)")
     .option(
@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target; bufferLimit?: number }) => {
       const fe = loadSpec(file);
       const bytes = opts.bufferLimit && opts.bufferLimit * 2 ** 20;
-      const target = bytes ? withLimits(opts.target, { maxStorageBufferBindingSize: bytes, maxBufferSize: bytes }) : opts.target;
+      const target = bytes ? withLimits(opts.target, { ...opts.target.limits, maxStorageBufferBindingSize: bytes, maxBufferSize: bytes }) : opts.target;
       const step = { ...(opts.batch && { batch: opts.batch }), fileShape: fileShape(file) };
       const compiled = selectPrograms(fe, opts.config).map((p) => ({ p, plan: specStep(fe.spec, p.config, runPasses(p.graph, fe.spec).at(-1)!.graph, target, step) }));
       if (opts.stats || opts.time) {

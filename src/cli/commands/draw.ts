@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { drawDot } from '../../draw/dot.js';
+import type { CorrectionLook } from '../../draw/layout.js';
 import { drawSvg } from '../../draw/svg.js';
+import type { EmulatorDecl } from '../../dsl/ast.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
 
 export function register(program: Command): void {
@@ -15,8 +17,16 @@ export function register(program: Command): void {
     .action((file: string, opts: { output?: string; format: 'svg' | 'dot'; config?: string }) => {
       const fe = loadSpec(file);
       const p = selectPrograms(fe, opts.config)[0]!;
-      const text = opts.format === 'dot' ? drawDot(p.graph, p.flow) : drawSvg(p.graph, p.flow);
+      const correction = correctionLook(fe.spec.emulator);
+      const text = opts.format === 'dot' ? drawDot(p.graph, p.flow, p.graph.title, correction) : drawSvg(p.graph, p.flow, { ...(correction && { correction }) });
       if (opts.output) writeAtomic(opts.output, text);
       else process.stdout.write(text);
     });
+}
+
+/** A correction emulator's coarse solver, in words for its box's tooltip. */
+function correctionLook(emulator: EmulatorDecl | undefined): CorrectionLook | undefined {
+  if (emulator?.kind !== 'correction') return undefined;
+  const { name, method } = emulator.coarse;
+  return { mode: emulator.mode, coarse: `coarse ${name} (${method})` };
 }

@@ -10,7 +10,11 @@ import { withSteps, type Run } from '../../driver/run.js';
 import { openSession } from '../../driver/session.js';
 import { summary } from '../../driver/summary.js';
 import type { Device } from '../../train/executors.js';
+import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
+import { testSet } from '../../train/evaluate.js';
+import { stateKind } from '../../train/optimizer.js';
 import { clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
+import { finalRate } from '../../train/schedule.js';
 import { progress } from '../../train/progress.js';
 import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
 import type { Timing } from '../../train/report.js';
@@ -18,52 +22,34 @@ import { upwindText } from '../../train/report.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
 import { upwindDistance } from '../../train/upwind.js';
 import { lockFolder } from '../../util/lock.js';
+import type { Frontend } from '../../frontend.js';
+import { perEmulator } from '../emulators.js';
 import { loadSpec, oneProgram } from '../io.js';
 import { positiveInt } from '../options.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
-const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = 130;
 
 export function register(program: Command): void {
   program
     .command('train')
-    .description('train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories')
+    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg; with `eval every N` in the train block, also every N steps: eval.csv, params-best.safetensors)")
     .argument('<file>', '.tx file')
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
-    .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<config>])')
+    .option('-e, --emulator <name>', 'train only this one of the named emulators (default: each, one after the other)')
+    .option('-o, --out <dir>', 'output folder (default: out/<spec name>[-<emulator>][-<config>]; with several emulators, DIR/<emulator>)')
     .option('--steps <n>', "override the train block's steps", positiveInt)
     .option('--resume', "continue from the checkpoint in the output folder, exactly as an uninterrupted run; with more --steps than the first run's, extend it (the schedule keeps spanning the first run's steps and holds its final rate past them)")
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
     .addOption(deviceOption())
-    .action(async (file: string, opts: { config?: string; out?: string; steps?: number; resume?: boolean; checkpointEvery: number; device: Device }) => {
-      const fe = loadSpec(file);
-      let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
-      const out = opts.out ?? join('out', basename(file, '.tx') + (opts.config ? `-${opts.config}` : ''));
-      lockFolder(out, `tx train ${file}`);
-      const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, run.train.optimizer) : undefined;
-      // A plain --resume finishes the run as it was asked for, --steps included.
-      if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = withSteps(run, resume.target);
-      if (resume && nothingToTrain(resume, run, out)) return;
-      const title = `${basename(file)}: ${run.config.text}`;
-      const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
-      clearEvaluation(out);
-      const t0 = Date.now();
-      let result: TrainResult & { timing: Timing };
-      try {
-        result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c) }, resume);
-      } catch (e) {
-        if (e instanceof DeviceLostError) throw new UserError(e.message, `the last checkpoint in ${out} is kept: continue with --resume`);
-        throw e;
+    .action(async (file: string, opts: TrainOptions) => {
+      const runs = perEmulator(loadSpec(file), opts.emulator);
+      for (const { name, fe } of runs) {
+        const out = outFolder(file, opts, runs.length > 1 ? name : undefined, name);
+        if (name !== undefined) process.stdout.write(`emulator ${name}: training into ${out}\n`);
+        await trainOne(file, fe, out, opts);
+        if (process.exitCode === EXIT_INTERRUPTED) return;
       }
-      save(result.checkpoint, result.history);
-      const s = summary(run, result, { file, device: opts.device, seconds: (Date.now() - t0) / 1000, timing: result.timing, start: resume?.step, out });
-      if (s.evaluation) writeEvaluation(out, s.evaluation);
-      process.stdout.write(s.lines.map((l) => l + '\n').join(''));
-      if (s.error) {
-        process.stderr.write(s.error + '\n');
-        process.exitCode = 1;
-      }
-      if (result.outcome.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
     });
 
   program
@@ -99,11 +85,63 @@ export function register(program: Command): void {
     });
 }
 
+interface TrainOptions {
+  config?: string;
+  emulator?: string;
+  out?: string;
+  steps?: number;
+  resume?: boolean;
+  checkpointEvery: number;
+  device: Device;
+}
+
+/**
+ * out/<spec>[-<emulator>][-<config>]; `--out DIR` as given for one run, and
+ * DIR/<emulator> for each of several, so that no two runs share a folder.
+ */
+function outFolder(file: string, opts: TrainOptions, several: string | undefined, emulator: string | undefined): string {
+  if (opts.out) return several ? join(opts.out, several) : opts.out;
+  return join('out', [basename(file, '.tx'), emulator, opts.config].filter((x) => x !== undefined).join('-'));
+}
+
+/** One emulator's run into `out`: resumed where asked, evaluated, summarised. */
+async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOptions): Promise<void> {
+  let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
+  lockFolder(out, `tx train ${file}`);
+  const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
+  // A plain --resume finishes the run as it was asked for, --steps included.
+  if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = withSteps(run, resume.target);
+  if (resume && nothingToTrain(resume, run, out)) return;
+  const title = `${basename(file)}: ${run.config.text}`;
+  const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
+  clearEvaluation(out);
+  if (!resume) clearEvalFiles(out);
+  const { evalEvery } = run.train;
+  const onEval = evalEvery && evalInFolder(out, run.spec, testSet(run.spec.data!, run.dataset), (l) => process.stderr.write(l + '\n'), resume?.step);
+  const t0 = Date.now();
+  let result: TrainResult & { timing: Timing };
+  try {
+    result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c), ...(onEval && { evalEvery, onEval }) }, resume);
+  } catch (e) {
+    if (e instanceof DeviceLostError) throw new UserError(e.message, `the last checkpoint in ${out} is kept: continue with --resume`);
+    throw e;
+  }
+  save(result.checkpoint, result.history);
+  const s = summary(run, result, { file, device: opts.device, seconds: (Date.now() - t0) / 1000, timing: result.timing, start: resume?.step, out });
+  if (s.evaluation) writeEvaluation(out, s.evaluation, s.fields);
+  process.stdout.write(s.lines.map((l) => l + '\n').join(''));
+  if (s.error) {
+    process.stderr.write(s.error + '\n');
+    process.exitCode = 1;
+  }
+  if (result.outcome.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
+}
+
 /**
  * Whether a resumed run is complete already (said on stdout, not an error);
  * a request that cannot be met is a UserError. Past the first run's steps the
- * schedule holds its final rate: cosine's is 0, so extending it would train
- * nothing.
+ * schedule holds its final rate: cosine's is 0 (warmup_cosine's where it ends
+ * at 0), so extending it would train nothing.
  */
 function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
   const { steps, schedule } = run.train;
@@ -116,22 +154,23 @@ function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
     process.stdout.write(`the run in ${out} has trained its ${steps} steps already: nothing to do (to extend it: --resume --steps N, N > ${steps})\n`);
     return true;
   }
-  if (steps > c.horizon && schedule === 'cosine')
+  const final = finalRate({ ...run.train, steps: c.horizon });
+  if (steps > c.horizon && final === 0)
     throw new UserError(
-      `--resume --steps ${steps}: the cosine schedule spans the first run's ${c.horizon} steps, and its learning rate is 0 past them`,
+      `--resume --steps ${steps}: the ${schedule} schedule spans the first run's ${c.horizon} steps, and its learning rate is 0 past them`,
       `steps past ${c.horizon} would not change the parameters; ${c.step < c.horizon ? `finish with --resume --steps ${c.horizon}, or ` : ''}start a new run with --steps ${steps}`,
     );
-  if (steps > c.horizon && schedule === 'exponential')
-    process.stderr.write(`note: the exponential schedule spans the first run's ${c.horizon} steps; past them the learning rate stays at ${run.train.lr}/100\n`);
+  if (steps > c.horizon && schedule !== 'constant')
+    process.stderr.write(`note: the ${schedule} schedule spans the first run's ${c.horizon} steps; past them the learning rate stays at ${final}\n`);
   return false;
 }
 
-function deviceOption(): Option {
+export function deviceOption(): Option {
   return new Option('-d, --device <device>', 'gpu: the compiled WGSL step, in float32; cpu: the float64 interpreter (the reference, slower)').choices(['gpu', 'cpu']).default('gpu');
 }
 
 /** Trains with a progress display; Ctrl-C stops between steps (a second one kills, as usual). */
-async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
+export async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
   const bar = progress(run.train.steps, resume?.step ?? 0, label);
   const session = await openSession(run, device);
   const { kernels, readback } = session.executor;

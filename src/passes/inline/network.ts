@@ -7,6 +7,7 @@ import type * as A from '../../dsl/ast.js';
 import { GraphBuilder } from '../../ir/graph.js';
 import { Emit } from './emit.js';
 import type { Param, ParamInit } from './networks/layers.js';
+import { emitFno } from './networks/fno.js';
 import { emitDilated, emitResNet } from './networks/resnet.js';
 import { emitMlp, emitStack } from './networks/stack.js';
 import { emitUNet } from './networks/unet.js';
@@ -24,6 +25,8 @@ export function emitNetwork(e: Emit, net: A.Network, x: string, param: Param): s
       return emitDilated(e, net, x, param);
     case 'unet':
       return emitUNet(e, net, x, param);
+    case 'fno':
+      return emitFno(e, net, x, param);
     case 'mlp':
       return emitMlp(e, net, x, param);
     default:
@@ -46,14 +49,16 @@ export function networkParams(net: A.Network, snapshot: readonly number[]): Para
 /**
  * Every attribute name of the families' modules, each module's in the order
  * equinox flattens it (its fields' declaration order): the top level
- * (ConvNet, ClassicResNet, ClassicUNet, DilatedResNet), then the blocks'
- * (DilatedResBlock declares its norms before its convolutions;
- * ClassicResBlock and ClassicDoubleConvBlock interleave them), then a layer's.
+ * (ConvNet, ClassicResNet, ClassicUNet, DilatedResNet, ClassicFNO), then
+ * the blocks' (DilatedResBlock declares its norms before its convolutions;
+ * ClassicResBlock and ClassicDoubleConvBlock interleave them;
+ * ClassicSpectralBlock its spectral convolution before its bypass), then a
+ * layer's (SpectralConv its real part before its imaginary one).
  */
 const FIELDS = [
   'layers', 'lifting', 'down_sampling_blocks', 'left_arc_blocks', 'up_sampling_blocks', 'right_arc_blocks', 'blocks', 'projection',
-  'norm_layers', 'conv_layers', 'conv_1', 'norm_1', 'conv_2', 'norm_2',
-  'weight', 'bias',
+  'norm_layers', 'conv_layers', 'conv_1', 'norm_1', 'conv_2', 'norm_2', 'spectral_conv', 'by_pass_conv',
+  'weights_real', 'weights_imag', 'weight', 'bias',
 ];
 
 /** PDEquinox's pytree order: paths compared part by part, list indices as numbers and names in FIELDS' order. */

@@ -4,10 +4,16 @@
 // u[i+1] is shift(u, -1) and u[i-1] is shift(u, 1). A field [B, C, ...space]
 // is stepped along each of its spatial axes (`Axis`), unsplit, with the
 // per-axis values named with the axis (`diff1`) when there is more than one.
+// The pseudo-spectral solvers are built from the data generator's own step
+// graph (data/etdrk/), so there is nothing to keep equal.
 import type * as A from '../../dsl/ast.js';
 import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
+import { builtinSolver, etdrkOrder, exactAdvection, exactDiffusion } from '../../data/etdrk/builtin.js';
+import { resolve, type SolverSpec } from '../../data/etdrk/catalogue.js';
+import { etdrkStep } from '../../data/etdrk/step.js';
 import { advectionKernel, diffusionKernel } from '../../data/steppers.js';
 import { BUILTIN_CONSTANTS } from '../../dsl/expr.js';
+import { shiftMoves } from '../../dsl/shift.js';
 import { opDef } from '../../ops/registry.js';
 import type { Padding } from '../../ir/op-attrs.js';
 import type { Emit } from './emit.js';
@@ -17,9 +23,12 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
   const shape = e.shape(u);
   const n = shape.at(-1) as number;
   const axes = spatialAxes(shape.length, s.padding);
+  const order = etdrkOrder(s.method);
+  if (order !== undefined) return exact(e, builtinSolver(s.name, order, p, n, axes.length), u);
   switch (s.name) {
     case 'advection': {
       const cfl = p.perAxis('cfl', axes.length);
+      if (s.method === 'spectral' && axes.length > 1) return exact(e, exactAdvection(n, cfl), u);
       if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('advection', n, cfl[0]!, advectionKernel) });
       // Upwind: the difference reaches into the cell the flow comes from.
       return axes.reduce((acc, a, j) => {
@@ -29,16 +38,34 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
       }, u);
     }
     case 'diffusion': {
+      if (s.method === 'spectral' && axes.length > 1) return exact(e, exactDiffusion(n, p.get('gamma'), axes.length), u);
       if (s.method === 'spectral') return e.unary('spectral', 'circconv', u, { kernel: spectral('diffusion', n, p.get('gamma'), diffusionKernel) });
       return e.axpy('step', u, p.get('gamma'), laplacian(e, 'lap', u, axes));
     }
     case 'burgers':
       return burgers(e, u, n, axes, p.get('nu'), p.get('dt'), p.get('substeps'));
+    case 'ks':
+    case 'dispersion':
+    case 'hyper_diffusion':
+    case 'advection_diffusion':
+    case 'kdv':
+    case 'ks_conservative':
+    case 'fisher_kpp':
+    case 'swift_hohenberg':
+    case 'navier_stokes':
+    case 'kolmogorov':
+      throw new Error(`internal: ${s.name} steps by ETDRK only`);
     case 'lorenz63':
       return lorenz(e, u, p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:
       return s.name satisfies never;
   }
+}
+
+/** A spectral solver's step: the data generator's own step graph (data/etdrk), built into this one. */
+function exact(e: Emit, spec: SolverSpec, u: string): string {
+  const { solver, options } = resolve(spec);
+  return etdrkStep(e.b, solver, options, u, e.prefix);
 }
 
 /** One spatial axis of a field: how its values are named and shifted. */
@@ -161,7 +188,12 @@ export function emitExpr(e: Emit, s: A.ExprStepper, states: readonly string[]): 
       case 'call': {
         const a = go(x.args[0]!);
         if ('c' in a) return x.fn === 'shift' ? a : { c: foldFn(x.fn, a.c) };
-        if (x.fn === 'shift') return { id: e.shift(fresh('shift'), a.id, (go(x.args[1]!) as { c: number }).c) };
+        if (x.fn === 'shift') {
+          // One roll per axis moved, composed; the last axis without an axis attribute, as the built-in steppers write it.
+          const dims = e.shape(a.id).length - 2;
+          const moves = shiftMoves(x, dims, (k) => (go(k) as { c: number }).c);
+          return { id: moves.reduce((id, m) => e.shift(fresh('shift'), id, m.k, m.axis === dims - 1 ? undefined : 2 + m.axis), a.id) };
+        }
         return { id: e.unary(fresh(x.fn), functionOp(x.fn), a.id) };
       }
       default:

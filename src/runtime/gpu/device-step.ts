@@ -35,7 +35,8 @@ export class DeviceStep {
     const readBack = new Set(program.readbacks.map((r) => r.buffer));
     const buffers = new Map<BufferName, GPUBuffer>();
     try {
-      for (const b of program.buffers) {
+      // A bank of the arena is a range of the arena's buffer, not a buffer.
+      for (const b of program.buffers.filter((x) => !x.of)) {
         const usage = (b.type === 'uniform' ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE) | GPUBufferUsage.COPY_DST | (readBack.has(b.name) ? GPUBufferUsage.COPY_SRC : 0);
         const buffer = await sizedBuffer(device, b, usage);
         buffers.set(b.name, buffer);
@@ -47,7 +48,10 @@ export class DeviceStep {
     }
     const bindGroup = device.createBindGroup({
       layout: group,
-      entries: program.buffers.map((b) => ({ binding: b.binding, resource: { buffer: buffers.get(b.name)!, ...(b.window && { size: b.window }) } })),
+      entries: program.buffers.map((b) => ({
+        binding: b.binding,
+        resource: { buffer: buffers.get(b.of ?? b.name)!, ...(b.window && { size: b.window }), ...(b.range && { offset: b.range.offset, size: b.range.bytes }) },
+      })),
     });
     return new DeviceStep(program, buffers, pipelines, bindGroup);
   }

@@ -27,7 +27,7 @@ async function acquire(): Promise<GPUDevice> {
         ? 'Dawn needs a Vulkan driver: run `bash scripts/setup.sh` (it installs Mesa\'s software driver), then check with `node scripts/probe-webgpu.mjs`; or compute on the CPU with --device cpu'
         : 'use a browser with WebGPU enabled (Chrome 113+, or Chromium with --enable-unsafe-webgpu)',
     );
-  // Ask for the adapter's real limits: the defaults allow 128 MiB per binding.
+  // Ask for the adapter's real limits: the defaults allow 128 MiB per binding, and 8 storage buffers (the arena's banks need more).
   const limits = adapter.limits;
   const subgroup = wantedSubgroup(adapter);
   const device = await adapter.requestDevice({
@@ -35,6 +35,7 @@ async function acquire(): Promise<GPUDevice> {
     requiredLimits: {
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
       maxBufferSize: limits.maxBufferSize,
+      maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
       maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
     },
   });

@@ -6,7 +6,7 @@ import { stepUniform } from '../../codegen/bindings.js';
 import { stepProgram } from '../../codegen/step.js';
 import type { Graph } from '../../ir/graph.js';
 import type { Target } from '../../ir/target.js';
-import { withLimits } from '../../ir/target.js';
+import { withinLimits } from '../../ir/target.js';
 import type { Tensor } from '../../ops/op.js';
 import { DeviceStep } from './device-step.js';
 import { guard } from './lost.js';
@@ -18,9 +18,9 @@ export class GpuProgram {
     private readonly step: DeviceStep,
   ) {}
 
-  /** The graph compiled for `target`'s kernel shapes (the device's by default) within the device's limits, and loaded. */
+  /** The graph compiled for `target`'s kernel shapes (the device's by default) within its limits and the device's, and loaded. */
   static async compile(device: GPUDevice, graph: Graph, maxBatch: number, target?: Target): Promise<GpuProgram> {
-    const program = stepProgram(graph, { target: target ? withLimits(target, device.limits) : deviceTarget(device), maxBatch });
+    const program = stepProgram(graph, { target: target ? withinLimits(target, device.limits) : deviceTarget(device), maxBatch });
     return new GpuProgram(device, await DeviceStep.load(device, program));
   }
 

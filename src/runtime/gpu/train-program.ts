@@ -22,13 +22,16 @@ const F32_MAX = 3.4028234663852886e38;
 export class GpuTrainProgram {
   private readonly losses: LossReadback;
   private readonly optimizer: OptimizerPlan;
+  /** What each step copies for the host: its loss, then its norms where the step computes them. */
+  private readonly logged: Readback[];
 
   private constructor(
     private readonly device: GPUDevice,
     private readonly onDevice: DeviceStep,
   ) {
-    this.losses = new LossReadback(device, LOSS_GROUP);
     this.optimizer = onDevice.program.optimizer!;
+    this.logged = onDevice.program.readbacks.filter((r) => r.name === 'loss' || r.name === 'norms');
+    this.losses = new LossReadback(device, LOSS_GROUP, this.logged.reduce((a, r) => a + r.bytes, 0));
   }
 
   /** `program`: a training step (codegen/step.ts); `data`: the trajectories it was compiled for. */
@@ -69,13 +72,17 @@ export class GpuTrainProgram {
     const pass = enc.beginComputePass();
     this.onDevice.encode(pass, batch);
     pass.end();
-    const loss = this.readback('loss');
-    this.losses.record(enc, this.onDevice.buffer(loss.buffer), loss.offset);
+    this.losses.record(enc, this.logged.map((r) => ({ src: this.onDevice.buffer(r.buffer), offset: r.offset, bytes: r.bytes })));
     q.submit([enc.finish()]);
     this.losses.submitted();
   }
 
-  /** The losses of the oldest steps not read yet, in order (a group at a time); undefined when none is pending. */
+  /** Floats each step logs: 1 (the loss), or 3 where it computes norms (loss, the gradients' global norm, the parameters'). */
+  get loggedFloats(): number {
+    return this.logged.reduce((a, r) => a + r.bytes / 4, 0);
+  }
+
+  /** What the oldest steps not read yet logged (loggedFloats each), in order (a group at a time); undefined when none is pending. */
   nextLosses(): Promise<Float32Array | undefined> {
     return this.losses.next();
   }
@@ -166,8 +173,8 @@ export class GpuTrainProgram {
     };
   }
 
-  /** Where the program keeps the loss or the state for the host. */
-  private readback(name: 'loss' | 'state'): Readback {
+  /** Where the program keeps the state for the host. */
+  private readback(name: 'state'): Readback {
     return this.onDevice.program.readbacks.find((r) => r.name === name)!;
   }
 

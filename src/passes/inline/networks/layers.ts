@@ -10,10 +10,11 @@ import type { Emit } from '../emit.js';
 
 /**
  * How a parameter starts: uniform in ±1/√fanIn, fanIn its layer's inputs per
- * output (equinox's default for convolutions and linear layers), or at a
- * constant (a group norm's scale 1 and shift 0).
+ * output (equinox's default for convolutions and linear layers), at a
+ * constant (a group norm's scale 1 and shift 0), or normal with standard
+ * deviation `std` (a spectral convolution's weights).
  */
-export type ParamInit = { fanIn: number } | { value: number };
+export type ParamInit = { fanIn: number } | { value: number } | { std: number };
 
 /** The id of parameter `name` of the given shape, declared to start as `init` says. */
 export type Param = (name: string, shape: number[], init: ParamInit) => string;
@@ -42,13 +43,18 @@ export class Layers {
    * y = conv(w, b)(h) with weight `<path>.weight` [out, I, k…] and bias
    * `<path>.bias` [out], both initialised with F = I · k^D (equinox).
    */
-  conv(path: string, h: string, out: number, k: number, opts: { dilation?: number; stride?: 2; bias?: boolean; names?: ConvNames } = {}): string {
+  conv(path: string, h: string, out: number, k: number, opts: { dilation?: number; stride?: 2; upsample?: 2; bias?: boolean; names?: ConvNames } = {}): string {
     const shape = this.e.shape(h);
     const I = shape[1] as number;
     const D = shape.length - 2;
     const init = { fanIn: I * k ** D };
     const w = this.param(`${path}.weight`, [out, I, ...Array<number>(D).fill(k)], init);
-    const attrs: ConvAttrs = { padding: this.net.padding, ...(opts.dilation !== undefined && opts.dilation !== 1 && { dilation: opts.dilation }), ...(opts.stride && { stride: opts.stride }) };
+    const attrs: ConvAttrs = {
+      padding: this.net.padding,
+      ...(opts.dilation !== undefined && opts.dilation !== 1 && { dilation: opts.dilation }),
+      ...(opts.stride && { stride: opts.stride }),
+      ...(opts.upsample && { upsample: opts.upsample }),
+    };
     const names = opts.names ?? { conv: path, bias: `${path}.biased` };
     const y = this.e.op(names.conv, 'conv', [h, w], opDef('conv').shape([shape, this.e.shape(w)], attrs), attrs);
     if (opts.bias === false) return y;

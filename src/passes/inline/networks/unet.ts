@@ -1,10 +1,10 @@
 // networks.md §4: PDEquinox's ClassicUNet. Widths c_l = width · 2^l; going
-// down a level is a stride-2 kernel-3 convolution, going up a zero insertion
-// and a kernel-3 convolution; the skip joins *before* the upsampled field in
-// the channels, as PDEquinox concatenates it.
+// down a level is a stride-2 kernel-3 convolution, going up a kernel-3
+// convolution of the field zero-inserted (one op, conv with upsample 2, whose
+// kernels skip the zeros); the skip joins *before* the upsampled field in the
+// channels, as PDEquinox concatenates it.
 import type * as A from '../../../dsl/ast.js';
 import { ioChannels } from '../../../dsl/network-shape.js';
-import { opDef } from '../../../ops/registry.js';
 import type { Emit } from '../emit.js';
 import { Layers, type Param } from './layers.js';
 
@@ -29,8 +29,7 @@ export function emitUNet(e: Emit, net: A.UNet, x: string, param: Param): string 
   }
   for (let l = net.levels; l >= 1; l--) {
     const up = `up_sampling_blocks.${l - 1}`;
-    const z = e.op(`${up}.zeros`, 'zero_insert', [h], opDef('zero_insert').shape([e.shape(h)], {}));
-    h = L.conv(up, z, c(l - 1), SAMPLING_KERNEL);
+    h = L.conv(up, h, c(l - 1), SAMPLING_KERNEL, { upsample: 2 });
     const skip = skips[l - 1]!;
     const joined = e.shape(skip).map((d, i) => (i === 1 ? 2 * c(l - 1) : d));
     h = e.op(`right_arc_blocks.${l - 1}.concat`, 'concat', [skip, h], joined, { axis: 1 });

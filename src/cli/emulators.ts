@@ -1,0 +1,31 @@
+// A file that declares several named emulators trains each of them, one after
+// the other, as a file of its own would: the spec with only that emulator,
+// checked again, since the front end checks shapes against the file's first
+// emulator only.
+import { fileSnapshotShape } from '../data/load.js';
+import { checkParsed, type Frontend } from '../frontend.js';
+import { UserError, hasErrors } from '../util/diagnostics.js';
+import { ReportedErrors, reportDiagnostics } from './io.js';
+
+export interface EmulatorRun {
+  /** Undefined for a file with one emulator, whose runs keep their plain folder names. */
+  name?: string;
+  fe: Frontend;
+}
+
+/** Every emulator of the file, or the one `name` chooses. */
+export function perEmulator(fe: Frontend, name: string | undefined): EmulatorRun[] {
+  const all = fe.spec.emulators;
+  if (name === undefined && all.length === 1) return [{ fe }];
+  const chosen = name === undefined ? all : all.filter((e) => e.name === name);
+  if (!chosen.length) throw new UserError(`no emulator named '${name}'`, `this file has: ${all.map((e) => e.name).join(', ')}`);
+  return chosen.map((e) => {
+    // The source keys a run's checkpoints: one emulator's never resumes another's (as a study cell's source says its cell).
+    const spec = { ...fe.spec, emulators: [e], emulator: e.decl, ...(all.length > 1 && { source: `${fe.spec.source}\n# emulator ${e.name}\n` }) };
+    delete spec.study;
+    const one = checkParsed({ spec, diagnostics: [] }, fileSnapshotShape(spec.file));
+    reportDiagnostics(one.diagnostics, spec.source);
+    if (hasErrors(one.diagnostics)) throw new ReportedErrors();
+    return { name: e.name, fe: one };
+  });
+}

@@ -1,0 +1,95 @@
+// rfft and irfft on the GPU: one pass of the Stockham FFT (wgsl/fft.ts) per
+// transformed axis, each a dispatch of its own (the `dispatch` rule kind).
+// A real line is transformed as a complex one with zero imaginary parts,
+// which costs twice the arithmetic of a real-input FFT but needs no second
+// kernel. The arena holds f32 values; a complex value is two of them.
+//
+// rfft: the last axis first, from the real input into the output, keeping
+// bins 0..n/2; then each other axis in place on the output.
+// irfft: each axis but the last, inverse, from the input into a scratch
+// value (the input may have other readers) and then in place there; last
+// the Hermitian extension of each line (bin n - j conjugated past n/2, the
+// self-mirrored bins' imaginary parts dropped), inverse, its real part
+// divided by the number of points into the output.
+import type { Dim } from '../ir/graph.js';
+import { elements } from '../ir/graph.js';
+import { UserError } from '../util/diagnostics.js';
+import { FFT_MAX_POINTS, FFT_WORKGROUP, fftEntry, fftGroups, isFftSize } from '../wgsl/fft.js';
+import { countExpr, f32 } from '../wgsl/text.js';
+import type { ArenaRef, DispatchPass } from './op.js';
+
+/** A transform along one axis of complex values of shape `complex` (the spectrum without its (re, im) axis), from `from` to `to`. */
+export function complexPass(complex: readonly Dim[], axis: number, from: ArenaRef, to: ArenaRef, inverse: boolean): DispatchPass {
+  const n = complex[axis] as number;
+  const stride = (complex.slice(axis + 1) as number[]).reduce((a, d) => a * d, 1);
+  const lineShape = complex.filter((_, a) => a !== axis);
+  // Lines run along `stride` inside blocks of stride x n values.
+  const at = (base: ArenaRef, line: string, j: string) =>
+    `${base.at} + 2u * (${stride === 1 ? `${line} * ${n}u` : `(${line} / ${stride}u) * ${stride * n}u + ${line} % ${stride}u`} + ${j} * ${stride}u)`;
+  const what = `axis ${axis}${from === to ? ', in place' : ''}`;
+  return pass(n, lineShape, what, {
+    n,
+    lines: countExpr(lineShape),
+    inverse,
+    load: (line, j) => `vec2<f32>(${from.buf}[${at(from, line, j)}], ${from.buf}[${at(from, line, j)} + 1u])`,
+    store: (line, j, v) => `let o = ${at(to, line, j)}; let v = ${v}; ${to.buf}[o] = v.x; ${to.buf}[o + 1u] = v.y;`,
+    what,
+  });
+}
+
+/** rfft's first pass: real lines of n points along the last axis of `real`, each to its n/2 + 1 bins at `to`. */
+export function realToHalf(real: readonly Dim[], from: ArenaRef, to: ArenaRef): DispatchPass {
+  const n = real.at(-1) as number;
+  const bins = n / 2 + 1;
+  const lineShape = real.slice(0, -1);
+  const what = `last axis, real to ${bins} bins`;
+  return pass(n, lineShape, what, {
+    n,
+    lines: countExpr(lineShape),
+    inverse: false,
+    load: (line, j) => `vec2<f32>(${from.buf}[${from.at} + ${line} * ${n}u + ${j}], 0.0)`,
+    store: (line, j, v) => `if (${j} < ${bins}u) { let o = ${to.at} + 2u * (${line} * ${bins}u + ${j}); let v = ${v}; ${to.buf}[o] = v.x; ${to.buf}[o + 1u] = v.y; }`,
+    what,
+  });
+}
+
+/** irfft's last pass: half-spectrum lines at `from` to real lines of n points of `real` at `to`, divided by `points`. */
+export function halfToReal(real: readonly Dim[], points: number, from: ArenaRef, to: ArenaRef): DispatchPass {
+  const n = real.at(-1) as number;
+  const bins = n / 2 + 1;
+  const lineShape = real.slice(0, -1);
+  const what = `last axis, ${bins} bins to real`;
+  const p = pass(n, lineShape, what, {
+    n,
+    lines: countExpr(lineShape),
+    inverse: true,
+    load: (line, j) => `irfft_point(${line}, ${j})`,
+    store: (line, j, v) => `${to.buf}[${to.at} + ${line} * ${n}u + ${j}] = ${v}.x * ${f32(1 / points)};`,
+    what,
+  });
+  return {
+    ...p,
+    defs: `// Point j of a line's Hermitian extension: bin j, or bin n - j conjugated past n/2; bins 0 and n/2 real.
+fn irfft_point(line: u32, j: u32) -> vec2<f32> {
+  let k = select(${n}u - j, j, j < ${bins}u);
+  let at = ${from.at} + 2u * (line * ${bins}u + k);
+  let s = select(select(-1.0, 1.0, j < ${bins}u), 0.0, k == 0u || k == ${n / 2}u);
+  return vec2<f32>(${from.buf}[at], s * ${from.buf}[at + 1u]);
+}
+`,
+  };
+}
+
+function pass(n: number, lineShape: readonly Dim[], what: string, p: Parameters<typeof fftEntry>[0]): DispatchPass {
+  return { what, entry: fftEntry(p), workgroup: FFT_WORKGROUP, groups: (batch) => fftGroups(n, elements(lineShape, batch)) };
+}
+
+/** Throws where the GPU kernel cannot transform an axis: it takes powers of two up to FFT_MAX_POINTS. */
+export function checkGpuSizes(op: string, sizes: readonly number[]): void {
+  const bad = sizes.filter((n) => !isFftSize(n));
+  if (bad.length)
+    throw new UserError(
+      `${op} on the GPU transforms axes of 2, 4, 8, …, ${FFT_MAX_POINTS} points; got ${sizes.join(' x ')}`,
+      'the float64 interpreter (--device cpu) transforms any size',
+    );
+}
