@@ -5,7 +5,7 @@ import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { FOURIER_DEFAULTS, fourierState, type FourierIc } from './etdrk/initial.js';
-import { SPECTRAL_SYSTEMS } from '../dsl/schema.js';
+import { isSpectralSystem } from '../dsl/schema.js';
 import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
 import { builtinStepper, stateShape, stepBatch } from './steppers.js';
@@ -68,12 +68,8 @@ export function fourierSeries(n: number, modes: number, rng: Rng, dims = 1): Flo
 /** One initial state for the system, drawn from `rng`. */
 export function initialState(name: GeneratorName, points: number, dims: number, params: SystemParams, rng: Rng): Float64Array {
   if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.get('init_std') * rng.normal());
-  if (isSpectral(name)) return fourierState({ dims, points, extent: params.get('extent') }, spectralIc(name, params.get('cutoff')), rng);
+  if (isSpectralSystem(name)) return fourierState({ dims, points, extent: params.get('extent') }, spectralIc(name, params.get('cutoff')), rng);
   return fourierSeries(points, params.get('modes'), rng, dims);
-}
-
-function isSpectral(name: GeneratorName): boolean {
-  return (SPECTRAL_SYSTEMS as readonly string[]).includes(name);
 }
 
 /**
@@ -147,7 +143,7 @@ function checkSizes(decl: GeneratorData, params: SystemParams): void {
   if (![1, 2, 3].includes(decl.dims)) throw new UserError(`${decl.generator}: dims must be 1, 2 or 3, got ${decl.dims}`);
   // Trainax's precondition: with a mode at or above N/2 the grid aliases it and
   // the spectral step is no longer exact. (fourierState checks the ETDRK systems' cutoff.)
-  if (isSpectral(decl.generator)) return;
+  if (isSpectralSystem(decl.generator)) return;
   const modes = params.get('modes');
   if (2 * modes >= decl.points) {
     throw new UserError(

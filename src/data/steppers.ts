@@ -11,6 +11,7 @@
 // Lorenz state is `[3]` = (x, y, z). The pseudo-spectral steppers (`ks`,
 // the `etdrk` methods, exact spectral steps in 2-D and 3-D) are not written
 // twice: their step is an IR graph (data/etdrk/), interpreted here.
+import { isSpectralSystem } from '../dsl/schema.js';
 import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
@@ -167,6 +168,7 @@ export function builtinStepper(
   const p = SystemParams.of(STEPPER_PARAMS, name, params);
   const order = etdrkOrder(method);
   if (order !== undefined) return etdrkStepper(builtinSolver(name, order, p, points, dims));
+  if (isSpectralSystem(name)) throw new Error(`internal: ${name} steps by ETDRK only`);
   switch (name) {
     case 'advection':
       return method === 'upwind' ? advectionUpwind(points, p.perAxis('cfl', dims), dims, padding) : advectionSpectral(points, p.perAxis('cfl', dims), dims);
@@ -174,17 +176,6 @@ export function builtinStepper(
       return method === 'ftcs' ? diffusionFtcs(points, p.get('gamma'), dims, padding) : diffusionSpectral(points, p.get('gamma'), dims);
     case 'burgers':
       return burgersCentral(points, p.get('nu'), p.get('dt'), p.get('substeps'), dims, padding);
-    case 'ks':
-    case 'dispersion':
-    case 'hyper_diffusion':
-    case 'advection_diffusion':
-    case 'kdv':
-    case 'ks_conservative':
-    case 'fisher_kpp':
-    case 'swift_hohenberg':
-    case 'navier_stokes':
-    case 'kolmogorov':
-      throw new Error(`internal: ${name} steps by ETDRK only`);
     case 'lorenz63':
       return lorenzRk4(p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:

@@ -45,6 +45,13 @@ export const SPECTRAL_SYSTEMS = [
   'navier_stokes',
   'kolmogorov',
 ] as const;
+export type SpectralSystem = (typeof SPECTRAL_SYSTEMS)[number];
+
+/** Whether a system steps by ETDRK only (no finite-difference or exact method). */
+export function isSpectralSystem(name: string): name is SpectralSystem {
+  return (SPECTRAL_SYSTEMS as readonly string[]).includes(name);
+}
+
 /** The systems of a 2-D vorticity field only. */
 export const PLANAR_SYSTEMS: readonly string[] = ['navier_stokes', 'kolmogorov'];
 export const GENERATORS = ['advection', 'diffusion', 'burgers', ...SPECTRAL_SYSTEMS, 'lorenz63'] as const;

@@ -6,6 +6,7 @@
 // per-axis values named with the axis (`diff1`) when there is more than one.
 // The pseudo-spectral solvers are built from the data generator's own step
 // graph (data/etdrk/), so there is nothing to keep equal.
+import { isSpectralSystem } from '../../dsl/schema.js';
 import type * as A from '../../dsl/ast.js';
 import { STEPPER_PARAMS, SystemParams } from '../../data/params.js';
 import { builtinSolver, etdrkOrder, exactAdvection, exactDiffusion } from '../../data/etdrk/builtin.js';
@@ -25,6 +26,7 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
   const axes = spatialAxes(shape.length, s.padding);
   const order = etdrkOrder(s.method);
   if (order !== undefined) return exact(e, builtinSolver(s.name, order, p, n, axes.length), u);
+  if (isSpectralSystem(s.name)) throw new Error(`internal: ${s.name} steps by ETDRK only`);
   switch (s.name) {
     case 'advection': {
       const cfl = p.perAxis('cfl', axes.length);
@@ -44,17 +46,6 @@ export function emitBuiltin(e: Emit, s: A.BuiltinStepper, u: string): string {
     }
     case 'burgers':
       return burgers(e, u, n, axes, p.get('nu'), p.get('dt'), p.get('substeps'));
-    case 'ks':
-    case 'dispersion':
-    case 'hyper_diffusion':
-    case 'advection_diffusion':
-    case 'kdv':
-    case 'ks_conservative':
-    case 'fisher_kpp':
-    case 'swift_hohenberg':
-    case 'navier_stokes':
-    case 'kolmogorov':
-      throw new Error(`internal: ${s.name} steps by ETDRK only`);
     case 'lorenz63':
       return lorenz(e, u, p.get('dt'), p.get('sigma'), p.get('rho'), p.get('beta'));
     default:
