@@ -9,14 +9,12 @@ import type { WgslCtx } from './op.js';
 import { coord } from '../wgsl/text.js';
 import { unflatten } from './grid.js';
 
-export type AxisTap = PadTap;
-
 /**
  * A padded position on an axis of n points, as padTap; `halve`: the
  * position is a zero-inserted field's (n its doubled size), which holds
  * point q of the field read at 2q, so the index loaded is half of it.
  */
-export function axisTap(p: Padding, pos: string, n: number, reach: number, name: string, halve: boolean): AxisTap {
+export function axisTap(p: Padding, pos: string, n: number, reach: number, name: string, halve: boolean): PadTap {
   const tap = padTap(p, pos, n, reach, name);
   return halve ? { ...tap, index: `(${tap.index} >> 1u)` } : tap;
 }

@@ -21,7 +21,7 @@
 import type { Target } from '../ir/target.js';
 import type { ConvGeometry } from './conv-geometry.js';
 import { ruleGeometry } from './conv-geometry.js';
-import type { AxisTap } from './conv-rows.js';
+import type { PadTap } from './padding.js';
 import { axisTap, leadingRows } from './conv-rows.js';
 import type { Tile, TileCtx, TileWrite, WgslCtx } from './op.js';
 import { startAt } from '../wgsl/text.js';
@@ -146,7 +146,7 @@ function blockTile(outCh: number, s: ConvTileShape, target: Target): Tile | unde
         S ? [...Array(Q / S).keys()].flatMap((r) => shifts.map((_, k) => `  let wv${r}_${tr * K + k} = ${s.w(c, `(${qb} * ${Q}u + ${r * S}u + ${lane})`, ch, tr * K + k)};`)) : [];
       const weight = (q: number, t: number) => (S ? `subgroupBroadcast(wv${Math.floor(q / S)}_${t}, ${q % S}u)` : s.w(c, channel(q), ch, t));
       // The columns' padded positions do not depend on the channel: resolved once.
-      const taps = new Map(offsets.filter(read).map((off): [number, AxisTap] => [off, axisTap(pad, `i32(${cb} * ${scale * P}u) + ${off}`, sparse ? N : inRow, g.d * K, c.fresh(`x${off - lo}_`), sparse)]));
+      const taps = new Map(offsets.filter(read).map((off): [number, PadTap] => [off, axisTap(pad, `i32(${cb} * ${scale * P}u) + ${off}`, sparse ? N : inRow, g.d * K, c.fresh(`x${off - lo}_`), sparse)]));
       const xName = (tr: number, off: number) => (D === 1 ? `x${off - lo}` : `x${tr}_${off - lo}`);
       const plane = D === 1 ? `(${b} * ${inner}u + ${ch}) * ${inRow}u` : c.fresh('plane');
       // (The weights' loads are written first: a module names its offsets in the order they are first read.)
