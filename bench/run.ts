@@ -12,7 +12,9 @@ import type { Peak } from './peak.js';
 import { measurePeak } from './peak.js';
 import type { Report } from './table.js';
 import { formatReport } from './table.js';
-import type { WorkloadInfo } from './workloads.js';
+import type { Workload, WorkloadInfo } from './workloads.js';
+import type { EnsembleRow } from './ensemble.js';
+import { ENSEMBLES, ensembleTable, measureEnsemble } from './ensemble.js';
 import { WORKLOADS, loadWorkload } from './workloads.js';
 
 const PEERS = ['txc', 'jax-webgpu', 'jax-wasm', 'tfjs-webgpu', 'tfjs-cpu'] as const;
@@ -27,6 +29,7 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup-seconds S ...and until S seconds have passed (default 3, at most 500 steps; W5, W6: 0)
   --every N          steps per loss read-back in the pipelined mode (default 10; W5, W6: 2)
   --max-seconds S    stop a timed mode early once it has run S seconds (default 300)
+  --no-ensembles     skip the rows of seeds as one program (W1a: 10 seeds, W5: 4)
   --json FILE        also write the results as JSON
   --profile          instead: time each of txc's dispatches of a step alone, per workload
   -h, --help`;
@@ -40,6 +43,7 @@ interface Options {
   given: Partial<MeasureOptions>;
   json?: string;
   profile: boolean;
+  ensembles: boolean;
 }
 
 /** A workload's options: the harness's defaults, its budget, then the command line's. */
@@ -53,7 +57,7 @@ function poolSize(m: MeasureOptions): number {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { workloads: [...WORKLOADS], peers: [...PEERS], given: {}, profile: false };
+  const o: Options = { workloads: [...WORKLOADS], peers: [...PEERS], given: {}, profile: false, ensembles: true };
   const num = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isFinite(n) || n < min) usage(`${flag} needs a number >= ${min}, got ${v ?? 'nothing'}`);
@@ -91,6 +95,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--profile':
         o.profile = true;
+        break;
+      case '--no-ensembles':
+        o.ensembles = false;
         break;
       case '--json':
         o.json = value() ?? usage('--json needs a file');
@@ -154,6 +161,7 @@ export async function main(argv: string[]): Promise<void> {
   if (o.profile) return profile(o.workloads, (info) => optionsFor(info, o));
   const peak = await devicePeak(log);
   const results: Report['workloads'] = [];
+  const ensembles: EnsembleRow[] = [];
   for (const info of o.workloads) {
     const m = optionsFor(info, o);
     log(`${info.id}: preparing data, parameters and the float64 reference`);
@@ -167,6 +175,8 @@ export async function main(argv: string[]): Promise<void> {
       rs.push(r);
     }
     results.push({ workload: info, flops: w.flops, options: { ...m, pool: poolSize(m) }, results: rs });
+    const members = o.ensembles ? ENSEMBLES[info.id] : undefined;
+    if (members) ensembles.push(await ensembleRow(w, members, m, log));
   }
   const base = { ...DEFAULTS, ...o.given };
   const report = {
@@ -177,8 +187,14 @@ export async function main(argv: string[]): Promise<void> {
     options: { ...base, pool: poolSize(base) },
     workloads: results,
   };
-  process.stdout.write(formatReport(report));
-  if (o.json) fs.writeFileSync(o.json, JSON.stringify(report, null, 1) + '\n');
+  process.stdout.write(formatReport(report) + (ensembles.length ? ensembleTable(ensembles) : ''));
+  if (o.json) fs.writeFileSync(o.json, JSON.stringify({ ...report, ensembles }, null, 1) + '\n');
+}
+
+/** A workload's ensemble row, timed with its budget's warm-up, steps and read-back groups. */
+async function ensembleRow(w: Workload, members: number, m: MeasureOptions, log: (s: string) => void): Promise<EnsembleRow> {
+  const { gpuDevice } = await import('../src/runtime/gpu/device.js');
+  return measureEnsemble(w, members, await gpuDevice(), { warmup: m.warmup, steps: m.steps, every: m.every }, log);
 }
 
 /** The device's matrix-product and copy rates, or why they could not be measured. */

@@ -26,6 +26,8 @@ export interface SpecStepOptions {
    * compiles its graph alone (a page that has not read the file).
    */
   fileShape?: (path: string) => readonly number[];
+  /** Seeds trained as one program (codegen/members.ts); 1 by default. */
+  members?: number;
 }
 
 /** `graph`: the configuration after every pass (outputs [loss, grad.<param>...]). */
@@ -37,7 +39,7 @@ export function specStep(spec: A.Spec, config: A.ConfigDecl, graph: Graph, targe
   const { substack } = spec.train;
   const maxBatch = opts.batch ?? largestBatch(spec.train.batch, shape, window, substack);
   const params = emulatorParams(spec, shape.slice(2)).map((p) => ({ name: p.name, size: p.shape.reduce((a, x) => a * x, 1) }));
-  return stepProgram(graph, { target, maxBatch, training: { data: dataLayout(shape, window, substack), params, optimizer: optimizerSpec(spec.train) } });
+  return stepProgram(graph, { target, maxBatch, training: { data: dataLayout(shape, window, substack), params, optimizer: optimizerSpec(spec.train) }, members: opts.members ?? 1 });
 }
 
 /** The training trajectories' shape: all of a generator's, a file's less those held out. */

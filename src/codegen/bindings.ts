@@ -12,13 +12,15 @@ import { bufferLimit } from '../ir/target.js';
 import { UserError } from '../util/diagnostics.js';
 import type { DataLayout } from './gather.js';
 import type { OptimizerPlan } from './optimizer.js';
-import { NORMS, normsAt, parameterCount, stateRegions } from './optimizer.js';
+import { memberStateFloats } from './optimizer.js';
 import type { Binding } from '../wgsl/bindings.js';
 import { ARENA, bankBinding, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
 
-/** Bytes before `state.values`. */
-export const STATE_HEADER = 4;
+/** Bytes before `state.values`: the `halted` flag, one per member of an ensemble. */
+export function stateHeader(members: number): number {
+  return 4 * members;
+}
 
 /** The `Step` uniform: batch, learning rate, Adam's bias corrections 1 - b^count, and `z` = 0 (the buffer starts zeroed). */
 export function stepUniform(batch: number, lr: number, c1: number, c2: number): ArrayBuffer {
@@ -59,10 +61,13 @@ export interface StepBuffer extends Binding {
  * bank under one of its own.
  */
 export function arenaBuffers(mem: Memory, maxBatch: number): StepBuffer[] {
-  const hint = 'use a smaller batch, a shorter rollout, or cut_bptt to shorten what backpropagation keeps';
-  const arena = sized({ name: 'arena', ...ARENA, what: `the values of a step at batch ${maxBatch}`, hint }, mem.floats * 4);
+  const E = mem.members;
+  const hint = `use a smaller batch, a shorter rollout, or cut_bptt to shorten what backpropagation keeps${E > 1 ? '; or train fewer seeds in one program' : ''}`;
+  const what = `the values of a step at batch ${maxBatch}${E > 1 ? ` for ${E} members` : ''}`;
+  const arena = sized({ name: 'arena', ...ARENA, what, hint }, E * mem.floats * 4);
   if (mem.banks.length === 1) return [arena];
-  const range = (k: number) => ({ offset: mem.banks[k]!.base * 4, bytes: mem.banks[k]!.floats * 4 });
+  // Each bank holds every member's copy of it (memory.ts).
+  const range = (k: number) => ({ offset: E * mem.banks[k]!.base * 4, bytes: E * mem.banks[k]!.floats * 4 });
   return [
     { ...arena, range: range(0) },
     ...mem.banks.slice(1).map((_, j): StepBuffer => {
@@ -76,9 +81,9 @@ export function uniformBuffer(): StepBuffer {
   return sized({ name: 'uniform', ...UNIFORM, what: "the step's uniform" }, STEP_UNIFORM_BYTES);
 }
 
-/** The parameters and the optimizer's state (stateRegions) after the header, then the step's norms where it computes them. */
+/** The parameters and the optimizer's state (stateRegions) after the header, then the step's norms where it computes them; each member's in turn. */
 export function stateBuffer(o: OptimizerPlan): StepBuffer {
-  const bytes = STATE_HEADER + (stateRegions(o.kind).total * parameterCount(o) + (normsAt(o) === undefined ? 0 : NORMS)) * 4;
+  const bytes = stateHeader(o.members) + o.members * memberStateFloats(o) * 4;
   return sized({ name: 'state', ...STATE, what: `the parameters and the ${o.kind} state`, hint: 'use a smaller emulator' }, bytes);
 }
 
@@ -87,8 +92,9 @@ export function trajectoriesBuffer(d: DataLayout): StepBuffer {
   return sized({ name: 'trajectories', ...TRAJECTORIES, what: 'the training trajectories', hint }, d.trajectories * d.snapshots * d.stateSize * 4);
 }
 
-export function windowsBuffer(maxBatch: number): StepBuffer {
-  return sized({ name: 'windows', ...WINDOWS, what: "the minibatch's window ids", hint: 'use a smaller batch' }, maxBatch * 4);
+/** Each member's `maxBatch` window ids in turn. */
+export function windowsBuffer(maxBatch: number, members: number): StepBuffer {
+  return sized({ name: 'windows', ...WINDOWS, what: "the minibatch's window ids", hint: 'use a smaller batch' }, members * maxBatch * 4);
 }
 
 /** Every dispatch's arena offsets, a window of MAX_OFFSETS at a dynamic offset per dispatch. */

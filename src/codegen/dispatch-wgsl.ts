@@ -28,7 +28,7 @@ export function dispatchPhases(k: Kernel, mem: Memory): Phase[] {
   // Every pass numbers the same offsets, in their banks: the inputs', the output's, the scratch value's.
   const places = [...ins, out, ...(scratch ? [scratch] : [])].map((s) => bankAccess(mem, s));
   const offsets = places.map((p) => p.offset);
-  const ref = (names: Names, j: number): ArenaRef => ({ buf: places[j]!.variable, at: names.offset(j) });
+  const ref = (names: Names, j: number): ArenaRef => ({ buf: places[j]!.variable, at: names.offset(j) + places[j]!.member });
   const ctx = (names: Names): DispatchCtx => ({
     out: root.shape,
     ins: root.inputs.map((i) => k.readShapes.get(i)!),

@@ -10,7 +10,8 @@ import { tripCount } from '../wgsl/text.js';
 import { UserError } from '../util/diagnostics.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';
-import { firstBankOffset } from './memory.js';
+import { firstBankOffset, firstBankStride } from './memory.js';
+import { memberTerm } from './members.js';
 import type { Phase } from './wgsl.js';
 
 /**
@@ -35,6 +36,10 @@ export interface GatherPlan {
   snapshots: number;
   /** Windows per trajectory: snapshots - window + 1 when sub-stacked, else 1 (the window at 0). */
   perTrajectory: number;
+  /** An ensemble's members (members.ts), each with its own windows (`maxBatch` ids apart) and copies of the inputs (`arenaStride` floats apart). */
+  members: number;
+  maxBatch: number;
+  arenaStride: number;
 }
 
 /** How the training trajectories lie on the device, and the windows cut from them. */
@@ -58,14 +63,14 @@ export function dataLayout(shape: readonly number[], window: number, substack: b
 }
 
 /** Where the gather writes each of the graph's data inputs (`ic`, `target[t]`). */
-export function planGather(graph: Graph, memory: Memory, data: DataLayout): GatherPlan {
+export function planGather(graph: Graph, memory: Memory, data: DataLayout, maxBatch: number): GatherPlan {
   const inputs = graph.nodes.flatMap((n) => {
     const snapshot = n.op === 'input' ? windowSnapshot(n.attrs) : undefined;
     if (snapshot === undefined) return [];
     if (snapshot >= data.window) throw new UserError(`the windows have ${data.window} snapshots, but the configuration reads snapshot ${snapshot}`);
     return [{ id: n.id, offset: firstBankOffset(memory, n.id), snapshot }];
   });
-  return { inputs, stateSize: data.stateSize, snapshots: data.snapshots, perTrajectory: data.perTrajectory };
+  return { inputs, stateSize: data.stateSize, snapshots: data.snapshots, perTrajectory: data.perTrajectory, members: memory.members, maxBatch, arenaStride: firstBankStride(memory) };
 }
 
 export function gatherPhase(p: GatherPlan, target: Target): Phase {
@@ -82,9 +87,9 @@ fn gather(i: u32) {
   let row = i / ${runs}u;
   let input = row / u.B;
   let b = row % u.B;
-  let w = windows[b];
+  let w = windows[b${memberTerm(p.members, p.maxBatch)}];
   let src = ((w / ${p.perTrajectory}u) * ${p.snapshots}u + w % ${p.perTrajectory}u + snapshot[input]) * ${p.stateSize}u;
-  let dst = offsets[input] + b * ${p.stateSize}u;
+  let dst = offsets[input] + b * ${p.stateSize}u${memberTerm(p.members, p.arenaStride)};
   let first = (i % ${runs}u) * ${per}u;
   for (var e = first; e < min(first + ${tripCount(per)}, ${p.stateSize}u); e++) { arena[dst + e] = trajectories[src + e]; }
 }

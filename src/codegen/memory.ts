@@ -11,12 +11,16 @@
 // banks: ranges that do not overlap, each within the limit, and no value
 // crosses from one to the next. Kernels name a value's bank (bankAccess);
 // the host addresses the one buffer.
+//
+// An ensemble's members (members.ts) each have a copy of every bank: bank k
+// spans members x its floats, member m's copy m x its floats past its start.
 import type { Graph } from '../ir/graph.js';
 import { elements } from '../ir/graph.js';
 import { UserError } from '../util/diagnostics.js';
 import type { Fusion } from './kernel.js';
 import { kernelOutputs, scratchSlot } from './kernel.js';
 import { bankVariable } from '../wgsl/bindings.js';
+import { memberTerm } from './members.js';
 
 export interface Slot {
   /** In the arena buffer, in f32 elements. */
@@ -41,6 +45,8 @@ export interface Memory {
   banks: Bank[];
   /** Most f32 elements that computed values (not inputs) hold at once. */
   peakActivations: number;
+  /** Members of an ensemble (1: a single run); the offsets and sizes above are one member's. */
+  members: number;
 }
 
 /** A bank's start: 256 bytes, WebGPU's largest storage buffer offset alignment. */
@@ -57,13 +63,20 @@ export function firstBankOffset(mem: Memory, id: string): number {
   return s.offset;
 }
 
-/** How a kernel reads a slot: its bank's variable and its offset in the bank. */
-export function bankAccess(mem: Memory, s: Slot): { variable: string; offset: number } {
-  return { variable: bankVariable(s.bank), offset: s.offset - mem.banks[s.bank]!.base };
+/** How a kernel reads a slot: its bank's variable, its offset in the bank, and the term that moves it to the thread's member's copy. */
+export function bankAccess(mem: Memory, s: Slot): { variable: string; offset: number; member: string } {
+  const bank = mem.banks[s.bank]!;
+  return { variable: bankVariable(s.bank), offset: s.offset - bank.base, member: memberTerm(mem.members, bank.floats) };
 }
 
-/** `bankFloats`: the most f32 elements one binding may see, a multiple of BANK_ALIGN. */
-export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Infinity): Memory {
+/** Floats of the first bank per member: where the host and the gather and optimizer find a member's copy of a value there. */
+export function firstBankStride(mem: Memory): number {
+  return mem.banks[0]!.floats;
+}
+
+/** `bankFloats`: the most f32 elements one binding may see, a multiple of BANK_ALIGN; an ensemble's members share it. */
+export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Infinity, members = 1): Memory {
+  const perMember = bankFloats === Infinity ? Infinity : Math.floor(bankFloats / members / BANK_ALIGN) * BANK_ALIGN;
   const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
   for (const k of f.kernels) if (k.scratch) shapes.set(scratchSlot(k), k.scratch);
   const size = (id: string) => elements(shapes.get(id)!, maxBatch);
@@ -77,10 +90,10 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Inf
   const banks: Bank[] = [{ base: 0, floats: 0 }];
   const take = (id: string) => {
     const need = lines(size(id));
-    if (need > bankFloats)
+    if (need > perMember)
       throw new UserError(
-        `a value of a step at batch ${maxBatch} (%${id}) takes ${mib(need)} MiB, more than the ${mib(bankFloats)} MiB the GPU lets one binding see`,
-        'use a smaller batch or a narrower network',
+        `a value of a step at batch ${maxBatch} (%${id}) takes ${mib(need * members)} MiB${members > 1 ? ` for ${members} members` : ''}, more than the ${mib(bankFloats)} MiB the GPU lets one binding see`,
+        members > 1 ? 'train fewer seeds in one program' : 'use a smaller batch or a narrower network',
       );
     const fit = free.filter((s) => s.size >= need).sort((a, b) => a.size - b.size)[0];
     if (fit) {
@@ -90,11 +103,11 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Inf
       return;
     }
     let last = banks[banks.length - 1]!;
-    if (last.floats + need > bankFloats) {
+    if (last.floats + need > perMember) {
       // The rest of the full bank stays free for smaller values.
-      if (last.floats < bankFloats) free.push({ offset: last.base + last.floats, size: bankFloats - last.floats, bank: banks.length - 1 });
-      last.floats = bankFloats;
-      last = { base: last.base + bankFloats, floats: 0 };
+      if (last.floats < perMember) free.push({ offset: last.base + last.floats, size: perMember - last.floats, bank: banks.length - 1 });
+      last.floats = perMember;
+      last = { base: last.base + perMember, floats: 0 };
       banks.push(last);
     }
     slots.set(id, { offset: last.base + last.floats, size: size(id), bank: banks.length - 1 });
@@ -123,7 +136,7 @@ export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Inf
     }
   });
   const last = banks[banks.length - 1]!;
-  return { slots, floats: last.base + last.floats, banks, peakActivations };
+  return { slots, floats: last.base + last.floats, banks, peakActivations, members };
 }
 
 function mib(floats: number): string {

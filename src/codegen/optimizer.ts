@@ -9,7 +9,8 @@ import type { Graph } from '../ir/graph.js';
 import { gradientOf } from '../ir/role.js';
 import { MAP_WORKGROUP } from './kernel.js';
 import type { Memory } from './memory.js';
-import { firstBankOffset } from './memory.js';
+import { firstBankOffset, firstBankStride } from './memory.js';
+import { MEMBER, memberTerm } from './members.js';
 import type { Phase } from './wgsl.js';
 import { abstractFloat } from '../wgsl/text.js';
 
@@ -35,6 +36,9 @@ export interface OptimizerPlan extends OptimizerSpec {
   tensors: { name: string; size: number; grad: number; param?: number }[];
   /** Arena offset of the loss. */
   loss: number;
+  /** An ensemble's members (members.ts), each with its state; and the arena floats between two members' copies of the offsets above. */
+  members: number;
+  arenaStride: number;
 }
 
 /** The update of `params` (in state order) from the gradients the graph leaves in the arena. */
@@ -49,15 +53,16 @@ export function planOptimizer(spec: OptimizerSpec, params: readonly { name: stri
     const input = graph.nodes.find((n) => n.op === 'input' && n.attrs.param === name);
     return { name, size, grad: firstBankOffset(memory, grad), param: input && firstBankOffset(memory, input.id) };
   });
-  return { ...spec, tensors, loss: firstBankOffset(memory, graph.outputs[0]!) };
+  return { ...spec, tensors, loss: firstBankOffset(memory, graph.outputs[0]!), members: memory.members, arenaStride: firstBankStride(memory) };
 }
 
 /** The statement that reads parameter i's gradient `g`: as the backward left it, or clipped to the global norm (optax's g / norm * max above max). */
 function gradient(p: OptimizerPlan): string {
-  if (p.clipNorm === undefined) return 'let g = arena[t.y + i - t.x];';
+  const a = memberTerm(p.members, p.arenaStride);
+  if (p.clipNorm === undefined) return `let g = arena[t.y + i - t.x${a}];`;
   const max = abstractFloat(p.clipNorm);
-  return `let g0 = arena[t.y + i - t.x];
-  let norm = state.values[${normsAt(p)}u];
+  return `let g0 = arena[t.y + i - t.x${a}];
+  let norm = state.values[${normsAt(p)}u${memberTerm(p.members, memberStateFloats(p))}];
   let g = select((g0 / norm) * ${max}, g0, norm < ${max});`;
 }
 
@@ -82,6 +87,16 @@ export function parameterCount(p: OptimizerPlan): number {
   return p.tensors.reduce((a, t) => a + t.size, 0);
 }
 
+/** Floats of `state.values` per member: its regions, then its norms where the step computes them. */
+export function memberStateFloats(p: OptimizerPlan): number {
+  return stateRegions(p.kind).total * parameterCount(p) + (normsAt(p) === undefined ? 0 : NORMS);
+}
+
+/** The WGSL of a member's `halted` flag: one per member in an ensemble's state. */
+export function haltedFlag(members: number): string {
+  return members > 1 ? `state.halted[${MEMBER}]` : 'state.halted';
+}
+
 export function optimizerPhase(p: OptimizerPlan): Phase {
   const n = parameterCount(p);
   const NONE = 0xffffffff;
@@ -91,7 +106,8 @@ export function optimizerPhase(p: OptimizerPlan): Phase {
     start += t.size;
     return j === p.tensors.length - 1 ? `  ${row}` : `  if (i < ${start}u) { ${row} }`;
   });
-  const r = (region: number) => (region ? `${region * n}u + i` : 'i');
+  const member = memberTerm(p.members, memberStateFloats(p));
+  const r = (region: number) => (region ? `${region * n}u + i` : 'i') + member;
   const { b1, b2, eps } = ADAM;
   const decay = p.kind === 'adamw' && p.weightDecay ? ` + ${abstractFloat(p.weightDecay)} * p0` : '';
   const update =
@@ -108,6 +124,8 @@ export function optimizerPhase(p: OptimizerPlan): Phase {
   state.values[${r(2)}] = v;`
       : `state.values[${r(1)}] = p0;
   let p = p0 + -u.lr * g;`;
+  const a = memberTerm(p.members, p.arenaStride);
+  const halted = haltedFlag(p.members);
   const code = `// optimizer: ${p.kind} over ${n} parameters in ${p.tensors.length} tensor(s)
 // Per tensor: its first parameter, its gradient's arena offset, its arena slot (${NONE}u: none).
 fn locate(i: u32) -> vec3<u32> {
@@ -116,15 +134,15 @@ ${locate.join('\n')}
 fn optimizer(i: u32) {
   // After a non-finite loss the host wants the state that produced it, and
   // the steps already queued behind it must not move it: they all skip.
-  let bad = (bitcast<u32>(arena[${p.loss}u]) & 0x7f800000u) == 0x7f800000u;
-  if (bad && i == 0u) { atomicStore(&state.halted, 1u); }
-  if (bad || i >= ${n}u || atomicLoad(&state.halted) != 0u) { return; }
+  let bad = (bitcast<u32>(arena[${p.loss}u${a}]) & 0x7f800000u) == 0x7f800000u;
+  if (bad && i == 0u) { atomicStore(&${halted}, 1u); }
+  if (bad || i >= ${n}u || atomicLoad(&${halted}) != 0u) { return; }
   let t = locate(i);
   ${gradient(p)}
-  let p0 = state.values[i];
+  let p0 = state.values[${r(0)}];
   ${update}
-  state.values[i] = p;
-  if (t.z != ${NONE}u) { arena[t.z + i - t.x] = p; }
+  state.values[${r(0)}] = p;
+  if (t.z != ${NONE}u) { arena[t.z + i - t.x${a}] = p; }
 }
 `;
   return { name: 'optimizer', label: 'optimizer', emit: () => ({ fn: 'optimizer', code }), count: `${n}u`, threads: () => n, workgroup: MAP_WORKGROUP, merge: true, offsets: [], reads: 'all', writes: 'all' };

@@ -25,9 +25,10 @@ export interface Plan {
   phases: Phase[];
 }
 
-export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}): Plan {
+/** `members`: an ensemble's (members.ts), each with its copy of the arena. */
+export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}, members = 1): Plan {
   const fusion = fuse(graph, target, batch, options);
-  const memory = allocate(graph, fusion, batch, bankFloats(target));
+  const memory = allocate(graph, fusion, batch, bankFloats(target), members);
   const phases = fusion.kernels.flatMap((k) => (k.rule.kind === 'dispatch' ? dispatchPhases(k, memory) : [kernelPhase(k, memory)]));
   return { graph, batch, target, fusion, memory, phases };
 }

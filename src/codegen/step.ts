@@ -8,18 +8,19 @@
 import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
 import type { BufferName, StepBuffer } from './bindings.js';
-import { arenaBuffers, checkFits, checkStorageBindings, fits, offsetsBuffer, STATE_HEADER, stateBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
-import { bankDecls, KERNEL_DECLS, OFFSETS_STRIDE, TRAIN_DECLS } from '../wgsl/bindings.js';
+import { arenaBuffers, checkFits, checkStorageBindings, fits, offsetsBuffer, stateBuffer, stateHeader, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
+import { bankDecls, KERNEL_DECLS, OFFSETS_STRIDE, trainDecls } from '../wgsl/bindings.js';
 import type { DataLayout, GatherPlan } from './gather.js';
 import { gatherPhase, planGather } from './gather.js';
 import { groupLabel, groupPhases, groupWorkgroups } from './merge.js';
 import { normsPhase } from './norms.js';
 import type { OptimizerPlan, OptimizerSpec } from './optimizer.js';
-import { NORMS, normsAt, optimizerPhase, planOptimizer } from './optimizer.js';
+import { memberStateFloats, NORMS, normsAt, optimizerPhase, planOptimizer } from './optimizer.js';
+import { firstBankStride } from './memory.js';
 import type { Plan } from './plan.js';
 import { plan } from './plan.js';
 import type { Phase } from './wgsl.js';
-import { groupModules, moduleKey } from './wgsl.js';
+import { groupModules, isMerged, mergedWorkgroups, moduleKey } from './wgsl.js';
 
 /** What a training step adds to the graph: the data it gathers from and the parameters it updates. */
 export interface Training {
@@ -35,6 +36,8 @@ export interface StepOptions {
   maxBatch: number;
   /** Absent: the graph alone, its inputs written and its outputs read by the host. */
   training?: Training;
+  /** A training step's ensemble (members.ts): this many members, each with its parameters, state and minibatch; 1 by default. */
+  members?: number;
 }
 
 export interface StepDispatch {
@@ -50,8 +53,8 @@ export interface StepDispatch {
   module: number;
   /** Where its arena offsets start in the offsets buffer; undefined where its code holds them as literals. */
   offsets: number | undefined;
-  /** Its workgroups at a batch, over two dimensions past the first's limit. */
-  workgroups(batch: number): { x: number; y: number };
+  /** Its workgroups at a batch, over two dimensions past the first's limit; the third is the members of an ensemble. */
+  workgroups(batch: number): { x: number; y: number; z: number };
 }
 
 /** Bytes the host copies out of a buffer. */
@@ -64,6 +67,8 @@ export interface Readback {
 }
 
 export interface StepProgram extends Plan {
+  /** An ensemble's members (members.ts); 1 for a single run. */
+  members: number;
   /** In a training step: where the gather writes, and the parameters and state the optimizer updates. */
   gather?: GatherPlan;
   optimizer?: OptimizerPlan;
@@ -79,18 +84,20 @@ export interface StepProgram extends Plan {
 
 export function stepProgram(graph: Graph, o: StepOptions): StepProgram {
   const { target, maxBatch, training } = o;
+  const members = o.members ?? 1;
+  if (members > 1 && !training) throw new Error('internal: an ensemble of a graph alone');
   // The data before the arena: where neither fits, the data's hint comes first.
   const trajectories = training && trajectoriesBuffer(training.data);
   if (trajectories) checkFits(target, trajectories);
-  const { plan: p, apartFrom } = fittingPlan(graph, maxBatch, target);
+  const { plan: p, apartFrom } = fittingPlan(graph, maxBatch, target, members);
   const step = training ? trainingStep(p, training, trajectories!) : graphAlone(p);
-  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls + bankDecls(p.memory.banks.length));
+  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls + bankDecls(p.memory.banks.length), members);
   const [arena, ...banks] = arenaBuffers(p.memory, maxBatch);
   const buffers = [arena!, uniformBuffer(), ...step.buffers, offsetsBuffer(table), ...banks];
   for (const b of buffers) checkFits(target, b);
   checkStorageBindings(target, buffers);
   const { gather, optimizer, readbacks } = step;
-  return { ...p, ...(gather && { gather }), ...(optimizer && { optimizer }), ...(apartFrom !== undefined && { apartFrom }), dispatches, modules, buffers, readbacks };
+  return { ...p, members, ...(gather && { gather }), ...(optimizer && { optimizer }), ...(apartFrom !== undefined && { apartFrom }), dispatches, modules, buffers, readbacks };
 }
 
 /** What a step runs besides the plan's arena, uniform and offsets. */
@@ -109,20 +116,23 @@ interface Step {
  * the window ids.
  */
 function trainingStep(p: Plan, t: Training, trajectories: StepBuffer): Step {
-  const gather = planGather(p.graph, p.memory, t.data);
+  const E = p.memory.members;
+  const gather = planGather(p.graph, p.memory, t.data, p.batch);
   const optimizer = planOptimizer(t.optimizer, t.params, p.graph, p.memory);
   const state = stateBuffer(optimizer);
   const norms = normsAt(optimizer);
   const updates = norms === undefined ? [optimizerPhase(optimizer)] : [normsPhase(optimizer), optimizerPhase(optimizer)];
+  const header = stateHeader(E);
+  // What each step logs, member after member: its loss, then its norms where the step clips.
+  const logged = [...Array(E).keys()].flatMap((m): Readback[] => [
+    { name: 'loss', buffer: 'arena', offset: (optimizer.loss + m * firstBankStride(p.memory)) * 4, bytes: 4 },
+    ...(norms === undefined ? [] : [{ name: 'norms', buffer: 'state' as const, offset: header + (norms + m * memberStateFloats(optimizer)) * 4, bytes: NORMS * 4 }]),
+  ]);
   return {
     phases: [gatherPhase(gather, p.target), ...p.phases, ...updates],
-    decls: TRAIN_DECLS,
-    buffers: [state, trajectories, windowsBuffer(p.batch)],
-    readbacks: [
-      { name: 'loss', buffer: 'arena', offset: optimizer.loss * 4, bytes: 4 },
-      ...(norms === undefined ? [] : [{ name: 'norms', buffer: 'state' as const, offset: STATE_HEADER + norms * 4, bytes: NORMS * 4 }]),
-      { name: 'state', buffer: 'state', offset: STATE_HEADER, bytes: state.bytes - STATE_HEADER },
-    ],
+    decls: trainDecls(E),
+    buffers: [state, trajectories, windowsBuffer(p.batch, E)],
+    readbacks: [...logged, { name: 'state', buffer: 'state', offset: header, bytes: state.bytes - header }],
     gather,
     optimizer,
   };
@@ -135,8 +145,8 @@ function graphAlone(p: Plan): Step {
 }
 
 /** A dispatch per group, the distinct modules among them, and the offsets uniform's contents (OFFSETS_STRIDE bytes a dispatch). */
-function dispatchesOf(groups: Phase[][], decls: string): { dispatches: StepDispatch[]; modules: StepProgram['modules']; table: Uint32Array<ArrayBuffer> } {
-  const codes = groupModules(decls, groups);
+function dispatchesOf(groups: Phase[][], decls: string, members: number): { dispatches: StepDispatch[]; modules: StepProgram['modules']; table: Uint32Array<ArrayBuffer> } {
+  const codes = groupModules(decls, groups, members);
   const table = new Uint32Array((groups.length * OFFSETS_STRIDE) / 4);
   const modules: StepProgram['modules'] = [];
   const moduleOf = new Map<string, number>();
@@ -146,7 +156,7 @@ function dispatchesOf(groups: Phase[][], decls: string): { dispatches: StepDispa
     const key = moduleKey(code);
     const label = groupLabel(g);
     if (!moduleOf.has(key)) moduleOf.set(key, modules.push({ label, code }) - 1);
-    return { name: g[0]!.name, label, phases: g, code, module: moduleOf.get(key)!, offsets: offsets && j * OFFSETS_STRIDE, workgroups: (batch) => groupWorkgroups(g, batch) };
+    return { name: g[0]!.name, label, phases: g, code, module: moduleOf.get(key)!, offsets: offsets && j * OFFSETS_STRIDE, workgroups: (batch) => ({ ...groupWorkgroups(g, batch), z: isMerged(g) ? mergedWorkgroups(members) : members }) };
   });
   return { dispatches, modules, table };
 }
@@ -156,11 +166,11 @@ function dispatchesOf(groups: Phase[][], decls: string): { dispatches: StepDispa
  * per-step gradients in one kernel keeps every step's cotangents alive until
  * it runs: where that does not fit, the steps' sums stay apart.
  */
-function fittingPlan(graph: Graph, maxBatch: number, target: Target): { plan: Plan; apartFrom?: number } {
-  const summed = plan(graph, maxBatch, target);
+function fittingPlan(graph: Graph, maxBatch: number, target: Target, members: number): { plan: Plan; apartFrom?: number } {
+  const summed = plan(graph, maxBatch, target, {}, members);
   const [arena] = arenaBuffers(summed.memory, maxBatch);
   if (fits(target, arena!)) return { plan: summed };
-  const lean = plan(graph, maxBatch, target, { stepSums: false });
+  const lean = plan(graph, maxBatch, target, { stepSums: false }, members);
   checkFits(target, arenaBuffers(lean.memory, maxBatch)[0]!);
   return { plan: lean, apartFrom: arena!.bytes };
 }

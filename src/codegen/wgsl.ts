@@ -17,6 +17,7 @@ import { MAX_GROUPS } from '../ir/target.js';
 import { MAX_OFFSETS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
 import { bankAccess } from './memory.js';
+import { MEMBER, memberDecl, memberLoad } from './members.js';
 import type { Place } from './sum-wgsl.js';
 import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, treeSum, withAddends } from './sum-wgsl.js';
 
@@ -151,8 +152,8 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
   const locals = new Map<string, string>();
   // A stored value in its bank of the arena, at an offset the kernel names with `at`.
   const place: Place = (id) => {
-    const { variable, offset } = bankAccess(mem, mem.slots.get(id)!);
-    return { variable, offset: at(offset) };
+    const { variable, offset, member } = bankAccess(mem, mem.slots.get(id)!);
+    return { variable, offset: at(offset) + member };
   };
   const valueAt = (id: string, idx: string) => {
     const p = place(id);
@@ -313,8 +314,8 @@ export interface GroupModule {
  * (the quickstart at rollout 5 ran 0.30 ms per step with its three merged
  * groups reading the uniform, 0.25 ms with literals).
  */
-export function groupModules(decls: string, groups: readonly (readonly Phase[])[]): GroupModule[] {
-  const viaUniform = groups.map((g) => ({ offsets: uniformOffsets(g), code: moduleWgsl(decls, g, uniformOffsets(g)) }));
+export function groupModules(decls: string, groups: readonly (readonly Phase[])[], members = 1): GroupModule[] {
+  const viaUniform = groups.map((g) => ({ offsets: uniformOffsets(g), code: moduleWgsl(decls, g, uniformOffsets(g), members) }));
   const seen = new Map<string, number>();
   for (const m of viaUniform) seen.set(moduleKey(m.code), (seen.get(moduleKey(m.code)) ?? 0) + 1);
   return groups.map((g, j) => {
@@ -322,7 +323,7 @@ export function groupModules(decls: string, groups: readonly (readonly Phase[])[
     // No offsets, or too many for the uniform: its code holds literals already.
     if (!m.offsets?.length) return { code: m.code, offsets: undefined };
     if (seen.get(moduleKey(m.code))! > 1) return m;
-    return { code: moduleWgsl(decls, g, undefined), offsets: undefined };
+    return { code: moduleWgsl(decls, g, undefined, members), offsets: undefined };
   });
 }
 
@@ -334,9 +335,14 @@ export function groupModules(decls: string, groups: readonly (readonly Phase[])[
  * phase touches what an earlier one since the last barrier wrote, or
  * writes what it read. With `table`, the offsets come from the dispatch's
  * uniform, and only `//` comment lines tell apart the modules of the same
- * layer at different time steps.
+ * layer at different time steps. An ensemble's entry points first read
+ * their member from their workgroup's z (members.ts); a merged dispatch's one
+ * workgroup runs every member instead, striding over the members' threads of
+ * each phase, so its barriers are paid once, not once per member (the
+ * quickstart's 10 members ran 5.9 times as long as one seed with a
+ * workgroup per member, each paying every barrier, on 2 cores).
  */
-function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly number[] | undefined): string {
+function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly number[] | undefined, members: number): string {
   let next = 0;
   const named = phases.map((p, g) => {
     const prefix = phases.length > 1 ? `k${g}_` : '';
@@ -348,18 +354,19 @@ function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly num
   // The entry point copies the dispatch's offsets into private variables:
   // read from the uniform inside a loop, lavapipe reloaded them every step.
   const offsets = table ? table.map((_, j) => j) : [];
-  const privates = offsets.map((j) => `var<private> tx_o${j}: u32;\n`).join('');
+  const privates = memberDecl(members) + offsets.map((j) => `var<private> tx_o${j}: u32;\n`).join('');
   const load = offsets.map((j) => `  tx_o${j} = tx_off.o[${j >> 2}][${j & 3}];\n`).join('');
   const [only] = named;
-  const merged = named.length > 1 || Boolean(only?.sweepAlone);
+  const merged = isMerged(named);
   const enable = named.some((p) => p.subgroups) ? 'enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n' : '';
   // A phase that runs as its sweep alone needs only the sweep's code and the functions it calls.
   const code = `${enable}${decls}${MATH_FUNCTIONS}${privates}${named.map((p) => (p.sweepAlone && named.length === 1 ? (p.sweep?.defs ?? '') : p.code) + (merged && p.sweep ? p.sweep.code : '')).join('')}`;
   if (!merged && only) {
-    if (only.entry) return `${code}${only.entry.replace('{\n', `{\n${load}`)}\n`;
+    if (only.entry) return `${code}${only.entry.replace('{\n', `{\n${memberLoad(members, only.entry)}${load}`)}\n`;
+    const main = 'fn main(@builtin(global_invocation_id) gid: vec3<u32>)';
     return `${code}@compute @workgroup_size(${only.workgroup})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
+${main} {
+${memberLoad(members, main)}${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
 }
 `;
   }
@@ -370,15 +377,39 @@ ${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * only.workgroup}u);
       lines.push('  storageBarrier();');
       since = [];
     }
-    lines.push(p.sweep ? `  ${p.sweep.fn}(lid);` : `  for (var t = lid; t < ${stridedBound(p)}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
+    lines.push(members > 1 ? membersStride(p, members, mergedWorkgroups(members)) : p.sweep ? `  ${p.sweep.fn}(lid);` : `  for (var t = lid; t < ${stridedBound(p)}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
     since.push(p);
   }
   const part = named.some((p) => p.sweep) ? `var<workgroup> tx_part: array<f32, ${SWEEP_OUTPUTS * MERGED_WORKGROUP}>;\n` : '';
   return `${code}${part}@compute @workgroup_size(${MERGED_WORKGROUP})
-fn main(@builtin(local_invocation_index) lid: u32) {
+fn main(@builtin(local_invocation_index) lid: u32${members > 1 ? ', @builtin(workgroup_id) wid: vec3<u32>' : ''}) {
 ${load}${lines.join('\n')}
 }
 `;
+}
+
+/**
+ * A merged dispatch's loop over its members' threads of phase `p`: its
+ * workgroup z strides over the members z, z + G, … (G: the workgroups it
+ * runs, mergedWorkgroups); a sweep, whose workgroup works together, takes
+ * them one after another.
+ */
+function membersStride(p: Phase & PhaseCode, members: number, G: number): string {
+  if (p.sweep) return `  for (var e = wid.z; e < ${members}u; e += ${G}u) { ${MEMBER} = e; ${p.sweep.fn}(lid); }`;
+  const bound = `(${stridedBound(p)})`;
+  const per = Math.ceil(members / G);
+  if (per === 1) return `  ${MEMBER} = wid.z;\n  for (var t = lid; t < ${bound}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`;
+  return `  for (var t = lid; t < ${per}u * ${bound}; t += ${MERGED_WORKGROUP}u) { ${MEMBER} = wid.z + ${G}u * (t / ${bound}); if (${MEMBER} < ${members}u) { ${p.fn}(t % ${bound}); } }`;
+}
+
+/** Workgroups an ensemble's merged dispatch runs, each striding over its share of the members. */
+export function mergedWorkgroups(members: number): number {
+  return Math.min(members, Number(process.env['TXC_G'] ?? members));
+}
+
+/** Whether a group runs as one workgroup striding over its phases (merge.ts): several phases, or a sweep alone. */
+export function isMerged(group: readonly Phase[]): boolean {
+  return group.length > 1 || Boolean(group[0]?.sweepAlone);
 }
 
 /**

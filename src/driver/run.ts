@@ -65,6 +65,7 @@ export function withSteps<R extends Run>(run: R, steps: number): R {
  * horizon). Checkpoints store its digest, so it must not change.
  */
 export function runIdentity(run: Run): string {
-  const { span: _, ...train } = { ...run.train, steps: run.spec.train.steps };
+  // Not `seeds`: a run is one member, whose seeds are in `train.seed` and `initSeed`.
+  const { span: _, seeds: __, ...train } = { ...run.train, steps: run.spec.train.steps };
   return JSON.stringify({ source: run.spec.source, config: run.config.name, train, initSeed: run.initSeed });
 }

@@ -2,7 +2,7 @@
 // compiled WGSL step) and the trainer's loop over it, as `tx train`, the page
 // and the bench open it. Browser-safe.
 import type { StepExecutor } from '../train/executor.js';
-import { cpuExecutor, gpuExecutor, type Device } from '../train/executors.js';
+import { cpuExecutor, gpuEnsemble, gpuExecutor, type Device } from '../train/executors.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../train/trainer.js';
 import { train } from '../train/trainer.js';
 import type { Run } from './run.js';
@@ -27,6 +27,30 @@ export async function openSession(run: Run, device: Device, gpu?: GPUDevice): Pr
     },
     close: () => executor.dispose?.(),
   };
+}
+
+/**
+ * Sessions of runs that differ only in their seeds (RunOptions.seedOffset),
+ * trained at once: on the GPU one program steps every run's emulator
+ * (codegen/members.ts), each session's loop driving its member; on the CPU
+ * each run has its own float64 executor. Train them concurrently
+ * (Promise.all): a GPU member's loop waits for the others at every step.
+ */
+export async function openEnsemble(runs: readonly Run[], device: Device, gpu?: GPUDevice): Promise<Session[]> {
+  const executors: StepExecutor[] = device === 'gpu' ? await gpuEnsemble(runs, gpu) : runs.map((r) => cpuExecutor(r));
+  return executors.map((executor, m) => ({
+    executor,
+    async train(hooks = {}, resume) {
+      ensureSetImmediate();
+      try {
+        return await train(executor, runs[m]!.plan, hooks, resume);
+      } finally {
+        // Its member steps no more: the others must not wait for it.
+        executor.finish?.();
+      }
+    },
+    close: () => executor.dispose?.(),
+  }));
 }
 
 /** The trainer's loop yields with setImmediate (Node's); a page has none, so it gets one made of a MessageChannel. */

@@ -340,6 +340,8 @@ export interface TrainDecl {
   steps: number;
   batch: number;
   seed: number;
+  /** Emulators trained at once (seeds seed, seed + 1, …, each with its initialisation offset as much), as one program on the GPU. */
+  seeds: number;
   substack: boolean;
   /** adamw's decoupled weight decay. */
   weightDecay?: number;

@@ -15,6 +15,7 @@ export function checkTrain(block: RawBlock, report: Report): A.TrainDecl {
     steps: s.number('steps'),
     batch: s.number('batch'),
     seed: s.number('seed'),
+    seeds: s.number('seeds'),
     substack: s.bool('substack'),
     span: block.span,
   };

@@ -226,6 +226,7 @@ export const TRAIN: Schema = {
   steps: int(1, 1000),
   batch: int(1, 32),
   seed,
+  seeds: int(1, 1, L.MAX_STUDY_SEEDS),
   substack: { t: 'bool', def: true },
   clip_norm: num(undefined, { positive: true }),
   eval: { t: 'every', max: L.MAX_COUNT },

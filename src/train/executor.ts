@@ -60,6 +60,8 @@ export interface StepExecutor {
   optimizerState(): OptState | Promise<OptState>;
   /** Losses not taken are dropped. */
   restore(params: Params, state: OptState): void | Promise<void>;
+  /** The run is over: an ensemble's other members no longer wait for it (train/members.ts). */
+  finish?(): void;
   /** Frees what the executor holds on a device; it is unusable after. */
   dispose?(): void;
   /**

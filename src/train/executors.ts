@@ -4,6 +4,7 @@
 import { optimizerSpec } from '../codegen/optimizer.js';
 import { largestBatch } from '../data/windows.js';
 import type { Graph } from '../ir/graph.js';
+import type { Target } from '../ir/target.js';
 import type { ParamDecl } from '../passes/inline/network.js';
 import { gpuDevice } from '../runtime/gpu/device.js';
 import { initParams } from '../runtime/params.js';
@@ -34,7 +35,17 @@ export function cpuExecutor(run: ExecutorRun): CpuExecutor {
 }
 
 export async function gpuExecutor(run: ExecutorRun, device?: GPUDevice): Promise<GpuExecutor> {
-  const { plan } = run;
+  return (await gpuEnsemble([run], device))[0]!;
+}
+
+/**
+ * One executor per run, one program for all (codegen/members.ts): runs of
+ * one spec that differ only in their seeds, so in their initial parameters
+ * and minibatch orders, not in their graph or data.
+ */
+export async function gpuEnsemble(runs: readonly ExecutorRun[], device?: GPUDevice, target?: Target): Promise<GpuExecutor[]> {
+  const { plan, graph } = runs[0]!;
   const maxBatch = largestBatch(plan.train.batch, plan.data.shape, plan.window, plan.train.substack);
-  return GpuExecutor.create(device ?? (await gpuDevice()), run.graph, optimizerSpec(plan.train), initParams(run.decls, run.initSeed), windowSource(plan), maxBatch);
+  const params = runs.map((r) => initParams(r.decls, r.initSeed));
+  return GpuExecutor.ensemble(device ?? (await gpuDevice()), graph, optimizerSpec(plan.train), params, windowSource(plan), maxBatch, target);
 }

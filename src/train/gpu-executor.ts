@@ -1,14 +1,16 @@
-// The GPU executor: a GpuTrainProgram driven step by step, and the
-// bookkeeping that stays on the host — the optimizer's step count and Adam's
-// bias corrections (in float64, once per step, instead of powers in float32
-// on the device), the losses in step order, and how many of the started
-// updates the device applied before a non-finite loss halted it.
+// The GPU executor: a GpuTrainProgram driven step by step (or one member of
+// an ensemble's, members.ts), and the bookkeeping that stays on the host —
+// the optimizer's step count and Adam's bias corrections (in float64, once
+// per step, instead of powers in float32 on the device), the losses in step
+// order, and how many of the started updates the device applied before a
+// non-finite loss halted it.
 import { dataLayout } from '../codegen/gather.js';
 import { ADAM, stateRegions, type OptimizerSpec } from '../codegen/optimizer.js';
 import { stepProgram } from '../codegen/step.js';
 import type { Graph } from '../ir/graph.js';
 import { deviceTarget } from '../runtime/gpu/target-probe.js';
 import { GpuTrainProgram, LOSS_GROUP } from '../runtime/gpu/train-program.js';
+import { membersOf, type MemberProgram } from './members.js';
 import type { Params } from '../runtime/params.js';
 import type { Norms, StepExecutor, StepLoss, WindowSource } from './executor.js';
 import { optimizer, stateKind, type OptState } from './optimizer.js';
@@ -34,22 +36,31 @@ export class GpuExecutor implements StepExecutor {
   private taken: StepLoss | undefined;
 
   private constructor(
-    private readonly program: GpuTrainProgram,
+    private readonly program: MemberProgram,
     private readonly spec: OptimizerSpec,
     private readonly shapes: [string, readonly number[]][],
   ) {}
 
   /** `graph`: a spec's configuration after every pass (outputs [loss, grad.<param>...]), compiled for the device. */
   static async create(device: GPUDevice, graph: Graph, spec: OptimizerSpec, params: Params, source: WindowSource, maxBatch: number): Promise<GpuExecutor> {
+    return (await GpuExecutor.ensemble(device, graph, spec, [params], source, maxBatch))[0]!;
+  }
+
+  /** The executors of an ensemble's members, one program for all: member m starts from `params[m]`. `target`: the device's by default. */
+  static async ensemble(device: GPUDevice, graph: Graph, spec: OptimizerSpec, params: readonly Params[], source: WindowSource, maxBatch: number, target = deviceTarget(device)): Promise<GpuExecutor[]> {
+    const [first] = params as [Params];
     const step = stepProgram(graph, {
-      target: deviceTarget(device),
+      target,
       maxBatch,
-      training: { data: dataLayout(source.data.shape, source.window, source.substack), params: [...params].map(([name, t]) => ({ name, size: t.data.length })), optimizer: spec },
+      training: { data: dataLayout(source.data.shape, source.window, source.substack), params: [...first].map(([name, t]) => ({ name, size: t.data.length })), optimizer: spec },
+      members: params.length,
     });
     const program = await GpuTrainProgram.load(device, step, source.data);
-    const exec = new GpuExecutor(program, spec, [...params].map(([name, t]) => [name, t.shape]));
-    exec.write(params, optimizer({ optimizer: spec.kind }).init(params));
-    return exec;
+    return membersOf(program).map((member, m) => {
+      const exec = new GpuExecutor(member, spec, [...first].map(([name, t]) => [name, t.shape]));
+      exec.write(params[m]!, optimizer({ optimizer: spec.kind }).init(params[m]!));
+      return exec;
+    });
   }
 
   step(indices: readonly number[], lr: number): void {
@@ -100,15 +111,20 @@ export class GpuExecutor implements StepExecutor {
 
   /** Each distinct pipeline's first run (GpuTrainProgram.firstRuns); leaves the state changed. */
   firstRuns(batch: number): Promise<{ label: string; ms: number }[]> {
-    return this.program.firstRuns(batch);
+    return this.program.program.firstRuns(batch);
   }
 
   /** Per-dispatch times of a step (GpuTrainProgram.profile); leaves the state changed. */
   profile(batch: number, reps: number): Promise<{ label: string; ms: number }[]> {
-    return this.program.profile(batch, reps);
+    return this.program.program.profile(batch, reps);
   }
 
-  /** Frees the device's buffers; the executor is unusable after. */
+  /** The run is over (members.ts): an ensemble's other members step on without it. */
+  finish(): void {
+    this.program.finish();
+  }
+
+  /** Frees the device's buffers once every member is done; the executor is unusable after. */
   dispose(): void {
     this.program.destroy();
   }

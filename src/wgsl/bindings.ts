@@ -72,7 +72,14 @@ export const KERNEL_DECLS = `${STEP_STRUCT}
 struct Offsets { o: array<vec4<u32>, ${MAX_OFFSETS / 4}> }
 ${[ARENA, UNIFORM, OFFSETS].map(declare).join('')}`;
 
-/** Declarations for every kernel of a training step: the graph's, and the optimizer's state, the data and the minibatch's window ids. */
-export const TRAIN_DECLS = `${KERNEL_DECLS}// A non-finite loss sets \`halted\`: from then on no update is applied.
-struct OptimizerState { halted: atomic<u32>, values: array<f32> }
+/**
+ * Declarations for every kernel of a training step: the graph's, and the
+ * optimizer's state, the data and the minibatch's window ids. An ensemble's
+ * members each have their `halted` flag.
+ */
+export function trainDecls(members = 1): string {
+  const halted = members > 1 ? `array<atomic<u32>, ${members}>` : 'atomic<u32>';
+  return `${KERNEL_DECLS}// A non-finite loss sets \`halted\`: from then on no update is applied.
+struct OptimizerState { halted: ${halted}, values: array<f32> }
 ${[STATE, TRAJECTORIES, WINDOWS].map(declare).join('')}`;
+}

@@ -26,6 +26,8 @@ import type { Frontend } from '../../frontend.js';
 import { perEmulator } from '../emulators.js';
 import { loadSpec, oneProgram } from '../io.js';
 import { positiveInt } from '../options.js';
+import { trainSeedsWithProgress } from '../seeds-progress.js';
+import { trainSeedsInto } from './train-seeds.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
 export const EXIT_INTERRUPTED = 130;
@@ -41,6 +43,7 @@ export function register(program: Command): void {
     .option('--steps <n>', "override the train block's steps", positiveInt)
     .option('--resume', "continue from the checkpoint in the output folder, exactly as an uninterrupted run; with more --steps than the first run's, extend it (the schedule keeps spanning the first run's steps and holds its final rate past them)")
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
+    .option('--seeds <n>', "train N seeds (0 .. N-1 added to the spec's seeds) as one program, each into OUT/seed-<s>, with OUT/seeds.csv across them (default: the train block's seeds, 1)", positiveInt)
     .addOption(deviceOption())
     .action(async (file: string, opts: TrainOptions) => {
       const runs = perEmulator(loadSpec(file), opts.emulator);
@@ -63,29 +66,36 @@ export function register(program: Command): void {
       for (const rollout of QUICKSTART_ROLLOUTS) {
         const file = join(quickstartDir(), `rollout${rollout}.tx`);
         const fe = loadSpec(file);
-        const row: QuickstartRow = { rollout, distances: [], seconds: 0 };
-        for (let seed = 0; seed < opts.seeds; seed++) {
-          const t0 = Date.now();
-          const run = loadRun(fe.spec, fe.programs[0]!, { steps: opts.steps, seedOffset: seed });
-          const result = await trainWithProgress(run, opts.device, `rollout ${rollout} seed ${seed}`);
-          if (result.outcome.status === 'interrupted') {
-            process.stdout.write(rows.length ? quickstartTable(rows) : '');
-            process.exitCode = EXIT_INTERRUPTED;
-            return;
-          }
-          const d = upwindDistance(run.spec, result.checkpoint.params)!;
+        const t0 = Date.now();
+        // The seeds as one program (an ensemble's members) on the GPU.
+        const runs = [...Array(opts.seeds).keys()].map((seed) => loadRun(fe.spec, fe.programs[0]!, { steps: opts.steps, seedOffset: seed }));
+        const results = await trainSeedsWithProgress(runs, opts.device, { label: (m) => `rollout ${rollout} ${seedsLabel(m)}` });
+        const row: QuickstartRow = { rollout, distances: [], seconds: (Date.now() - t0) / 1000 };
+        for (const [seed, result] of results.entries()) {
+          const d = upwindDistance(runs[seed]!.spec, result.checkpoint.params)!;
           row.distances.push(d.distance);
-          row.seconds += (Date.now() - t0) / 1000;
-          process.stderr.write(`rollout ${rollout} seed ${seed}: ${upwindText(d)} (${result.outcome.status}, ${seconds(t0)} s)\n`);
+          process.stderr.write(`rollout ${rollout} seed ${seed}: ${upwindText(d)} (${result.outcome.status})\n`);
+        }
+        if (results.some((r) => r.outcome.status === 'interrupted')) {
+          process.stdout.write(rows.length ? quickstartTable(rows) : '');
+          process.exitCode = EXIT_INTERRUPTED;
+          return;
         }
         rows.push(row);
       }
-      process.stdout.write(`distance of the learned kernel to the upwind stencil [1+CFL, -CFL], over ${opts.seeds} seed(s); time: all seeds, ${opts.device}\n`);
+      process.stdout.write(`distance of the learned kernel to the upwind stencil [1+CFL, -CFL], over ${opts.seeds} seed(s) trained as one program; time: all seeds, ${opts.device}\n`);
       process.stdout.write(quickstartTable(rows));
     });
 }
 
-interface TrainOptions {
+/** `seeds 0-4` for members 0 .. 4. */
+export function seedsLabel(members: readonly number[]): string {
+  return members.length === 1 ? `seed ${members[0]}` : `seeds ${members[0]}-${members.at(-1)}`;
+}
+
+export interface TrainOptions {
+  /** Seeds trained at once, overriding the train block's `seeds`. */
+  seeds?: number;
   config?: string;
   emulator?: string;
   out?: string;
@@ -106,6 +116,8 @@ function outFolder(file: string, opts: TrainOptions, several: string | undefined
 
 /** One emulator's run into `out`: resumed where asked, evaluated, summarised. */
 async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOptions): Promise<void> {
+  const seeds = opts.seeds ?? fe.spec.train.seeds;
+  if (seeds > 1) return trainSeedsInto(file, fe, out, opts, seeds);
   let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
   lockFolder(out, `tx train ${file}`);
   const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
@@ -186,8 +198,4 @@ export async function trainWithProgress(run: Run, device: Device, label: string,
     process.off('SIGINT', onSigint);
     session.close();
   }
-}
-
-function seconds(t0: number): string {
-  return ((Date.now() - t0) / 1000).toFixed(1);
 }

@@ -1,8 +1,8 @@
-// One cell's seeds: each trained as `tx train` would (its files and
-// checkpoints in its own folder, resumed from its checkpoint), then rolled out
-// and scored as `tx eval` would, and its result written last. The seeds run
-// one after another behind `runSeeds`, the boundary a compiled ensemble of a
-// cell's seeds will replace.
+// One cell's seeds: trained together, as one program on the GPU (an
+// ensemble's members, driver/ensemble.ts), each with its files and
+// checkpoints in its own folder as `tx train` writes them and resumed from
+// its checkpoint; then each rolled out and scored as `tx eval` would, and its
+// result written last.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as A from '../../dsl/ast.js';
@@ -25,7 +25,8 @@ import type { Checkpoint } from '../../train/trainer.js';
 import { UserError } from '../../util/diagnostics.js';
 import { lockFolder } from '../../util/lock.js';
 import { writeAtomic } from '../io.js';
-import { trainWithProgress } from '../commands/train.js';
+import { seedsLabel } from '../commands/train.js';
+import { trainSeedsWithProgress } from '../seeds-progress.js';
 
 export interface SeedOptions {
   /** The spec's path: a data file is read beside it. */
@@ -39,39 +40,50 @@ export interface SeedOptions {
   label: string;
 }
 
-/** Runs `seeds` of `cell`; 'interrupted' as soon as one is stopped (its checkpoint saved). */
+/** Runs `seeds` of `cell`, those that train as one program; 'interrupted' as soon as one is stopped (its checkpoint saved). */
 export async function runSeeds(cell: A.StudyCell, seeds: readonly number[], o: SeedOptions): Promise<'finished' | 'interrupted'> {
-  for (const seed of seeds) {
-    const dir = seedDir(o.out, cell, seed);
-    const release = lockFolder(dir, `tx study ${o.file} (${cell.name}, seed ${seed})`);
-    try {
-      const r = await runSeed(cell, seed, dir, o);
-      if (r === 'interrupted') return r;
-      writeSeed(dir, r);
-      if (r.status === 'failed') process.stderr.write(`${cell.name} seed ${seed} failed: ${r.message}\n`);
-    } finally {
-      release();
+  const members = seeds.map((seed) => ({ seed, dir: seedDir(o.out, cell, seed), run: cellRun(cell, seed, o.file) }));
+  const releases = members.map((m) => lockFolder(m.dir, `tx study ${o.file} (${cell.name}, seed ${m.seed})`));
+  try {
+    const resume = members.map((m) => (existsSync(join(m.dir, RUN_FILES.checkpoint)) ? readCheckpoint(m.dir, m.run.key, m.run.decls, m.run.spec.train.steps, stateKind(m.run.train.optimizer)) : undefined));
+    const todo = members.flatMap((m, j) => (resume[j] && resume[j].step >= m.run.train.steps ? [] : [j]));
+    const save = (j: number, c: Checkpoint, history = c.history) => writeRun(members[j]!.dir, c, history, members[j]!.run.key, `${cell.name}, seed ${members[j]!.seed}`);
+    const trained = await trainSeedsWithProgress(
+      todo.map((j) => members[j]!.run),
+      o.device,
+      {
+        label: (js) => `${o.label} ${seedsLabel(js.map((k) => members[todo[k]!]!.seed))}`,
+        hooks: (k) => ({ checkpointEvery: o.checkpointEvery, onCheckpoint: (c) => save(todo[k]!, c) }),
+        resume: todo.map((j) => resume[j]),
+      },
+    );
+    let interrupted = false;
+    for (const [j, m] of members.entries()) {
+      const k = todo.indexOf(j);
+      let params: Params;
+      if (k < 0) params = resume[j]!.params;
+      else {
+        const result = trained[k]!;
+        save(j, result.checkpoint, result.history);
+        const out = result.outcome;
+        if (out.status === 'interrupted') {
+          interrupted = true;
+          continue;
+        }
+        if (out.status === 'nonfinite') {
+          const failed: SeedResult = { status: 'failed', seed: m.seed, message: `the loss is ${out.loss} at step ${out.step} (lr ${m.run.train.lr})` };
+          writeSeed(m.dir, failed);
+          process.stderr.write(`${cell.name} seed ${m.seed} failed: ${failed.message}\n`);
+          continue;
+        }
+        params = result.checkpoint.params;
+      }
+      writeSeed(m.dir, { status: 'done', seed: m.seed, ...(await score(m.run, params, m.dir, o)) });
     }
+    return interrupted ? 'interrupted' : 'finished';
+  } finally {
+    for (const release of releases) release();
   }
-  return 'finished';
-}
-
-async function runSeed(cell: A.StudyCell, seed: number, dir: string, o: SeedOptions): Promise<SeedResult | 'interrupted'> {
-  const run = cellRun(cell, seed, o.file);
-  const resume = existsSync(join(dir, RUN_FILES.checkpoint)) ? readCheckpoint(dir, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
-  let params: Params;
-  if (resume && resume.step >= run.train.steps) params = resume.params;
-  else {
-    const save = (c: Checkpoint, history = c.history) => writeRun(dir, c, history, run.key, `${cell.name}, seed ${seed}`);
-    const label = `${o.label} seed ${seed}`;
-    const result = await trainWithProgress(run, o.device, label, { checkpointEvery: o.checkpointEvery, onCheckpoint: (c) => save(c) }, resume);
-    save(result.checkpoint, result.history);
-    const out = result.outcome;
-    if (out.status === 'interrupted') return 'interrupted';
-    if (out.status === 'nonfinite') return { status: 'failed', seed, message: `the loss is ${out.loss} at step ${out.step} (lr ${run.train.lr})` };
-    params = result.checkpoint.params;
-  }
-  return { status: 'done', seed, ...(await score(run, params, dir, o)) };
 }
 
 /** The cell's spec with seed `seed` added to the emulator's and the train block's seeds. */

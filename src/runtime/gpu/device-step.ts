@@ -15,6 +15,8 @@ export interface Dispatch {
   offsets: number | undefined;
   x: number;
   y: number;
+  /** An ensemble's members (codegen/members.ts); 1 for a single run. */
+  z: number;
 }
 
 export class DeviceStep {
@@ -99,7 +101,7 @@ export function encodeDispatches(pass: GPUComputePassEncoder, group: GPUBindGrou
     if (!bound || d.offsets !== undefined) pass.setBindGroup(0, group, [d.offsets ?? 0]);
     bound = true;
     pass.setPipeline(d.pipeline);
-    pass.dispatchWorkgroups(d.x, d.y);
+    pass.dispatchWorkgroups(d.x, d.y, d.z);
   }
 }
 

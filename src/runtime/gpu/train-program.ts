@@ -3,9 +3,13 @@
 // optimizer update, and a copy of the loss for the read-back. The host writes
 // only the window ids and the step's uniform before submitting, so no step
 // waits for the host and no step waits for the one before it to be read.
+// An ensemble's program (codegen/members.ts) steps every member at once: each
+// gets its windows, logs its loss and keeps its state.
 import { stepUniform } from '../../codegen/bindings.js';
 import type { OptimizerPlan } from '../../codegen/optimizer.js';
-import { parameterCount } from '../../codegen/optimizer.js';
+import { memberStateFloats, parameterCount } from '../../codegen/optimizer.js';
+import { stateHeader } from '../../codegen/bindings.js';
+import { firstBankStride } from '../../codegen/memory.js';
 import type { Readback, StepProgram } from '../../codegen/step.js';
 import type { Trajectories } from '../../data/trajectories.js';
 import { UserError } from '../../util/diagnostics.js';
@@ -59,14 +63,21 @@ export class GpuTrainProgram {
     return parameterCount(this.optimizer);
   }
 
-  /** Submits one step on the windows `windows`; `c1`, `c2` are Adam's bias corrections for it. */
-  step(windows: readonly number[], lr: number, c1: number, c2: number): void {
-    const batch = windows.length;
+  get members(): number {
+    return this.onDevice.program.members;
+  }
+
+  /** Submits one step, each member on its windows (as many for each); `c1`, `c2` are Adam's bias corrections for it. */
+  step(windows: readonly (readonly number[])[], lr: number, c1: number, c2: number): void {
+    const batch = windows[0]?.length ?? 0;
     if (batch < 1 || batch > this.maxBatch) throw new Error(`internal: batch ${batch} outside 1..${this.maxBatch}`);
+    if (windows.length !== this.members || windows.some((w) => w.length !== batch)) throw new Error(`internal: ${this.members} members stepped with windows of ${windows.map((w) => w.length).join(', ')}`);
+    const ids = new Uint32Array(this.members === 1 ? batch : this.members * this.maxBatch);
+    windows.forEach((w, m) => ids.set(w, m * this.maxBatch));
     const q = this.device.queue;
     // Queue writes land between the submits around them, so the steps
     // already in flight keep the windows and uniform they were given.
-    q.writeBuffer(this.onDevice.buffer('windows'), 0, Uint32Array.from(windows));
+    q.writeBuffer(this.onDevice.buffer('windows'), 0, ids);
     q.writeBuffer(this.onDevice.buffer('uniform'), 0, stepUniform(batch, lr, c1, c2));
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
@@ -77,17 +88,22 @@ export class GpuTrainProgram {
     this.losses.submitted();
   }
 
-  /** Floats each step logs: 1 (the loss), or 3 where it computes norms (loss, the gradients' global norm, the parameters'). */
+  /** Floats each step logs per member: 1 (the loss), or 3 where it computes norms (loss, the gradients' global norm, the parameters'). */
   get loggedFloats(): number {
-    return this.logged.reduce((a, r) => a + r.bytes / 4, 0);
+    return this.logged.reduce((a, r) => a + r.bytes / 4, 0) / this.members;
   }
 
-  /** What the oldest steps not read yet logged (loggedFloats each), in order (a group at a time); undefined when none is pending. */
+  /** Floats of the state per member (readState). */
+  get memberStateFloats(): number {
+    return memberStateFloats(this.optimizer);
+  }
+
+  /** What the oldest steps not read yet logged (loggedFloats for each member in turn), in order (a group at a time); undefined when none is pending. */
   nextLosses(): Promise<Float32Array | undefined> {
     return this.losses.next();
   }
 
-  /** The optimizer state's values (see stateRegions), after every submitted step. */
+  /** The optimizer state's values (see stateRegions), each member's memberStateFloats in turn, after every submitted step. */
   async readState(): Promise<Float32Array<ArrayBuffer>> {
     const state = this.readback('state');
     const bytes = state.offset + state.bytes;
@@ -106,18 +122,24 @@ export class GpuTrainProgram {
     }
   }
 
-  /** Replaces the state (and un-halts it); the parameters' arena slots follow. */
-  writeState(values: Float32Array<ArrayBuffer>): void {
+  /** Replaces a member's state (and un-halts it); its parameters' arena slots follow. */
+  writeState(values: Float32Array<ArrayBuffer>, member = 0): void {
     const q = this.device.queue;
-    const state = this.readback('state');
+    const state = this.onDevice.buffer('state');
     // The header first: `halted` back to 0.
-    q.writeBuffer(this.onDevice.buffer(state.buffer), 0, Uint32Array.of(0));
-    q.writeBuffer(this.onDevice.buffer(state.buffer), state.offset, values);
+    this.halt(member, false);
+    q.writeBuffer(state, stateHeader(this.members) + member * this.memberStateFloats * 4, values);
+    const arena = member * firstBankStride(this.onDevice.program.memory);
     let start = 0;
     for (const t of this.optimizer.tensors) {
-      if (t.param !== undefined) q.writeBuffer(this.onDevice.buffer('arena'), t.param * 4, values, start, t.size);
+      if (t.param !== undefined) q.writeBuffer(this.onDevice.buffer('arena'), (t.param + arena) * 4, values, start, t.size);
       start += t.size;
     }
+  }
+
+  /** Sets a member's `halted` flag: the steps submitted after it leave its state as it is (or, false, update it again). */
+  halt(member: number, halted = true): void {
+    this.device.queue.writeBuffer(this.onDevice.buffer('state'), member * 4, Uint32Array.of(halted ? 1 : 0));
   }
 
   /**
