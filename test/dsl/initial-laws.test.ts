@@ -80,6 +80,10 @@ describe("Gray–Scott's two channels", () => {
   test('its data, its emulator and its reference', () => {
     expect(messages(`${GS}\nemulator conv { channels 2 -> 4 -> 2 }\nreference gray_scott { }\nconfig diverted rollout 2`)).toEqual([]);
     expect(messages(`${GS}\nemulator conv { channels 1 -> 4 -> 1 }\nconfig supervised rollout 1`)).toEqual(["2:1 the emulator maps 1 to 1 channels, but the data's states have 2"]);
+    const correction = check(`${GS}\nemulator correction { coarse gray_scott { dt 5 }  net conv { channels 2 -> 8 -> 2 } }\nconfig supervised rollout 2`);
+    expect(correction.diagnostics).toEqual([]);
+    // The coarse solver takes the data's options its block leaves out.
+    expect(correction.spec.emulator).toMatchObject({ coarse: { name: 'gray_scott', params: { dt: 5, substeps: 10, feed: 0.04 } } });
   });
 
   test("a gray_scott solver on one channel's data", () => {

@@ -8,7 +8,9 @@ import { blobsState } from '../../../src/data/etdrk/ic-blobs.js';
 import { diffusedState, grfState } from '../../../src/data/etdrk/ic-noise.js';
 import { normalise, type Normalisation } from '../../../src/data/etdrk/ic-normalise.js';
 import { defaultIc, icState } from '../../../src/data/etdrk/ic.js';
+import { generateData } from '../../../src/data/generate.js';
 import { Rng } from '../../../src/data/rng.js';
+import { frontend } from '../../../src/frontend.js';
 import { rfftn } from '../../../src/math/fft.js';
 
 const N = 16;
@@ -117,5 +119,28 @@ describe('normalisations, per channel, in the order zero_mean, std_one, max_one,
       expect(Math.abs(mean(ch))).toBeLessThan(1e-14);
       expect(std(ch)).toBeCloseTo(1, 14);
     }
+  });
+});
+
+describe("a data block's law reaches its trajectories", () => {
+  it('ic grf { exponent 2  std_one true }: snapshot 0 of each trajectory is its draw, trajectory after trajectory', () => {
+    const spec = frontend('data ks { dims 2  points 16  trajectories 2  snapshots 2  seed 5  ic grf { exponent 2  std_one true } }\nemulator conv { channels 1 -> 1 }\nconfig supervised rollout 1', 'x.tx').spec;
+    if (spec.data?.kind !== 'generator') throw new Error('a generator');
+    const { train } = generateData(spec.data);
+    const rng = new Rng(5);
+    const ic = { ...RAW, zeroMean: true, stdOne: true, exponent: 2 };
+    const g = { dims: 2, points: 16, extent: 60 };
+    const [first, second] = [grfState(g, ic, rng), grfState(g, ic, rng)];
+    expect(Array.from(train.data.subarray(0, 256))).toEqual(Array.from(first));
+    expect(Array.from(train.data.subarray(512, 768))).toEqual(Array.from(second));
+  });
+
+  it('data gray_scott: states [2, N, N] from (1 - b, b), the defaults', () => {
+    const spec = frontend('data gray_scott { dims 2  points 16  trajectories 1  snapshots 2 }\nemulator conv { channels 2 -> 2 }\nconfig supervised rollout 1', 'x.tx').spec;
+    if (spec.data?.kind !== 'generator') throw new Error('a generator');
+    const { train } = generateData(spec.data);
+    expect(train.shape).toEqual([1, 2, 2, 16, 16]);
+    const expected = icState({ dims: 2, points: 16, extent: 1 }, defaultIc('gray_scott', 5), 2, new Rng(0), 'gray_scott');
+    expect(Array.from(train.data.subarray(0, 512))).toEqual(Array.from(expected));
   });
 });
