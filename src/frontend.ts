@@ -12,6 +12,8 @@ import { lowerConfig } from './passes/lower.js';
 import { checkNetworkShape } from './dsl/network-shape.js';
 import { checkShiftAxes } from './dsl/shift.js';
 import { stateShape } from './data/steppers.js';
+import { solverChannels } from './data/etdrk/catalogue.js';
+import { isSpectralSystem } from './dsl/schema.js';
 
 export interface ChainProgram {
   config: A.ConfigDecl;
@@ -87,6 +89,8 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
       err(st.span, `the ${st.name} solver does not act on the data's states of shape [${snapshot.join(', ')}]`);
     else if (wantsSpace && typeof st.params['cfl'] === 'object' && st.params['cfl'].length !== snapshot.length - 1)
       err(st.span, `the ${st.name} solver's cfl has ${st.params['cfl'].length} value${st.params['cfl'].length > 1 ? 's' : ''}, but the data's states [${snapshot.join(', ')}] have ${snapshot.length - 1} spatial axes`, 'give one number per axis, or one for all');
+    else if (wantsSpace && isSpectralSystem(st.name) && solverChannels(st.name) > 1 && snapshot[0] !== solverChannels(st.name))
+      err(st.span, `the ${st.name} solver steps states of ${solverChannels(st.name)} channels, but the data's states [${snapshot.join(', ')}] have ${snapshot[0]}`, `its data need ${solverChannels(st.name)} channels, one per field, such as data ${st.name} makes`);
     else if (wantsSpace && new Set(snapshot.slice(1)).size > 1)
       err(st.span, `the ${st.name} solver needs the same number of points on every spatial axis, but the data's states are [${snapshot.join(', ')}]`);
   }

@@ -1,10 +1,11 @@
 // Synthetic training data as Trainax's sample_data makes it: random initial
 // states rolled out by the system's default stepper. The draws follow Trainax's
 // distributions but not its JAX random streams (see rng.ts).
-import type { GeneratorData, GeneratorName } from '../dsl/ast.js';
+import type { GeneratorData, GeneratorName, InitialLaw } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
-import { FOURIER_DEFAULTS, fourierState, type FourierIc } from './etdrk/initial.js';
+import { solverChannels } from './etdrk/catalogue.js';
+import { defaultIc, icOf, icState } from './etdrk/ic.js';
 import { isSpectralSystem } from '../dsl/schema.js';
 import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
@@ -65,20 +66,15 @@ export function fourierSeries(n: number, modes: number, rng: Rng, dims = 1): Flo
   return u;
 }
 
-/** One initial state for the system, drawn from `rng`. */
-export function initialState(name: GeneratorName, points: number, dims: number, params: SystemParams, rng: Rng): Float64Array {
+/** One initial state for the system, drawn from `rng`: the spectral systems' from `law` (absent, their own; data/etdrk/ic.ts). */
+export function initialState(name: GeneratorName, points: number, dims: number, params: SystemParams, rng: Rng, law?: InitialLaw): Float64Array {
   if (name === 'lorenz63') return Float64Array.from({ length: 3 }, () => params.get('init_std') * rng.normal());
-  if (isSpectralSystem(name)) return fourierState({ dims, points, extent: params.get('extent') }, spectralIc(name, params.get('cutoff')), rng);
+  if (isSpectralSystem(name)) {
+    const cutoff = params.get('cutoff');
+    const ic = law ? icOf(law, cutoff) : defaultIc(name, cutoff);
+    return icState({ dims, points, extent: params.get('extent') }, ic, solverChannels(name), rng, name);
+  }
   return fourierSeries(points, params.get('modes'), rng, dims);
-}
-
-/**
- * APEBench's initial law: a truncated Fourier series scaled to max |u| = 1;
- * Fisher–KPP's a density, its mean kept and its range mapped onto [0, 1].
- */
-function spectralIc(name: GeneratorName, cutoff: number): FourierIc {
-  if (name === 'fisher_kpp') return { ...FOURIER_DEFAULTS, cutoff, zeroMean: false, clamp: [0, 1] };
-  return { ...FOURIER_DEFAULTS, cutoff, maxOne: true };
 }
 
 function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng, initial?: Float64Array): Trajectories {
@@ -115,7 +111,7 @@ function* levels(decl: GeneratorData, params: SystemParams, count: number, rng: 
   let states: Float64Array = new Float64Array(count * size);
   if (given) states.set(given);
   // All initial states first, as Trainax draws them in one vmapped call.
-  const initial = given ? [] : Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng));
+  const initial = given ? [] : Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng, decl.law));
   initial.forEach((u0, i) => {
     let u = u0;
     for (let s = 0; s < warmup; s++) u = step(u);

@@ -16,6 +16,7 @@ import type { GeneratorName, ParamValue } from '../dsl/ast.js';
 import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
 import { builtinSolver, etdrkOrder, etdrkStepper, exactAdvection, exactDiffusion } from './etdrk/builtin.js';
+import { solverChannels } from './etdrk/catalogue.js';
 import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { cis, correlateCircular, spectralKernel, type Symbol } from './spectral.js';
@@ -23,9 +24,10 @@ import { cis, correlateCircular, spectralKernel, type Symbol } from './spectral.
 /** One time step of one state; returns a new array. */
 export type Stepper = (u: Float64Array) => Float64Array;
 
-/** The shape of one state: `[1, points, …]` with `dims` spatial axes for the PDEs, `[3]` for Lorenz-63. */
+/** The shape of one state: `[C, points, …]` with `dims` spatial axes for the PDEs (C = 1 but for Gray–Scott's 2), `[3]` for Lorenz-63. */
 export function stateShape(name: GeneratorName, points: number, dims = 1): number[] {
-  return name === 'lorenz63' ? [3] : fieldShape(1, points, dims);
+  if (name === 'lorenz63') return [3];
+  return fieldShape(isSpectralSystem(name) ? solverChannels(name) : 1, points, dims);
 }
 
 /**

@@ -80,6 +80,7 @@ export type GeneratorName =
   | 'ks_conservative'
   | 'fisher_kpp'
   | 'swift_hohenberg'
+  | 'gray_scott'
   | 'navier_stokes'
   | 'kolmogorov'
   | 'lorenz63';
@@ -99,8 +100,17 @@ export interface GeneratorData {
   seed: number;
   /** `ic file "PATH"`: initial states `[trajectories + test_trajectories, ...state]`, the path relative to the spec. */
   ic?: { path: string; span: Span };
+  /** `ic grf { … }` and the other drawn laws of the spectral systems; absent, the system's own (data/etdrk/ic.ts). */
+  law?: InitialLaw;
   /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in; cfl may have one value per axis. */
   params: Record<string, ParamValue>;
+  span: Span;
+}
+
+/** A drawn initial-state law and its options, defaults filled in (a fourier cutoff only where given). */
+export interface InitialLaw {
+  name: 'fourier' | 'grf' | 'diffused' | 'blobs';
+  options: Readonly<Record<string, number | boolean | readonly number[]>>;
   span: Span;
 }
 

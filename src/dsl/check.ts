@@ -12,6 +12,7 @@ import { checkBudget } from './budget.js';
 import { checkStudy } from './study.js';
 import { checkNetwork } from './check-network.js';
 import { checkTrain } from './check-train.js';
+import { checkInitialLaw } from './check-initial.js';
 import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
 import { inheritDataOptions, type SolverBlock } from './inherit.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
@@ -155,10 +156,12 @@ export class Checker implements Report {
     if (typeof cfl === 'object' && cfl.length !== dims)
       this.error(s.valueSpan('cfl', what.span), `cfl has ${cfl.length} value${cfl.length > 1 ? 's' : ''} but the data have ${dims} spatial ax${dims > 1 ? 'es' : 'is'}`, 'give one number per axis, or one for all');
     const icPath = s.optionalString('ic');
+    const law = S.isSpectralSystem(generator) ? checkInitialLaw(s, generator, points, what.span, this) : undefined;
     return {
       kind: 'generator',
       generator,
       ...(icPath !== undefined && { ic: { path: icPath, span: s.valueSpan('ic', what.span) } }),
+      ...(law && { law }),
       points,
       dims,
       trajectories: s.number('trajectories'),

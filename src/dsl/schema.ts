@@ -19,7 +19,8 @@ export type ValueKind =
   | { t: 'every'; max?: number } // reset every 2
   | { t: 'sub'; of: 'stepper' | 'network' } // coarse advection1d { … }
   | { t: 'string' }
-  | { t: 'file' }; // ic file "u0.npy"
+  // ic file "u0.npy"; with laws, also a drawn law and its block (ic grf { exponent 2 })
+  | { t: 'file'; laws?: Readonly<Record<string, Schema>> };
 
 export type Schema = Readonly<Record<string, ValueKind>>;
 
@@ -42,6 +43,7 @@ export const SPECTRAL_SYSTEMS = [
   'ks_conservative',
   'fisher_kpp',
   'swift_hohenberg',
+  'gray_scott',
   'navier_stokes',
   'kolmogorov',
 ] as const;
@@ -89,6 +91,8 @@ export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   ks_conservative: { ...time(60, 0.1), convection: num(1), second_order: num(1), fourth_order: num(1) },
   fisher_kpp: { ...time(1, 0.001), nu: num(0.01), reactivity: num(1) },
   swift_hohenberg: { ...time(10 * Math.PI, 0.1, 5), reactivity: num(0.7), critical: num(1) },
+  // Two channels (u, v): nu1 and nu2 their diffusivities, feed F and kill K of v.
+  gray_scott: { ...time(1, 10, 10), nu1: num(2e-5), nu2: num(1e-5), feed: num(0.04), kill: num(0.06) },
   navier_stokes: { ...time(1, 0.01), nu: num(0.01), convection: num(1), drag: num(0) },
   kolmogorov: { ...time(2 * Math.PI, 0.1, 20), nu: num(1e-3), convection: num(1), drag: num(-0.1), injection_mode: int(0, 4), injection_scale: num(1) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
@@ -124,6 +128,19 @@ function spectral<T>(value: T): Record<(typeof SPECTRAL_SYSTEMS)[number], T> {
   return Object.fromEntries(SPECTRAL_SYSTEMS.map((n) => [n, value])) as Record<(typeof SPECTRAL_SYSTEMS)[number], T>;
 }
 
+const bool = (def: boolean): ValueKind => ({ t: 'bool', def });
+/** What every law does after its draw (scenarios §6); `clamp [lo, hi]` maps the range last. */
+const NORMALISE = (zeroMean: boolean): Schema => ({ zero_mean: bool(zeroMean), std_one: bool(false), max_one: bool(false), clamp: { t: 'list' } });
+/** The spectral systems' initial-state laws (data/etdrk/ic.ts); a fourier cutoff defaults to the data block's. */
+export const IC_LAWS = {
+  fourier: { cutoff: int(1), offset: { t: 'list' }, ...NORMALISE(true) },
+  grf: { exponent: num(3), ...NORMALISE(true) },
+  diffused: { intensity: num(0.001, { positive: true }), ...NORMALISE(true) },
+  blobs: { count: int(1, 1), position: { t: 'list' }, variance: { t: 'list' }, ...NORMALISE(false) },
+} as const satisfies Record<string, Schema>;
+/** The [lo, hi] options of the laws, and the range they take when absent. */
+export const IC_RANGES: Readonly<Record<string, readonly [number, number] | undefined>> = { offset: [-0.5, 0.5], position: [0.4, 0.6], variance: [0.005, 0.01], clamp: undefined };
+
 const DATA_COMMON: Schema = {
   trajectories: int(1, 20),
   snapshots: int(2, 100),
@@ -136,7 +153,8 @@ const DATA_COMMON: Schema = {
 export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
   // Spatial axes of the state [1, points, …, points].
   const space: Schema = generator === 'lorenz63' ? {} : { dims: int(1, 1, 3), points: int(2, 64, L.MAX_POINTS) };
-  return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator] };
+  const laws: Schema = isSpectralSystem(generator) ? { ic: { t: 'file', laws: IC_LAWS } } : {};
+  return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator], ...laws };
 }
 
 export const FILE_DATA: Schema = { test_trajectories: int(0, 0) };
@@ -252,6 +270,7 @@ const ALL_SCHEMAS: Schema[] = [
   ...GENERATORS.map(dataSchema),
   ...GENERATORS.map(stepperSchema),
   FILE_DATA,
+  ...Object.values(IC_LAWS),
   ...Object.values(CONV_NETWORKS),
   FNO,
   MLP,

@@ -138,8 +138,17 @@ export class Settings {
         return s;
       case 'string':
         return v?.kind === 'string' ? v.value : bad('a quoted string');
-      case 'file':
-        return v?.kind === 'word' && v.word === 'file' && v.path && !v.block ? v.path.value : bad('file and a quoted path');
+      case 'file': {
+        if (v?.kind === 'word' && v.word === 'file' && v.path && !v.block) return v.path.value;
+        const laws = Object.keys(kind.laws ?? {});
+        if (v?.kind !== 'word' || v.path || !laws.length) return bad(laws.length ? `file "PATH" or one of ${laws.join(', ')}` : 'file and a quoted path');
+        if (!laws.includes(v.word)) {
+          this.report.error({ ...v.span, length: v.word.length }, `unknown ${s.key} '${v.word}'`, didYouMean(v.word, ['file', ...laws]));
+          return undefined;
+        }
+        // A drawn law: the setting itself, as for a 'sub', its block read as the law's options.
+        return this.options(s.key, v.word, v.block, kind.laws) ? s : undefined;
+      }
       default:
         return kind satisfies never;
     }

@@ -9,7 +9,7 @@ import { evaluate } from '../../ops/interpreter.js';
 import { tensor } from '../../ops/tensor.js';
 import { STEPPER_PARAMS, type SystemParams } from '../params.js';
 import type { SolverSpec } from './catalogue.js';
-import { stepGraph } from './catalogue.js';
+import { solverChannels, stepGraph } from './catalogue.js';
 import type { Order } from './step.js';
 
 const GRID_KEYS = ['extent', 'dt', 'substeps'];
@@ -53,9 +53,9 @@ export function exactDiffusion(points: number, gamma: number, dims: number): Sol
   return { name: 'diffusion', dims, points, extent: 2 * Math.PI, dt: 1, order: 0, params: { nu: gamma * dx * dx } };
 }
 
-/** The step of one state [1, N, …, N] as a float64 function: the solver's step graph, interpreted. */
+/** The step of one state [C, N, …, N] as a float64 function: the solver's step graph, interpreted. */
 export function etdrkStepper(spec: SolverSpec): (u: Float64Array) => Float64Array {
   const g = stepGraph(spec);
-  const shape = [1, 1, ...Array<number>(spec.dims ?? 1).fill(spec.points!)];
+  const shape = [1, solverChannels(spec.name), ...Array<number>(spec.dims ?? 1).fill(spec.points!)];
   return (u) => evaluate(g, { u: tensor(shape, u) }).get(g.outputs[0]!)!.data;
 }

@@ -8,6 +8,7 @@ import { verify } from '../../ops/verify.js';
 import { UserError } from '../../util/diagnostics.js';
 import { fieldShape } from '../grid.js';
 import { burgers, kortewegDeVries, ksConservative } from './convection.js';
+import { GRAY_SCOTT_CHANNELS, grayScott } from './gray-scott.js';
 import { fisherKpp, swiftHohenberg } from './reaction.js';
 import { advection, advectionDiffusion, diffusion, dispersion, hyperDiffusion, kuramotoSivashinsky } from './solvers.js';
 import { kolmogorov, navierStokes } from './vorticity.js';
@@ -24,6 +25,8 @@ interface Entry {
   /** Defaults other than substeps 1 and dealiasing 2/3 (Exponax's suggested values). */
   readonly substeps?: number;
   readonly dealias?: number;
+  /** The state's channels, when not 1. */
+  readonly channels?: number;
   readonly params: Params;
   make(p: Accessor, dims: number): Solver;
 }
@@ -83,6 +86,16 @@ const SOLVERS = {
     params: { reactivity: 0.7, critical: 1 },
     make: (p) => swiftHohenberg(p.num('reactivity'), p.num('critical')),
   },
+  gray_scott: {
+    order: 2,
+    extent: 1,
+    dt: 10,
+    substeps: 10,
+    dealias: 1 / 2,
+    channels: GRAY_SCOTT_CHANNELS,
+    params: { nu1: 2e-5, nu2: 1e-5, feed: 0.04, kill: 0.06 },
+    make: (p) => grayScott(p.num('nu1'), p.num('nu2'), p.num('feed'), p.num('kill')),
+  },
   navier_stokes: {
     order: 2,
     extent: 1,
@@ -136,12 +149,18 @@ export function resolve(spec: SolverSpec): { solver: Solver; options: StepOption
   return { solver: entry.make(new Accessor(spec.name, params), dims), options };
 }
 
-/** One step as a graph: input `u` [B, 1, N, …, N] to output `step`, verified. */
+/** The channels of a solver's states (1 but for Gray–Scott's 2). */
+export function solverChannels(name: SolverName): number {
+  const entry: Entry = SOLVERS[name];
+  return entry.channels ?? 1;
+}
+
+/** One step as a graph: input `u` [B, C, N, …, N] to output `step`, verified. */
 export function stepGraph(spec: SolverSpec): Graph {
   const { solver, options } = resolve(spec);
   const b = new GraphBuilder(`${spec.name} step`);
   const { dims, points } = options.grid;
-  const u = b.add('u', 'input', [], ['B', ...fieldShape(1, points, dims)]);
+  const u = b.add('u', 'input', [], ['B', ...fieldShape(solverChannels(spec.name), points, dims)]);
   return verify(b.build([etdrkStep(b, solver, options, u)]));
 }
 

@@ -49,6 +49,15 @@ export function table(g: Grid, f: (b: Bin) => Complex): number[] {
 }
 
 /**
+ * One table per channel, channel-major: a spectral_scale over the channel
+ * axis and the complex axes (dims + 1), for a symbol that differs between
+ * channels. One channel is `table`'s, shared by every channel.
+ */
+export function channelTable(g: Grid, channels: number, f: (b: Bin, channel: number) => Complex): number[] {
+  return Array.from({ length: channels }, (_, c) => table(g, (b) => f(b, c))).flat();
+}
+
+/**
  * Whether a bin survives dealiasing by `fraction`: |k_d| <= fraction (N//2) - 1
  * on every axis (a hypercube), compared with slack so that 2/3 of 24 keeps 15.
  */

@@ -1,21 +1,17 @@
-// Initial states of the spectral scenarios (scenarios §6): a truncated Fourier
-// series with uniform amplitudes and phases (APEBench's default law, Exponax
-// 0.1.0), then the normalisations in their order.
+// The `fourier` initial state of the spectral scenarios (scenarios §6): a
+// truncated Fourier series with uniform amplitudes and phases (APEBench's
+// default law, Exponax 0.1.0), then the normalisations in their order.
 import { irfftn } from '../../math/fft.js';
 import { UserError } from '../../util/diagnostics.js';
 import type { Rng } from '../rng.js';
+import { checkNormalisation, normalise, type Normalisation } from './ic-normalise.js';
 import type { Grid } from './grid.js';
 import { bins, spectrumAxes } from './grid.js';
 
-export interface FourierIc {
+export interface FourierIc extends Normalisation {
   readonly cutoff: number;
-  readonly zeroMean: boolean;
-  readonly maxOne: boolean;
-  readonly stdOne: boolean;
   /** The range the mean is drawn from when it is not zero. */
   readonly offset: readonly [number, number];
-  /** An affine map of [min u, max u] onto this range, last (Fisher–KPP's [0, 1]). */
-  readonly clamp?: readonly [number, number];
 }
 
 export const FOURIER_DEFAULTS: FourierIc = { cutoff: 5, zeroMean: true, maxOne: false, stdOne: false, offset: [-0.5, 0.5] };
@@ -28,8 +24,7 @@ export const FOURIER_DEFAULTS: FourierIc = { cutoff: 5, zeroMean: true, maxOne: 
  *   u = offset + sum_{k=1}^{cutoff} A_k cos(kappa_k x + phi_k).
  */
 export function fourierState(g: Grid, ic: FourierIc, rng: Rng): Float64Array {
-  if (ic.stdOne && ic.maxOne) throw new UserError('std_one and max_one cannot both be true');
-  if (ic.stdOne && !ic.zeroMean) throw new UserError('std_one needs zero_mean true');
+  checkNormalisation(ic);
   if (ic.cutoff > Math.floor(g.points / 2) - 1) throw new UserError(`cutoff ${ic.cutoff} needs more than ${2 * ic.cutoff + 1} points, got ${g.points}`);
   const all = bins(g);
   const kept = all.flatMap((b, i) => (b.k.every((k) => Math.abs(k) <= ic.cutoff) ? [i] : []));
@@ -47,25 +42,4 @@ export function fourierState(g: Grid, ic: FourierIc, rng: Rng): Float64Array {
   im[0] = 0;
   const u = irfftn({ re, im }, spectrumAxes(g), g.dims, g.points).data;
   return normalise(u, ic);
-}
-
-/** zero_mean, std_one, max_one, clamp, in this order. */
-function normalise(u: Float64Array, ic: FourierIc): Float64Array {
-  const mean = u.reduce((a, x) => a + x, 0) / u.length;
-  let v = ic.zeroMean ? u.map((x) => x - mean) : u;
-  if (ic.stdOne) {
-    const std = Math.sqrt(v.reduce((a, x) => a + x * x, 0) / v.length);
-    v = v.map((x) => x / std);
-  }
-  if (ic.maxOne) {
-    const max = v.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
-    v = v.map((x) => x / max);
-  }
-  if (ic.clamp) {
-    const [lo, hi] = ic.clamp;
-    const min = v.reduce((a, x) => Math.min(a, x), Infinity);
-    const max = v.reduce((a, x) => Math.max(a, x), -Infinity);
-    v = v.map((x) => ((x - min) / (max - min)) * (hi - lo) + lo);
-  }
-  return v;
 }

@@ -6,7 +6,7 @@ import type { GraphBuilder } from '../../ir/graph.js';
 import type { Complex } from '../../math/etdrk.js';
 import { opDef } from '../../ops/registry.js';
 import type { Bin, Grid } from './grid.js';
-import { table } from './grid.js';
+import { channelTable, spectrumAxes, table } from './grid.js';
 
 /** The dealiasing of nonlinear terms (scenarios §1, §3). */
 export interface Dealiasing {
@@ -44,9 +44,32 @@ export class Spectral {
     return this.scaleBy(name, X, table(this.grid, f));
   }
 
-  /** X times a table already made (the ETDRK coefficients, shared by substeps). */
+  /** X times f(bin, channel) on every bin of each of `channels` channels. */
+  diagChannels(name: string, X: string, channels: number, f: (b: Bin, channel: number) => Complex): string {
+    return this.scaleBy(name, X, channelTable(this.grid, channels, f));
+  }
+
+  /**
+   * X times a table already made (the ETDRK coefficients, shared by
+   * substeps); a table of several channels' factors covers the channel axis
+   * as well (grid.ts's channelTable).
+   */
   scaleBy(name: string, X: string, coef: readonly number[]): string {
-    return this.b.add(this.prefix + name, 'spectral_scale', [X], this.b.shapeOf(X), { dims: this.grid.dims, coef: [...coef] });
+    const perChannel = coef.length !== 2 * spectrumAxes(this.grid).reduce((a, n) => a * n, 1);
+    const dims = this.grid.dims + (perChannel ? 1 : 0);
+    return this.b.add(this.prefix + name, 'spectral_scale', [X], this.b.shapeOf(X), { dims, coef: [...coef] });
+  }
+
+  /** Channel `c` of a field or spectrum [B, C, …], as [B, 1, …]. */
+  channel(name: string, x: string, c: number): string {
+    const attrs = { axis: 1, start: c, size: 1 };
+    return this.b.add(this.prefix + name, 'slice', [x], opDef('slice').shape([this.b.shapeOf(x)], attrs), attrs);
+  }
+
+  /** Values [B, C_k, …] joined along the channel axis. */
+  stack(name: string, xs: readonly string[]): string {
+    const attrs = { axis: 1 };
+    return this.b.add(this.prefix + name, 'concat', xs, opDef('concat').shape(xs.map((x) => this.b.shapeOf(x)), attrs), attrs);
   }
 
   toSpectrum(name: string, u: string): string {

@@ -17,14 +17,16 @@ import type { Complex, Contour, Phi } from '../../math/etdrk.js';
 import { cexp, contourMean, times } from '../../math/etdrk.js';
 import type { Bin, Grid } from './grid.js';
 import { UserError } from '../../util/diagnostics.js';
-import { bins, dealiased, table } from './grid.js';
+import { bins, channelTable, dealiased } from './grid.js';
 import { Spectral } from './spectral.js';
 
 export type Order = 0 | 1 | 2 | 3 | 4;
 
-/** A PDE u_t = L u + N(u): its linear symbol per bin and its nonlinear term as IR on spectra. */
+/** A PDE u_t = L u + N(u): its linear symbol per bin (and channel) and its nonlinear term as IR on spectra. */
 export interface Solver {
-  linear(b: Bin): Complex;
+  /** The state's channels when L differs between them (Gray–Scott's two diffusivities); absent, one symbol for every channel. */
+  readonly channels?: number;
+  linear(b: Bin, channel: number): Complex;
   /** N(X) for a spectrum X; absent for a linear PDE. */
   nonlinear?(s: Spectral, X: string): string;
 }
@@ -59,12 +61,13 @@ type Tables = Readonly<Record<'E' | 'E2' | 'c1' | 'c1h' | 'c1h2' | 'c1x2' | 'c2'
 /** The tables an order needs, h times the contour means (and the small multiples the schemes take of them). */
 function coefficients(solver: Solver, o: StepOptions, order: Order): Partial<Tables> {
   const h = o.dt / o.substeps;
-  const z = (b: Bin) => times(solver.linear(b), h);
+  const channels = solver.channels ?? 1;
+  const z = (b: Bin, c: number) => times(solver.linear(b, c), h);
   // e^z of a growing mode must stay within f32, which the GPU computes in.
-  const growth = Math.max(...bins(o.grid).map((b) => z(b).re));
+  const growth = Math.max(...bins(o.grid).flatMap((b) => Array.from({ length: channels }, (_, c) => z(b, c).re)));
   if (growth > MAX_GROWTH)
     throw new UserError(`the fastest-growing mode grows by e^${growth.toPrecision(3)} per step, past f32's range (e^${MAX_GROWTH})`, 'reduce dt, or the reaction or anti-diffusion rate');
-  const of = (f: (z: Complex) => Complex) => table(o.grid, (b) => f(z(b)));
+  const of = (f: (z: Complex) => Complex) => channelTable(o.grid, channels, (b, c) => f(z(b, c)));
   const mean = (g: Phi, c: number) => of((w) => times(contourMean(g, w, o.contour), h * c));
   const E = of(cexp);
   switch (order) {
@@ -75,16 +78,12 @@ function coefficients(solver: Solver, o: StepOptions, order: Order): Partial<Tab
     case 2:
       return { E, c1: mean('g1', 1), c2: mean('g2', 1) };
     case 3:
-      return { E, E2: half(o, z), c1h: mean('g1h', 1), c1x2: mean('g1', 2), neg_c1: mean('g1', -1), ca: mean('ga', 1), cb4: mean('gb', 4), cc: mean('gc', 1) };
+      return { E, E2: of((w) => cexp(times(w, 0.5))), c1h: mean('g1h', 1), c1x2: mean('g1', 2), neg_c1: mean('g1', -1), ca: mean('ga', 1), cb4: mean('gb', 4), cc: mean('gc', 1) };
     case 4:
-      return { E, E2: half(o, z), c1h: mean('g1h', 1), c1h2: mean('g1h', 2), neg_c1h: mean('g1h', -1), ca: mean('ga', 1), cb2: mean('gb', 2), cc: mean('gc', 1) };
+      return { E, E2: of((w) => cexp(times(w, 0.5))), c1h: mean('g1h', 1), c1h2: mean('g1h', 2), neg_c1h: mean('g1h', -1), ca: mean('ga', 1), cb2: mean('gb', 2), cc: mean('gc', 1) };
     default:
       return order satisfies never;
   }
-}
-
-function half(o: StepOptions, z: (b: Bin) => Complex): number[] {
-  return table(o.grid, (b) => cexp(times(z(b), 0.5)));
 }
 
 /** One application of the scheme to the spectrum X. */
