@@ -12,7 +12,7 @@ export type ValueKind =
   // options: for a word that takes a block of its own, its schema (schedule warmup_cosine { warmup 100 })
   | { t: 'word'; choices: readonly string[]; def?: string; options?: Readonly<Record<string, Schema>> }
   | { t: 'chain' } // 1 -> 16 -> 1
-  | { t: 'list' } // [0, 0, 1]
+  | { t: 'list'; def?: readonly number[] } // [0, 0, 1]
   | { t: 'steps' } // [emulator 2, reference 1]
   | { t: 'flag' } // cut_div_chain
   | { t: 'flag_every' } // cut_bptt, cut_bptt every 2
@@ -44,6 +44,10 @@ export const SPECTRAL_SYSTEMS = [
   'swift_hohenberg',
   'navier_stokes',
   'kolmogorov',
+  'generic_linear',
+  'generic_nonlinear',
+  'generic_convection',
+  'generic_polynomial',
 ] as const;
 export type SpectralSystem = (typeof SPECTRAL_SYSTEMS)[number];
 
@@ -64,7 +68,16 @@ export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[numb
 
 /** The extent of the domain and the time step of an ETDRK system, their defaults its own. */
 function time(extent: number, dt: number, substeps = 1): Schema {
-  return { extent: num(extent, { positive: true }), dt: num(dt, { positive: true }), substeps: int(1, substeps, L.MAX_SUBSTEPS) };
+  // circle_*: the contour the ETDRK coefficients are averaged over (Kassam–Trefethen's M = 16, r = 1).
+  const contour: Schema = { circle_points: int(1, 16, L.MAX_CIRCLE_POINTS), circle_radius: num(1, { positive: true }) };
+  return { extent: num(extent, { positive: true }), dt: num(dt, { positive: true }), substeps: int(1, substeps, L.MAX_SUBSTEPS), ...contour };
+}
+
+const list = (def: readonly number[]): ValueKind => ({ t: 'list', def });
+
+/** A generic stepper's linear coefficients and the form its coefficients are written in. */
+function generic(a: readonly number[]): Schema {
+  return { a: list(a), form: { t: 'word', choices: ['physical', 'normalized', 'difficulty'], def: 'physical' } };
 }
 
 /**
@@ -91,6 +104,11 @@ export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   swift_hohenberg: { ...time(10 * Math.PI, 0.1, 5), reactivity: num(0.7), critical: num(1) },
   navier_stokes: { ...time(1, 0.01), nu: num(0.01), convection: num(1), drag: num(0) },
   kolmogorov: { ...time(2 * Math.PI, 0.1, 20), nu: num(1e-3), convection: num(1), drag: num(-0.1), injection_mode: int(0, 4), injection_scale: num(1) },
+  // Exponax's generic steppers (docs/spectral.md): coefficients a_j of sum_d (i kappa_d)^j, read in one of three forms.
+  generic_linear: { ...time(1, 1), ...generic([0, 0, 0.01]) },
+  generic_nonlinear: { ...time(1, 1), ...generic([0, 0, 0.01]), b: list([0, -1, 0]) },
+  generic_convection: { ...time(1, 1), ...generic([0, 0, 0.01]), scale: num(1), conservative: { t: 'bool', def: false }, single_channel: { t: 'bool', def: false } },
+  generic_polynomial: { ...time(1, 1), ...generic([0, 0, 0.01]), poly: list([0, 1, 0, -1]) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
@@ -116,6 +134,7 @@ export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...s
   dispersion: ['etdrk0'],
   hyper_diffusion: ['etdrk0'],
   advection_diffusion: ['etdrk0'],
+  generic_linear: ['etdrk0'],
   lorenz63: ['rk4'],
 };
 
