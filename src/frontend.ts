@@ -14,6 +14,8 @@ import { checkShiftAxes } from './dsl/shift.js';
 import { stateShape } from './data/steppers.js';
 import { solverChannels } from './data/etdrk/catalogue.js';
 import { isSpectralSystem } from './dsl/schema.js';
+import { STEPPER_METHODS } from './data/params.js';
+import { generatorStepperParams, solverProblem } from './data/etdrk/diagnose.js';
 
 export interface ChainProgram {
   config: A.ConfigDecl;
@@ -42,6 +44,7 @@ export function checkParsed(parsed: { spec: A.Spec; diagnostics: Diagnostic[] },
   if (hasErrors(diagnostics)) return { spec, diagnostics, programs: [] };
   const snapshot = snapshotShape(spec.data!, dataShape);
   checkShapes(spec, snapshot, diagnostics);
+  if (!hasErrors(diagnostics)) checkSpectralSolvers(spec, snapshot, diagnostics);
   if (hasErrors(diagnostics)) return { spec, diagnostics, programs: [] };
   const state: Shape = ['B' as Dim, ...snapshot];
   const programs = spec.configs.map((config) => {
@@ -94,6 +97,21 @@ function checkShapes(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void 
     else if (wantsSpace && new Set(snapshot.slice(1)).size > 1)
       err(st.span, `the ${st.name} solver needs the same number of points on every spatial axis, but the data's states are [${snapshot.join(', ')}]`);
   }
+}
+
+/** Whether each ETDRK solver (the generator's, the reference's, the coarse one) can build its step's coefficients. */
+function checkSpectralSolvers(spec: A.Spec, snapshot: number[], out: Diagnostic[]): void {
+  const points = snapshot.at(-1)!;
+  const dims = snapshot.length - 1;
+  const report = (span: A.Spec['configs'][number]['span'], p: { message: string; hint: string } | undefined) => {
+    if (p) out.push(diagnosticAt(spec.file, span, p.message, p.hint));
+  };
+  const data = spec.data!;
+  if (data.kind === 'generator' && data.generator !== 'lorenz63')
+    report(data.span, solverProblem(data.generator, STEPPER_METHODS[data.generator][0], generatorStepperParams(data.generator, data.params), points, dims));
+  const emu = spec.emulator!;
+  for (const st of [spec.reference, spec.residuum, emu.kind === 'correction' ? emu.coarse : undefined])
+    if (st?.kind === 'builtin' && st.name !== 'lorenz63') report(st.span, solverProblem(st.name, st.method, st.params, points, dims));
 }
 
 function checkDifferentiable(spec: A.Spec, config: A.ConfigDecl, g: Graph, flow: GradFlow, out: Diagnostic[]): void {

@@ -57,6 +57,7 @@ export class SystemParams {
     const v = this.values[key];
     if (v === undefined) throw new Error(`internal: ${this.name} has no parameter '${key}'`);
     if (typeof v === 'number') return Array<number>(dims).fill(v);
+    if (typeof v !== 'object') throw new Error(`internal: ${this.name}'s '${key}' is not a number`);
     if (v.length !== dims) throw new Error(`internal: ${this.name}'s '${key}' has ${v.length} values for ${dims} axes`);
     return [...v];
   }

@@ -65,8 +65,8 @@ export interface StudyCell {
 
 // ── data ────────────────────────────────────────────────────────────────────
 
-/** A system parameter: a number, or (cfl) one number per spatial axis. */
-export type ParamValue = number | readonly number[];
+/** A system parameter: a number, (cfl) one number per spatial axis, a generic stepper's coefficients, a flag or a word (form). */
+export type ParamValue = number | readonly number[] | boolean | string;
 
 export type GeneratorName =
   | 'advection'
@@ -83,11 +83,17 @@ export type GeneratorName =
   | 'gray_scott'
   | 'navier_stokes'
   | 'kolmogorov'
+  | 'generic_linear'
+  | 'generic_nonlinear'
+  | 'generic_convection'
+  | 'generic_polynomial'
   | 'lorenz63';
 
 export interface GeneratorData {
   kind: 'generator';
   generator: GeneratorName;
+  /** The APEBench preset the block names (dsl/presets.ts), whose defaults it took. */
+  preset?: string;
   /** Grid points on every spatial axis; Lorenz-63 has 3 channels and no space. */
   points: number;
   /** Spatial axes (1 to 3; 0 for Lorenz-63): a state is [1, points, …, points]. */
@@ -254,6 +260,7 @@ export interface NamedArg {
 export interface BuiltinStepper {
   kind: 'builtin';
   name: GeneratorName;
+  preset?: string;
   /** Parameters with defaults filled in (cfl, gamma, nu, dt, substeps...); cfl may have one value per axis. */
   params: Record<string, ParamValue>;
   method: string;

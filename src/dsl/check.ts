@@ -15,6 +15,8 @@ import { checkTrain } from './check-train.js';
 import { checkInitialLaw } from './check-initial.js';
 import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
 import { inheritDataOptions, type SolverBlock } from './inherit.js';
+import { COARSE_PROPORTION, PRESET_NAMES, presetDataSchema, presetNamed, presetStepperSchema } from './presets.js';
+import { checkSolverDims, conservativeKsWarning, presetDimsMessage } from './check-dims.js';
 import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
@@ -31,6 +33,10 @@ export class Checker implements Report {
 
   error(span: Span, message: string, hint?: string): void {
     this.diagnostics.push(diagnosticAt(this.file, span, message, hint));
+  }
+
+  warning(span: Span, message: string, hint?: string): void {
+    this.diagnostics.push(diagnosticAt(this.file, span, message, hint, 'warning'));
   }
 
   check(statements: RawStatement[]): A.Spec {
@@ -89,6 +95,7 @@ export class Checker implements Report {
     this.nameConfigs(spec);
     this.nameEmulators(spec);
     inheritDataOptions(spec, this.solvers);
+    checkSolverDims(spec, this.solvers, this);
     this.crossCheck(spec);
     if (study) {
       const recheck = (cell: RawStatement[]) => {
@@ -135,18 +142,20 @@ export class Checker implements Report {
       const s = new Settings(settings, S.FILE_DATA, 'file data', this);
       return { kind: 'file', path: path.word, testTrajectories: s.number('test_trajectories'), span };
     }
-    const generator = systemNamed(what.word);
+    const preset = presetNamed(what.word);
+    const generator = preset?.system ?? systemNamed(what.word);
     if (!generator) {
-      this.error(what.span, `unknown data generator '${what.word}'`, didYouMean(what.word, [...SYSTEM_NAMES, 'file']));
+      this.error(what.span, `unknown data generator '${what.word}'`, didYouMean(what.word, [...SYSTEM_NAMES, ...PRESET_NAMES, 'file']));
       return undefined;
     }
     if (path) this.error(path.span, `a '${what.word}' generator takes no path`, 'a path goes with: data file "x.npy"');
-    const s = new Settings(settings, S.dataSchema(generator), `${what.word} data`, this);
+    const s = new Settings(settings, preset ? presetDataSchema(preset) : S.dataSchema(generator), `${what.word} data`, this);
     const params = s.numbers({ ...S.SYSTEM_PARAMS[generator], ...S.GENERATOR_EXTRA[generator] });
     const points = generator === 'lorenz63' ? 0 : s.number('points');
     const dims = generator === 'lorenz63' ? 0 : s.number('dims');
-    if (S.PLANAR_SYSTEMS.includes(generator) && dims !== 2) this.error(s.span('dims', what.span), `${generator} is a 2-D system, but dims is ${dims}`, 'write dims 2');
-    if (generator !== what.word && dims !== 1)
+    if (preset && !preset.dims.includes(dims)) this.error(s.span('dims', what.span), presetDimsMessage(what.word, preset, dims), preset.why);
+    else if (S.PLANAR_SYSTEMS.includes(generator) && dims !== 2) this.error(s.span('dims', what.span), `${generator} is a 2-D system, but dims is ${dims}`, 'write dims 2');
+    if (!preset && generator !== what.word && dims !== 1)
       this.error(s.span('dims', what.span), `'${what.word}' is the 1-D ${generator}, but dims is ${dims}`, `write data ${generator} { dims ${dims} … }`);
     // A grid of N points resolves Fourier modes below N/2 (Trainax's precondition).
     const modes = params['modes'];
@@ -157,9 +166,11 @@ export class Checker implements Report {
       this.error(s.valueSpan('cfl', what.span), `cfl has ${cfl.length} value${cfl.length > 1 ? 's' : ''} but the data have ${dims} spatial ax${dims > 1 ? 'es' : 'is'}`, 'give one number per axis, or one for all');
     const icPath = s.optionalString('ic');
     const law = S.isSpectralSystem(generator) ? checkInitialLaw(s, generator, points, what.span, this) : undefined;
+    if (generator === 'ks_conservative' && dims > 1) this.warning(s.span('dims', what.span), ...conservativeKsWarning(dims));
     return {
       kind: 'generator',
       generator,
+      ...(preset && { preset: what.word }),
       ...(icPath !== undefined && { ic: { path: icPath, span: s.valueSpan('ic', what.span) } }),
       ...(law && { law }),
       points,
@@ -186,7 +197,7 @@ export class Checker implements Report {
       }
       const cv = coarseS.value as { word: string; block?: RawBlock; span: Span };
       const nv = netS.value as { word: string; block?: RawBlock; span: Span };
-      const coarse = this.builtinStepper({ word: cv.word, span: cv.span }, cv.block, false, 'reference', coarseS.span);
+      const coarse = this.builtinStepper({ word: cv.word, span: cv.span }, cv.block, false, 'coarse', coarseS.span);
       const net = checkNetwork({ word: nv.word, span: nv.span }, nv.block, netS.span, this);
       return coarse && net && { kind: 'correction', mode: s.word('mode'), coarse, net, span };
     }
@@ -229,21 +240,25 @@ export class Checker implements Report {
   }
 
   private builtinStepper(name: RawWord, block: RawBlock | undefined, nondiff: boolean, role: string, span: Span): A.BuiltinStepper | undefined {
-    const system = systemNamed(name.word);
+    const preset = presetNamed(name.word);
+    const system = preset?.system ?? systemNamed(name.word);
     if (!system) {
-      const hint = `${didYouMean(name.word, SYSTEM_NAMES)}; or write an expression such as fou(u) = u - c * (u - shift(u, 1)) where c = 0.5`;
+      const hint = `${didYouMean(name.word, [...SYSTEM_NAMES, ...PRESET_NAMES])}; or write an expression such as fou(u) = u - c * (u - shift(u, 1)) where c = 0.5`;
       this.error(name.span, `unknown ${role} '${name.word}'`, hint);
       return undefined;
     }
-    const schema = S.stepperSchema(system);
+    const base = preset ? presetStepperSchema(preset) : S.stepperSchema(system);
+    // APEBench's coarse solver: the same stepper, a fraction of the step.
+    const coarse = role === 'coarse' && 'dt' in base;
+    const schema: S.Schema = coarse ? { ...base, proportion: { t: 'number', positive: true, def: preset ? COARSE_PROPORTION : 1 } } : base;
     const s = new Settings(block?.settings ?? [], schema, `the ${name.word} ${role}`, this);
     const method = s.word('method');
     const padding = system === 'lorenz63' ? 'circular' : s.word<'circular' | 'zero'>('padding');
     // A spectral step is a multiplication in Fourier space: periodic by construction.
     if (padding === 'zero' && (method === 'spectral' || method.startsWith('etdrk')))
       this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, S.METHODS[system].every((m) => m.startsWith('etdrk')) ? `${system} has no finite-difference method: use padding circular` : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
-    const stepper: A.BuiltinStepper = { kind: 'builtin', name: system, params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
-    this.solvers.push({ stepper, given: Object.keys(stepper.params).filter((k) => s.has(k)) });
+    const stepper: A.BuiltinStepper = { kind: 'builtin', name: system, ...(preset && { preset: name.word }), params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
+    this.solvers.push({ stepper, given: Object.keys(stepper.params).filter((k) => s.has(k)), ...(coarse && { proportion: s.number('proportion') }) });
     return stepper;
   }
 

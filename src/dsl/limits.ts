@@ -22,6 +22,9 @@ export const MAX_UNROLLED_CALLS = 20_000;
 /** Sub-steps per call of a built-in solver (each is inlined into the graph). */
 export const MAX_SUBSTEPS = 100;
 
+/** Points of an ETDRK contour mean (each is evaluated once per mode, on the host). */
+export const MAX_CIRCLE_POINTS = 1024;
+
 /** Grid points of a generated data set. */
 export const MAX_POINTS = 4096;
 

@@ -12,7 +12,7 @@ export type ValueKind =
   // options: for a word that takes a block of its own, its schema (schedule warmup_cosine { warmup 100 })
   | { t: 'word'; choices: readonly string[]; def?: string; options?: Readonly<Record<string, Schema>> }
   | { t: 'chain' } // 1 -> 16 -> 1
-  | { t: 'list' } // [0, 0, 1]
+  | { t: 'list'; def?: readonly number[] } // [0, 0, 1]
   | { t: 'steps' } // [emulator 2, reference 1]
   | { t: 'flag' } // cut_div_chain
   | { t: 'flag_every' } // cut_bptt, cut_bptt every 2
@@ -46,6 +46,10 @@ export const SPECTRAL_SYSTEMS = [
   'gray_scott',
   'navier_stokes',
   'kolmogorov',
+  'generic_linear',
+  'generic_nonlinear',
+  'generic_convection',
+  'generic_polynomial',
 ] as const;
 export type SpectralSystem = (typeof SPECTRAL_SYSTEMS)[number];
 
@@ -66,7 +70,16 @@ export const GENERATOR_ALIASES: Readonly<Record<string, (typeof GENERATORS)[numb
 
 /** The extent of the domain and the time step of an ETDRK system, their defaults its own. */
 function time(extent: number, dt: number, substeps = 1): Schema {
-  return { extent: num(extent, { positive: true }), dt: num(dt, { positive: true }), substeps: int(1, substeps, L.MAX_SUBSTEPS) };
+  // circle_*: the contour the ETDRK coefficients are averaged over (Kassam–Trefethen's M = 16, r = 1).
+  const contour: Schema = { circle_points: int(1, 16, L.MAX_CIRCLE_POINTS), circle_radius: num(1, { positive: true }) };
+  return { extent: num(extent, { positive: true }), dt: num(dt, { positive: true }), substeps: int(1, substeps, L.MAX_SUBSTEPS), ...contour };
+}
+
+const list = (def: readonly number[]): ValueKind => ({ t: 'list', def });
+
+/** A generic stepper's linear coefficients and the form its coefficients are written in. */
+function generic(a: readonly number[]): Schema {
+  return { a: list(a), form: { t: 'word', choices: ['physical', 'normalized', 'difficulty'], def: 'physical' } };
 }
 
 /**
@@ -95,6 +108,11 @@ export const SYSTEM_PARAMS: Record<(typeof GENERATORS)[number], Schema> = {
   gray_scott: { ...time(1, 10, 10), nu1: num(2e-5), nu2: num(1e-5), feed: num(0.04), kill: num(0.06) },
   navier_stokes: { ...time(1, 0.01), nu: num(0.01), convection: num(1), drag: num(0) },
   kolmogorov: { ...time(2 * Math.PI, 0.1, 20), nu: num(1e-3), convection: num(1), drag: num(-0.1), injection_mode: int(0, 4), injection_scale: num(1) },
+  // Exponax's generic steppers (docs/spectral.md): coefficients a_j of sum_d (i kappa_d)^j, read in one of three forms.
+  generic_linear: { ...time(1, 1), ...generic([0, 0, 0.01]) },
+  generic_nonlinear: { ...time(1, 1), ...generic([0, 0, 0.01]), b: list([0, -1, 0]) },
+  generic_convection: { ...time(1, 1), ...generic([0, 0, 0.01]), scale: num(1), conservative: { t: 'bool', def: false }, single_channel: { t: 'bool', def: false } },
+  generic_polynomial: { ...time(1, 1), ...generic([0, 0, 0.01]), poly: list([0, 1, 0, -1]) },
   // Trainax's make_lorenz_stepper_rk4 defaults (Lorenz 1963).
   lorenz63: { dt: num(0.01, { positive: true }), sigma: num(10), rho: num(28), beta: num(8 / 3) },
 };
@@ -120,6 +138,7 @@ export const METHODS: Record<(typeof GENERATORS)[number], readonly [string, ...s
   dispersion: ['etdrk0'],
   hyper_diffusion: ['etdrk0'],
   advection_diffusion: ['etdrk0'],
+  generic_linear: ['etdrk0'],
   lorenz63: ['rk4'],
 };
 

@@ -241,9 +241,16 @@ export class Settings {
     const v = this.values.get(key)?.v;
     return Array.isArray(v) && v.length > 0 && typeof v[0] === 'object' ? (v as { word: string; n: number }[]) : undefined;
   }
-  /** A record of every key of the given schema (numbers, or per-axis lists), defaults filled in. */
+  /** A record of every key of the given schema (numbers, per-axis lists, coefficient lists, flags, words), defaults filled in. */
   numbers(schema: Schema): Record<string, ParamValue> {
-    return Object.fromEntries(Object.keys(schema).map((k) => [k, this.perAxis(k) ?? this.number(k)]));
+    return Object.fromEntries(Object.keys(schema).map((k) => [k, this.param(k)]));
+  }
+  private param(key: string): ParamValue {
+    const kind = this.schema[key];
+    if (kind?.t === 'list') return this.list(key) ?? kind.def ?? [];
+    if (kind?.t === 'bool') return this.bool(key);
+    if (kind?.t === 'word') return this.word(key);
+    return this.perAxis(key) ?? this.number(key);
   }
   private perAxis(key: string): number[] | undefined {
     const v = this.values.get(key)?.v;

@@ -52,10 +52,10 @@ function seeds(make: (seedOffset: number) => Run, n: number): Run[] {
   return [...Array(n).keys()].map(make);
 }
 
-/** A 2-D ResNet: register blocks, merged dispatches, a weight gradient summed over time steps. */
-const RESNET_2D = `
+/** A 2-D convolution stack: register blocks, merged dispatches, a weight gradient summed over time steps. */
+const CONV_2D = `
 data diffusion { dims 2  points 16  trajectories 4  snapshots 6  gamma 0.1  modes 3  seed 0 }
-emulator resnet { width 8  blocks 1  kernel 3  activation relu  padding circular  seed 0 }
+emulator conv { channels 1 -> 8 -> 8 -> 1  kernel 3  activation relu  padding circular  seed 0 }
 config supervised rollout 2
 train { optimizer adam  lr 1e-3  steps 5  batch 4  seed 1 }
 `;
@@ -87,8 +87,8 @@ describe('an ensemble member equals the single run with its seed, bit for bit', 
 
   // Banks of 64 KiB (codegen/memory.ts): each member's copy of a bank lies in
   // that bank's binding, which holds every member's.
-  test('a 2-D ResNet whose arena takes several banks, 3 members', { timeout }, async () => {
-    const runs = seeds((s) => tinyRun(RESNET_2D, { seedOffset: s }), 3);
+  test('a 2-D convolution stack whose arena takes several banks, 3 members', { timeout }, async () => {
+    const runs = seeds((s) => tinyRun(CONV_2D, { seedOffset: s }), 3);
     const device = await gpuDevice();
     const base = deviceTarget(device);
     const banked = withLimits(base, { ...base.limits, maxStorageBufferBindingSize: 3 * 65536 });

@@ -11,8 +11,9 @@ import { STEPPER_PARAMS, type SystemParams } from '../params.js';
 import type { SolverSpec } from './catalogue.js';
 import { solverChannels, stepGraph } from './catalogue.js';
 import type { Order } from './step.js';
+import { DEFAULT_CONTOUR } from '../../math/etdrk.js';
 
-const GRID_KEYS = ['extent', 'dt', 'substeps'];
+const GRID_KEYS = ['extent', 'dt', 'substeps', 'circle_points', 'circle_radius'];
 
 /** The order an ETDRK method names (`etdrk2` is 2), or undefined for any other method. */
 export function etdrkOrder(method: string): Order | undefined {
@@ -22,7 +23,8 @@ export function etdrkOrder(method: string): Order | undefined {
 
 /** The solver of a system stepped by ETDRK of `order` on a grid of `dims` axes of `points`. */
 export function builtinSolver(name: GeneratorName, order: Order, p: SystemParams, points: number, dims: number): SolverSpec {
-  const time = { dims, points, dt: p.get('dt'), substeps: p.get('substeps'), order };
+  const contour = { points: p.find('circle_points') ?? DEFAULT_CONTOUR.points, radius: p.find('circle_radius') ?? DEFAULT_CONTOUR.radius };
+  const time = { dims, points, dt: p.get('dt'), substeps: p.get('substeps'), order, contour };
   switch (name) {
     case 'burgers':
       return { name: 'burgers', ...time, extent: 2 * Math.PI, params: { nu: p.get('nu'), conservative: true, single_channel: true } };

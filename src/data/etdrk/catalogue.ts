@@ -7,6 +7,8 @@ import { DEFAULT_CONTOUR, type Contour } from '../../math/etdrk.js';
 import { verify } from '../../ops/verify.js';
 import { UserError } from '../../util/diagnostics.js';
 import { fieldShape } from '../grid.js';
+import { genericSolver, type GenericName } from './generic.js';
+import type { Grid } from './grid.js';
 import { burgers, kortewegDeVries, ksConservative } from './convection.js';
 import { GRAY_SCOTT_CHANNELS, grayScott } from './gray-scott.js';
 import { fisherKpp, swiftHohenberg } from './reaction.js';
@@ -15,7 +17,7 @@ import { kolmogorov, navierStokes } from './vorticity.js';
 import type { Order, Solver, StepOptions } from './step.js';
 import { etdrkStep } from './step.js';
 
-type Value = number | boolean | readonly number[];
+type Value = number | boolean | string | readonly number[];
 type Params = Readonly<Record<string, Value>>;
 
 interface Entry {
@@ -28,7 +30,7 @@ interface Entry {
   /** The state's channels, when not 1. */
   readonly channels?: number;
   readonly params: Params;
-  make(p: Accessor, dims: number): Solver;
+  make(p: Accessor, dims: number, grid: Grid): Solver;
 }
 
 const SOLVERS = {
@@ -111,6 +113,17 @@ const SOLVERS = {
     params: { nu: 1e-3, convection: 1, drag: -0.1, injection_mode: 4, injection_scale: 1 },
     make: (p, dims) => kolmogorov(dims, p.num('nu'), p.num('convection'), p.num('drag'), p.num('injection_mode'), p.num('injection_scale')),
   },
+  // Extent 1 and dt 1: the normalised and difficulty forms' unit step.
+  generic_linear: { order: 0, extent: 1, dt: 1, params: { a: [0, 0, 0.01], form: 'physical' }, make: generic('generic_linear') },
+  generic_nonlinear: { order: 2, extent: 1, dt: 1, params: { a: [0, 0, 0.01], form: 'physical', b: [0, -1, 0] }, make: generic('generic_nonlinear') },
+  generic_convection: {
+    order: 2,
+    extent: 1,
+    dt: 1,
+    params: { a: [0, 0, 0.01], form: 'physical', scale: 1, conservative: false, single_channel: false },
+    make: generic('generic_convection'),
+  },
+  generic_polynomial: { order: 2, extent: 1, dt: 1, params: { a: [0, 0, 0.01], form: 'physical', poly: [0, 1, 0, -1] }, make: generic('generic_polynomial') },
 } satisfies Record<string, Entry>;
 
 export type SolverName = keyof typeof SOLVERS;
@@ -146,7 +159,7 @@ export function resolve(spec: SolverSpec): { solver: Solver; options: StepOption
     postDealias: spec.postDealias ?? true,
     contour: spec.contour ?? DEFAULT_CONTOUR,
   };
-  return { solver: entry.make(new Accessor(spec.name, params), dims), options };
+  return { solver: entry.make(new Accessor(spec.name, params), dims, options.grid), options };
 }
 
 /** The channels of a solver's states (1 but for Gray–Scott's 2). */
@@ -162,6 +175,10 @@ export function stepGraph(spec: SolverSpec): Graph {
   const { dims, points } = options.grid;
   const u = b.add('u', 'input', [], ['B', ...fieldShape(solverChannels(spec.name), points, dims)]);
   return verify(b.build([etdrkStep(b, solver, options, u)]));
+}
+
+function generic(name: GenericName): Entry['make'] {
+  return (p, dims, grid) => genericSolver(name, p, grid);
 }
 
 /** A solver's parameters, read as the kind each one is. */
@@ -181,6 +198,19 @@ class Accessor {
     const v = this.values[key];
     if (typeof v !== 'boolean') throw new UserError(`${this.name}: ${key} must be true or false`);
     return v;
+  }
+
+  /** A list of coefficients (a generic stepper's). */
+  list(key: string): number[] {
+    const v = this.values[key];
+    if (!Array.isArray(v)) throw new UserError(`${this.name}: ${key} must be a list of numbers`);
+    return [...(v as number[])];
+  }
+
+  word<W extends string>(key: string, choices: readonly W[]): W {
+    const v = this.values[key];
+    if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) throw new UserError(`${this.name}: ${key} must be one of ${choices.join(', ')}`);
+    return v as W;
   }
 
   /** One number for every axis, or one per axis. */

@@ -11,7 +11,7 @@ import type { Solver } from './step.js';
  * each power transformed on its own and scaled by c_p, so that no op beyond
  * products and spectral_scale is needed.
  */
-function polynomial(coefficients: readonly number[]): NonNullable<Solver['nonlinear']> {
+export function polynomial(coefficients: readonly number[]): NonNullable<Solver['nonlinear']> {
   if (coefficients[0] !== 0) throw new Error('internal: a polynomial term with a constant');
   return (s: Spectral, X: string) => {
     const Xp = s.diag('Xp', X, (b) => complex(s.mask(b)));

@@ -19,6 +19,7 @@ import type { Bin, Grid } from './grid.js';
 import { UserError } from '../../util/diagnostics.js';
 import { bins, channelTable, dealiased } from './grid.js';
 import { Spectral } from './spectral.js';
+import { symbolProblem, tableProblem } from './precision.js';
 
 export type Order = 0 | 1 | 2 | 3 | 4;
 
@@ -53,20 +54,26 @@ export function etdrkStep(b: GraphBuilder, solver: Solver, o: StepOptions, u: st
   return s.toField('step', X);
 }
 
-/** The largest Re(L h) of any mode: e^88 is near f32's largest number. */
-const MAX_GROWTH = 80;
-
 type Tables = Readonly<Record<'E' | 'E2' | 'c1' | 'c1h' | 'c1h2' | 'c1x2' | 'c2' | 'ca' | 'cb2' | 'cb4' | 'cc' | 'neg_c1' | 'neg_c1h', number[]>>;
 
-/** The tables an order needs, h times the contour means (and the small multiples the schemes take of them). */
-function coefficients(solver: Solver, o: StepOptions, order: Order): Partial<Tables> {
+/** The tables an order needs, each a finite f32 (else a UserError). */
+export function coefficients(solver: Solver, o: StepOptions, order: Order): Partial<Tables> {
+  const tables = contourTables(solver, o, order);
+  for (const [name, t] of Object.entries(tables)) {
+    const problem = tableProblem(name, t);
+    if (problem) throw new UserError(problem.message, problem.hint);
+  }
+  return tables;
+}
+
+/** h times the contour means (and the small multiples the schemes take of them). */
+function contourTables(solver: Solver, o: StepOptions, order: Order): Partial<Tables> {
   const h = o.dt / o.substeps;
   const channels = solver.channels ?? 1;
   const z = (b: Bin, c: number) => times(solver.linear(b, c), h);
-  // e^z of a growing mode must stay within f32, which the GPU computes in.
-  const growth = Math.max(...bins(o.grid).flatMap((b) => Array.from({ length: channels }, (_, c) => z(b, c).re)));
-  if (growth > MAX_GROWTH)
-    throw new UserError(`the fastest-growing mode grows by e^${growth.toPrecision(3)} per step, past f32's range (e^${MAX_GROWTH})`, 'reduce dt, or the reaction or anti-diffusion rate');
+  // The GPU computes in f32: e^z of a growing mode and every coefficient must stay within it.
+  const symbol = symbolProblem(bins(o.grid).flatMap((b) => Array.from({ length: channels }, (_, c) => z(b, c))), o.contour);
+  if (symbol) throw new UserError(symbol.message, symbol.hint);
   const of = (f: (z: Complex) => Complex) => channelTable(o.grid, channels, (b, c) => f(z(b, c)));
   const mean = (g: Phi, c: number) => of((w) => times(contourMean(g, w, o.contour), h * c));
   const E = of(cexp);
