@@ -70,9 +70,10 @@ install_packages() {
   [[ ${ID:-} == debian || ${ID_LIKE:-} == *debian* ]] || unavailable "not Debian, and ${missing[*]} missing: install ${PACKAGES[*]} yourself"
   local t0=$SECONDS
   log "installing ${PACKAGES[*]} (--no-install-recommends)..."
-  apt-get update -qq || unavailable "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o=Dpkg::Use-Pty=0 --no-install-recommends "${PACKAGES[@]}" >/dev/null ||
-    unavailable "apt-get install ${PACKAGES[*]} failed"
+  mkdir -p "$STATE"
+  # The packages' scripts talk at length about services they may not start: kept in a log.
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o=Dpkg::Use-Pty=0 --no-install-recommends "${PACKAGES[@]}"; } >"$STATE/apt.log" 2>&1 ||
+    unavailable "apt-get install ${PACKAGES[*]} failed (see $STATE/apt.log)"
   log "installed in $((SECONDS - t0))s"
 }
 

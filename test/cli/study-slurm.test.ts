@@ -60,7 +60,7 @@ async function until(what: string, ok: () => boolean, seconds: number): Promise<
   const t0 = Date.now();
   while (!ok()) {
     if (Date.now() - t0 > seconds * 1000) throw new Error(`waited ${seconds} s for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -95,6 +95,9 @@ describe('tx study --slurm on a one-node SLURM', () => {
     const checkpointStep = () => (existsSync(seed(KILLED, 'checkpoint.json')) ? (JSON.parse(readFileSync(seed(KILLED, 'checkpoint.json'), 'utf8')) as { step: number }).step : 0);
     // Past step 60, the first a fresh run's log reports: the resumed log must start later.
     await until(`cell ${KILLED}'s checkpoint at step 100`, () => checkpointStep() >= 100 || ended(first.job), 240);
+    // Stopped there, so that the cancel never comes after the cell ends, however fast the machine.
+    const owner = JSON.parse(readFileSync(seed(KILLED, '.tx-lock'), 'utf8')) as { pid: number };
+    process.kill(owner.pid, 'SIGSTOP');
     expect(run('scancel', `${first.job}_${KILLED}`).code).toBe(0);
     await until(`job ${first.job} to end`, () => ended(first.job), 240);
     const killedAt = checkpointStep();
