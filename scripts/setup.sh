@@ -7,6 +7,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 did=()
 log() { echo "setup: $*" >&2; }
+# `npm test` asks for what only the tests need: --with-browser --with-slurm.
+with_browser=false
+with_slurm=false
+for arg in "$@"; do
+  case $arg in
+    --with-browser) with_browser=true ;;
+    --with-slurm) with_slurm=true ;;
+  esac
+done
 
 # --- 1. npm packages --------------------------------------------------------
 # npm writes node_modules/.package-lock.json on every install, so a lockfile
@@ -91,13 +100,25 @@ fi
 # --- 4. a browser, for the tests ------------------------------------------
 # `npm test` passes --with-browser: the playground's end-to-end test drives
 # Debian's Chromium (never a downloaded browser build), and fails without it.
-if [[ ${1:-} == --with-browser && ! -x /usr/bin/chromium ]]; then
+if $with_browser && [[ ! -x /usr/bin/chromium ]]; then
   sudo=()
   [[ $(id -u) -ne 0 ]] && sudo=(sudo)
   log "installing chromium for the playground's browser test..."
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq -o=Dpkg::Use-Pty=0 chromium >/dev/null
   did+=(chromium)
+fi
+
+# --- 5. a one-node SLURM, for the job-array test -----------------------------
+# test/cli/study-slurm.test.ts submits a study to it. As root (CI) this
+# installs Debian's SLURM, munge and MariaDB packages once (about 21 s) and
+# starts the daemons (5 to 9 s); with them running it costs milliseconds.
+# Elsewhere, or with TXC_NO_SLURM=1, that test skips and says why.
+if $with_slurm && [[ -z ${TXC_NO_SLURM:-} ]]; then
+  if bash scripts/local-slurm.sh up; then adapter+="; slurm up"; else
+    log "no local SLURM: test/cli/study-slurm.test.ts will skip (see above)"
+    adapter+="; no slurm"
+  fi
 fi
 
 if ((${#did[@]})); then log "done (${did[*]}); $adapter"; else log "ok; $adapter"; fi

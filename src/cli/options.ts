@@ -9,3 +9,10 @@ export function positiveInt(s: string): number {
   if (!/^\s*\+?\d+\s*$/.test(s) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
   return n;
 }
+
+/** A whole number >= 0 written in decimal digits. */
+export function wholeNumber(s: string): number {
+  const n = Number(s);
+  if (!/^\s*\+?\d+\s*$/.test(s) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number >= 0');
+  return n;
+}

@@ -1,7 +1,8 @@
 // `tx study` as a user runs it, on tiny 1-D specs on the CPU: the grid's
 // folders and tables, finished seeds skipped, a killed run resumed from its
 // checkpoint, a diverging cell reported while the others finish, a foreign
-// results folder refused, and the SLURM job array's script.
+// results folder refused, and the SLURM job array's script and states (with
+// stand-ins; study-slurm.test.ts submits to a real SLURM).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -170,7 +171,7 @@ describe('tx study', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  test('--slurm --dry-run prints one job array over the unfinished cells', spawning(3), () => {
+  test('--slurm --dry-run prints one job array over the unfinished cells', spawning(5), () => {
     const { file, out } = setup('lr 1e-2  steps 5  batch 4  seed 5', 'seeds 1');
     const all = tx('study', file, '--out', out, '--slurm', '--dry-run', '--partition', 'gpu', '--time', '0:30:00');
     expect(all.code, all.err).toBe(0);
@@ -178,19 +179,26 @@ describe('tx study', () => {
     expect(all.out).toContain('#SBATCH --partition=gpu\n#');
     expect(all.out).toContain('#SBATCH --time=0:30:00\n');
     expect(all.out).toContain('#SBATCH --gpus-per-task=1\n');
-    expect(all.out).toMatch(new RegExp(`bin/tx.js study ${file} --out ${out} --cell "\\$SLURM_ARRAY_TASK_ID" --device gpu\\n$`));
+    expect(all.out).toMatch(new RegExp(`bin/tx.js study ${file} --out ${out} --cell "\\$SLURM_ARRAY_TASK_ID" --device gpu --eval-device cpu --checkpoint-every 100\\n$`));
+    // A task on the CPU asks for no GPU, and neither does one given --gpus-per-task 0.
+    const cpu = tx('study', file, '--out', out, '--slurm', '--dry-run', '--device', 'cpu', '--eval-device', 'gpu', '--checkpoint-every', '7');
+    expect(cpu.out).not.toContain('--gpus-per-task');
+    expect(cpu.out).toMatch(/ --device cpu --eval-device gpu --checkpoint-every 7\n$/);
+    expect(tx('study', file, '--out', out, '--slurm', '--dry-run', '--gpus-per-task', '0').out).not.toContain('--gpus-per-task');
     expect(existsSync(out)).toBe(false);
     expect(tx('study', file, '--out', out, '--device', 'cpu', '--cell', '1').code).toBe(0);
     expect(tx('study', file, '--out', out, '--slurm', '--dry-run').out).toContain('#SBATCH --array=0,2-3\n');
   });
 
-  test('--slurm submits the script with sbatch and prints the job id; --status asks squeue about it', spawning(2), () => {
+  test('--slurm submits the script with sbatch and prints the job id; --status gives each cell its task from sacct, else squeue', spawning(4), () => {
     const { dir, file, out } = setup('lr 1e-2  steps 5  batch 4  seed 5', 'seeds 1');
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    // Stand-ins that record how they were called.
-    writeFileSync(join(bin, 'sbatch'), `#!/bin/sh\necho "$@" > ${dir}/sbatch-args\necho "4242;cluster"\n`, { mode: 0o755 });
-    writeFileSync(join(bin, 'squeue'), `#!/bin/sh\necho "$@" > ${dir}/squeue-args\necho "4242_1 RUNNING 0:10 node7"\n`, { mode: 0o755 });
+    // Stand-ins that record how they were called; the real ones run in study-slurm.test.ts.
+    const standIn = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\necho "$@" >> ${dir}/${name}-args\n${body}\n`, { mode: 0o755 });
+    standIn('sbatch', 'echo "4242;cluster"');
+    standIn('sacct', 'echo "sacct: error: Slurm accounting storage is disabled" >&2; exit 1');
+    standIn('squeue', "printf '%s\\n' '4242_1|RUNNING' '4242_[2-3%2]|PENDING'");
     const env = { ...process.env, PATH: `${bin}:${process.env['PATH']}` };
     const r = txWith(env, 'study', file, '--out', out, '--slurm', '--sbatch', '--account=a  --qos=q');
     expect(r.code, r.err).toBe(0);
@@ -198,7 +206,22 @@ describe('tx study', () => {
     expect(readFileSync(join(dir, 'sbatch-args'), 'utf8')).toMatch(/^--parsable --account=a --qos=q .*\.sbatch\n$/);
     expect(readFileSync(join(out, 'slurm', 'jobs'), 'utf8')).toBe('4242\n');
     const st = txWith(env, 'study', file, '--out', out, '--status');
-    expect(st.out).toContain('0/4 runs finished\njobs 4242 in squeue: \n4242_1 RUNNING 0:10 node7\n');
-    expect(readFileSync(join(dir, 'squeue-args'), 'utf8')).toBe('-h -j 4242 -o %i %T %M %R\n');
+    expect(st.out).toContain('0 emulator=linear,config=one_step: 0/1 seeds finished; seed 0: not started\n');
+    expect(st.out).toContain('1 emulator=linear,config=two: 0/1 seeds finished; seed 0: not started; slurm task 4242_1: running\n');
+    expect(st.out).toContain('3 emulator=deep,config=two: 0/1 seeds finished; seed 0: not started; slurm task 4242_3: pending\n');
+    expect(st.out).toContain('0/4 runs finished\nslurm jobs 4242: states from squeue (sacct: sacct: error: Slurm accounting storage is disabled)\n');
+    expect(readFileSync(join(dir, 'sacct-args'), 'utf8')).toBe('-X -n -P -j 4242 -o JobID,State\n');
+    expect(readFileSync(join(dir, 'squeue-args'), 'utf8')).toBe('-h -t all -j 4242 -o %i|%T\n');
+
+    // A second job for cell 3: its task is the one shown, and sacct's answers come before squeue's.
+    writeFileSync(join(out, 'slurm', 'jobs'), '4242\n4300\n');
+    standIn('sacct', "printf '%s\\n' '4242_0|COMPLETED' '4242_1|FAILED' '4242_2|TIMEOUT' '4242_3|CANCELLED by 0'");
+    standIn('squeue', 'echo "${5}_3|PENDING"');
+    const again = txWith(env, 'study', file, '--out', out, '--status').out;
+    expect(again).toContain('slurm task 4242_0: completed\n');
+    expect(again).toContain('slurm task 4242_1: failed\n');
+    expect(again).toContain('slurm task 4242_2: timeout\n');
+    expect(again).toContain('slurm task 4300_3: pending\n');
+    expect(again).toContain('slurm jobs 4242, 4300: states from sacct and squeue\n');
   });
 });

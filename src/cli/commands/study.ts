@@ -16,7 +16,8 @@ import { existsSync } from 'node:fs';
 import { loadSpec, readText } from '../io.js';
 import { positiveInt } from '../options.js';
 import { runSeeds } from '../study/seeds.js';
-import { slurmOptions, slurmStatus, submitSlurm, type SlurmOptions } from '../study/slurm.js';
+import { slurmOptions, submitSlurm, type SlurmOptions } from '../study/slurm.js';
+import { slurmCells } from '../study/slurm-status.js';
 import { EXIT_INTERRUPTED, deviceOption } from './train.js';
 
 interface StudyOptions extends SlurmOptions {
@@ -38,7 +39,7 @@ export function register(program: Command): void {
     .addOption(deviceOption())
     .addOption(new Option('--eval-device <device>', 'where the rollouts are scored: cpu (float64) or gpu (float32)').choices(['cpu', 'gpu']).default('cpu'))
     .option('--cell <k>', 'run only cell K (0-based, as table.md numbers them); may be repeated', collectCell)
-    .option('--status', 'say which cells and seeds are finished, failed, part-trained or not started; run nothing')
+    .option('--status', "say which cells and seeds are finished, failed, part-trained or not started, and each submitted cell's SLURM task (sacct, else squeue); run nothing")
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100);
   slurmOptions(cmd).action(async (file: string, opts: StudyOptions) => {
     const { spec } = loadSpec(file);
@@ -99,6 +100,7 @@ function status(out: string, file: string, sha: string, study: A.StudyDecl): voi
   }
   openResults(out, file, sha, study);
   const rows = readRows(out, study);
+  const slurm = slurmCells(out);
   let finished = 0;
   rows.forEach((r, k) => {
     const failed = r.seeds.filter((s) => s.status === 'failed').length;
@@ -106,7 +108,8 @@ function status(out: string, file: string, sha: string, study: A.StudyDecl): voi
     const open = Array.from({ length: study.seeds }, (_, s) => s).filter((s) => !r.seeds.some((x) => x.seed === s));
     const rest = open.map((s) => `seed ${s}: ${seedState(seedDir(out, r.cell, s))}`);
     const head = `${k} ${r.cell.name}: ${r.seeds.length}/${study.seeds} seeds finished${failed ? ` (${failed} failed)` : ''}`;
-    process.stdout.write([head, ...rest].join('; ') + '\n');
+    const task = slurm?.cells.get(k);
+    process.stdout.write([head, ...rest, ...(task ? [`slurm task ${task.task}: ${task.state}`] : [])].join('; ') + '\n');
   });
-  process.stdout.write(`${finished}/${study.cells.length * study.seeds} runs finished\n` + slurmStatus(out));
+  process.stdout.write(`${finished}/${study.cells.length * study.seeds} runs finished\n` + (slurm ? `${slurm.note}\n` : ''));
 }

@@ -3,30 +3,33 @@
 // skips finished seeds and resumes a killed one from its checkpoint, so
 // submitting again runs only what is left.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type * as A from '../../dsl/ast.js';
 import { readRows } from '../../train/study-folder.js';
 import { UserError } from '../../util/diagnostics.js';
 import { ensureFolder } from '../../util/write.js';
-import { readText, writeAtomic } from '../io.js';
-import { positiveInt } from '../options.js';
+import { writeAtomic } from '../io.js';
+import { wholeNumber } from '../options.js';
 
 export interface SlurmOptions {
   partition?: string;
-  gpusPerTask: number;
+  /** Unset: one with --device gpu, none with --device cpu. */
+  gpusPerTask?: number;
   time: string;
   sbatch?: string;
   dryRun?: boolean;
   device: string;
+  evalDevice: string;
+  checkpointEvery: number;
 }
 
 export function slurmOptions(cmd: Command): Command {
   return cmd
     .option('--slurm', 'submit one SLURM job array instead: a task per unfinished cell (tx study FILE --cell K)')
     .option('--partition <p>', 'with --slurm: the partition')
-    .option('--gpus-per-task <n>', 'with --slurm: GPUs per task', positiveInt, 1)
+    .option('--gpus-per-task <n>', 'with --slurm: GPUs per task (default 1 with --device gpu, 0 with --device cpu; 0 asks for none)', wholeNumber)
     .option('--time <t>', 'with --slurm: the time limit per task', '2:00:00')
     .option('--sbatch <args>', 'with --slurm: further sbatch arguments, e.g. "--account=a --qos=q"')
     .option('--dry-run', 'with --slurm: print the script, submit nothing');
@@ -36,18 +39,19 @@ export function slurmOptions(cmd: Command): Command {
 export function slurmScript(file: string, out: string, study: A.StudyDecl, cells: readonly number[], o: SlurmOptions): string {
   // The tx the user ran (bin/tx.js, or an installed one): the tasks run the same.
   const tx = resolve(process.argv[1]!);
+  const gpus = o.gpusPerTask ?? (o.device === 'gpu' ? 1 : 0);
   const lines = [
     '#!/bin/bash',
     `#SBATCH --job-name=tx-study-${study.name}`,
     `#SBATCH --array=${ranges(cells)}`,
     '#SBATCH --ntasks=1',
-    `#SBATCH --gpus-per-task=${o.gpusPerTask}`,
+    ...(gpus ? [`#SBATCH --gpus-per-task=${gpus}`] : []),
     `#SBATCH --time=${o.time}`,
     `#SBATCH --output=${resolve(out, 'slurm', '%A_%a.out')}`,
     ...(o.partition ? [`#SBATCH --partition=${o.partition}`] : []),
     `# ${study.cells.length} cells × ${study.seeds} seeds of study ${study.name}; a task per unfinished cell`,
     `cd ${quote(process.cwd())}`,
-    `exec ${quote(process.execPath)} ${quote(tx)} study ${quote(resolve(file))} --out ${quote(resolve(out))} --cell "$SLURM_ARRAY_TASK_ID" --device ${o.device}`,
+    `exec ${quote(process.execPath)} ${quote(tx)} study ${quote(resolve(file))} --out ${quote(resolve(out))} --cell "$SLURM_ARRAY_TASK_ID" --device ${o.device} --eval-device ${o.evalDevice} --checkpoint-every ${o.checkpointEvery}`,
   ];
   return lines.join('\n') + '\n';
 }
@@ -74,17 +78,6 @@ export function submitSlurm(file: string, out: string, study: A.StudyDecl, o: Sl
   const id = r.stdout.trim().split(';')[0]!;
   appendFileSync(join(out, 'slurm', 'jobs'), `${id}\n`);
   process.stdout.write(`submitted job ${id}: cells ${ranges(cells)} (${path})\n`);
-}
-
-/** The submitted jobs' tasks as squeue lists them (pending, running); nothing where none were submitted. */
-export function slurmStatus(out: string): string {
-  const path = join(out, 'slurm', 'jobs');
-  if (!existsSync(path)) return '';
-  const ids = readText(path).split('\n').filter(Boolean);
-  const r = spawnSync('squeue', ['-h', '-j', ids.join(','), '-o', '%i %T %M %R'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return `jobs ${ids.join(', ')}: squeue cannot say (${r.error?.message ?? r.stderr.trim()})\n`;
-  const lines = r.stdout.trim();
-  return `jobs ${ids.join(', ')} in squeue: ${lines ? `\n${lines}` : 'none pending or running'}\n`;
 }
 
 /** [0, 1, 2, 5] → "0-2,5": sbatch's --array syntax. */
