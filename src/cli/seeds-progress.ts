@@ -1,7 +1,8 @@
 // Several seeds of one spec trained together (driver/ensemble.ts) behind one
-// progress display per program; Ctrl-C stops every member between steps,
+// progress display per program; Ctrl-C (or SIGTERM) stops every member between steps,
 // each saving what it has, as one run's does.
 import type { Run } from '../driver/run.js';
+import { onStopSignal } from './signals.js';
 import { trainSeeds } from '../driver/ensemble.js';
 import type { Device } from '../train/executors.js';
 import { progress, type Progress } from '../train/progress.js';
@@ -18,8 +19,7 @@ export interface SeedsProgressOptions {
 /** The runs' results in their order, each with its program's timing. */
 export async function trainSeedsWithProgress(runs: readonly Run[], device: Device, o: SeedsProgressOptions): Promise<(TrainResult & { timing: Timing })[]> {
   let stop = false;
-  const onSigint = () => (stop = true);
-  process.once('SIGINT', onSigint);
+  const release = onStopSignal(() => (stop = true));
   const timings: Timing[] = [];
   let bar: Progress | undefined;
   let done = 0;
@@ -53,6 +53,6 @@ export async function trainSeedsWithProgress(runs: readonly Run[], device: Devic
     return results.map((r, m) => ({ ...r, timing: timings[m]! }));
   } finally {
     bar?.stop();
-    process.off('SIGINT', onSigint);
+    release();
   }
 }

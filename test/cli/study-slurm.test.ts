@@ -108,7 +108,8 @@ describe('tx study --slurm on a one-node SLURM', () => {
     const status = tx('study', file, '--out', out, '--status');
     expect(status.code, status.err).toBe(0);
     for (const k of [0, 1, 2]) expect(status.out).toContain(`${k} ${CELLS[k]}: 1/1 seeds finished; slurm task ${first.job}_${k}: completed\n`);
-    expect(status.out).toContain(`${KILLED} ${CELLS[KILLED]}: 0/1 seeds finished; seed 0: checkpoint at step ${killedAt}, stopped while running; slurm task ${first.job}_${KILLED}: cancelled\n`);
+    // The cancel's SIGTERM stopped the task between two steps, with a checkpoint there (src/cli/signals.ts).
+    expect(status.out).toContain(`${KILLED} ${CELLS[KILLED]}: 0/1 seeds finished; seed 0: checkpoint at step ${killedAt}; slurm task ${first.job}_${KILLED}: cancelled\n`);
     expect(status.out).toContain(`3/4 runs finished\nslurm jobs ${first.job}: states from sacct\n`);
 
     const second = submit(file, out);

@@ -28,6 +28,7 @@ import { loadSpec, oneProgram } from '../io.js';
 import { positiveInt } from '../options.js';
 import { trainSeedsWithProgress } from '../seeds-progress.js';
 import { trainSeedsInto } from './train-seeds.js';
+import { onStopSignal } from '../signals.js';
 
 /** Conventional exit status of a process stopped by Ctrl-C. */
 export const EXIT_INTERRUPTED = 130;
@@ -188,14 +189,13 @@ export async function trainWithProgress(run: Run, device: Device, label: string,
   const { kernels, readback } = session.executor;
   if (kernels) bar.compiling(kernels, readback);
   let stop = false;
-  const onSigint = () => (stop = true);
-  process.once('SIGINT', onSigint);
+  const release = onStopSignal(() => (stop = true));
   try {
     const result = await session.train({ ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
     return { ...result, timing: bar.stop() };
   } finally {
     bar.stop();
-    process.off('SIGINT', onSigint);
+    release();
     session.close();
   }
 }
