@@ -20,7 +20,7 @@ import { firstBankStride } from './memory.js';
 import type { Plan } from './plan.js';
 import { plan } from './plan.js';
 import type { Phase } from './wgsl.js';
-import { groupModules, isMerged, mergedWorkgroups, moduleKey } from './wgsl.js';
+import { groupModules, moduleKey } from './wgsl.js';
 
 /** What a training step adds to the graph: the data it gathers from and the parameters it updates. */
 export interface Training {
@@ -156,7 +156,7 @@ function dispatchesOf(groups: Phase[][], decls: string, members: number): { disp
     const key = moduleKey(code);
     const label = groupLabel(g);
     if (!moduleOf.has(key)) moduleOf.set(key, modules.push({ label, code }) - 1);
-    return { name: g[0]!.name, label, phases: g, code, module: moduleOf.get(key)!, offsets: offsets && j * OFFSETS_STRIDE, workgroups: (batch) => ({ ...groupWorkgroups(g, batch), z: isMerged(g) ? mergedWorkgroups(members) : members }) };
+    return { name: g[0]!.name, label, phases: g, code, module: moduleOf.get(key)!, offsets: offsets && j * OFFSETS_STRIDE, workgroups: (batch) => ({ ...groupWorkgroups(g, batch), z: members }) };
   });
   return { dispatches, modules, table };
 }

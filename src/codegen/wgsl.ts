@@ -17,7 +17,7 @@ import { MAX_GROUPS } from '../ir/target.js';
 import { MAX_OFFSETS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
 import { bankAccess } from './memory.js';
-import { MEMBER, memberDecl, memberLoad } from './members.js';
+import { memberDecl, memberLoad } from './members.js';
 import type { Place } from './sum-wgsl.js';
 import { MERGED_WORKGROUP, sequentialSum, sumTerms, SWEEP_OUTPUTS, sweepSum, treeSum, withAddends } from './sum-wgsl.js';
 
@@ -336,11 +336,10 @@ export function groupModules(decls: string, groups: readonly (readonly Phase[])[
  * writes what it read. With `table`, the offsets come from the dispatch's
  * uniform, and only `//` comment lines tell apart the modules of the same
  * layer at different time steps. An ensemble's entry points first read
- * their member from their workgroup's z (members.ts); a merged dispatch's one
- * workgroup runs every member instead, striding over the members' threads of
- * each phase, so its barriers are paid once, not once per member (the
- * quickstart's 10 members ran 5.9 times as long as one seed with a
- * workgroup per member, each paying every barrier, on 2 cores).
+ * their member from their workgroup's z (members.ts), a merged dispatch's
+ * too: one workgroup per member ran the quickstart's 10 members in 1.95 to
+ * 2.3 ms a step on lavapipe, one workgroup striding over them all in 2.6 to
+ * 7.0 ms (its barriers paid once, but on one core).
  */
 function moduleWgsl(decls: string, phases: readonly Phase[], table: readonly number[] | undefined, members: number): string {
   let next = 0;
@@ -377,38 +376,20 @@ ${memberLoad(members, main)}${load}  ${only.fn}(gid.x + gid.y * ${MAX_GROUPS * o
       lines.push('  storageBarrier();');
       since = [];
     }
-    lines.push(members > 1 ? membersStride(p, members, mergedWorkgroups(members)) : p.sweep ? `  ${p.sweep.fn}(lid);` : `  for (var t = lid; t < ${stridedBound(p)}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
+    lines.push(p.sweep ? `  ${p.sweep.fn}(lid);` : `  for (var t = lid; t < ${stridedBound(p)}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`);
     since.push(p);
   }
   const part = named.some((p) => p.sweep) ? `var<workgroup> tx_part: array<f32, ${SWEEP_OUTPUTS * MERGED_WORKGROUP}>;\n` : '';
+  const main = `fn main(@builtin(local_invocation_index) lid: u32${members > 1 ? ', @builtin(workgroup_id) wid: vec3<u32>' : ''})`;
   return `${code}${part}@compute @workgroup_size(${MERGED_WORKGROUP})
-fn main(@builtin(local_invocation_index) lid: u32${members > 1 ? ', @builtin(workgroup_id) wid: vec3<u32>' : ''}) {
-${load}${lines.join('\n')}
+${main} {
+${memberLoad(members, main)}${load}${lines.join('\n')}
 }
 `;
 }
 
-/**
- * A merged dispatch's loop over its members' threads of phase `p`: its
- * workgroup z strides over the members z, z + G, … (G: the workgroups it
- * runs, mergedWorkgroups); a sweep, whose workgroup works together, takes
- * them one after another.
- */
-function membersStride(p: Phase & PhaseCode, members: number, G: number): string {
-  if (p.sweep) return `  for (var e = wid.z; e < ${members}u; e += ${G}u) { ${MEMBER} = e; ${p.sweep.fn}(lid); }`;
-  const bound = `(${stridedBound(p)})`;
-  const per = Math.ceil(members / G);
-  if (per === 1) return `  ${MEMBER} = wid.z;\n  for (var t = lid; t < ${bound}; t += ${MERGED_WORKGROUP}u) { ${p.fn}(t); }`;
-  return `  for (var t = lid; t < ${per}u * ${bound}; t += ${MERGED_WORKGROUP}u) { ${MEMBER} = wid.z + ${G}u * (t / ${bound}); if (${MEMBER} < ${members}u) { ${p.fn}(t % ${bound}); } }`;
-}
-
-/** Workgroups an ensemble's merged dispatch runs, each striding over its share of the members. */
-export function mergedWorkgroups(members: number): number {
-  return Math.min(members, Number(process.env['TXC_G'] ?? members));
-}
-
 /** Whether a group runs as one workgroup striding over its phases (merge.ts): several phases, or a sweep alone. */
-export function isMerged(group: readonly Phase[]): boolean {
+function isMerged(group: readonly Phase[]): boolean {
   return group.length > 1 || Boolean(group[0]?.sweepAlone);
 }
 
