@@ -17,12 +17,13 @@ const TRAIN_STREAM = 0;
 const TEST_STREAM = 1;
 
 /**
- * `trajectories` training and `testTrajectories` held-out trajectories, each
- * `[count, snapshots, ...stateShape]`. Snapshot 0 is the initial state (after
- * the warm-up for Lorenz-63), so there are `snapshots - 1` steps: Trainax's
- * `temporal_horizon` counts the same way. `initial` (an `ic file`, checked by
- * checkInitialStates): the training trajectories' states at snapshot 0, then
- * the held-out ones', used as they are (no draw, no warm-up).
+ * `trajectories` training trajectories `[count, snapshots, ...stateShape]`
+ * and `testTrajectories` held-out ones of `testSnapshots` snapshots. Snapshot
+ * 0 is the initial state (after the warm-up for Lorenz-63), so there are
+ * `snapshots - 1` steps: Trainax's `temporal_horizon` counts the same way.
+ * `initial` (an `ic file`, checked by checkInitialStates): the training
+ * trajectories' states at snapshot 0, then the held-out ones', used as they
+ * are (no draw, no warm-up).
  */
 export function generateData(decl: GeneratorData, initial?: Trajectories): { train: Trajectories; test: Trajectories } {
   const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
@@ -30,8 +31,8 @@ export function generateData(decl: GeneratorData, initial?: Trajectories): { tra
   const size = initial ? sizeOf(initial.shape.slice(1)) : 0;
   const part = (from: number, count: number) => initial?.data.subarray(from * size, (from + count) * size);
   return {
-    train: rollOut(decl, params, decl.trajectories, new Rng(decl.seed, TRAIN_STREAM), part(0, decl.trajectories)),
-    test: rollOut(decl, params, decl.testTrajectories, new Rng(decl.seed, TEST_STREAM), part(decl.trajectories, decl.testTrajectories)),
+    train: rollOut(decl, params, decl.trajectories, decl.snapshots, new Rng(decl.seed, TRAIN_STREAM), part(0, decl.trajectories)),
+    test: rollOut(decl, params, decl.testTrajectories, decl.testSnapshots, new Rng(decl.seed, TEST_STREAM), part(decl.trajectories, decl.testTrajectories)),
   };
 }
 
@@ -77,23 +78,23 @@ export function initialState(name: GeneratorName, points: number, dims: number, 
   return fourierSeries(points, params.get('modes'), rng, dims);
 }
 
-function rollOut(decl: GeneratorData, params: SystemParams, count: number, rng: Rng, initial?: Float64Array): Trajectories {
+function rollOut(decl: GeneratorData, params: SystemParams, count: number, snapshots: number, rng: Rng, initial?: Float64Array): Trajectories {
   const shape = stateShape(decl.generator, decl.points, decl.dims);
   const size = shape.reduce((x, y) => x * y, 1);
-  const data = new Float64Array(count * decl.snapshots * size);
+  const data = new Float64Array(count * snapshots * size);
   const at = levels(decl, params, count, rng, initial);
-  for (let t = 0; t < decl.snapshots; t++) {
+  for (let t = 0; t < snapshots; t++) {
     const states = at.next().value!;
-    for (let i = 0; i < count; i++) data.set(states.subarray(i * size, (i + 1) * size), (i * decl.snapshots + t) * size);
+    for (let i = 0; i < count; i++) data.set(states.subarray(i * size, (i + 1) * size), (i * snapshots + t) * size);
   }
-  return { shape: [count, decl.snapshots, ...shape], data };
+  return { shape: [count, snapshots, ...shape], data };
 }
 
 /**
  * The held-out trajectories (`testTrajectories` of them, or `count`) one time
  * level at a time, `[count, ...stateShape]` each from snapshot 0 on, with no
  * end: `tx eval` compares rollouts of any length without holding them. The
- * first `decl.snapshots` levels are generateData's `test` exactly. `initial`:
+ * first `decl.testSnapshots` levels are generateData's `test` exactly. `initial`:
  * their states at snapshot 0 where an `ic file` gave them.
  */
 export function heldOutLevels(decl: GeneratorData, count = decl.testTrajectories, initial?: Float64Array): Generator<Float64Array, never> {
@@ -124,7 +125,7 @@ function* levels(decl: GeneratorData, params: SystemParams, count: number, rng: 
 }
 
 function checkSizes(decl: GeneratorData, params: SystemParams): void {
-  const positive = { trajectories: decl.trajectories, snapshots: decl.snapshots };
+  const positive = { trajectories: decl.trajectories, snapshots: decl.snapshots, test_snapshots: decl.testSnapshots };
   for (const [key, value] of Object.entries(positive)) {
     if (!Number.isInteger(value) || value < 1) throw new UserError(`${decl.generator}: ${key} must be an integer >= 1, got ${value}`);
   }

@@ -103,6 +103,8 @@ export interface GeneratorData {
   snapshots: number;
   /** Held-out trajectories for evaluation after training. */
   testTrajectories: number;
+  /** Snapshots per held-out trajectory (`test_snapshots`, by default `snapshots`). */
+  testSnapshots: number;
   seed: number;
   /** `ic file "PATH"`: initial states `[trajectories + test_trajectories, ...state]`, the path relative to the spec. */
   ic?: { path: string; span: Span };

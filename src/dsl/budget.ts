@@ -19,9 +19,9 @@ export function checkBudget(spec: A.Spec, report: Report): void {
   const d = spec.data;
   if (d?.kind === 'generator') {
     const state = d.generator === 'lorenz63' ? 3 : d.points ** d.dims;
-    const values = (d.trajectories + d.testTrajectories) * d.snapshots * state;
+    const values = (d.trajectories * d.snapshots + d.testTrajectories * d.testSnapshots) * state;
     if (values > MAX_DATA_VALUES)
-      report.error(d.span, `this data set would hold ${values} numbers; txc generates at most ${MAX_DATA_VALUES}`, `use fewer trajectories, snapshots, points or dims; ${LIMITS_HINT}`);
+      report.error(d.span, `this data set would hold ${values} numbers; txc generates at most ${MAX_DATA_VALUES}`, `use fewer trajectories, snapshots, test_snapshots, points or dims; ${LIMITS_HINT}`);
   }
 }
 

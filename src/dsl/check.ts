@@ -165,7 +165,9 @@ export class Checker implements Report {
     if (typeof cfl === 'object' && cfl.length !== dims)
       this.error(s.valueSpan('cfl', what.span), `cfl has ${cfl.length} value${cfl.length > 1 ? 's' : ''} but the data have ${dims} spatial ax${dims > 1 ? 'es' : 'is'}`, 'give one number per axis, or one for all');
     const icPath = s.optionalString('ic');
-    const law = S.isSpectralSystem(generator) ? checkInitialLaw(s, generator, points, what.span, this) : undefined;
+    const own = S.isSpectralSystem(generator) ? checkInitialLaw(s, generator, points, what.span, this) : undefined;
+    const law = own ?? (preset?.ic && !s.setting('ic') ? { ...preset.ic, span: what.span } : undefined);
+    const snapshots = s.number('snapshots');
     if (generator === 'ks_conservative' && dims > 1) this.warning(s.span('dims', what.span), ...conservativeKsWarning(dims));
     return {
       kind: 'generator',
@@ -176,8 +178,9 @@ export class Checker implements Report {
       points,
       dims,
       trajectories: s.number('trajectories'),
-      snapshots: s.number('snapshots'),
+      snapshots,
       testTrajectories: s.number('test_trajectories'),
+      testSnapshots: s.numberOr('test_snapshots', snapshots),
       seed: s.number('seed'),
       params,
       span,

@@ -164,6 +164,8 @@ const DATA_COMMON: Schema = {
   trajectories: int(1, 20),
   snapshots: int(2, 100),
   test_trajectories: int(0, 0),
+  // The held-out trajectories' own length; absent, `snapshots` (check.ts).
+  test_snapshots: int(2),
   seed,
   // Initial states from a file instead of the generator's draws.
   ic: { t: 'file' },

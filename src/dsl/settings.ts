@@ -212,6 +212,11 @@ export class Settings {
     if (typeof def !== 'number') throw new Error(`internal: ${key} has no default`);
     return def;
   }
+  /** The value, else the schema's default, else `fallback` (a default that depends on another option). */
+  numberOr(key: string, fallback: number): number {
+    const k = this.schema[key];
+    return this.optionalNumber(key) ?? (k && 'def' in k && typeof k.def === 'number' ? k.def : fallback);
+  }
   optionalString(key: string): string | undefined {
     const v = this.values.get(key)?.v;
     return typeof v === 'string' ? v : undefined;

@@ -11,7 +11,7 @@ import { GENERATED_TEST, testSet } from './evaluate.js';
 
 export interface TestLevels {
   trajectories: number;
-  /** Snapshots per trajectory, the initial state included: the spec's, for a generator. */
+  /** Snapshots per trajectory, the initial state included: the spec's test_snapshots, for a generator. */
   snapshots: number;
   /** A generator's go on past `snapshots` for as long as they are read; a file's end there. */
   extendable: boolean;
@@ -29,7 +29,7 @@ export function testLevels(decl: A.DataDecl, dataset: () => Dataset): TestLevels
     const note = held > 0 ? `${n} held-out trajectories` : `${n} freshly generated trajectories (the spec holds none out: test_trajectories 0)`;
     // Held-out states an `ic file` gave start the reference; fresh ones are the generator's draws.
     const given = () => (decl.ic && held > 0 ? stored(dataset().test).next().value : undefined);
-    return { trajectories: n, snapshots: decl.snapshots, extendable: true, note, levels: () => heldOutLevels(decl, n, given()) };
+    return { trajectories: n, snapshots: decl.testSnapshots, extendable: true, note, levels: () => heldOutLevels(decl, n, given()) };
   }
   const { data, note } = testSet(decl, dataset());
   return { trajectories: data.shape[0]!, snapshots: data.shape[1]!, extendable: false, note, levels: () => stored(data) };

@@ -71,6 +71,16 @@ describe('generateData', () => {
     expect(generateData(decl({ testTrajectories: 0 })).test.shape).toEqual([0, 9, 1, 30]);
   });
 
+  it('held-out trajectories have their own length, test_snapshots: the same states as far as they go', () => {
+    const short = generateData(decl({ snapshots: 5 }));
+    const long = generateData(decl({ snapshots: 5, testSnapshots: 12 }));
+    expect(short.test.shape).toEqual([2, 5, 1, 30]);
+    expect(long.test.shape).toEqual([2, 12, 1, 30]);
+    expect(long.train).toEqual(short.train);
+    // Trajectory 1's first 5 snapshots are the short split's trajectory 1.
+    expect(long.test.data.subarray(12 * 30, 17 * 30)).toEqual(short.test.data.subarray(5 * 30, 10 * 30));
+  });
+
   it('diffusion and burgers produce finite, decaying trajectories', () => {
     for (const generator of ['diffusion', 'burgers'] as const) {
       const { train } = generateData(decl({ generator, points: 64, snapshots: 100 }));

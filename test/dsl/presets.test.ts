@@ -55,8 +55,32 @@ describe('presets', () => {
   test('every preset is known to the checker', () => {
     for (const name of PRESET_NAMES) {
       const dims = PRESETS[name]!.dims[0];
-      expect(messages(`data ${name} { points 32  cutoff 3 }\nreference ${name} { }\nemulator correction { coarse ${name} { }  net conv { channels 1 -> 1 } }\nconfig diverted rollout 1`), `${name} (${dims}-D)`).toEqual([]);
+      const c = PRESETS[name]!.system === 'gray_scott' ? 2 : 1;
+      const net = `net conv { channels ${c} -> ${c} }`;
+      expect(messages(`data ${name} { points 32  cutoff 3 }\nreference ${name} { }\nemulator correction { coarse ${name} { }  ${net} }\nconfig diverted rollout 1`), `${name} (${dims}-D)`).toEqual([]);
     }
+  });
+
+  test('the Fisher presets draw densities: the mean kept, the range mapped onto [0, 1]; an ic of the block replaces it', () => {
+    const law = { name: 'fourier', options: { zero_mean: false, std_one: false, max_one: false, offset: [-0.5, 0.5], clamp: [0, 1] } };
+    for (const name of ['diff_fisher', 'phy_fisher']) expect(fe(`data ${name} { }\n${EMU}config supervised rollout 1`).spec.data).toMatchObject({ law });
+    expect(fe(`data diff_fisher { }\n${EMU}config supervised rollout 1`).spec.data).toMatchObject({ generator: 'generic_nonlinear', params: { form: 'difficulty', a: [0.02, 0, 0.2], b: [-0.02, 0, 0] } });
+    expect(fe(`data phy_fisher { }\n${EMU}config supervised rollout 1`).spec.data).toMatchObject({ generator: 'generic_polynomial', params: { extent: 1, dt: 0.001, a: [20, 0, 0.004], poly: [0, 0, -20] } });
+    expect(fe(`data diff_fisher { ic grf { } }\n${EMU}config supervised rollout 1`).spec.data).toMatchObject({ law: { name: 'grf' } });
+    // The other presets keep their system's own states (APEBench's max |u| = 1 series, Gray–Scott's blobs).
+    expect(fe(`data diff_ks { }\n${EMU}config supervised rollout 1`).spec.data).not.toHaveProperty('law');
+    expect(fe(`data phy_gs { }\nemulator conv { channels 2 -> 2 }\nconfig supervised rollout 1`).spec.data).toMatchObject({ generator: 'gray_scott', dims: 2, params: { extent: 1, dt: 10, substeps: 10, feed: 0.04, kill: 0.06 } });
+  });
+
+  test('held-out trajectories of 201 snapshots for a preset; for a system as many as the training ones', () => {
+    const data = (block: string) => fe(`data ${block}\n${EMU}config supervised rollout 1`).spec.data;
+    expect(data('diff_ks { }')).toMatchObject({ snapshots: 51, testSnapshots: 201 });
+    expect(data('diff_ks { snapshots 12  test_snapshots 30 }')).toMatchObject({ snapshots: 12, testSnapshots: 30 });
+    expect(data('ks { snapshots 12 }')).toMatchObject({ snapshots: 12, testSnapshots: 12 });
+    expect(data('advection { test_snapshots 40 }')).toMatchObject({ snapshots: 100, testSnapshots: 40 });
+    expect(messages(`data ks { test_snapshots 1 }\n${EMU}config supervised rollout 1`)).toEqual(["1:26 error 'test_snapshots' must be at least 2, got 1 | e.g. test_snapshots 2"]);
+    // A data file's held-out trajectories are its own, of the file's length.
+    expect(messages(`data file "x.npy" { test_snapshots 40 }\n${EMU}config supervised rollout 1`)).toEqual(["1:21 error unknown option 'test_snapshots' for file data | expected one of: test_trajectories"]);
   });
 });
 
@@ -66,6 +90,9 @@ describe('dimensions', () => {
       "1:15 error the preset phy_sh is defined in 2-D and 3-D, but dims is 1 | APEBench's Swift–Hohenberg patterns are 2-D and 3-D; the 1-D system is data swift_hohenberg",
     ]);
     expect(messages(`data ks { points 32  cutoff 3 }\nreference phy_decay_turb { }\n${EMU}config diverted rollout 1`)).toEqual(['2:11 error the preset phy_decay_turb is defined in 2-D, but dims is 1 | a vorticity field is 2-D']);
+    expect(messages(`data phy_gs { dims 1  points 32 }\nemulator conv { channels 2 -> 2 }\nconfig supervised rollout 1`)).toEqual([
+      "1:15 error the preset phy_gs is defined in 2-D and 3-D, but dims is 1 | APEBench's Gray–Scott patterns are 2-D and 3-D; the 1-D system is data gray_scott",
+    ]);
     expect(messages(`data diff_burgers { dims 2  points 32 }\n${EMU}config supervised rollout 1`)[0]).toMatch(/^1:21 error the preset diff_burgers is defined in 1-D, but dims is 2 \| txc has no multi-channel/);
   });
 

@@ -31,7 +31,7 @@ function generator() {
 describe('the reference, one level at a time', () => {
   test("a generator's held-out levels are generateData's test split, and go on past it", () => {
     const { decl } = generator();
-    const stored = generateData({ ...decl, snapshots: 9 }).test;
+    const stored = generateData({ ...decl, testSnapshots: 9 }).test;
     const levels = heldOutLevels(decl);
     for (let t = 0; t < 9; t++) {
       const level = levels.next().value;
@@ -58,7 +58,7 @@ describe('the rollout scored per step', () => {
     const params = kernel(0.4, 0.55);
     const stepper = await openStepper(run.spec, [1, 8], params, 'cpu', 2);
     const e = await evaluateRollout(stepper, testLevels(decl, () => run.dataset), [1, 8], NRMSE, 50, 20);
-    const train = evaluateEmulator(run.spec, params, testSet(decl, { ...run.dataset, test: generateData({ ...decl, snapshots: 51 }).test })).evaluation;
+    const train = evaluateEmulator(run.spec, params, testSet(decl, { ...run.dataset, test: generateData({ ...decl, testSnapshots: 51 }).test })).evaluation;
     expect(train.nrmse.map((r) => r.step)).toEqual([1, 10, 50]);
     for (const r of train.nrmse) expect(e.curves[0]!.mean[r.step - 1]).toBeCloseTo(r.value, 13);
     expect(e).toMatchObject({ trajectories: 2, steps: 50, upTo: 20, notes: [] });

@@ -21,11 +21,12 @@ function steps(spec: SolverSpec, u0: Float64Array, count: number): Float64Array 
   return u;
 }
 const maxDiff = (u: Float64Array, v: Float64Array) => u.reduce((m, x, i) => Math.max(m, Math.abs(x - v[i]!)), 0);
+const density = (dims: number, points: number) => fourierState({ dims, points, extent: 1 }, { ...FOURIER_DEFAULTS, zeroMean: false, clamp: [0, 1] }, new Rng(11, 0));
 const initial = (dims: number, points: number) => fourierState({ dims, points, extent: 1 }, { ...FOURIER_DEFAULTS, maxOne: true }, new Rng(11, 0));
 
-/** The data block of a spec, as the checker makes it. */
-function dataOf(source: string): GeneratorData {
-  const fe = frontend(`${source}\nemulator conv { channels 1 -> 1 }\nconfig supervised rollout 1`, 'p.tx');
+/** The data block of a spec, as the checker makes it (`channels` the emulator maps). */
+function dataOf(source: string, channels = 1): GeneratorData {
+  const fe = frontend(`${source}\nemulator conv { channels ${channels} -> ${channels} }\nconfig supervised rollout 1`, 'p.tx');
   expect(fe.diagnostics).toEqual([]);
   return fe.spec.data as GeneratorData;
 }
@@ -73,6 +74,28 @@ describe('the forms, by hand', () => {
     expect(maxDiff(a, steps(physical, u0, 20))).toBeLessThan(1e-12);
   });
 
+  it('diff_fisher (N = 160, D = 1) is Fisher–KPP on [0, 1) with dt 1, r = gamma_0 = -delta_0 and nu = gamma_2 / (2 N^2)', () => {
+    // alpha_0 = 0.02 (L's constant: the growth r), alpha_2 = 0.2 / (160^2 * 2) = 3.90625e-6 (nu),
+    // beta_0 = -0.02: N = -0.02 u^2 = -r u^2.
+    const d = dataOf('data diff_fisher { }');
+    const preset: SolverSpec = { name: 'generic_nonlinear', points: 160, dt: 1, extent: 1, params: { form: 'difficulty', a: d.params['a']!, b: d.params['b']! } };
+    const fisher: SolverSpec = { name: 'fisher_kpp', points: 160, dt: 1, extent: 1, params: { nu: 3.90625e-6, reactivity: 0.02 } };
+    const u0 = density(1, 160);
+    const a = steps(preset, u0, 20);
+    expect(maxDiff(a, u0)).toBeGreaterThan(1e-3);
+    expect(maxDiff(a, steps(fisher, u0, 20))).toBeLessThan(1e-12);
+  });
+
+  it('phy_fisher (1-D) is Fisher–KPP with r = a_0 = -c_2 = 20, nu = a_2 = 0.004, dt 0.001', () => {
+    const d = dataOf('data phy_fisher { points 64 }');
+    const preset: SolverSpec = { name: 'generic_polynomial', points: 64, dt: 0.001, extent: 1, params: { a: d.params['a']!, poly: d.params['poly']! } };
+    const fisher: SolverSpec = { name: 'fisher_kpp', points: 64, dt: 0.001, extent: 1, params: { nu: 0.004, reactivity: 20 } };
+    const u0 = density(1, 64);
+    const a = steps(preset, u0, 50);
+    expect(maxDiff(a, u0)).toBeGreaterThan(1e-3);
+    expect(maxDiff(a, steps(fisher, u0, 50))).toBeLessThan(1e-12);
+  });
+
   it('diff_adv moves a wave by gamma_1 / (N D) of the domain per step, exactly', () => {
     // alpha_1 = -4 / 160: velocity 4 / 160 on [0, 1), 4 cells per step; 10 steps shift by 40 cells.
     const u0 = initial(1, 160);
@@ -83,16 +106,27 @@ describe('the forms, by hand', () => {
 });
 
 describe('every preset generates finite data', () => {
+  // 3-D on 8 points: every preset in each dimension it allows, at a size a test can step.
+  const pointsIn = [0, 160, 32, 8];
   for (const name of PRESET_NAMES)
-    for (const dims of PRESETS[name]!.dims.filter((d) => d <= 2))
+    for (const dims of PRESETS[name]!.dims)
       it(`${name}, ${dims}-D`, () => {
-        const points = dims === 1 ? 160 : 32;
-        const d = dataOf(`data ${name} { dims ${dims}  points ${points}  cutoff 3  trajectories 2  snapshots 4  test_trajectories 0  warmup 0 }`);
-        const { train } = generateData(d);
-        expect(train.shape).toEqual([2, 4, 1, ...Array<number>(dims).fill(points)]);
-        expect(train.data.every(Number.isFinite)).toBe(true);
+        const points = pointsIn[dims]!;
+        const channels = PRESETS[name]!.system === 'gray_scott' ? 2 : 1;
+        const d = dataOf(`data ${name} { dims ${dims}  points ${points}  cutoff 3  trajectories 2  snapshots 4  test_trajectories 1  test_snapshots 6  warmup 0 }`, channels);
+        const { train, test } = generateData(d);
+        const state = [channels, ...Array<number>(dims).fill(points)];
+        expect(train.shape).toEqual([2, 4, ...state]);
+        expect(test.shape).toEqual([1, 6, ...state]);
+        expect(train.data.every(Number.isFinite) && test.data.every(Number.isFinite)).toBe(true);
         const size = train.data.length / 8;
+        const first = train.data.subarray(0, size);
         const last = train.data.subarray(3 * size, 4 * size);
         expect(last.some((x) => Math.abs(x) > 1e-3)).toBe(true);
+        expect(maxDiff(last, first)).toBeGreaterThan(0);
+        if (name.endsWith('_fisher')) {
+          expect(Math.min(...first)).toBeCloseTo(0, 12);
+          expect(Math.max(...first)).toBeCloseTo(1, 12);
+        }
       });
 });
