@@ -2,7 +2,10 @@
 // the float64 interpreter: a step of KS (ETDRK2, ETDRK4) and of 2-D diffusion
 // (ETDRK0), KdV, Swift–Hohenberg and Kolmogorov flow, each with the gradient of an mse of two steps in the initial
 // state, which runs spectral_scale by conjugate tables and the transforms'
-// VJPs. The coefficients are float64 tables cast to f32 literals.
+// VJPs. The coefficients are float64 tables cast to f32 literals. Gray–Scott
+// has two channels (per-channel tables over the channel axis, channel slices
+// and a stacked spectrum); measured (relative error) 2-D step 3.3e-7, loss
+// 1.1e-7, gradient 5.7e-7; 1-D step 1.8e-7, loss 3.9e-9, gradient 5.7e-7.
 import { describe, expect, test } from 'vitest';
 import { resolve, type SolverSpec } from '../../src/data/etdrk/catalogue.js';
 import { etdrkStep } from '../../src/data/etdrk/step.js';
@@ -22,7 +25,7 @@ const BATCH = 2;
 function graph(spec: SolverSpec): Graph {
   const { solver, options } = resolve(spec);
   const { dims, points } = options.grid;
-  const shape = ['B' as const, 1, ...Array<number>(dims).fill(points)];
+  const shape = ['B' as const, solver.channels ?? 1, ...Array<number>(dims).fill(points)];
   const b = new GraphBuilder(spec.name);
   const u0 = b.add('u0', 'input', [], shape);
   const u1 = etdrkStep(b, solver, options, u0, 't0.');
@@ -45,18 +48,25 @@ const cases: [string, SolverSpec][] = [
   ['kolmogorov, 2-D, 16 x 16', { name: 'kolmogorov', dims: 2, points: 16, dt: 0.05, substeps: 1 }],
 ];
 
+async function expectAgreement(spec: SolverSpec): Promise<void> {
+  const g = graph(spec);
+  const next = rng(3);
+  const feeds = new Map<string, Tensor>(g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape.map((d) => (d === 'B' ? BATCH : d)), next)]));
+  const cpu = evaluate(g, feeds);
+  const program = await GpuProgram.compile(device, g, BATCH);
+  try {
+    const gpu = await program.run(BATCH, feeds, g.outputs);
+    for (const id of g.outputs) expect(relError(cpu.get(id)!.data, gpu.get(id)!), id).toBeLessThan(1e-5);
+  } finally {
+    program.destroy();
+  }
+}
+
 describe('ETDRK steps on the GPU equal the float64 interpreter', () => {
-  test.each(cases)('%s: a step, the loss and its gradient', compiling(1), async (_, spec) => {
-    const g = graph(spec);
-    const next = rng(3);
-    const feeds = new Map<string, Tensor>(g.nodes.filter((n) => n.op === 'input').map((n) => [n.id, random(n.shape.map((d) => (d === 'B' ? BATCH : d)), next)]));
-    const cpu = evaluate(g, feeds);
-    const program = await GpuProgram.compile(device, g, BATCH);
-    try {
-      const gpu = await program.run(BATCH, feeds, g.outputs);
-      for (const id of g.outputs) expect(relError(cpu.get(id)!.data, gpu.get(id)!), id).toBeLessThan(1e-5);
-    } finally {
-      program.destroy();
-    }
-  });
+  test.each(cases)('%s: a step, the loss and its gradient', compiling(1), async (_, spec) => expectAgreement(spec));
+  // Two channels: the largest step graphs here, four programs' budget.
+  test.each<[string, SolverSpec]>([
+    ['gray-scott, 2-D 16^2, ETDRK2, dt 1', { name: 'gray_scott', dims: 2, points: 16, dt: 1, substeps: 1 }],
+    ['gray-scott, 1-D 64, ETDRK2, dt 4 in 2 substeps', { name: 'gray_scott', points: 64, dt: 4, substeps: 2 }],
+  ])('%s: a step, the loss and its gradient', compiling(4), async (_, spec) => expectAgreement(spec));
 });

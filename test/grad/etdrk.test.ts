@@ -1,7 +1,9 @@
 // Gradients through ETDRK steps against central finite differences in
 // float64: a rollout of two steps of each nonlinear solver and order, its
 // VJP made by autodiff from the ops' own (spectral_scale by the conjugate
-// table, rfft and irfft as weighted transforms of each other).
+// table, rfft and irfft as weighted transforms of each other). Gray–Scott's
+// two channels add channel slices, a stacked reaction spectrum and
+// per-channel tables (their conjugates).
 import { describe, expect, it } from 'vitest';
 import { resolve, type SolverSpec } from '../../src/data/etdrk/catalogue.js';
 import { etdrkStep } from '../../src/data/etdrk/step.js';
@@ -14,8 +16,8 @@ import { centralDifference, random, relError, rng } from '../ops/helpers.js';
 
 const N = 16;
 
-/** A batch of two states on the spec's grid. */
-const shapeOf = (spec: SolverSpec) => [2, 1, ...Array<number>(spec.dims ?? 1).fill(spec.points!)];
+/** A batch of two states on the spec's grid, with the solver's channels. */
+const shapeOf = (spec: SolverSpec) => [2, resolve(spec).solver.channels ?? 1, ...Array<number>(spec.dims ?? 1).fill(spec.points!)];
 
 function rollout(spec: SolverSpec, steps: number) {
   const { solver, options } = resolve(spec);
@@ -42,6 +44,9 @@ const cases: [string, SolverSpec][] = [
   // 8^2: a central difference per point.
   ['navier-stokes 2-D, ETDRK2', { name: 'navier_stokes', dims: 2, points: 8, dt: 0.05 }],
   ['kolmogorov 2-D, ETDRK2', { name: 'kolmogorov', dims: 2, points: 8, dt: 0.05, substeps: 1, params: { injection_mode: 1 } }],
+  ['gray-scott, ETDRK2, 2 substeps', { name: 'gray_scott', points: N, dt: 2, substeps: 2 }],
+  ['gray-scott, ETDRK4, no post-dealiasing', { name: 'gray_scott', points: N, dt: 1, substeps: 1, order: 4, postDealias: false }],
+  ['gray-scott 2-D 8^2, ETDRK3', { name: 'gray_scott', dims: 2, points: 8, dt: 1, substeps: 1, order: 3 }],
 ];
 
 describe('ETDRK rollouts: gradients against finite differences', () => {
