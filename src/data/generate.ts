@@ -47,10 +47,16 @@ export interface Generation {
   test: Start;
 }
 
+/** generateData's initial states and step, not yet stepped. */
 export function generation(decl: GeneratorData, initial?: Trajectories): Generation {
-  const { params, train, test } = starts(decl, initial);
-  const solver = builtinStepSolver(decl.generator, STEPPER_METHODS[decl.generator][0], stepperParams(decl, params), decl.points, decl.dims);
-  return { stateShape: stateShape(decl.generator, decl.points, decl.dims), snapshots: decl.snapshots, solver, train, test };
+  const { train, test } = starts(decl, initial);
+  return { stateShape: stateShape(decl.generator, decl.points, decl.dims), snapshots: decl.snapshots, solver: generatorSolver(decl), train, test };
+}
+
+/** The solver whose step graph the generator's stepper is, or undefined where it is not one. */
+export function generatorSolver(decl: GeneratorData): SolverSpec | undefined {
+  const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
+  return builtinStepSolver(decl.generator, STEPPER_METHODS[decl.generator][0], stepperParams(decl, params), decl.points, decl.dims);
 }
 
 function starts(decl: GeneratorData, initial?: Trajectories): { params: SystemParams; train: Start; test: Start } {

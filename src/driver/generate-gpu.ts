@@ -7,7 +7,7 @@
 // system).
 import type { Dataset } from '../data/dataset.js';
 import { stepGraph } from '../data/etdrk/catalogue.js';
-import { generation, type Start } from '../data/generate.js';
+import { generation, generatorSolver, type Start } from '../data/generate.js';
 import type { Trajectories } from '../data/trajectories.js';
 import { sizeOf } from '../data/trajectories.js';
 import type { GeneratorData } from '../dsl/ast.js';
@@ -25,11 +25,11 @@ const STEPS_PER_SUBMIT = 256;
 
 /** Whether the generator's stepper is a step graph, which the GPU can run. */
 export function generatesOnGpu(decl: GeneratorData): boolean {
-  return generation(decl).solver !== undefined;
+  return generatorSolver(decl) !== undefined;
 }
 
-/** generateData's trajectories, from the same initial states, stepped on the GPU in float32; `compiled` hears when the step is loaded (the bench times it apart). */
-export async function generateOnGpu(decl: GeneratorData, initial?: Trajectories, compiled: () => void = () => {}): Promise<Dataset> {
+/** generateData's trajectories, from the same initial states, stepped on the GPU in float32. */
+export async function generateOnGpu(decl: GeneratorData, initial?: Trajectories): Promise<Dataset> {
   const g = generation(decl, initial);
   if (!g.solver)
     throw new UserError(
@@ -39,7 +39,6 @@ export async function generateOnGpu(decl: GeneratorData, initial?: Trajectories,
   const graph = stepGraph(g.solver);
   const batch = Math.max(1, Math.min(MAX_BATCH, Math.max(g.train.count, g.test.count)));
   const loop = await GpuLoop.compile(await gpuDevice(), graph, batch, { input: 'u', output: graph.outputs[0]! });
-  compiled();
   try {
     const train = await rollOut(loop, g.train, g.stateShape, g.snapshots);
     const test = await rollOut(loop, g.test, g.stateShape, g.snapshots);
