@@ -15,6 +15,7 @@ import { STEPPER_METHODS } from '../data/params.js';
 import { gpuDevice } from '../runtime/gpu/device.js';
 import { GpuLoop } from '../runtime/gpu/loop.js';
 import { UserError } from '../util/diagnostics.js';
+import { isFftSize } from '../wgsl/fft.js';
 
 /** Trajectories stepped together: one step program's batch, and every split runs in batches of it. */
 const MAX_BATCH = 128;
@@ -23,9 +24,9 @@ const READ_BYTES = 64 << 20;
 /** Steps per command buffer where none are read (the warm-up): the queue is never handed thousands at once. */
 const STEPS_PER_SUBMIT = 256;
 
-/** Whether the generator's stepper is a step graph, which the GPU can run. */
+/** Whether the GPU can step the generator: its stepper is a step graph, on a grid the GPU's FFT takes. */
 export function generatesOnGpu(decl: GeneratorData): boolean {
-  return generatorSolver(decl) !== undefined;
+  return generatorSolver(decl) !== undefined && isFftSize(decl.points);
 }
 
 /** generateData's trajectories, from the same initial states, stepped on the GPU in float32. */

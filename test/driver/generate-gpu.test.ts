@@ -9,7 +9,8 @@ import { generateData, initialState } from '../../src/data/generate.js';
 import { GENERATOR_PARAMS, SystemParams } from '../../src/data/params.js';
 import { Rng } from '../../src/data/rng.js';
 import type { Trajectories } from '../../src/data/trajectories.js';
-import { generateOnGpu } from '../../src/driver/generate-gpu.js';
+import { defaultDataDevice } from '../../src/driver/data-device.js';
+import { generateOnGpu, generatesOnGpu } from '../../src/driver/generate-gpu.js';
 import { gpuDevice } from '../../src/runtime/gpu/device.js';
 import { GpuLoop } from '../../src/runtime/gpu/loop.js';
 import { compiling } from '../budgets.js';
@@ -32,6 +33,21 @@ function worstPerStep(a: Trajectories, b: Trajectories): number[] {
   const [n, snapshots] = b.shape as [number, number];
   return Array.from({ length: snapshots }, (_, t) => Math.max(...Array.from({ length: n }, (_, i) => relative(a, b, i, t))));
 }
+
+describe('which generators the GPU steps', () => {
+  test('step graphs on grids of 2, 4, …, 1024 points; not finite differences, Lorenz-63, or other sizes', async () => {
+    const decl = generatorDecl({ points: 32 });
+    expect(generatesOnGpu(decl({}))).toBe(true); // 1-D spectral advection: an ETDRK0 graph
+    expect(generatesOnGpu(decl({ generator: 'ks', points: 64 }))).toBe(true);
+    expect(generatesOnGpu(decl({ generator: 'navier_stokes', points: 16, dims: 2 }))).toBe(true);
+    expect(generatesOnGpu(decl({ generator: 'ks', points: 48 }))).toBe(false);
+    expect(generatesOnGpu(decl({ generator: 'burgers' }))).toBe(false); // central differences
+    expect(generatesOnGpu(decl({ generator: 'lorenz63' }))).toBe(false);
+    // Nothing to step on the GPU, or not asked to look for one: float64.
+    expect(await defaultDataDevice(decl({ generator: 'burgers' }))).toBe('cpu');
+    expect(await defaultDataDevice(decl({ generator: 'ks', points: 64 }), false)).toBe('cpu');
+  });
+});
 
 describe('data generated on the GPU', () => {
   test('advection: every snapshot is the exact shift of the first, to float32 accuracy', compiling(1), async () => {
