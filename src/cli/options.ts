@@ -10,10 +10,7 @@ export function positiveInt(s: string): number {
   return n;
 }
 
-/** Where a generator's steps run; `tx train` takes it as --data-device. */
-export function dataDeviceOption(flags: string): Option {
-  return new Option(
-    flags,
-    "where a generator's steps run: cpu, in float64 (the reference); gpu, in float32 (the spectral systems). Default: gpu on a hardware GPU, else cpu",
-  ).choices(['cpu', 'gpu']);
+/** Where a generator's steps run; `tx train` takes it as --data-device, `whenNot` saying its default. */
+export function dataDeviceOption(flags: string, whenNot = 'gpu on a hardware GPU, else cpu'): Option {
+  return new Option(flags, `where a generator's steps run: cpu, in float64 (the reference); gpu, in float32 (the spectral systems). Default: ${whenNot}`).choices(['cpu', 'gpu']);
 }

@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .option('--resume', "continue from the checkpoint in the output folder, exactly as an uninterrupted run; with more --steps than the first run's, extend it (the schedule keeps spanning the first run's steps and holds its final rate past them)")
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
     .addOption(deviceOption())
-    .addOption(dataDeviceOption('--data-device <device>'))
+    .addOption(dataDeviceOption('--data-device <device>', 'gpu on a hardware GPU when training there (--device gpu), else cpu'))
     .action(async (file: string, opts: TrainOptions) => {
       const runs = perEmulator(loadSpec(file), opts.emulator);
       for (const { name, fe } of runs) {
