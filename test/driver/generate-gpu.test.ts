@@ -101,6 +101,22 @@ describe('data generated on the GPU', () => {
     }
   });
 
+  test("an `ic file`'s states start the trajectories as they are (no warm-up), training then held-out", compiling(1), async () => {
+    const ks = generatorDecl({ generator: 'ks', points: 64, params: { warmup: 5 }, trajectories: 3, testTrajectories: 1, snapshots: 11 })({});
+    // Band-limited states other than the generator's draws: sum over k = 1..3 of cos(2 pi k j / 64 + i) / k.
+    const u0 = { shape: [4, 1, 64], data: Float64Array.from({ length: 256 }, (_, m) => [1, 2, 3].reduce((a, k) => a + Math.cos((2 * Math.PI * k * (m % 64)) / 64 + Math.floor(m / 64)) / k, 0)) };
+    const gpu = await generateOnGpu(ks, u0);
+    const cpu = generateData(ks, u0);
+    expect(gpu.train.shape).toEqual([3, 11, 1, 64]);
+    expect(gpu.test.shape).toEqual([1, 11, 1, 64]);
+    for (let i = 0; i < 4; i++) {
+      const t = i < 3 ? gpu.train : gpu.test;
+      const first = t.data.subarray((i % 3) * 11 * 64, ((i % 3) * 11 + 1) * 64);
+      first.forEach((x, j) => expect(x).toBe(Math.fround(u0.data[i * 64 + j]!)));
+    }
+    for (const split of ['train', 'test'] as const) for (const e of worstPerStep(gpu[split], cpu[split])) expect(e).toBeLessThan(1e-5);
+  });
+
   test('KS (chaotic) agrees over its first 50 steps only', compiling(1), async () => {
     const ks = generatorDecl({ generator: 'ks', points: 64, params: {}, trajectories: 4, testTrajectories: 0, snapshots: 51 })({});
     const errors = worstPerStep((await generateOnGpu(ks)).train, generateData(ks).train);
