@@ -32,6 +32,7 @@ const USAGE = `usage: npm run bench -- [options]
   --no-ensembles     skip the rows of seeds as one program (W1a: 10 seeds, W5: 4)
   --json FILE        also write the results as JSON
   --profile          instead: time each of txc's dispatches of a step alone, per workload
+  --datagen [N]      instead: data generation, txc's GPU against float64 (N: float64 trajectories per case)
   -h, --help`;
 
 const DEFAULTS: MeasureOptions = { steps: 50, warmup: 10, warmupSeconds: 3, every: 10, gate: 3, tolerance: 1e-3, maxSeconds: 300 };
@@ -44,6 +45,8 @@ interface Options {
   json?: string;
   profile: boolean;
   ensembles: boolean;
+  /** Set: only the data-generation rows (bench/datagen.ts), with this many float64 trajectories per case where a number was given. */
+  datagen?: { cpuTrajectories?: number };
 }
 
 /** A workload's options: the harness's defaults, its budget, then the command line's. */
@@ -99,6 +102,11 @@ function parseArgs(argv: string[]): Options {
       case '--no-ensembles':
         o.ensembles = false;
         break;
+      case '--datagen': {
+        const n = inline ?? (/^\d+$/.test(argv[k + 1] ?? '') ? argv[++k] : undefined);
+        o.datagen = n === undefined ? {} : { cpuTrajectories: Math.floor(num(flag, n, 1)) };
+        break;
+      }
       case '--json':
         o.json = value() ?? usage('--json needs a file');
         break;
@@ -159,6 +167,7 @@ export async function main(argv: string[]): Promise<void> {
   const machine = await describeMachine();
   const started = new Date();
   if (o.profile) return profile(o.workloads, (info) => optionsFor(info, o));
+  if (o.datagen) return void process.stdout.write(await (await import('./datagen.js')).datagen(machine, log, o.datagen.cpuTrajectories));
   const peak = await devicePeak(log);
   const results: Report['workloads'] = [];
   const ensembles: EnsembleRow[] = [];

@@ -11,6 +11,8 @@ import { splitHeldOut } from './trajectories.js';
 export interface Dataset {
   train: Trajectories;
   test: Trajectories;
+  /** 'gpu' where a generator's steps ran on the GPU in float32; absent: float64 on the CPU, or a file's. */
+  device?: 'gpu';
 }
 
 /** A `data file` spec's trajectories, checked (checkTrajectories); `name` names them in messages. */

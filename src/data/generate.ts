@@ -1,15 +1,15 @@
 // Synthetic training data as Trainax's sample_data makes it: random initial
 // states rolled out by the system's default stepper. The draws follow Trainax's
 // distributions but not its JAX random streams (see rng.ts).
-import type { GeneratorData, GeneratorName, InitialLaw } from '../dsl/ast.js';
+import type { GeneratorData, GeneratorName, InitialLaw, ParamValue } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
-import { solverChannels } from './etdrk/catalogue.js';
+import { solverChannels, type SolverSpec } from './etdrk/catalogue.js';
 import { defaultIc, icOf, icState } from './etdrk/ic.js';
 import { isSpectralSystem } from '../dsl/schema.js';
 import { halfWavevectors } from './grid.js';
 import { Rng } from './rng.js';
-import { builtinStepper, stateShape, stepBatch } from './steppers.js';
+import { builtinStepper, builtinStepSolver, stateShape, stepBatch } from './steppers.js';
 import { sizeOf, type Trajectories } from './trajectories.js';
 
 /** Streams of one seed: held-out data never reuses a training draw. */
@@ -26,13 +26,49 @@ const TEST_STREAM = 1;
  * are (no draw, no warm-up).
  */
 export function generateData(decl: GeneratorData, initial?: Trajectories): { train: Trajectories; test: Trajectories } {
+  const { params, train, test } = starts(decl, initial);
+  return { train: rollOut(decl, params, train), test: rollOut(decl, params, test) };
+}
+
+/** Where a split's trajectories start: their states before the warm-up, `[count, ...stateShape]`, and their length. */
+export interface Start {
+  count: number;
+  states: Float64Array;
+  /** Steps run and discarded before snapshot 0: none for states an `ic file` gave. */
+  warmup: number;
+  snapshots: number;
+}
+
+/** What generating the data takes wherever its steps run (generateData's, or the GPU's in float32). */
+export interface Generation {
+  stateShape: number[];
+  /** The step's graph, where the generator's stepper is one (data/etdrk/); the GPU runs only these. */
+  solver: SolverSpec | undefined;
+  train: Start;
+  test: Start;
+}
+
+/** generateData's initial states and step, not yet stepped. */
+export function generation(decl: GeneratorData, initial?: Trajectories): Generation {
+  const { train, test } = starts(decl, initial);
+  return { stateShape: stateShape(decl.generator, decl.points, decl.dims), solver: generatorSolver(decl), train, test };
+}
+
+/** The solver whose step graph the generator's stepper is, or undefined where it is not one. */
+export function generatorSolver(decl: GeneratorData): SolverSpec | undefined {
+  const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
+  return builtinStepSolver(decl.generator, STEPPER_METHODS[decl.generator][0], stepperParams(decl, params), decl.points, decl.dims);
+}
+
+function starts(decl: GeneratorData, initial?: Trajectories): { params: SystemParams; train: Start; test: Start } {
   const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
   checkSizes(decl, params);
   const size = initial ? sizeOf(initial.shape.slice(1)) : 0;
   const part = (from: number, count: number) => initial?.data.subarray(from * size, (from + count) * size);
   return {
-    train: rollOut(decl, params, decl.trajectories, decl.snapshots, new Rng(decl.seed, TRAIN_STREAM), part(0, decl.trajectories)),
-    test: rollOut(decl, params, decl.testTrajectories, decl.testSnapshots, new Rng(decl.seed, TEST_STREAM), part(decl.trajectories, decl.testTrajectories)),
+    params,
+    train: start(decl, params, decl.trajectories, decl.snapshots, new Rng(decl.seed, TRAIN_STREAM), part(0, decl.trajectories)),
+    test: start(decl, params, decl.testTrajectories, decl.testSnapshots, new Rng(decl.seed, TEST_STREAM), part(decl.trajectories, decl.testTrajectories)),
   };
 }
 
@@ -78,16 +114,16 @@ export function initialState(name: GeneratorName, points: number, dims: number, 
   return fourierSeries(points, params.get('modes'), rng, dims);
 }
 
-function rollOut(decl: GeneratorData, params: SystemParams, count: number, snapshots: number, rng: Rng, initial?: Float64Array): Trajectories {
+function rollOut(decl: GeneratorData, params: SystemParams, from: Start): Trajectories {
   const shape = stateShape(decl.generator, decl.points, decl.dims);
-  const size = shape.reduce((x, y) => x * y, 1);
-  const data = new Float64Array(count * snapshots * size);
-  const at = levels(decl, params, count, rng, initial);
-  for (let t = 0; t < snapshots; t++) {
+  const size = sizeOf(shape);
+  const data = new Float64Array(from.count * from.snapshots * size);
+  const at = levels(decl, params, from);
+  for (let t = 0; t < from.snapshots; t++) {
     const states = at.next().value!;
-    for (let i = 0; i < count; i++) data.set(states.subarray(i * size, (i + 1) * size), (i * snapshots + t) * size);
+    for (let i = 0; i < from.count; i++) data.set(states.subarray(i * size, (i + 1) * size), (i * from.snapshots + t) * size);
   }
-  return { shape: [count, snapshots, ...shape], data };
+  return { shape: [from.count, from.snapshots, ...shape], data };
 }
 
 /**
@@ -100,24 +136,28 @@ function rollOut(decl: GeneratorData, params: SystemParams, count: number, snaps
 export function heldOutLevels(decl: GeneratorData, count = decl.testTrajectories, initial?: Float64Array): Generator<Float64Array, never> {
   const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
   checkSizes({ ...decl, testTrajectories: count }, params);
-  return levels(decl, params, count, new Rng(decl.seed, TEST_STREAM), initial);
+  return levels(decl, params, start(decl, params, count, decl.testSnapshots, new Rng(decl.seed, TEST_STREAM), initial));
 }
 
-function* levels(decl: GeneratorData, params: SystemParams, count: number, rng: Rng, given?: Float64Array): Generator<Float64Array, never> {
+/** `count` states drawn from `rng` (all first, as Trainax draws them in one vmapped call), or the `given` ones. */
+function start(decl: GeneratorData, params: SystemParams, count: number, snapshots: number, rng: Rng, given?: Float64Array): Start {
+  if (given) return { count, states: Float64Array.from(given), warmup: 0, snapshots };
+  const size = sizeOf(stateShape(decl.generator, decl.points, decl.dims));
+  const states = new Float64Array(count * size);
+  for (let i = 0; i < count; i++) states.set(initialState(decl.generator, decl.points, decl.dims, params, rng, decl.law), i * size);
+  return { count, states, warmup: params.find('warmup') ?? 0, snapshots };
+}
+
+function stepperParams(decl: GeneratorData, params: SystemParams): Record<string, ParamValue> {
+  return params.pick(Object.keys(STEPPER_PARAMS[decl.generator]));
+}
+
+function* levels(decl: GeneratorData, params: SystemParams, from: Start): Generator<Float64Array, never> {
   const name = decl.generator;
-  const size = stateShape(name, decl.points, decl.dims).reduce((x, y) => x * y, 1);
-  const stepperParams = params.pick(Object.keys(STEPPER_PARAMS[name]));
-  const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams, decl.points, decl.dims);
-  const warmup = params.find('warmup') ?? 0;
-  let states: Float64Array = new Float64Array(count * size);
-  if (given) states.set(given);
-  // All initial states first, as Trainax draws them in one vmapped call.
-  const initial = given ? [] : Array.from({ length: count }, () => initialState(name, decl.points, decl.dims, params, rng, decl.law));
-  initial.forEach((u0, i) => {
-    let u = u0;
-    for (let s = 0; s < warmup; s++) u = step(u);
-    states.set(u, i * size);
-  });
+  const size = sizeOf(stateShape(name, decl.points, decl.dims));
+  const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams(decl, params), decl.points, decl.dims);
+  let states = from.states;
+  for (let s = 0; s < from.warmup; s++) states = stepBatch(step, states, size);
   for (;;) {
     yield states;
     states = stepBatch(step, states, size);

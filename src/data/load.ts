@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import type { DataDecl, GeneratorData } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
 import { MAX_TEXT_BYTES, readBytes, readRange, regularFileSize } from '../util/files.js';
-import { datasetOf, type Dataset } from './dataset.js';
+import { datasetOf, type DataFile, type Dataset } from './dataset.js';
 import { DATA_EXTENSIONS, parseTrajectoryFile } from './files.js';
 import { checkInitialStates } from './initial-states.js';
 import { NPY_HEAD_BYTES, readNpy, readNpyHeader } from './npy.js';
@@ -26,10 +26,13 @@ export function loadTrajectories(path: string): Trajectories {
 
 /** A spec's dataset, its data file (if any) read from the path it names, relative to the spec. */
 export function loadDataset(data: DataDecl, specFile: string): Dataset {
-  if (data.kind === 'generator' && data.ic) return datasetOf(data, { name: data.ic.path, trajectories: loadInitialStates(data, specFile) });
-  if (data.kind === 'generator') return datasetOf(data);
-  const trajectories = checkTrajectories(loadTrajectories(resolve(dirname(specFile), data.path)), data.path);
-  return datasetOf(data, { name: data.path, trajectories });
+  return datasetOf(data, loadDataFile(data, specFile));
+}
+
+/** The file a spec's data reads, relative to the spec: a `data file`'s trajectories or a generator's `ic file` states; undefined for neither. */
+export function loadDataFile(data: DataDecl, specFile: string): DataFile | undefined {
+  if (data.kind === 'generator') return data.ic && { name: data.ic.path, trajectories: loadInitialStates(data, specFile) };
+  return { name: data.path, trajectories: checkTrajectories(loadTrajectories(resolve(dirname(specFile), data.path)), data.path) };
 }
 
 /** A generator's `ic file` states, read beside the spec and checked against its grid. */

@@ -17,6 +17,7 @@ import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
 import { builtinSolver, etdrkOrder, etdrkStepper, exactAdvection, exactDiffusion } from './etdrk/builtin.js';
 import { solverChannels } from './etdrk/catalogue.js';
+import type { SolverSpec } from './etdrk/catalogue.js';
 import { fieldShape, neighbours } from './grid.js';
 import { STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { cis, correlateCircular, spectralKernel, type Symbol } from './spectral.js';
@@ -183,6 +184,22 @@ export function builtinStepper(
     default:
       return name satisfies never;
   }
+}
+
+/**
+ * The step graph's solver of a built-in stepper whose step is one (the ETDRK
+ * methods and the exact spectral steps), for running it elsewhere than in
+ * the interpreter (on the GPU); undefined for the finite-difference and ODE
+ * steppers. The 1-D spectral steps are kernels here (bit for bit what the data
+ * always were) but the same factors per mode as these ETDRK0 graphs.
+ */
+export function builtinStepSolver(name: GeneratorName, method: string, params: Readonly<Record<string, ParamValue>>, points: number, dims = 1): SolverSpec | undefined {
+  const p = SystemParams.of(STEPPER_PARAMS, name, params);
+  const order = etdrkOrder(method);
+  if (order !== undefined) return builtinSolver(name, order, p, points, dims);
+  if (name === 'advection' && method === 'spectral') return exactAdvection(points, p.perAxis('cfl', dims));
+  if (name === 'diffusion' && method === 'spectral') return exactDiffusion(points, p.get('gamma'), dims);
+  return undefined;
 }
 
 /** `step` on each of the `states.length / stateSize` states of a batch. */

@@ -4,12 +4,14 @@
 // the user picked instead.
 import { createHash } from 'node:crypto';
 import { initialShapeProblem } from '../data/initial-states.js';
-import { fileSnapshotShape, initialStatesShape, loadDataset } from '../data/load.js';
+import type { Dataset } from '../data/dataset.js';
+import { fileSnapshotShape, initialStatesShape, loadDataFile, loadDataset } from '../data/load.js';
 import { UserError, diagnosticAt, hasErrors } from '../util/diagnostics.js';
 import type * as A from '../dsl/ast.js';
 import type { ChainProgram } from '../frontend.js';
 import { checkSpec, type Checked } from './check.js';
 import { Compilation } from './compile.js';
+import { datasetOn, type DataDevice } from './data-device.js';
 import { prepareRun, runIdentity, type Run, type RunOptions } from './run.js';
 
 /**
@@ -32,14 +34,19 @@ export function checkSource(source: string, path: string): Checked {
   return { ...checked, diagnostics: [...checked.diagnostics, diagnosticAt(path, data.ic.span, problem.message, problem.hint)], programs: [] };
 }
 
+/** loadDataset with a generator's steps on `device`. */
+export function loadDatasetOn(data: A.DataDecl, specFile: string, device: DataDevice): Promise<Dataset> {
+  return datasetOn(data, device, loadDataFile(data, specFile));
+}
+
 /** A run with the key its checkpoints are saved under. */
 export interface KeyedRun extends Run {
   key: string;
 }
 
-/** prepareRun with the data read from disk (a data file relative to the spec). */
-export function loadRun(spec: A.Spec, program: ChainProgram, opts: RunOptions = {}): KeyedRun {
-  const run = prepareRun(new Compilation(spec, program), loadDataset(spec.data!, spec.file), opts);
+/** prepareRun with the data read from disk (a data file relative to the spec), or `dataset` where the caller has it. */
+export function loadRun(spec: A.Spec, program: ChainProgram, opts: RunOptions = {}, dataset = loadDataset(spec.data!, spec.file)): KeyedRun {
+  const run = prepareRun(new Compilation(spec, program), dataset, opts);
   return { ...run, key: runKey(run) };
 }
 

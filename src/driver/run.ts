@@ -67,5 +67,6 @@ export function withSteps<R extends Run>(run: R, steps: number): R {
 export function runIdentity(run: Run): string {
   // Not `seeds`: a run is one member, whose seeds are in `train.seed` and `initSeed`.
   const { span: _, seeds: __, ...train } = { ...run.train, steps: run.spec.train.steps };
-  return JSON.stringify({ source: run.spec.source, config: run.config.name, train, initSeed: run.initSeed });
+  // Trajectories stepped in float32 are other data: a checkpoint of one never resumes the other.
+  return JSON.stringify({ source: run.spec.source, config: run.config.name, train, initSeed: run.initSeed, ...(run.dataset.device && { data: run.dataset.device }) });
 }

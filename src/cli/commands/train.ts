@@ -5,7 +5,9 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UserError } from '../../util/diagnostics.js';
 import { DeviceLostError } from '../../runtime/gpu/lost.js';
-import { loadRun } from '../../driver/node.js';
+import type { Dataset } from '../../data/dataset.js';
+import { dataOrigin, defaultDataDevice, type DataDevice } from '../../driver/data-device.js';
+import { loadDatasetOn, loadRun } from '../../driver/node.js';
 import { withSteps, type Run } from '../../driver/run.js';
 import { openSession } from '../../driver/session.js';
 import { summary } from '../../driver/summary.js';
@@ -25,7 +27,7 @@ import { lockFolder } from '../../util/lock.js';
 import type { Frontend } from '../../frontend.js';
 import { perEmulator } from '../emulators.js';
 import { loadSpec, oneProgram } from '../io.js';
-import { positiveInt } from '../options.js';
+import { dataDeviceOption, positiveInt } from '../options.js';
 import { trainSeedsWithProgress } from '../seeds-progress.js';
 import { trainSeedsInto } from './train-seeds.js';
 import { onStopSignal } from '../signals.js';
@@ -46,6 +48,7 @@ export function register(program: Command): void {
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt, 100)
     .option('--seeds <n>', "train N seeds (0 .. N-1 added to the spec's seeds) as one program, each into OUT/seed-<s>, with OUT/seeds.csv across them (default: the train block's seeds, 1)", positiveInt)
     .addOption(deviceOption())
+    .addOption(dataDeviceOption('--data-device <device>', 'gpu on a hardware GPU when training there (--device gpu), else cpu'))
     .action(async (file: string, opts: TrainOptions) => {
       const runs = perEmulator(loadSpec(file), opts.emulator);
       for (const { name, fe } of runs) {
@@ -104,6 +107,7 @@ export interface TrainOptions {
   resume?: boolean;
   checkpointEvery: number;
   device: Device;
+  dataDevice?: DataDevice;
 }
 
 /**
@@ -115,11 +119,21 @@ function outFolder(file: string, opts: TrainOptions, several: string | undefined
   return join('out', [basename(file, '.tx'), emulator, opts.config].filter((x) => x !== undefined).join('-'));
 }
 
+/** The spec's trajectories; where a generator makes them, on which device and in which precision is printed. */
+async function trainingData(spec: Frontend['spec'], opts: TrainOptions): Promise<Dataset> {
+  const data = spec.data!;
+  // Training on the CPU asks for no adapter: its data is float64 too.
+  const device = opts.dataDevice ?? (await defaultDataDevice(data, opts.device === 'gpu'));
+  const dataset = await loadDatasetOn(data, spec.file, device);
+  if (data.kind === 'generator') process.stderr.write(`data: ${dataOrigin(data, dataset)}${opts.dataDevice ? '' : ' (choose with --data-device)'}\n`);
+  return dataset;
+}
+
 /** One emulator's run into `out`: resumed where asked, evaluated, summarised. */
 async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOptions): Promise<void> {
   const seeds = opts.seeds ?? fe.spec.train.seeds;
   if (seeds > 1) return trainSeedsInto(file, fe, out, opts, seeds);
-  let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps });
+  let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps }, await trainingData(fe.spec, opts));
   lockFolder(out, `tx train ${file}`);
   const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
   // A plain --resume finishes the run as it was asked for, --steps included.

@@ -17,6 +17,12 @@ export function gpuDevice(): Promise<GPUDevice> {
   return cached;
 }
 
+/** Whether the adapter is a hardware GPU, not a CPU's (lavapipe, SwiftShader) nor missing; asks for no device. */
+export async function hardwareGpu(): Promise<boolean> {
+  const adapter = await (await gpuEntry()).requestAdapter();
+  return adapter !== null && !cpuAdapter(adapter);
+}
+
 async function acquire(): Promise<GPUDevice> {
   const gpu = await gpuEntry();
   const adapter = await gpu.requestAdapter();
