@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRun, type KeyedRun } from '../../driver/node.js';
 import { summary } from '../../driver/summary.js';
+import type { Dataset } from '../../data/dataset.js';
 import type { Frontend } from '../../frontend.js';
 import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
 import { testSet } from '../../train/evaluate.js';
@@ -25,12 +26,13 @@ interface Member {
   resume?: Checkpoint;
 }
 
-export async function trainSeedsInto(file: string, fe: Frontend, out: string, opts: TrainOptions, seeds: number): Promise<void> {
+/** `data`: the training data, the same for every seed. */
+export async function trainSeedsInto(file: string, fe: Frontend, out: string, opts: TrainOptions, seeds: number, data: Dataset): Promise<void> {
   lockFolder(out, `tx train ${file}`);
   const program = oneProgram(fe, opts.config);
   const members: Member[] = [...Array(seeds).keys()].map((seed) => {
     const dir = join(out, `seed-${seed}`);
-    const run = loadRun(fe.spec, program, { steps: opts.steps, seedOffset: seed });
+    const run = loadRun(fe.spec, program, { steps: opts.steps, seedOffset: seed }, data);
     const saved = opts.resume && existsSync(join(dir, RUN_FILES.checkpoint));
     return { seed, dir, run, ...(saved && { resume: readCheckpoint(dir, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) }) };
   });

@@ -132,8 +132,9 @@ async function trainingData(spec: Frontend['spec'], opts: TrainOptions): Promise
 /** One emulator's run into `out`: resumed where asked, evaluated, summarised. */
 async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOptions): Promise<void> {
   const seeds = opts.seeds ?? fe.spec.train.seeds;
-  if (seeds > 1) return trainSeedsInto(file, fe, out, opts, seeds);
-  let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps }, await trainingData(fe.spec, opts));
+  const data = await trainingData(fe.spec, opts);
+  if (seeds > 1) return trainSeedsInto(file, fe, out, opts, seeds, data);
+  let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps }, data);
   lockFolder(out, `tx train ${file}`);
   const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
   // A plain --resume finishes the run as it was asked for, --steps included.
