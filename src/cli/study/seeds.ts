@@ -42,7 +42,8 @@ export interface SeedOptions {
 
 /** Runs `seeds` of `cell`, those that train as one program; 'interrupted' as soon as one is stopped (its checkpoint saved). */
 export async function runSeeds(cell: A.StudyCell, seeds: readonly number[], o: SeedOptions): Promise<'finished' | 'interrupted'> {
-  const members = seeds.map((seed) => ({ seed, dir: seedDir(o.out, cell, seed), run: cellRun(cell, seed, o.file) }));
+  const runs = cellRuns(cell, seeds, o.file);
+  const members = seeds.map((seed, j) => ({ seed, dir: seedDir(o.out, cell, seed), run: runs[j]! }));
   const releases = members.map((m) => lockFolder(m.dir, `tx study ${o.file} (${cell.name}, seed ${m.seed})`));
   try {
     const resume = members.map((m) => (existsSync(join(m.dir, RUN_FILES.checkpoint)) ? readCheckpoint(m.dir, m.run.key, m.run.decls, m.run.spec.train.steps, stateKind(m.run.train.optimizer)) : undefined));
@@ -86,12 +87,14 @@ export async function runSeeds(cell: A.StudyCell, seeds: readonly number[], o: S
   }
 }
 
-/** The cell's spec with seed `seed` added to the emulator's and the train block's seeds. */
-function cellRun(cell: A.StudyCell, seed: number, file: string): KeyedRun {
+/** The cell's runs, one per seed: each seed added to the emulator's and the train block's seeds, all on the cell's data. */
+function cellRuns(cell: A.StudyCell, seeds: readonly number[], file: string): KeyedRun[] {
   const fe = checkParsed({ spec: cell.spec, diagnostics: [] }, fileSnapshotShape(file));
   const program = fe.programs[0];
   if (!program) throw new UserError(`cell ${cell.name} does not check`, `tx check ${file} lists why`);
-  return loadRun(cell.spec, program, { seedOffset: seed });
+  // The data once: every seed trains on it.
+  const data = loadDataset(cell.spec.data!, file);
+  return seeds.map((seed) => loadRun(cell.spec, program, { seedOffset: seed }, data));
 }
 
 /** `tx eval` with the study's metric over `up to` steps: its files beside the run's, and the aggregate. */
