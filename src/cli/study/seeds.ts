@@ -93,7 +93,7 @@ function cellRuns(cell: A.StudyCell, seeds: readonly number[], file: string): Ke
   const program = fe.programs[0];
   if (!program) throw new UserError(`cell ${cell.name} does not check`, `tx check ${file} lists why`);
   // The data once: every seed trains on it.
-  const data = loadDataset(cell.spec.data!, file);
+  const data = loadDataset(cell.spec.data!, cell.spec.file);
   return seeds.map((seed) => loadRun(cell.spec, program, { seedOffset: seed }, data));
 }
 
