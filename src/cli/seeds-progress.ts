@@ -9,6 +9,11 @@ import { progress, type Progress } from '../train/progress.js';
 import type { Timing } from '../train/report.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../train/trainer.js';
 
+/** `seeds 0-4` for members 0 .. 4. */
+export function seedsLabel(members: readonly number[]): string {
+  return members.length === 1 ? `seed ${members[0]}` : `seeds ${members[0]}-${members.at(-1)}`;
+}
+
 export interface SeedsProgressOptions {
   /** What the display calls a group of members (their indices into the runs). */
   label(members: readonly number[]): string;

@@ -14,6 +14,7 @@ import { GENERIC } from '../ir/target.js';
 import type { Phase } from './wgsl.js';
 import { kernelPhase } from './wgsl.js';
 import { dispatchPhases } from './dispatch-wgsl.js';
+import { Tables } from './tables.js';
 
 export interface Plan {
   graph: Graph;
@@ -23,14 +24,17 @@ export interface Plan {
   memory: Memory;
   /** The kernels as WGSL phases, in order: one each, or a dispatch op's passes. */
   phases: Phase[];
+  /** The constant tables the kernels read. */
+  tables: Tables;
 }
 
 /** `members`: an ensemble's (members.ts), each with its copy of the arena. */
 export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}, members = 1): Plan {
   const fusion = fuse(graph, target, batch, options);
   const memory = allocate(graph, fusion, batch, bankFloats(target), members);
-  const phases = fusion.kernels.flatMap((k) => (k.rule.kind === 'dispatch' ? dispatchPhases(k, memory) : [kernelPhase(k, memory)]));
-  return { graph, batch, target, fusion, memory, phases };
+  const tables = new Tables();
+  const phases = fusion.kernels.flatMap((k) => (k.rule.kind === 'dispatch' ? dispatchPhases(k, memory) : [kernelPhase(k, memory, tables)]));
+  return { graph, batch, target, fusion, memory, phases, tables };
 }
 
 /** The f32 elements one binding of the arena may see on the target: a bank. */

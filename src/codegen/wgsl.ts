@@ -16,6 +16,7 @@ import { kernelOps, kernelOutputs } from './kernel.js';
 import { MAX_GROUPS } from '../ir/target.js';
 import { MAX_OFFSETS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
+import type { Tables } from './tables.js';
 import { bankAccess } from './memory.js';
 import { memberDecl, memberLoad } from './members.js';
 import type { Place } from './sum-wgsl.js';
@@ -116,12 +117,12 @@ function exprOf(n: Node): Extract<WgslRule, { kind: 'expr' }> {
 }
 
 /** Kernel `k` as a phase. */
-export function kernelPhase(k: Kernel, mem: Memory): Phase {
+export function kernelPhase(k: Kernel, mem: Memory, tables: Tables): Phase {
   // Offsets are numbered in the order the code first refers to them, the
   // same in every emission: the first, with literals, numbers them all.
   const offsets: number[] = [];
   const emit = (names: Names) =>
-    kernelCode(k, mem, names.prefix, (offset) => {
+    kernelCode(k, mem, tables, names.prefix, (offset) => {
       if (!offsets.includes(offset)) offsets.push(offset);
       return names.offset(offsets.indexOf(offset));
     });
@@ -141,7 +142,7 @@ export function kernelPhase(k: Kernel, mem: Memory): Phase {
 type KernelCode = Omit<Phase, 'emit' | 'offsets' | 'hasSweep'> & PhaseCode;
 
 /** Kernel `k`'s code and how it runs; `at` names an arena offset. */
-function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number) => string): KernelCode {
+function kernelCode(k: Kernel, mem: Memory, tables: Tables, prefix: string, at: (offset: number) => string): KernelCode {
   const shapes = new Map<string, Node['shape']>();
   for (const n of [...k.fused, k.root]) shapes.set(n.id, n.shape);
   // Named by position, not by value: the same layer at another time step is
@@ -177,6 +178,7 @@ function kernelCode(k: Kernel, mem: Memory, prefix: string, at: (offset: number)
     attrs: n.attrs,
     fresh: (tag) => `${tag}_${counter++}`,
     bound: (n) => (k.target.shapes === 'gpu' ? `${n}u` : tripCount(n)),
+    table: (values) => `${tables.add(values)}u`,
   });
   const shapeOf = (id: string) => shapes.get(id) ?? k.readShapes.get(id)!;
 

@@ -10,7 +10,6 @@
 //   xbar_re = m_re g_re + m_im g_im,   xbar_im = -m_im g_re + m_re g_im,
 // which is the complex product conj(m) g: the same op with the conjugate table.
 import { shapeText } from '../ir/graph.js';
-import { f32 } from '../wgsl/text.js';
 import { finite, sizeDim, whole } from './attrs.js';
 import type { OpDef } from './op.js';
 import { expectArity, ShapeError } from './op.js';
@@ -59,22 +58,20 @@ export const spectral_scale: OpDef<'spectral_scale'> = {
     kind: 'loop',
     // Each input value feeds both outputs of its pair.
     reuse: () => [2],
-    // The factors in a private array, as circconv keeps its taps; an entry
-    // below f32's normal range (a damped bin's e^{L dt}) is 0 in f32 anyway.
+    // The factors in the step's constant tables (codegen/tables.ts).
     body: (c, i) => {
       const { coef } = c.attrs;
-      const [part, at, bin, tab, re, im] = ['part', 'at', 'bin', 'tab', 're', 'im'].map((t) => c.fresh(t)) as [string, string, string, string, string, string];
-      const literal = (v: number) => f32(Math.abs(v) < 1e-37 ? 0 : v);
+      const [part, at, m, re, im] = ['part', 'at', 'm', 're', 'im'].map((t) => c.fresh(t)) as [string, string, string, string, string];
+      const [mr, mi] = [`tx_tables[${m}]`, `tx_tables[${m} + 1u]`];
       return {
         stmts: [
           `let ${part} = ${i} % 2u;`,
           `let ${at} = ${i} - ${part};`,
-          `let ${bin} = (${i} / 2u) % ${coef.length / 2}u;`,
-          `var ${tab} = array<f32, ${coef.length}>(${coef.map(literal).join(', ')});`,
+          `let ${m} = ${c.table(coef)} + 2u * ((${i} / 2u) % ${coef.length / 2}u);`,
           `let ${re} = ${c.x(0, at)};`,
           `let ${im} = ${c.x(0, `${at} + 1u`)};`,
         ],
-        value: `select(${re} * ${tab}[2u * ${bin} + 1u] + ${im} * ${tab}[2u * ${bin}], ${re} * ${tab}[2u * ${bin}] - ${im} * ${tab}[2u * ${bin} + 1u], ${part} == 0u)`,
+        value: `select(${re} * ${mi} + ${im} * ${mr}, ${re} * ${mr} - ${im} * ${mi}, ${part} == 0u)`,
       };
     },
   },

@@ -18,7 +18,8 @@ import { positiveInt } from '../options.js';
 import { runSeeds } from '../study/seeds.js';
 import { slurmOptions, submitSlurm, type SlurmOptions } from '../study/slurm.js';
 import { slurmCells } from '../study/slurm-status.js';
-import { EXIT_INTERRUPTED, deviceOption } from './train.js';
+import { deviceOption } from './train.js';
+import { EXIT_INTERRUPTED } from '../signals.js';
 
 interface StudyOptions extends SlurmOptions {
   out?: string;

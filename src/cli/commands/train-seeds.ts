@@ -16,8 +16,18 @@ import { RUN_FILES } from '../../train/run-files.js';
 import type { Checkpoint, TrainHooks } from '../../train/trainer.js';
 import { lockFolder } from '../../util/lock.js';
 import { oneProgram, writeAtomic } from '../io.js';
-import { trainSeedsWithProgress } from '../seeds-progress.js';
-import { EXIT_INTERRUPTED, seedsLabel, type TrainOptions } from './train.js';
+import { seedsLabel, trainSeedsWithProgress } from '../seeds-progress.js';
+import { EXIT_INTERRUPTED } from '../signals.js';
+import type { Device } from '../../train/executors.js';
+
+/** What of `tx train`'s options the seeds take. */
+export interface SeedsIntoOptions {
+  config?: string;
+  steps?: number;
+  resume?: boolean;
+  checkpointEvery: number;
+  device: Device;
+}
 
 interface Member {
   seed: number;
@@ -27,7 +37,7 @@ interface Member {
 }
 
 /** `data`: the training data, the same for every seed. */
-export async function trainSeedsInto(file: string, fe: Frontend, out: string, opts: TrainOptions, seeds: number, data: Dataset): Promise<void> {
+export async function trainSeedsInto(file: string, fe: Frontend, out: string, opts: SeedsIntoOptions, seeds: number, data: Dataset): Promise<void> {
   lockFolder(out, `tx train ${file}`);
   const program = oneProgram(fe, opts.config);
   const members: Member[] = [...Array(seeds).keys()].map((seed) => {

@@ -28,12 +28,10 @@ import type { Frontend } from '../../frontend.js';
 import { perEmulator } from '../emulators.js';
 import { loadSpec, oneProgram } from '../io.js';
 import { dataDeviceOption, positiveInt } from '../options.js';
-import { trainSeedsWithProgress } from '../seeds-progress.js';
+import { seedsLabel, trainSeedsWithProgress } from '../seeds-progress.js';
 import { trainSeedsInto } from './train-seeds.js';
-import { onStopSignal } from '../signals.js';
+import { EXIT_INTERRUPTED, onStopSignal } from '../signals.js';
 
-/** Conventional exit status of a process stopped by Ctrl-C. */
-export const EXIT_INTERRUPTED = 130;
 
 export function register(program: Command): void {
   program
@@ -92,10 +90,6 @@ export function register(program: Command): void {
     });
 }
 
-/** `seeds 0-4` for members 0 .. 4. */
-export function seedsLabel(members: readonly number[]): string {
-  return members.length === 1 ? `seed ${members[0]}` : `seeds ${members[0]}-${members.at(-1)}`;
-}
 
 export interface TrainOptions {
   /** Seeds trained at once, overriding the train block's `seeds`. */

@@ -25,8 +25,7 @@ import type { Checkpoint } from '../../train/trainer.js';
 import { UserError } from '../../util/diagnostics.js';
 import { lockFolder } from '../../util/lock.js';
 import { writeAtomic } from '../io.js';
-import { seedsLabel } from '../commands/train.js';
-import { trainSeedsWithProgress } from '../seeds-progress.js';
+import { seedsLabel, trainSeedsWithProgress } from '../seeds-progress.js';
 
 export interface SeedOptions {
   /** The spec's path: a data file is read beside it. */
