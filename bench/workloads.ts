@@ -20,6 +20,8 @@ import type { Tensor } from '../src/ops/op.js';
 import { gatherWindows, largestBatch, minibatches, windowCount } from '../src/data/windows.js';
 import { windowFeeds } from '../src/runtime/minibatch.js';
 import type { Params } from '../src/runtime/params.js';
+import type { BurgersReference } from './peers/burgers.js';
+import { burgersReference } from './peers/burgers.js';
 import { initParams } from '../src/runtime/params.js';
 import { cpuExecutor, windowSource } from '../src/train/executors.js';
 import { readText } from '../src/util/files.js';
@@ -45,7 +47,7 @@ export interface WorkloadInfo {
   budget?: Budget;
 }
 
-/** W5's and W6's: step 0 checked (its float64 forward alone) as the warm-up, 2 pipelined, then 2 timed per mode. */
+/** W5's, W6's and W8's: step 0 checked (its float64 forward alone) as the warm-up, 2 pipelined, then 2 timed per mode. */
 const SLOW: Budget = { steps: 2, warmup: 1, warmupSeconds: 0, every: 2, gate: 1 };
 
 export const WORKLOADS: readonly WorkloadInfo[] = [
@@ -56,13 +58,23 @@ export const WORKLOADS: readonly WorkloadInfo[] = [
   { id: 'W4', file: 'w4.tx', title: 'MLP 3→64→64→3, tanh, Lorenz-63, batch 256, supervised rollout 10, Adam 1e-3' },
   { id: 'W5', file: 'w5.tx', title: 'ResNet width 32, 6 blocks, kernel 3, relu, circular; 2-D diffusion 64×64, batch 16, supervised rollout 3, Adam 1e-3', budget: SLOW },
   { id: 'W6', file: 'w6.tx', title: 'UNet width 16, 2 levels, kernel 3, relu, circular; 2-D advection 64×64, batch 16, supervised rollout 3, Adam 1e-3', budget: SLOW },
+  { id: 'W7', file: 'w7.tx', title: 'FNO width 18, 12 modes, 4 blocks, gelu; 1-D Kuramoto–Sivashinsky, 256 points, batch 32, supervised rollout 5, Adam 1e-3' },
+  {
+    id: 'W8',
+    file: 'w8.tx',
+    title: "W5's ResNet in a diverted chain, rollout 3, branch 1, against ETDRK2 Burgers in the graph; 2-D Burgers 64×64, batch 16, Adam 1e-3",
+    budget: SLOW,
+  },
 ];
 
 /** What one training step computes, in the terms every peer implements. */
 export type Body =
   /** L = sum_t mse(f^t(ic), target[t]), t = 1..rollout. */
   | { kind: 'supervised'; rollout: number }
-  /** main = ic; for t = 1..rollout: L += mse(f(main), P(main)); main = f(main). The gradient flows through P. */
+  /**
+   * main = ic; for t = 1..rollout: L += mse(f(main), P(main)); main = f(main).
+   * The gradient flows through P. (`diverted rollout R branch 1` is the same loss, semantics.md.)
+   */
   | { kind: 'diverted_one'; rollout: number };
 
 export interface Workload extends WorkloadInfo {
@@ -72,6 +84,8 @@ export interface Workload extends WorkloadInfo {
   body: Body;
   /** The reference stepper's expression (W3), for peers to evaluate on their own arrays. */
   reference?: A.ExprStepper;
+  /** Or the ETDRK2 Burgers solver (W8), which the peers step with the tables of peers/burgers.ts. */
+  burgers?: BurgersReference;
   /** txc's training run of the spec, as `tx train` prepares it. */
   run: Run;
   /** Float64 initial parameters, shared by every peer. */
@@ -117,22 +131,24 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
   const emu = spec.emulator!;
   if (emu.kind === 'correction') throw new Error(`${info.id}: correction emulators are not benchmarked`);
   if (emu.finalActivation !== 'none') throw new Error(`${info.id}: the peers implement networks without a final activation`);
-  if (emu.kind === 'dilated' || emu.kind === 'fno' || (emu.kind !== 'conv' && emu.kind !== 'mlp' && emu.norm !== 'none'))
-    throw new Error(`${info.id}: the peers implement conv, mlp, and resnet and unet without group norms`);
-  if (body.kind !== 'supervised' && !(body.kind === 'diverted' && body.branchOne))
+  if (emu.kind === 'dilated' || ((emu.kind === 'resnet' || emu.kind === 'unet') && emu.norm !== 'none'))
+    throw new Error(`${info.id}: the peers implement conv, mlp, fno, and resnet and unet without group norms`);
+  if (body.kind !== 'supervised' && !(body.kind === 'diverted' && (body.branchOne || body.branch === 1) && !body.cutDivChain))
     throw new Error(`${info.id}: only supervised and diverted_one configurations are benchmarked`);
-  if (body.cutBptt || body.weights.some((w) => w !== 1) || body.loss !== 'mse')
+  if (body.cutBptt || body.weights.some((w) => w !== 1) || (body.kind === 'diverted' && body.branchWeights.some((w) => w !== 1)) || body.loss !== 'mse')
     throw new Error(`${info.id}: the peers implement uncut, unweighted mse configurations only`);
   if (spec.train.schedule !== 'constant' || spec.train.optimizer !== 'adam') throw new Error(`${info.id}: the peers implement Adam at a constant rate`);
-  let reference: A.ExprStepper | undefined;
-  if (body.kind === 'diverted') {
-    if (spec.reference?.kind !== 'expr') throw new Error(`${info.id}: the diverted workload needs an expression reference`);
-    reference = spec.reference;
-  }
   const run = loadRun(spec, program);
   const graph = run.graph;
   const window = run.plan.window;
   const state = run.dataset.train.shape.slice(2);
+  let reference: A.ExprStepper | undefined;
+  let burgers: BurgersReference | undefined;
+  if (body.kind === 'diverted') {
+    if (spec.reference?.kind === 'expr') reference = spec.reference;
+    else if (spec.reference?.kind === 'builtin') burgers = burgersReference(spec.reference, state);
+    else throw new Error(`${info.id}: the diverted workload needs a reference`);
+  }
   const init = initParams(run.decls, run.initSeed);
   const t = spec.train;
   const source = windowSource(run.plan);
@@ -155,6 +171,7 @@ export function loadWorkload(info: WorkloadInfo, pool: number, gate: number): Wo
     net: emu,
     body: { kind: body.kind === 'supervised' ? 'supervised' : 'diverted_one', rollout: body.rollout },
     reference,
+    burgers,
     run,
     init,
     lr: spec.train.lr,

@@ -12,6 +12,8 @@ import type { ExprOps, Peer, Run } from '../peer.js';
 import { ADAM, Unavailable, evalExpr } from '../peer.js';
 import type { NetOps } from './convnets.js';
 import { convNet } from './convnets.js';
+import { burgersTables } from './burgers.js';
+import { burgersConsts, burgersStep, fno } from './spectral-jax.js';
 import type { Workload } from '../workloads.js';
 
 const { numpy: np, lax, nn, tree } = jax;
@@ -45,11 +47,13 @@ function prepare(w: Workload, device: 'webgpu' | 'wasm'): Run<JArray> {
     count: np.zeros([], { device }),
   };
   const pool = w.levels.map((levels) => levels.map(put));
+  // Constants of the loss (W8's solver tables), an argument of the jitted step like the minibatch.
+  const consts: Tree = w.burgers ? burgersConsts(burgersTables(w.burgers), device) : {};
   const loss = lossFn(w);
   const { b1, b2, eps } = ADAM;
   const lr = w.lr;
-  const step = jax.jit((s: State, xs: JArray[]): [JArray, State] => {
-    const [value, g] = jax.valueAndGrad(loss)(tree.ref(s.params), xs) as [JArray, Tree];
+  const step = jax.jit((s: State, xs: JArray[], k: Tree): [JArray, State] => {
+    const [value, g] = jax.valueAndGrad(loss)(tree.ref(s.params), xs, k) as [JArray, Tree];
     // optax.adam: count is incremented before the bias correction.
     const count = s.count.add(1);
     const c1 = np.subtract(1, np.power(b1, count.ref));
@@ -71,7 +75,7 @@ function prepare(w: Workload, device: 'webgpu' | 'wasm'): Run<JArray> {
   return {
     notes: [],
     step(i) {
-      const [value, next] = step(state, tree.ref(pool[i % pool.length]!));
+      const [value, next] = step(state, tree.ref(pool[i % pool.length]!), tree.ref(consts));
       state = next;
       return value;
     },
@@ -82,18 +86,20 @@ function prepare(w: Workload, device: 'webgpu' | 'wasm'): Run<JArray> {
     dispose() {
       tree.dispose(state);
       tree.dispose(pool);
+      tree.dispose(consts);
       step.dispose();
     },
   };
 }
 
-/** The configuration's loss of the parameters and the time levels of one minibatch. */
-function lossFn(w: Workload): (p: Tree, xs: JArray[]) => JArray {
+/** The configuration's loss of the parameters, the time levels of one minibatch and the loss's constants. */
+function lossFn(w: Workload): (p: Tree, xs: JArray[], k: Tree) => JArray {
   const f = (p: Tree, x: JArray) => emulator(w.net, p, x);
   const mse = (a: JArray, b: JArray) => np.square(a.sub(b)).mean();
   const R = w.body.rollout;
   if (w.body.kind === 'supervised')
-    return (p, xs) => {
+    return (p, xs, k) => {
+      tree.dispose(k);
       let u = xs[0]!;
       let total: JArray | undefined;
       for (let t = 1; t <= R; t++) {
@@ -105,26 +111,27 @@ function lossFn(w: Workload): (p: Tree, xs: JArray[]) => JArray {
       tree.dispose(p);
       return total!;
     };
-  const ref = w.reference!;
-  return (p, xs) => {
+  const burgers = w.burgers;
+  const P = burgers ? (u: JArray, k: Tree) => burgersStep(u, k, burgers.substeps) : (u: JArray) => reference(w.reference!, u);
+  return (p, xs, k) => {
     let main = xs[0]!;
     let total: JArray | undefined;
     for (let t = 1; t <= R; t++) {
-      const r = reference(ref, main.ref);
+      const r = P(main.ref, k);
       main = f(p, main);
       const l = mse(main.ref, r);
       total = total ? total.add(l) : l;
     }
     main.dispose();
     tree.dispose(p);
+    tree.dispose(k);
     return total!;
   };
 }
 
 function emulator(net: A.Network, p: Tree, x: JArray): JArray {
   const param = (name: string) => p[name]!.ref;
-  // No workload trains an FNO yet (issue 15's W7 will).
-  if (net.kind === 'fno') throw new Error('the peers implement no FNO');
+  if (net.kind === 'fno') return fno(net, param, (h) => activation(net.activation, h), x);
   if (net.kind !== 'mlp') return convNet(net, netOps(param), x);
   const state = x.shape;
   const d = state.slice(1).reduce((a, b) => a * b, 1);
@@ -181,6 +188,8 @@ function activation(a: A.Activation, h: JArray): JArray {
     case 'none':
       return h;
     case 'gelu':
+      // txc's gelu is the tanh approximation (src/ops/gelu.ts).
+      return nn.gelu(h, { approximate: true });
     case 'swish':
       throw new Error(`the jax-js peer does not implement ${a}`);
     default:

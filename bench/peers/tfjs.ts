@@ -32,6 +32,10 @@ export function tfPeer(backend: 'webgpu' | 'cpu'): Peer {
     device: backend,
     gpu: backend === 'webgpu',
     async prepare(w) {
+      if (w.net.kind === 'fno' || w.burgers)
+        throw new Unavailable(
+          `TF.js registers no gradient for its complex ops (tf.spectral's rfft and irfft run through Real, Imag, Complex and FFT, none of which has one: "gradient function not found for Real"), so it cannot train through ${w.burgers ? 'the spectral Burgers solver' : 'a spectral convolution'}`,
+        );
       if (!tf.findBackendFactory(backend))
         throw new Unavailable(`TF.js registered no '${backend}' backend${backend === 'webgpu' ? ' (navigator.gpu was missing when it loaded)' : ''}`);
       if (backend === 'webgpu') {
@@ -117,7 +121,8 @@ function lossFn(w: Workload, param: (name: string) => tf.Tensor): (xs: tf.Tensor
       }
       return total!;
     };
-  const ref = w.reference!;
+  const ref = w.reference;
+  if (!ref) throw new Error('internal: prepare refuses the spectral reference');
   return (xs) => {
     let main = xs[0]!;
     let total: tf.Scalar | undefined;
@@ -132,8 +137,7 @@ function lossFn(w: Workload, param: (name: string) => tf.Tensor): (xs: tf.Tensor
 }
 
 function emulator(net: A.Network, param: (name: string) => tf.Tensor, x: tf.Tensor): tf.Tensor {
-  // No workload trains an FNO yet (issue 15's W7 will).
-  if (net.kind === 'fno') throw new Error('the peers implement no FNO');
+  if (net.kind === 'fno') throw new Error('internal: prepare refuses the FNO');
   if (net.kind !== 'mlp') return convNet(net, netOps(param), x);
   const state = x.shape;
   const d = state.slice(1).reduce((a, b) => a * b, 1);
