@@ -24,10 +24,10 @@ const ALIASES: Record<string, PeerId[]> = { 'jax-js': ['jax-webgpu', 'jax-wasm']
 const USAGE = `usage: npm run bench -- [options]
   --workloads LIST   comma-separated, of ${WORKLOADS.map((w) => w.id).join(', ')} (default: all)
   --peers LIST       comma-separated, of ${PEERS.join(', ')}; jax-js and tfjs name both devices (default: all)
-  --steps N          timed steps per mode (default 50; W5, W6: 2)
-  --warmup N         steps before timing, the gate's included (default 10, of which 3 gated; W5, W6: 1, gated)
-  --warmup-seconds S ...and until S seconds have passed (default 3, at most 500 steps; W5, W6: 0)
-  --every N          steps per loss read-back in the pipelined mode (default 10; W5, W6: 2)
+  --steps N          timed steps per mode (default 50; W5, W6, W8: 2)
+  --warmup N         steps before timing, the gate's included (default 10, of which 3 gated; W5, W6, W8: 1, gated)
+  --warmup-seconds S ...and until S seconds have passed (default 3, at most 500 steps; W5, W6, W8: 0)
+  --every N          steps per loss read-back in the pipelined mode (default 10; W5, W6, W8: 2)
   --max-seconds S    stop a timed mode early once it has run S seconds (default 300)
   --no-ensembles     skip the rows of seeds as one program (W1a: 10 seeds, W5: 4)
   --json FILE        also write the results as JSON
