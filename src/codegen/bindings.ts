@@ -14,7 +14,7 @@ import type { DataLayout } from './gather.js';
 import type { OptimizerPlan } from './optimizer.js';
 import { memberStateFloats } from './optimizer.js';
 import type { Binding } from '../wgsl/bindings.js';
-import { ARENA, bankBinding, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TABLES, TRAJECTORIES, UNIFORM, WINDOWS } from '../wgsl/bindings.js';
+import { ARENA, bankBinding, MAX_OFFSETS, OFFSETS, STATE, STEP_UNIFORM_BYTES, TRAJECTORIES, UNIFORM, WINDOWS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
 
 /** Bytes before `state.values`: the `halted` flag, one per member of an ensemble. */
@@ -33,7 +33,7 @@ export function stepUniform(batch: number, lr: number, c1: number, c2: number): 
   return buf;
 }
 
-export type BufferName = 'arena' | `arena${number}` | 'uniform' | 'state' | 'trajectories' | 'windows' | 'offsets' | 'tables';
+export type BufferName = 'arena' | `arena${number}` | 'uniform' | 'state' | 'trajectories' | 'windows' | 'offsets';
 
 /** A buffer of the step, under the binding its kernels declare (wgsl/bindings.ts). */
 export interface StepBuffer extends Binding {
@@ -46,7 +46,7 @@ export interface StepBuffer extends Binding {
   hint?: string;
   /** Bytes one binding sees, at a dynamic offset per dispatch (the offsets); absent where the binding is the whole buffer. */
   window?: number;
-  /** Its contents, where the compiler knows them (the offsets, the tables), as bits. */
+  /** Its contents, where the compiler knows them (the offsets). */
   contents?: Uint32Array<ArrayBuffer>;
   /** The bytes of the buffer its binding sees, where not the whole: an arena bank. */
   range?: { offset: number; bytes: number };
@@ -95,11 +95,6 @@ export function trajectoriesBuffer(d: DataLayout): StepBuffer {
 /** Each member's `maxBatch` window ids in turn. */
 export function windowsBuffer(maxBatch: number, members: number): StepBuffer {
   return sized({ name: 'windows', ...WINDOWS, what: "the minibatch's window ids", hint: 'use a smaller batch' }, members * maxBatch * 4);
-}
-
-/** The constant tables the kernels read (codegen/tables.ts), written once. */
-export function tablesBuffer(contents: Float32Array<ArrayBuffer>): StepBuffer {
-  return { name: 'tables', ...TABLES, what: "the kernels' constant tables", hint: 'use a smaller grid', bytes: Math.max(4, contents.byteLength), contents: new Uint32Array(contents.buffer) };
 }
 
 /** Every dispatch's arena offsets, a window of MAX_OFFSETS at a dynamic offset per dispatch. */

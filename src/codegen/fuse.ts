@@ -320,7 +320,7 @@ function readsInPlace(n: Node, id: string): boolean {
       attrs: n.attrs,
       fresh: (t) => `${t}${k++}`,
       bound: tripCount,
-      table: () => '0u',
+      table: () => () => '0.0',
     },
     'i',
   );

@@ -21,6 +21,7 @@ import type { Fusion } from './kernel.js';
 import { kernelOutputs, scratchSlot } from './kernel.js';
 import { bankVariable } from '../wgsl/bindings.js';
 import { memberTerm } from './members.js';
+import { TABLES_SLOT } from './tables.js';
 
 export interface Slot {
   /** In the arena buffer, in f32 elements. */
@@ -69,18 +70,26 @@ export function bankAccess(mem: Memory, s: Slot): { variable: string; offset: nu
   return { variable: bankVariable(s.bank), offset: s.offset - bank.base, member: memberTerm(mem.members, bank.floats) };
 }
 
+/** Where member 0's copy of a slot starts in the arena's buffer, in floats (each bank holds every member's copy). */
+export function bufferOffset(mem: Memory, s: Slot): number {
+  const bank = mem.banks[s.bank]!;
+  return mem.members * bank.base + (s.offset - bank.base);
+}
+
 /** Floats of the first bank per member: where the host and the gather and optimizer find a member's copy of a value there. */
 export function firstBankStride(mem: Memory): number {
   return mem.banks[0]!.floats;
 }
 
 /** `bankFloats`: the most f32 elements one binding may see, a multiple of BANK_ALIGN; an ensemble's members share it. */
-export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Infinity, members = 1): Memory {
+export function allocate(g: Graph, f: Fusion, maxBatch: number, bankFloats = Infinity, members = 1, tables = 0): Memory {
   const perMember = bankFloats === Infinity ? Infinity : Math.floor(bankFloats / members / BANK_ALIGN) * BANK_ALIGN;
   const shapes = new Map(g.nodes.map((n) => [n.id, n.shape]));
   for (const k of f.kernels) if (k.scratch) shapes.set(scratchSlot(k), k.scratch);
   const size = (id: string) => elements(shapes.get(id)!, maxBatch);
-  const pinned = new Set([...g.nodes.filter((n) => n.op === 'input').map((n) => n.id), ...g.outputs]);
+  // The constant tables (tables.ts) live as long as the inputs.
+  if (tables) shapes.set(TABLES_SLOT, [tables]);
+  const pinned = new Set([...g.nodes.filter((n) => n.op === 'input').map((n) => n.id), ...g.outputs, ...(tables ? [TABLES_SLOT] : [])]);
   const lastUse = new Map<string, number>();
   f.kernels.forEach((k, t) => k.reads.forEach((r) => lastUse.set(r, t)));
 

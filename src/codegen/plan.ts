@@ -31,8 +31,8 @@ export interface Plan {
 /** `members`: an ensemble's (members.ts), each with its copy of the arena. */
 export function plan(graph: Graph, batch: number, target: Target = GENERIC, options: FuseOptions = {}, members = 1): Plan {
   const fusion = fuse(graph, target, batch, options);
-  const memory = allocate(graph, fusion, batch, bankFloats(target), members);
-  const tables = new Tables();
+  const tables = Tables.of(graph);
+  const memory = allocate(graph, fusion, batch, bankFloats(target), members, tables.size);
   const phases = fusion.kernels.flatMap((k) => (k.rule.kind === 'dispatch' ? dispatchPhases(k, memory) : [kernelPhase(k, memory, tables)]));
   return { graph, batch, target, fusion, memory, phases, tables };
 }

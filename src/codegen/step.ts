@@ -8,8 +8,8 @@
 import type { Graph } from '../ir/graph.js';
 import type { Target } from '../ir/target.js';
 import type { BufferName, StepBuffer } from './bindings.js';
-import { arenaBuffers, checkFits, checkStorageBindings, fits, offsetsBuffer, stateBuffer, stateHeader, tablesBuffer, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
-import { bankDecls, KERNEL_DECLS, OFFSETS_STRIDE, tablesDecl, trainDecls } from '../wgsl/bindings.js';
+import { arenaBuffers, checkFits, checkStorageBindings, fits, offsetsBuffer, stateBuffer, stateHeader, trajectoriesBuffer, uniformBuffer, windowsBuffer } from './bindings.js';
+import { bankDecls, KERNEL_DECLS, OFFSETS_STRIDE, trainDecls } from '../wgsl/bindings.js';
 import type { DataLayout, GatherPlan } from './gather.js';
 import { gatherPhase, planGather } from './gather.js';
 import { groupLabel, groupPhases, groupWorkgroups } from './merge.js';
@@ -91,9 +91,9 @@ export function stepProgram(graph: Graph, o: StepOptions): StepProgram {
   if (trajectories) checkFits(target, trajectories);
   const { plan: p, apartFrom } = fittingPlan(graph, maxBatch, target, members);
   const step = training ? trainingStep(p, training, trajectories!) : graphAlone(p);
-  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls + bankDecls(p.memory.banks.length) + tablesDecl(p.tables.size), members);
+  const { dispatches, modules, table } = dispatchesOf(groupPhases(step.phases, maxBatch), step.decls + bankDecls(p.memory.banks.length), members);
   const [arena, ...banks] = arenaBuffers(p.memory, maxBatch);
-  const buffers = [arena!, uniformBuffer(), ...step.buffers, offsetsBuffer(table), ...banks, ...(p.tables.size ? [tablesBuffer(p.tables.contents())] : [])];
+  const buffers = [arena!, uniformBuffer(), ...step.buffers, offsetsBuffer(table), ...banks];
   for (const b of buffers) checkFits(target, b);
   checkStorageBindings(target, buffers);
   const { gather, optimizer, readbacks } = step;

@@ -16,7 +16,7 @@ import { kernelOps, kernelOutputs } from './kernel.js';
 import { MAX_GROUPS } from '../ir/target.js';
 import { MAX_OFFSETS } from '../wgsl/bindings.js';
 import type { Memory } from './memory.js';
-import type { Tables } from './tables.js';
+import { TABLES_SLOT, type Tables } from './tables.js';
 import { bankAccess } from './memory.js';
 import { memberDecl, memberLoad } from './members.js';
 import type { Place } from './sum-wgsl.js';
@@ -178,7 +178,12 @@ function kernelCode(k: Kernel, mem: Memory, tables: Tables, prefix: string, at: 
     attrs: n.attrs,
     fresh: (tag) => `${tag}_${counter++}`,
     bound: (n) => (k.target.shapes === 'gpu' ? `${n}u` : tripCount(n)),
-    table: (values) => `${tables.add(values)}u`,
+    table: (values) => {
+      // Member 0's copy, which the host wrote: no member term.
+      const { variable, offset } = bankAccess(mem, mem.slots.get(TABLES_SLOT)!);
+      const first = at(offset + tables.add(values));
+      return (index) => `${variable}[${first} + ${index}]`;
+    },
   });
   const shapeOf = (id: string) => shapes.get(id) ?? k.readShapes.get(id)!;
 

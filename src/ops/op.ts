@@ -68,8 +68,8 @@ export interface WgslCtx<K extends OpName = OpName> {
    * ran about 5% faster so; W4's products measured no clear change.
    */
   bound(n: number): string;
-  /** A constant table of `values` (an op's coefficients) in the step's read-only `tx_tables`: the WGSL index of its first entry. */
-  table(values: readonly number[]): string;
+  /** A constant table of `values` (an op's coefficients), kept by the step: the WGSL expression of its entry at `index` (a u32 expression). */
+  table(values: readonly number[]): (index: string) => string;
 }
 
 /**

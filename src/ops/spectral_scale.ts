@@ -62,12 +62,13 @@ export const spectral_scale: OpDef<'spectral_scale'> = {
     body: (c, i) => {
       const { coef } = c.attrs;
       const [part, at, m, re, im] = ['part', 'at', 'm', 're', 'im'].map((t) => c.fresh(t)) as [string, string, string, string, string];
-      const [mr, mi] = [`tx_tables[${m}]`, `tx_tables[${m} + 1u]`];
+      const table = c.table(coef);
+      const [mr, mi] = [table(m), table(`${m} + 1u`)];
       return {
         stmts: [
           `let ${part} = ${i} % 2u;`,
           `let ${at} = ${i} - ${part};`,
-          `let ${m} = ${c.table(coef)} + 2u * ((${i} / 2u) % ${coef.length / 2}u);`,
+          `let ${m} = 2u * ((${i} / 2u) % ${coef.length / 2}u);`,
           `let ${re} = ${c.x(0, at)};`,
           `let ${im} = ${c.x(0, `${at} + 1u`)};`,
         ],

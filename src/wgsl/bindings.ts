@@ -44,17 +44,6 @@ export const WINDOWS: Binding = { binding: 4, variable: 'windows', type: 'read-o
 export const OFFSETS: Binding = { binding: 5, variable: 'tx_off', type: 'uniform', data: 'Offsets' };
 
 /**
- * The step's constant tables (codegen/tables.ts), where its kernels read
- * any: numbered past every bank an arena may take.
- */
-export const TABLES: Binding = { binding: 63, variable: 'tx_tables', type: 'read-only-storage', data: 'array<f32>' };
-
-/** The tables' declaration, for every module of a step that has them. */
-export function tablesDecl(tables: number): string {
-  return tables > 0 ? declare(TABLES) : '';
-}
-
-/**
  * Bank k >= 1 of an arena larger than one binding may see (codegen/memory.ts):
  * another range of the arena's buffer, under its own binding after the others.
  */

@@ -1,6 +1,7 @@
 // The kernel plan's promises: memory slots never overlap while both values
 // are alive, cut_bptt bounds peak activation memory by the segment length,
 // every kernel fits the device's binding limits, and fusion shows in counts.
+import { TABLES_SLOT } from '../../src/codegen/tables.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { Plan } from '../../src/codegen/plan.js';
@@ -38,6 +39,8 @@ function lifetimes(p: Plan): Map<string, [number, number]> {
   const life = new Map<string, [number, number]>();
   const end = p.fusion.kernels.length;
   for (const n of p.graph.nodes) if (n.op === 'input') life.set(n.id, [0, end]);
+  // The constant tables live throughout, as the inputs do.
+  if (p.memory.slots.has(TABLES_SLOT)) life.set(TABLES_SLOT, [0, end]);
   p.fusion.kernels.forEach((k, t) => {
     for (const o of kernelOutputs(k)) if (!life.has(o)) life.set(o, [t, t]);
     if (k.scratch) life.set(scratchSlot(k), [t, t]);

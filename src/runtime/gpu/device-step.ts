@@ -2,6 +2,8 @@
 // per distinct module, and one bind group for every dispatch. The program
 // decided all of it; here it is only created, and its dispatches recorded in
 // the program's order.
+import { bufferOffset } from '../../codegen/memory.js';
+import { TABLES_SLOT } from '../../codegen/tables.js';
 import type { BufferName, StepBuffer } from '../../codegen/bindings.js';
 import type { StepProgram } from '../../codegen/step.js';
 import { sizedBuffer } from './buffers.js';
@@ -44,6 +46,9 @@ export class DeviceStep {
         buffers.set(b.name, buffer);
         if (b.contents) device.queue.writeBuffer(buffer, 0, b.contents);
       }
+      // The kernels' constant tables, once, where the plan put them.
+      const tables = program.memory.slots.get(TABLES_SLOT);
+      if (tables) device.queue.writeBuffer(buffers.get('arena')!, bufferOffset(program.memory, tables) * 4, program.tables.contents());
     } catch (e) {
       for (const b of buffers.values()) b.destroy();
       throw e;
