@@ -7,7 +7,7 @@ import { diagnosticAt } from '../util/diagnostics.js';
 import * as S from './schema.js';
 import { Settings, type Report } from './settings.js';
 import { didYouMean } from './suggest.js';
-import type { RawBlock, RawConfigBody, RawStatement, RawStepper, RawWord } from './syntax.js';
+import type { RawBlock, RawStatement, RawStepper, RawWord } from './syntax.js';
 import { checkBudget } from './budget.js';
 import { checkStudy } from './study.js';
 import { checkNetwork } from './check-network.js';
@@ -17,7 +17,8 @@ import { checkExpr, exprTerms, WHERE_CONSTANT } from './expr.js';
 import { inheritDataOptions, type SolverBlock } from './inherit.js';
 import { COARSE_PROPORTION, PRESET_NAMES, presetDataSchema, presetNamed, presetStepperSchema } from './presets.js';
 import { checkSolverDims, conservativeKsWarning, presetDimsMessage } from './check-dims.js';
-import { LIMITS_HINT, MAX_EXPR_TERMS, MAX_REAL, MAX_ROLLOUT } from './limits.js';
+import { LIMITS_HINT, MAX_EXPR_TERMS } from './limits.js';
+import { checkConfigBody } from './check-config.js';
 
 const NO_SPAN: Span = { offset: 0, line: 1, column: 1, length: 1 };
 
@@ -75,7 +76,7 @@ export class Checker implements Report {
         }
         case 'config': {
           this.sawConfig = true;
-          const body = this.configBody(st.body);
+          const body = checkConfigBody(st.body, this);
           if (body) spec.configs.push({ name: st.name?.word ?? '', text: this.textOf(st.body.span), body, span: st.span });
           if (st.name && names.has(st.name.word))
             this.error(st.name.span, `configuration '${st.name.word}' is declared twice`, 'give each configuration its own name');
@@ -265,115 +266,6 @@ export class Checker implements Report {
     return stepper;
   }
 
-  // ── configurations ────────────────────────────────────────────────────────
-
-  private configBody(raw: RawConfigBody): A.ConfigBody | undefined {
-    if (raw.kind === 'composite') {
-      if (raw.parts.length === 0) {
-        this.error(raw.span, 'an empty composite', 'e.g. config composite { 0.7 * supervised rollout 1   0.3 * diverted rollout 3 }');
-        return undefined;
-      }
-      const parts = raw.parts.flatMap((p, i) => {
-        const next = raw.parts[i + 1];
-        const c = this.configBody(next ? this.strayStar(p.body, next) : p.body);
-        if (!(Math.abs(p.weight.value) <= MAX_REAL)) {
-          this.error(p.weight.span, `a weight must be a number of magnitude at most ${MAX_REAL} (a 32-bit float), got ${p.weight.text}`, 'e.g. 0.5 * supervised rollout 1');
-          return [];
-        }
-        return c ? [{ weight: p.weight.value, config: c }] : [];
-      });
-      return parts.length === raw.parts.length ? { kind: 'composite', span: raw.span, parts } : undefined;
-    }
-    const kind = raw.name.word;
-    const schema = S.CONFIGS[kind];
-    if (!schema) {
-      this.error(raw.name.span, `unknown configuration '${kind}'`, didYouMean(kind, [...Object.keys(S.CONFIGS), 'composite']));
-      return undefined;
-    }
-    const s = new Settings(raw.settings, schema, `a ${kind} configuration`, this);
-    const span = raw.span;
-    let rollout = s.number('rollout');
-    let chain: A.ChainStep[] | undefined;
-    if (kind === 'mix') {
-      const steps = s.steps('chain');
-      if (steps && (s.has('rollout') || s.has('post_physics'))) {
-        this.error(s.span('chain', span), "give either 'chain [...]' or 'rollout N post_physics M', not both");
-      }
-      const levels = steps ? steps.reduce((a, st) => a + st.n, 0) : rollout + s.number('post_physics');
-      if (levels > MAX_ROLLOUT) {
-        this.error(s.span(steps ? 'chain' : 'post_physics', span), `this mix chain has ${levels} time levels; txc allows at most ${MAX_ROLLOUT}`, `shorten the chain; ${LIMITS_HINT}`);
-        return undefined;
-      }
-      chain = steps
-        ? steps.flatMap((st) => Array<A.ChainStep>(st.n).fill(st.word as A.ChainStep))
-        : [...Array<A.ChainStep>(rollout).fill('emulator'), ...Array<A.ChainStep>(s.number('post_physics')).fill('reference')];
-      rollout = chain.length;
-    }
-    const loss = s.word<A.LossName>('loss');
-    if (kind === 'residuum' && (loss === 'nmse' || loss === 'nmae'))
-      this.error(
-        s.valueSpan('loss', span),
-        `a residuum configuration cannot use the normalised loss '${loss}': it divides by the norm of the target, and a residuum's target is zero`,
-        `use loss ${loss.slice(1)}, the mean of the residuum's ${loss === 'nmse' ? 'squares' : 'magnitudes'} (as Trainax: its normalised losses need a target)`,
-      );
-    const common = {
-      span,
-      rollout,
-      cutBptt: s.has('cut_bptt'),
-      every: s.optionalNumber('cut_bptt') ?? 1,
-      weights: this.weights(s, 'weights', rollout, kind === 'mix' ? 'time level of the main chain' : 'rollout step', span),
-      loss,
-    };
-    switch (kind) {
-      case 'supervised':
-        return { kind, ...common };
-      case 'diverted':
-      case 'diverted_one': {
-        const branch = kind === 'diverted' ? s.number('branch') : 1;
-        if (branch > rollout)
-          this.error(s.valueSpan('branch', span), `branch ${branch} is longer than rollout ${rollout}`, 'a branch leaves the main chain and must end within the rollout: branch <= rollout');
-        const branchWeights = kind === 'diverted' ? this.weights(s, 'branch_weights', branch, 'branch step', span) : [1];
-        return { kind: 'diverted', ...common, branch, branchWeights, cutDivChain: s.has('cut_div_chain'), branchOne: kind === 'diverted_one' };
-      }
-      case 'mix':
-        return { kind, ...common, chain: chain! };
-      case 'residuum':
-        return { kind, ...common, cutPrev: s.has('cut_prev'), cutNext: s.has('cut_next') };
-      case 'teacher_forcing':
-        return { kind, ...common, resetEvery: s.optionalNumber('reset') ?? 1 };
-    }
-    throw new Error(`internal: configuration ${kind} has a schema but no checker`);
-  }
-
-  /**
-   * `1.0 * supervised rollout 1 * diverted`: the '1' before the '*' was read as
-   * the next part's weight, leaving 'rollout' without its value. Reports the
-   * stray '*' and drops the empty setting, whose own error would mislead.
-   */
-  private strayStar(body: RawConfigBody, next: { weight: { text: string; span: Span }; star: Span; body: RawConfigBody }): RawConfigBody {
-    if (body.kind !== 'simple') return body;
-    const last = body.settings.at(-1);
-    const kind = last && S.CONFIGS[body.name.word]?.[last.key];
-    if (!last || last.value || last.every || !kind || !needsValue(kind)) return body;
-    const w = next.weight.text;
-    this.error(
-      next.star,
-      `'${w} *' here reads as the next part's weight, which leaves '${last.key}' without a value`,
-      `each part is 'weight * configuration': write ${last.key} ${w}  0.5 * ${next.body.kind === 'simple' ? next.body.name.word : 'composite'} …, or give '${last.key}' its value before the '${w}'`,
-    );
-    return { ...body, settings: body.settings.slice(0, -1) };
-  }
-
-  private weights(s: Settings, key: string, n: number, per: string, span: Span): number[] {
-    const w = s.list(key);
-    if (!w) return Array<number>(n).fill(1);
-    if (w.length !== n) {
-      this.error(s.valueSpan(key, span), `'${key}' has ${w.length} entr${w.length === 1 ? 'y' : 'ies'}, but this configuration needs ${n}`, `one weight per ${per}, e.g. ${key} [${Array(n).fill(1).join(', ')}]`);
-      return Array<number>(n).fill(1);
-    }
-    return w;
-  }
-
   // ── train ─────────────────────────────────────────────────────────────────
 
   private train(block: RawBlock): A.TrainDecl {
@@ -423,11 +315,6 @@ export function windowLength(body: A.ConfigBody): number {
     default:
       return body satisfies never;
   }
-}
-
-/** Whether a setting of this kind must be followed by a value. */
-function needsValue(kind: S.ValueKind): boolean {
-  return kind.t !== 'flag' && kind.t !== 'flag_every' && kind.t !== 'every';
 }
 
 /** Every name of a built-in system, the 1-D aliases included. */
