@@ -20,7 +20,7 @@ import { firstBankStride } from './memory.js';
 import type { Plan } from './plan.js';
 import { plan } from './plan.js';
 import type { Phase } from './wgsl.js';
-import { groupModules, moduleKey } from './wgsl.js';
+import { groupModules, moduleKey } from './module-wgsl.js';
 
 /** What a training step adds to the graph: the data it gathers from and the parameters it updates. */
 export interface Training {
