@@ -111,7 +111,8 @@ describe('tx train', spawning(10), () => {
     expect(existsSync(join(out, RUN_FILES.evaluation))).toBe(true);
     expect(tx('train', file, '--device', 'cpu', '--out', out, '--resume', '--steps', '5')).toMatchObject({
       code: 1,
-      err: expect.stringMatching(/^error: --resume: the run in .* has trained 7 steps, more than the 5 asked for \(by --steps, else the train block\)\n  hint: to extend it, ask for more: --resume --steps N with N > 7\n$/),
+      // After the line saying where the data came from.
+      err: expect.stringMatching(/^data: [^\n]*\nerror: --resume: the run in .* has trained 7 steps, more than the 5 asked for \(by --steps, else the train block\)\n  hint: to extend it, ask for more: --resume --steps N with N > 7\n$/),
     });
   });
 
