@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { loadRun, type KeyedRun } from '../../driver/node.js';
 import { summary } from '../../driver/summary.js';
 import type { Dataset } from '../../data/dataset.js';
+import { spread } from '../../math/spread.js';
 import type { Frontend } from '../../frontend.js';
 import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
 import { testSet } from '../../train/evaluate.js';
@@ -109,12 +110,11 @@ function seedsText(rows: readonly SeedRow[]): string {
   const done = rows.filter((r) => r.status === 'done');
   const stat = (xs: number[]) => {
     if (!xs.length) return '-';
-    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-    const std = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+    const { mean, std } = spread(xs);
     return `${mean.toExponential(3)} ± ${std.toExponential(2)}`;
   };
   const fmt = (x: number | undefined) => (x === undefined ? '-' : x.toExponential(4));
   const lines = rows.map((r) => `  seed ${r.seed}: ${r.status} at step ${r.step}, loss ${fmt(r.loss)}, test nRMSE at step 1 ${fmt(r.nrmse[0])}`);
   const first = done.flatMap((r) => (r.nrmse.length ? [r.nrmse[0]!] : []));
-  return `${lines.join('\n')}\n  over the ${done.length} finished seeds: loss ${stat(done.flatMap((r) => (r.loss === undefined ? [] : [r.loss])))}, test nRMSE at step 1 ${stat(first)} (mean ± std)\n`;
+  return `${lines.join('\n')}\n  over the ${done.length} finished seeds: loss ${stat(done.flatMap((r) => (r.loss === undefined ? [] : [r.loss])))}, test nRMSE at step 1 ${stat(first)} (mean ± std, ddof 0 as in tx study's tables)\n`;
 }
