@@ -19,7 +19,12 @@ export interface MeasureOptions {
   gate: number;
   /** Relative tolerance of the gate. */
   tolerance: number;
-  /** A timed mode stops early (with fewer steps) once it has taken this long. */
+  /**
+   * A timed mode stops early (with fewer steps) once it has taken this long.
+   * A peer whose gated step alone took longer is timed on one more step,
+   * synchronous only: at minutes per step a second mode and a warm-up would
+   * take hours and tell nothing the one step does not.
+   */
   maxSeconds: number;
 }
 
@@ -45,8 +50,8 @@ export type Result =
       syncSteps: number;
       /** Steps run before timing. */
       warmupSteps: number;
-      /** ms per step over the pipelined steps (total / steps), the losses read back every `every` steps. */
-      pipeMs: number;
+      /** ms per step over the pipelined steps (total / steps), the losses read back every `every` steps; undefined for a peer too slow for it (maxSeconds). */
+      pipeMs?: number;
       pipeSteps: number;
       /** Compute dispatches per step (WebGPU peers), counted over the synchronous steps. */
       dispatches?: number;
@@ -94,12 +99,22 @@ async function timed(run: Run, w: Workload, o: MeasureOptions, log: (s: string) 
   const one = async () => (await run.read([run.step(i++)]))[0]!;
   // The gate: the first steps from the shared initial parameters, read one by one.
   const losses: number[] = [];
+  const gateStart = performance.now();
   for (let g = 0; g < o.gate; g++) losses.push(await one());
+  const slow = performance.now() - gateStart > o.gate * o.maxSeconds * 1000;
   const reference = w.reference64.slice(0, o.gate);
   const rel = losses.map((l, k) => Math.abs(l - reference[k]!) / Math.max(Math.abs(reference[k]!), 1e-30));
   const maxRel = rel.some((r) => !Number.isFinite(r)) ? Infinity : Math.max(...rel);
   const gate: Gate = { losses, reference, maxRel, agree: maxRel <= o.tolerance };
   log(`gate ${gate.agree ? 'ok' : 'FAILED'} (max rel ${maxRel.toExponential(1)})`);
+  if (slow) {
+    const d0 = dispatchCount();
+    const t = performance.now();
+    const last = await one();
+    const syncMs = performance.now() - t;
+    log(`a step takes over ${o.maxSeconds} s: one synchronous step timed, ${syncMs.toFixed(0)} ms`);
+    return { gate, load: os.loadavg()[0]!, warmupSteps: o.gate, syncMs, syncMeanMs: syncMs, syncSteps: 1, pipeSteps: 0, dispatches: dispatchCount() - d0, lastLoss: last };
+  }
 
   // Warm-up: both paths (single and batched read-back) compiled and run.
   const warm = performance.now();

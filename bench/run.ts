@@ -28,7 +28,8 @@ const USAGE = `usage: npm run bench -- [options]
   --warmup N         steps before timing, the gate's included (default 10, of which 3 gated; W5, W6, W8: 1, gated)
   --warmup-seconds S ...and until S seconds have passed (default 3, at most 500 steps; W5, W6, W8: 0)
   --every N          steps per loss read-back in the pipelined mode (default 10; W5, W6, W8: 2)
-  --max-seconds S    stop a timed mode early once it has run S seconds (default 300)
+  --max-seconds S    stop a timed mode early once it has run S seconds; a peer whose checked step
+                     took longer is timed on one more step, synchronous only (default 300)
   --no-ensembles     skip the rows of seeds as one program (W1a: 10 seeds, W5: 4)
   --json FILE        also write the results as JSON
   --profile          instead: time each of txc's dispatches of a step alone, per workload

@@ -86,16 +86,16 @@ export function formatReport(rep: Report): string {
         rows.push([r.peer, r.device, r.status === 'unavailable' ? 'cannot run' : 'failed', '', '', '', '', '', '', r.reason]);
         continue;
       }
-      const short = (n: number) => (n < wo.steps ? ` (${n} steps)` : '');
+      const short = (n: number) => (n < wo.steps ? ` (${steps(n)})` : '');
       rows.push([
         r.peer,
         r.device,
         ms(r.syncMs) + short(r.syncSteps),
-        ms(r.pipeMs) + short(r.pipeSteps),
+        r.pipeMs === undefined ? `— (a step over ${wo.maxSeconds} s)` : ms(r.pipeMs) + short(r.pipeSteps),
         r.dispatches === undefined ? '—' : Number.isInteger(r.dispatches) ? String(r.dispatches) : r.dispatches.toFixed(1),
         r.peer === 'txc' ? '1.00×' : ratio(r.syncMs, txc?.syncMs),
-        r.peer === 'txc' ? '1.00×' : ratio(r.pipeMs, txc?.pipeMs),
-        rate(flops / r.pipeMs / 1e6, peakRate),
+        r.pipeMs === undefined ? '—' : r.peer === 'txc' ? '1.00×' : ratio(r.pipeMs, txc?.pipeMs),
+        r.pipeMs === undefined ? `${rate(flops / r.syncMs / 1e6, peakRate)}, sync` : rate(flops / r.pipeMs / 1e6, peakRate),
         r.load.toFixed(1),
         lossCell(r, wo.tolerance),
       ]);
