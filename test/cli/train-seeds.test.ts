@@ -53,4 +53,16 @@ describe('tx train, several seeds', spawning(5), () => {
     expect(tx('train', SPEC, '--seeds', '2', '--out', whole).code).toBe(0);
     for (const s of ['seed-0', 'seed-1']) expect(read(out, s, 'loss.csv')).toBe(read(whole, s, 'loss.csv'));
   });
+
+  test('--resume as for one run: a plain one finishes the steps asked for; past a cosine schedule it is refused', () => {
+    const out = join(dir, 'cosine');
+    const file = join(dir, 'cosine.tx');
+    writeFileSync(file, spec('  seeds 2').replace('steps 30', 'schedule cosine  steps 30'));
+    expect(tx('train', file, '--steps', '4', '--out', out).code).toBe(0);
+    expect(tx('train', file, '--resume', '--out', out)).toMatchObject({ code: 0, out: expect.stringContaining('the 2 seeds in') });
+    expect(tx('train', file, '--resume', '--steps', '6', '--out', out)).toMatchObject({
+      code: 1,
+      err: expect.stringContaining("the cosine schedule spans the first run's 4 steps, and its learning rate is 0 past them"),
+    });
+  });
 });

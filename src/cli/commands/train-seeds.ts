@@ -17,6 +17,7 @@ import { RUN_FILES } from '../../train/run-files.js';
 import type { Checkpoint, TrainHooks } from '../../train/trainer.js';
 import { lockFolder } from '../../util/lock.js';
 import { oneProgram, writeAtomic } from '../io.js';
+import { resumeCheck, resumedRun } from '../resume.js';
 import { seedsLabel, trainSeedsWithProgress } from '../seeds-progress.js';
 import { EXIT_INTERRUPTED } from '../signals.js';
 import type { Device } from '../../train/executors.js';
@@ -41,13 +42,20 @@ interface Member {
 export async function trainSeedsInto(file: string, fe: Frontend, out: string, opts: SeedsIntoOptions, seeds: number, data: Dataset): Promise<void> {
   lockFolder(out, `tx train ${file}`);
   const program = oneProgram(fe, opts.config);
-  const members: Member[] = [...Array(seeds).keys()].map((seed) => {
+  const notes = new Set<string>();
+  const members = [...Array(seeds).keys()].map((seed): Member & { done: boolean } => {
     const dir = join(out, `seed-${seed}`);
     const run = loadRun(fe.spec, program, { steps: opts.steps, seedOffset: seed }, data);
-    const saved = opts.resume && existsSync(join(dir, RUN_FILES.checkpoint));
-    return { seed, dir, run, ...(saved && { resume: readCheckpoint(dir, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) }) };
+    if (!opts.resume || !existsSync(join(dir, RUN_FILES.checkpoint))) return { seed, dir, run, done: false };
+    // Each seed as `tx train --resume` would resume it alone.
+    const resume = readCheckpoint(dir, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer));
+    const resumed = resumedRun(run, resume, opts.steps);
+    const { done, note } = resumeCheck(resume, resumed, dir);
+    if (note) notes.add(note);
+    return { seed, dir, run: resumed, resume, done };
   });
-  const todo = members.filter((m) => !m.resume || m.resume.step < m.run.train.steps);
+  for (const n of notes) process.stderr.write(n + '\n');
+  const todo = members.filter((m) => !m.done);
   if (!todo.length) {
     process.stdout.write(`the ${seeds} seeds in ${out} have trained their steps already: nothing to do (to extend them: --resume --steps N)\n`);
     return;

@@ -8,16 +8,12 @@ import { DeviceLostError } from '../../runtime/gpu/lost.js';
 import type { Dataset } from '../../data/dataset.js';
 import { dataOrigin, defaultDataDevice, type DataDevice } from '../../driver/data-device.js';
 import { loadDatasetOn, loadRun } from '../../driver/node.js';
-import { withSteps, type Run } from '../../driver/run.js';
-import { openSession } from '../../driver/session.js';
 import { summary } from '../../driver/summary.js';
 import type { Device } from '../../train/executors.js';
 import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
 import { testSet } from '../../train/evaluate.js';
 import { stateKind } from '../../train/optimizer.js';
 import { clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../../train/outputs.js';
-import { finalRate } from '../../train/schedule.js';
-import { progress } from '../../train/progress.js';
 import { QUICKSTART_ROLLOUTS, quickstartDir, quickstartTable, type QuickstartRow } from '../../train/quickstart.js';
 import type { Timing } from '../../train/report.js';
 import { upwindText } from '../../train/report.js';
@@ -30,7 +26,8 @@ import { loadSpec, oneProgram } from '../io.js';
 import { dataDeviceOption, positiveInt } from '../options.js';
 import { seedsLabel, trainSeedsWithProgress } from '../seeds-progress.js';
 import { trainSeedsInto } from './train-seeds.js';
-import { EXIT_INTERRUPTED, onStopSignal } from '../signals.js';
+import { EXIT_INTERRUPTED } from '../signals.js';
+import { resumeCheck, resumedRun } from '../resume.js';
 
 
 export function register(program: Command): void {
@@ -131,9 +128,12 @@ async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOpti
   let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps }, data);
   lockFolder(out, `tx train ${file}`);
   const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
-  // A plain --resume finishes the run as it was asked for, --steps included.
-  if (resume && opts.steps === undefined && resume.target !== run.train.steps) run = withSteps(run, resume.target);
-  if (resume && nothingToTrain(resume, run, out)) return;
+  if (resume) {
+    run = resumedRun(run, resume, opts.steps);
+    const { done, note } = resumeCheck(resume, run, out);
+    if (done) return void process.stdout.write(`the run in ${out} has trained its ${run.train.steps} steps already: nothing to do (to extend it: --resume --steps N, N > ${run.train.steps})\n`);
+    if (note) process.stderr.write(note + '\n');
+  }
   const title = `${basename(file)}: ${run.config.text}`;
   const save = (c: Checkpoint, history = c.history) => writeRun(out, c, history, run.key, title);
   clearEvaluation(out);
@@ -143,7 +143,8 @@ async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOpti
   const t0 = Date.now();
   let result: TrainResult & { timing: Timing };
   try {
-    result = await trainWithProgress(run, opts.device, '', { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c), ...(onEval && { evalEvery, onEval }) }, resume);
+    const hooks: TrainHooks = { checkpointEvery: opts.checkpointEvery, onCheckpoint: (c) => save(c), ...(onEval && { evalEvery, onEval }) };
+    result = (await trainSeedsWithProgress([run], opts.device, { label: () => '', hooks: () => hooks, resume: [resume] }))[0]!;
   } catch (e) {
     if (e instanceof DeviceLostError) throw new UserError(e.message, `the last checkpoint in ${out} is kept: continue with --resume`);
     throw e;
@@ -159,52 +160,6 @@ async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOpti
   if (result.outcome.status === 'interrupted') process.exitCode = EXIT_INTERRUPTED;
 }
 
-/**
- * Whether a resumed run is complete already (said on stdout, not an error);
- * a request that cannot be met is a UserError. Past the first run's steps the
- * schedule holds its final rate: cosine's is 0 (warmup_cosine's where it ends
- * at 0), so extending it would train nothing.
- */
-function nothingToTrain(c: Checkpoint, run: Run, out: string): boolean {
-  const { steps, schedule } = run.train;
-  if (c.step > steps)
-    throw new UserError(
-      `--resume: the run in ${out} has trained ${c.step} steps, more than the ${steps} asked for (by --steps, else the train block)`,
-      `to extend it, ask for more: --resume --steps N with N > ${c.step}`,
-    );
-  if (c.step === steps) {
-    process.stdout.write(`the run in ${out} has trained its ${steps} steps already: nothing to do (to extend it: --resume --steps N, N > ${steps})\n`);
-    return true;
-  }
-  const final = finalRate({ ...run.train, steps: c.horizon });
-  if (steps > c.horizon && final === 0)
-    throw new UserError(
-      `--resume --steps ${steps}: the ${schedule} schedule spans the first run's ${c.horizon} steps, and its learning rate is 0 past them`,
-      `steps past ${c.horizon} would not change the parameters; ${c.step < c.horizon ? `finish with --resume --steps ${c.horizon}, or ` : ''}start a new run with --steps ${steps}`,
-    );
-  if (steps > c.horizon && schedule !== 'constant')
-    process.stderr.write(`note: the ${schedule} schedule spans the first run's ${c.horizon} steps; past them the learning rate stays at ${final}\n`);
-  return false;
-}
-
 export function deviceOption(): Option {
   return new Option('-d, --device <device>', 'gpu: the compiled WGSL step, in float32; cpu: the float64 interpreter (the reference, slower)').choices(['gpu', 'cpu']).default('gpu');
-}
-
-/** Trains with a progress display; Ctrl-C stops between steps (a second one kills, as usual). */
-export async function trainWithProgress(run: Run, device: Device, label: string, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult & { timing: Timing }> {
-  const bar = progress(run.train.steps, resume?.step ?? 0, label);
-  const session = await openSession(run, device);
-  const { kernels, readback } = session.executor;
-  if (kernels) bar.compiling(kernels, readback);
-  let stop = false;
-  const release = onStopSignal(() => (stop = true));
-  try {
-    const result = await session.train({ ...hooks, onStep: (r) => bar.update(r.step + 1, r), stopRequested: () => stop }, resume);
-    return { ...result, timing: bar.stop() };
-  } finally {
-    bar.stop();
-    release();
-    session.close();
-  }
 }
