@@ -13,6 +13,7 @@
 // twice: their step is an IR graph (data/etdrk/), interpreted here.
 import { isSpectralSystem } from '../dsl/schema.js';
 import type { GeneratorName, ParamValue } from '../dsl/ast.js';
+import { STATE_CHANNELS } from '../dsl/schema.js';
 import type { Padding } from '../ir/op-attrs.js';
 import { UserError } from '../util/diagnostics.js';
 import { builtinSolver, etdrkOrder, etdrkStepper, exactAdvection, exactDiffusion } from './etdrk/builtin.js';
@@ -27,7 +28,7 @@ export type Stepper = (u: Float64Array) => Float64Array;
 
 /** The shape of one state: `[C, points, …]` with `dims` spatial axes for the PDEs (C = 1 but for Gray–Scott's 2), `[3]` for Lorenz-63. */
 export function stateShape(name: GeneratorName, points: number, dims = 1): number[] {
-  if (name === 'lorenz63') return [3];
+  if (name === 'lorenz63') return [STATE_CHANNELS.lorenz63!];
   return fieldShape(isSpectralSystem(name) ? solverChannels(name) : 1, points, dims);
 }
 

@@ -2,6 +2,7 @@
 // anything is built: the unrolled chain graphs and a generated data set.
 import type * as A from './ast.js';
 import { LIMITS_HINT, MAX_DATA_VALUES, MAX_UNROLLED_CALLS } from './limits.js';
+import { STATE_CHANNELS } from './schema.js';
 import type { Report } from './settings.js';
 
 
@@ -18,7 +19,8 @@ export function checkBudget(spec: A.Spec, report: Report): void {
   }
   const d = spec.data;
   if (d?.kind === 'generator') {
-    const state = d.generator === 'lorenz63' ? 3 : d.points ** d.dims;
+    const channels = STATE_CHANNELS[d.generator] ?? 1;
+    const state = d.generator === 'lorenz63' ? channels : channels * d.points ** d.dims;
     const values = (d.trajectories * d.snapshots + d.testTrajectories * d.testSnapshots) * state;
     if (values > MAX_DATA_VALUES)
       report.error(d.span, `this data set would hold ${values} numbers; txc generates at most ${MAX_DATA_VALUES}`, `use fewer trajectories, snapshots, test_snapshots, points or dims; ${LIMITS_HINT}`);

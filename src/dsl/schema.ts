@@ -53,6 +53,9 @@ export const SPECTRAL_SYSTEMS = [
 ] as const;
 export type SpectralSystem = (typeof SPECTRAL_SYSTEMS)[number];
 
+/** Channels of a generator's states where not 1: Gray–Scott's u and v; Lorenz-63's x, y, z (it has no space). */
+export const STATE_CHANNELS: Readonly<Record<string, number>> = { gray_scott: 2, lorenz63: 3 };
+
 /** Whether a system steps by ETDRK only (no finite-difference or exact method). */
 export function isSpectralSystem(name: string): name is SpectralSystem {
   return (SPECTRAL_SYSTEMS as readonly string[]).includes(name);
@@ -175,7 +178,9 @@ export function dataSchema(generator: (typeof GENERATORS)[number]): Schema {
   // Spatial axes of the state [1, points, …, points].
   const space: Schema = generator === 'lorenz63' ? {} : { dims: int(1, 1, 3), points: int(2, 64, L.MAX_POINTS) };
   const laws: Schema = isSpectralSystem(generator) ? { ic: { t: 'file', laws: IC_LAWS } } : {};
-  return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator], ...laws };
+  // The discretisation the trajectories step with: any a reference block takes.
+  const method: Schema = { method: { t: 'word', choices: METHODS[generator], def: METHODS[generator][0] } };
+  return { ...DATA_COMMON, ...space, ...SYSTEM_PARAMS[generator], ...GENERATOR_EXTRA[generator], ...method, ...laws };
 }
 
 export const FILE_DATA: Schema = { test_trajectories: int(0, 0) };

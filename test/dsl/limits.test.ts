@@ -117,6 +117,13 @@ describe('numbers past the limits', () => {
       `this data set would hold 409600000000000000 numbers; txc generates at most ${L.MAX_DATA_VALUES}`,
     );
   });
+  test("a data set's size counts its channels: Gray–Scott's two", () => {
+    const sized = (system: string) => `data ${system} { points 1024  trajectories 1024  snapshots 200  test_trajectories 1  test_snapshots 2 }`;
+    expect(diags(lines(sized('ks'), EMU, 'config supervised'))).toEqual([]);
+    expect(diags(lines(sized('gray_scott'), EMU, 'config supervised'))[0]!.message).toBe(
+      `this data set would hold ${(1024 * 200 + 2) * 1024 * 2} numbers; txc generates at most ${L.MAX_DATA_VALUES}`,
+    );
+  });
 });
 
 describe('nesting and size', () => {

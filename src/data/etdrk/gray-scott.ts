@@ -6,12 +6,13 @@
 // Exponax splits it. N is taken from the dealiased state: its linear parts are
 // that spectrum scaled per channel, the feed F is a constant on bin 0 of u,
 // and the one product u v^2 enters both channels with opposite signs.
+import { STATE_CHANNELS } from '../../dsl/schema.js';
 import { complex } from '../../math/etdrk.js';
 import { norm2 } from './grid.js';
 import type { Spectral } from './spectral.js';
 import type { Solver } from './step.js';
 
-export const GRAY_SCOTT_CHANNELS = 2;
+export const GRAY_SCOTT_CHANNELS = STATE_CHANNELS.gray_scott!;
 
 export function grayScott(nu1: number, nu2: number, feed: number, kill: number): Solver {
   return {
