@@ -10,6 +10,7 @@ import { generateData } from '../src/data/generate.js';
 import type { Trajectories } from '../src/data/trajectories.js';
 import { generateOnGpu } from '../src/driver/generate-gpu.js';
 import type { GeneratorData } from '../src/dsl/ast.js';
+import { METHODS } from '../src/dsl/schema.js';
 
 interface Case {
   label: string;
@@ -28,6 +29,7 @@ const decl = (generator: GeneratorData['generator'], points: number, dims: numbe
   testTrajectories: 0,
   seed: 0,
   params: {},
+  method: METHODS[generator][0],
   span,
 });
 

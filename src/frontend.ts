@@ -14,7 +14,6 @@ import { checkShiftAxes } from './dsl/shift.js';
 import { stateShape } from './data/steppers.js';
 import { solverChannels } from './data/etdrk/catalogue.js';
 import { isSpectralSystem } from './dsl/schema.js';
-import { STEPPER_METHODS } from './data/params.js';
 import { generatorStepperParams, solverProblem } from './data/etdrk/diagnose.js';
 
 export interface ChainProgram {
@@ -108,7 +107,7 @@ function checkSpectralSolvers(spec: A.Spec, snapshot: number[], out: Diagnostic[
   };
   const data = spec.data!;
   if (data.kind === 'generator' && data.generator !== 'lorenz63')
-    report(data.span, solverProblem(data.generator, STEPPER_METHODS[data.generator][0], generatorStepperParams(data.generator, data.params), points, dims));
+    report(data.span, solverProblem(data.generator, data.method, generatorStepperParams(data.generator, data.params), points, dims));
   const emu = spec.emulator!;
   for (const st of [spec.reference, spec.residuum, emu.kind === 'correction' ? emu.coarse : undefined])
     if (st?.kind === 'builtin' && st.name !== 'lorenz63') report(st.span, solverProblem(st.name, st.method, st.params, points, dims));

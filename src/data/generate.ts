@@ -3,7 +3,7 @@
 // distributions but not its JAX random streams (see rng.ts).
 import type { GeneratorData, GeneratorName, InitialLaw, ParamValue } from '../dsl/ast.js';
 import { UserError } from '../util/diagnostics.js';
-import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS, SystemParams } from './params.js';
+import { GENERATOR_PARAMS, STEPPER_PARAMS, SystemParams } from './params.js';
 import { solverChannels, type SolverSpec } from './etdrk/catalogue.js';
 import { defaultIc, icOf, icState } from './etdrk/ic.js';
 import { isSpectralSystem } from '../dsl/schema.js';
@@ -57,7 +57,7 @@ export function generation(decl: GeneratorData, initial?: Trajectories): Generat
 /** The solver whose step graph the generator's stepper is, or undefined where it is not one. */
 export function generatorSolver(decl: GeneratorData): SolverSpec | undefined {
   const params = SystemParams.of(GENERATOR_PARAMS, decl.generator, decl.params);
-  return builtinStepSolver(decl.generator, STEPPER_METHODS[decl.generator][0], stepperParams(decl, params), decl.points, decl.dims);
+  return builtinStepSolver(decl.generator, decl.method, stepperParams(decl, params), decl.points, decl.dims);
 }
 
 function starts(decl: GeneratorData, initial?: Trajectories): { params: SystemParams; train: Start; test: Start } {
@@ -155,7 +155,7 @@ function stepperParams(decl: GeneratorData, params: SystemParams): Record<string
 function* levels(decl: GeneratorData, params: SystemParams, from: Start): Generator<Float64Array, never> {
   const name = decl.generator;
   const size = sizeOf(stateShape(name, decl.points, decl.dims));
-  const step = builtinStepper(name, STEPPER_METHODS[name][0], stepperParams(decl, params), decl.points, decl.dims);
+  const step = builtinStepper(name, decl.method, stepperParams(decl, params), decl.points, decl.dims);
   let states = from.states;
   for (let s = 0; s < from.warmup; s++) states = stepBatch(step, states, size);
   for (;;) {

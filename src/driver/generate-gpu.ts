@@ -11,7 +11,6 @@ import { generation, generatorSolver, type Start } from '../data/generate.js';
 import type { Trajectories } from '../data/trajectories.js';
 import { sizeOf } from '../data/trajectories.js';
 import type { GeneratorData } from '../dsl/ast.js';
-import { STEPPER_METHODS } from '../data/params.js';
 import { gpuDevice } from '../runtime/gpu/device.js';
 import { GpuLoop } from '../runtime/gpu/loop.js';
 import { UserError } from '../util/diagnostics.js';
@@ -34,7 +33,7 @@ export async function generateOnGpu(decl: GeneratorData, initial?: Trajectories)
   const g = generation(decl, initial);
   if (!g.solver)
     throw new UserError(
-      `${decl.generator}: its data stepper (${STEPPER_METHODS[decl.generator][0]}) runs on the CPU only; the GPU runs the spectral (ETDRK) steps`,
+      `${decl.generator}: its data stepper (${decl.method}) runs on the CPU only; the GPU runs the spectral (ETDRK and exact) steps`,
       'generate it with --device cpu',
     );
   const graph = stepGraph(g.solver);

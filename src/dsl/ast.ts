@@ -112,6 +112,8 @@ export interface GeneratorData {
   law?: InitialLaw;
   /** Generator parameters (cfl, modes, gamma, nu, dt, ...), defaults filled in; cfl may have one value per axis. */
   params: Record<string, ParamValue>;
+  /** The discretisation the trajectories step with (`method`; by default the system's first, schema.ts METHODS). */
+  method: string;
   span: Span;
 }
 

@@ -184,6 +184,7 @@ export class Checker implements Report {
       testSnapshots: s.numberOr('test_snapshots', snapshots),
       seed: s.number('seed'),
       params,
+      method: s.word('method'),
       span,
     };
   }
@@ -262,7 +263,7 @@ export class Checker implements Report {
     if (padding === 'zero' && (method === 'spectral' || method.startsWith('etdrk')))
       this.error(s.valueSpan('padding', span), `the ${method} ${system} ${role} is periodic; zero padding needs a finite-difference method`, S.METHODS[system].every((m) => m.startsWith('etdrk')) ? `${system} has no finite-difference method: use padding circular` : `use method ${system === 'advection' ? 'upwind' : system === 'diffusion' ? 'ftcs' : 'central'} with padding zero, or padding circular`);
     const stepper: A.BuiltinStepper = { kind: 'builtin', name: system, ...(preset && { preset: name.word }), params: s.numbers(S.SYSTEM_PARAMS[system]), method, padding, differentiable: !nondiff, span };
-    this.solvers.push({ stepper, given: Object.keys(stepper.params).filter((k) => s.has(k)), ...(coarse && { proportion: s.number('proportion') }) });
+    this.solvers.push({ stepper, given: [...Object.keys(stepper.params), 'method'].filter((k) => s.has(k)), ...(coarse && { proportion: s.number('proportion') }) });
     return stepper;
   }
 

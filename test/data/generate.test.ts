@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fourierSeries, generateData } from '../../src/data/generate.js';
 import { GENERATOR_PARAMS, STEPPER_METHODS, STEPPER_PARAMS } from '../../src/data/params.js';
 import { Rng } from '../../src/data/rng.js';
-import { lorenzRk4 } from '../../src/data/steppers.js';
+import { builtinStepper, lorenzRk4 } from '../../src/data/steppers.js';
 import { generatorDecl } from './decl.js';
 
 const decl = generatorDecl({});
@@ -27,6 +27,19 @@ describe('generateData', () => {
     // Negative cfl moves left: 8 steps of -0.5 = 4 cells.
     const left = generateData(decl({ params: { cfl: -0.5 } })).train;
     snap(left, 0, 8).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(left, 0, 0), -4)[j]!, 12));
+  });
+
+  it("steps with the block's method: upwind at cfl 1 is an exact shift; burgers etdrk2 is that solver's step", () => {
+    const up = generateData(decl({ params: { cfl: 1 }, method: 'upwind' })).train;
+    for (let s = 1; s < 9; s++) snap(up, 1, s).forEach((x, j) => expect(x).toBeCloseTo(roll(snap(up, 1, 0), s)[j]!, 12));
+    const burgers = { generator: 'burgers' as const, points: 32, params: { nu: 0.05, dt: 0.01 } };
+    const central = generateData(decl(burgers)).train;
+    const spectral = generateData(decl({ ...burgers, method: 'etdrk2' })).train;
+    // The same initial states, other steps.
+    expect(snap(spectral, 0, 0)).toEqual(snap(central, 0, 0));
+    expect(snap(spectral, 0, 1)).not.toEqual(snap(central, 0, 1));
+    const step = builtinStepper('burgers', 'etdrk2', { nu: 0.05, dt: 0.01 }, 32);
+    for (let s = 0; s < 8; s++) expect(Array.from(step(Float64Array.from(snap(spectral, 2, s))))).toEqual(snap(spectral, 2, s + 1));
   });
 
   it('draws initial states as truncated Fourier series with amplitudes ~ U(-1, 1)', () => {

@@ -20,6 +20,17 @@ describe('ETDRK solvers in specs', () => {
     expect(fe.spec.reference).toMatchObject({ name: 'ks', method: 'etdrk2' });
   });
 
+  test("data takes a method; a solver of the data's system takes it too, unless it pads with zeros", () => {
+    const data = 'data burgers { points 32  method etdrk4 }\n';
+    const fe = frontend(`${data}reference burgers { }\nemulator correction { coarse burgers { padding zero }  net conv { channels 1 -> 1 } }\nconfig diverted rollout 2`, 'b.tx');
+    expect(fe.diagnostics).toEqual([]);
+    expect(fe.spec.data).toMatchObject({ method: 'etdrk4' });
+    expect(fe.spec.reference).toMatchObject({ method: 'etdrk4' });
+    expect(fe.spec.emulator).toMatchObject({ coarse: { method: 'central', padding: 'zero' } });
+    expect(frontend(`${data}emulator conv { channels 1 -> 1 }\nreference burgers { method central }\nconfig diverted rollout 2`, 'b.tx').spec.reference).toMatchObject({ method: 'central' });
+    expect(diagnostics(`data ks { method upwind }\nemulator conv { channels 1 -> 1 }\nconfig supervised`)[0]!.hint).toMatch(/etdrk2, etdrk1, etdrk3, etdrk4, etdrk0/);
+  });
+
   test('an unknown method names the ETDRK ones', () => {
     expect(diagnostics(`${KS}reference ks { method rk4 }\nconfig diverted rollout 2`)[0]!.hint).toMatch(/etdrk2, etdrk1, etdrk3, etdrk4, etdrk0/);
   });
