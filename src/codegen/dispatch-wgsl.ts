@@ -33,6 +33,7 @@ export function dispatchPhases(k: Kernel, mem: Memory): Phase[] {
     out: root.shape,
     ins: root.inputs.map((i) => k.readShapes.get(i)!),
     attrs: root.attrs,
+    target: k.target,
     input: (j) => ref(names, j),
     output: ref(names, ins.length),
     scratch: scratch && ref(names, ins.length + 1),

@@ -14,12 +14,13 @@
 import type { Dim } from '../ir/graph.js';
 import { elements } from '../ir/graph.js';
 import { UserError } from '../util/diagnostics.js';
-import { FFT_MAX_POINTS, FFT_WORKGROUP, fftEntry, fftGroups, isFftSize } from '../wgsl/fft.js';
+import { FFT_MAX_POINTS, fftEntry, fftGroups, fftWorkgroup, isFftSize, type FftShape } from '../wgsl/fft.js';
+import type { FftPass } from '../wgsl/fft-pass.js';
 import { countExpr, f32 } from '../wgsl/text.js';
 import type { ArenaRef, DispatchPass } from './op.js';
 
 /** A transform along one axis of complex values of shape `complex` (the spectrum without its (re, im) axis), from `from` to `to`. */
-export function complexPass(complex: readonly Dim[], axis: number, from: ArenaRef, to: ArenaRef, inverse: boolean): DispatchPass {
+export function complexPass(shape: FftShape, complex: readonly Dim[], axis: number, from: ArenaRef, to: ArenaRef, inverse: boolean): DispatchPass {
   const n = complex[axis] as number;
   const stride = (complex.slice(axis + 1) as number[]).reduce((a, d) => a * d, 1);
   const lineShape = complex.filter((_, a) => a !== axis);
@@ -27,7 +28,7 @@ export function complexPass(complex: readonly Dim[], axis: number, from: ArenaRe
   const at = (base: ArenaRef, line: string, j: string) =>
     `${base.at} + 2u * (${stride === 1 ? `${line} * ${n}u` : `(${line} / ${stride}u) * ${stride * n}u + ${line} % ${stride}u`} + ${j} * ${stride}u)`;
   const what = `axis ${axis}${from === to ? ', in place' : ''}`;
-  return pass(n, lineShape, what, {
+  return pass(shape, lineShape, {
     n,
     lines: countExpr(lineShape),
     inverse,
@@ -38,12 +39,12 @@ export function complexPass(complex: readonly Dim[], axis: number, from: ArenaRe
 }
 
 /** rfft's first pass: real lines of n points along the last axis of `real`, each to its n/2 + 1 bins at `to`. */
-export function realToHalf(real: readonly Dim[], from: ArenaRef, to: ArenaRef): DispatchPass {
+export function realToHalf(shape: FftShape, real: readonly Dim[], from: ArenaRef, to: ArenaRef): DispatchPass {
   const n = real.at(-1) as number;
   const bins = n / 2 + 1;
   const lineShape = real.slice(0, -1);
   const what = `last axis, real to ${bins} bins`;
-  return pass(n, lineShape, what, {
+  return pass(shape, lineShape, {
     n,
     lines: countExpr(lineShape),
     inverse: false,
@@ -54,12 +55,12 @@ export function realToHalf(real: readonly Dim[], from: ArenaRef, to: ArenaRef): 
 }
 
 /** irfft's last pass: half-spectrum lines at `from` to real lines of n points of `real` at `to`, divided by `points`. */
-export function halfToReal(real: readonly Dim[], points: number, from: ArenaRef, to: ArenaRef): DispatchPass {
+export function halfToReal(shape: FftShape, real: readonly Dim[], points: number, from: ArenaRef, to: ArenaRef): DispatchPass {
   const n = real.at(-1) as number;
   const bins = n / 2 + 1;
   const lineShape = real.slice(0, -1);
   const what = `last axis, ${bins} bins to real`;
-  const p = pass(n, lineShape, what, {
+  const p = pass(shape, lineShape, {
     n,
     lines: countExpr(lineShape),
     inverse: true,
@@ -80,8 +81,8 @@ fn irfft_point(line: u32, j: u32) -> vec2<f32> {
   };
 }
 
-function pass(n: number, lineShape: readonly Dim[], what: string, p: Parameters<typeof fftEntry>[0]): DispatchPass {
-  return { what, entry: fftEntry(p), workgroup: FFT_WORKGROUP, groups: (batch) => fftGroups(n, elements(lineShape, batch)) };
+function pass(shape: FftShape, lineShape: readonly Dim[], p: FftPass): DispatchPass {
+  return { what: p.what, entry: fftEntry(p, shape), workgroup: fftWorkgroup(p.n, shape), groups: (batch) => fftGroups(p.n, elements(lineShape, batch), shape) };
 }
 
 /** Throws where the GPU kernel cannot transform an axis: it takes powers of two up to FFT_MAX_POINTS. */
@@ -89,7 +90,7 @@ export function checkGpuSizes(op: string, sizes: readonly number[]): void {
   const bad = sizes.filter((n) => !isFftSize(n));
   if (bad.length)
     throw new UserError(
-      `${op} on the GPU transforms axes of 2, 4, 8, …, ${FFT_MAX_POINTS} points; got ${sizes.join(' x ')}`,
+      `${op} on the GPU transforms axes of 2 to ${FFT_MAX_POINTS} points whose only prime factors are 2, 3 and 5; got ${sizes.join(' x ')}`,
       'the float64 interpreter (--device cpu) transforms any size',
     );
 }

@@ -42,13 +42,13 @@ export const irfft: OpDef<'irfft'> = {
     kind: 'dispatch',
     // The passes over the leading axes leave the input as it is for its other readers.
     scratch: ({ ins, attrs }) => (attrs.dims > 1 ? ins[0]! : undefined),
-    passes: ({ ins, out, attrs, input, output, scratch }) => {
+    passes: ({ ins, out, attrs, input, output, scratch, target }) => {
       const sizes = realAxes(out, attrs.dims, 'irfft');
       checkGpuSizes('irfft', sizes);
       const complex = ins[0]!.slice(0, -1);
       const leading = [...Array(attrs.dims - 1).keys()].map((k) => out.length - attrs.dims + k);
-      const passes = leading.map((a, k) => complexPass(complex, a, k === 0 ? input(0) : scratch!, scratch!, true));
-      return [...passes, halfToReal(out, points(out, attrs.dims), leading.length ? scratch! : input(0), output)];
+      const passes = leading.map((a, k) => complexPass(target.shapes, complex, a, k === 0 ? input(0) : scratch!, scratch!, true));
+      return [...passes, halfToReal(target.shapes, out, points(out, attrs.dims), leading.length ? scratch! : input(0), output)];
     },
   },
 };

@@ -137,6 +137,8 @@ export interface ArenaRef {
 }
 
 export interface DispatchCtx<K extends OpName = OpName> extends ReuseCtx<K> {
+  /** The device class the passes are shaped for. */
+  readonly target: Target;
   /** Input k, the output, the scratch value (where the rule asks for one). */
   input(k: number): ArenaRef;
   readonly output: ArenaRef;

@@ -34,12 +34,12 @@ export const rfft: OpDef<'rfft'> = {
   },
   wgsl: {
     kind: 'dispatch',
-    passes: ({ ins, out, attrs, input, output }) => {
+    passes: ({ ins, out, attrs, input, output, target }) => {
       const x = ins[0]!;
       checkGpuSizes('rfft', realAxes(x, attrs.dims, 'rfft'));
       const complex = out.slice(0, -1);
       const leading = [...Array(attrs.dims - 1).keys()].map((k) => x.length - attrs.dims + k);
-      return [realToHalf(x, input(0), output), ...leading.map((a) => complexPass(complex, a, output, output, false))];
+      return [realToHalf(target.shapes, x, input(0), output), ...leading.map((a) => complexPass(target.shapes, complex, a, output, output, false))];
     },
   },
 };

@@ -1,24 +1,32 @@
-// A complex FFT of power-of-two length along one axis, in WGSL: a radix-2
-// Stockham transform in workgroup memory. Stockham reorders as it goes, so
-// no bit-reversal pass is needed, and each stage is one read of every value
-// into registers, a barrier, and one write. A workgroup transforms
-// WORKGROUP * 2 / n lines at once when the lines are short, so that no
-// thread idles; a line longer than that gets a workgroup of its own whose
-// threads each take several butterflies per stage.
+// The FFT along one axis in WGSL, of any length 2^a·3^b·5^c up to
+// FFT_MAX_POINTS, in one of three kernels:
+// - for GPU shapes, a Stockham transform in workgroup memory (below for
+//   powers of two: radix 2; fft-mixed.ts otherwise). Stockham reorders as
+//   it goes, so no bit-reversal pass is needed, and each stage is one read
+//   of every value into registers, a barrier, and one write. A workgroup
+//   transforms several lines at once when the lines are short, so that no
+//   thread idles; a long line gets a workgroup of its own whose threads each
+//   take several butterflies per stage;
+// - for CPU shapes, a line per thread, in two passes of short unrolled
+//   transforms (fft-thread.ts).
 //
 // Complex values are vec2<f32> (re, im): interleaved pairs in memory, a
 // trailing axis of 2, so that one load brings a whole value. The IR's rfft
 // and irfft run their passes with it (ops/fft-passes.ts).
 import { MAX_GROUPS } from '../ir/target.js';
-
-/** Threads per workgroup: WebGPU's default limit on invocations, 256. */
-export const FFT_WORKGROUP = 256;
+import { radices } from './fft-butterfly.js';
+import { mixedEntry, mixedLinesPerGroup } from './fft-mixed.js';
+import { FFT_WORKGROUP, type FftPass } from './fft-pass.js';
+import { THREAD_WORKGROUP, threadEntry } from './fft-thread.js';
 
 /** The longest line one workgroup transforms: n vec2 values in its 16 KiB of workgroup memory, with room to spare. */
 export const FFT_MAX_POINTS = 1024;
 
+/** Which kernel shapes: the target's (ir/target.ts). */
+export type FftShape = 'cpu' | 'gpu';
+
 export interface FftLayout {
-  /** Points per line: a power of two from 2 to FFT_MAX_POINTS. */
+  /** Points per line (isFftSize). */
   n: number;
   /** Lines to transform. */
   lines: number;
@@ -37,40 +45,28 @@ function lineStart(layout: FftLayout, line: string): string {
   return `(${line} / ${stride}u) * ${stride * n}u + ${line} % ${stride}u`;
 }
 
-/**
- * One pass of transforms as a module-scope entry point: its workgroup memory
- * and `fn main`. Where the points come from and go to is the caller's
- * (`load`, `store`): a bare complex buffer (fftShader), or an IR op's values
- * in the arena, where a real line is read with zero imaginary parts and only
- * the bins a half spectrum keeps are written (ops/fft-passes.ts).
- */
-export interface FftPass {
-  /** Points per line: a power of two from 2 to FFT_MAX_POINTS. */
-  n: number;
-  /** Lines to transform, a WGSL u32 expression (it may read the batch). */
-  lines: string;
-  inverse: boolean;
-  /** The vec2<f32> of point `j` of line `line` (u32 expressions), read once before the transform. */
-  load(line: string, j: string): string;
-  /** A statement that stores `value`, point `j` of line `line`'s transform. */
-  store(line: string, j: string, value: string): string;
-  /** What the pass does, for its comment line. */
-  what: string;
+/** Whether a kernel transforms lines of n points: 2 to FFT_MAX_POINTS, no prime factor but 2, 3 and 5. */
+export function isFftSize(n: number): boolean {
+  return n >= 2 && n <= FFT_MAX_POINTS && radices(n) !== undefined;
 }
 
-export function isFftSize(n: number): boolean {
-  return n >= 2 && n <= FFT_MAX_POINTS && (n & (n - 1)) === 0;
-}
+const powerOfTwo = (n: number) => (n & (n - 1)) === 0;
+const perThread = (shape: FftShape) => shape === 'cpu';
 
 /** Lines one workgroup transforms at `n` points. */
 function linesPerGroup(n: number): number {
   return Math.max(1, FFT_WORKGROUP / (n / 2));
 }
 
-/** The entry of pass `p`: dispatch `fftGroups(n, lines)` workgroups, over a second dimension past MAX_GROUPS. */
-export function fftEntry(p: FftPass): string {
+/** The entry of pass `p`: dispatch `fftGroups(n, lines, shape)` workgroups of `fftWorkgroup(n, shape)`, over a second dimension past MAX_GROUPS. */
+export function fftEntry(p: FftPass, shape: FftShape): string {
+  if (!isFftSize(p.n)) throw new Error(`internal: no FFT kernel for ${p.n} points`);
+  if (perThread(shape)) return threadEntry(p);
+  return powerOfTwo(p.n) ? radix2Entry(p) : mixedEntry(p);
+}
+
+function radix2Entry(p: FftPass): string {
   const { n, inverse } = p;
-  if (!isFftSize(n)) throw new Error(`internal: no FFT kernel for ${n} points`);
   const half = n / 2;
   const perGroup = linesPerGroup(n);
   const butterflies = Math.max(1, half / FFT_WORKGROUP);
@@ -122,17 +118,23 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 `;
 }
 
+/** Threads per workgroup of a pass. */
+export function fftWorkgroup(n: number, shape: FftShape): number {
+  return perThread(shape) ? THREAD_WORKGROUP : FFT_WORKGROUP;
+}
+
 /** Workgroups a pass of `lines` lines of `n` points takes. */
-export function fftGroups(n: number, lines: number): number {
-  return Math.ceil(lines / linesPerGroup(n));
+export function fftGroups(n: number, lines: number, shape: FftShape): number {
+  const perGroup = perThread(shape) ? THREAD_WORKGROUP : powerOfTwo(n) ? linesPerGroup(n) : mixedLinesPerGroup(n);
+  return Math.ceil(lines / perGroup);
 }
 
 /**
  * A compute shader over bindings `input` and `output` (arrays of
  * vec2<f32>) that transforms every line, unnormalised both ways. Dispatch
- * `fftWorkgroups(layout)` workgroups.
+ * `fftWorkgroups(layout, shape)` workgroups.
  */
-export function fftShader(layout: FftLayout): string {
+export function fftShader(layout: FftLayout, shape: FftShape): string {
   const at = (line: string, j: string) => `${lineStart(layout, line)} + ${j} * ${layout.stride}u`;
   return `@group(0) @binding(0) var<storage, read> input: array<vec2<f32>>;
 @group(0) @binding(1) var<storage, read_write> output: array<vec2<f32>>;
@@ -143,11 +145,11 @@ ${fftEntry({
   load: (line, j) => `input[${at(line, j)}]`,
   store: (line, j, v) => `output[${at(line, j)}] = ${v};`,
   what: `${layout.lines} line(s), stride ${layout.stride}`,
-})}`;
+}, shape)}`;
 }
 
 /** Workgroups to dispatch, over a second dimension past MAX_GROUPS. */
-export function fftWorkgroups(layout: FftLayout): { x: number; y: number } {
-  const n = fftGroups(layout.n, layout.lines);
+export function fftWorkgroups(layout: FftLayout, shape: FftShape): { x: number; y: number } {
+  const n = fftGroups(layout.n, layout.lines, shape);
   return n <= MAX_GROUPS ? { x: n, y: 1 } : { x: MAX_GROUPS, y: Math.ceil(n / MAX_GROUPS) };
 }

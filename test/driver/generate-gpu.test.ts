@@ -35,13 +35,15 @@ function worstPerStep(a: Trajectories, b: Trajectories): number[] {
 }
 
 describe('which generators the GPU steps', () => {
-  test('step graphs on grids of 2, 4, …, 1024 points; not finite differences, Lorenz-63, or other sizes', async () => {
+  test('step graphs on grids of 2 to 1024 points of factors 2, 3 and 5; not finite differences, Lorenz-63, or other sizes', async () => {
     const decl = generatorDecl({ points: 32 });
     expect(generatesOnGpu(decl({}))).toBe(true); // 1-D spectral advection: an ETDRK0 graph
     expect(generatesOnGpu(decl({ generator: 'ks', points: 64 }))).toBe(true);
     expect(generatesOnGpu(decl({ generator: 'navier_stokes', points: 16, dims: 2 }))).toBe(true);
-    expect(generatesOnGpu(decl({ generator: 'ks', points: 48 }))).toBe(false);
+    expect(generatesOnGpu(decl({ generator: 'ks', points: 160 }))).toBe(true);
+    expect(generatesOnGpu(decl({ generator: 'ks', points: 56 }))).toBe(false);
     expect(generatesOnGpu(decl({ generator: 'burgers' }))).toBe(false); // central differences
+    expect(generatesOnGpu(decl({ generator: 'burgers', method: 'etdrk2' }))).toBe(true);
     expect(generatesOnGpu(decl({ generator: 'lorenz63' }))).toBe(false);
     // Nothing to step on the GPU, or not asked to look for one: float64.
     expect(await defaultDataDevice(decl({ generator: 'burgers' }))).toBe('cpu');
