@@ -13,6 +13,8 @@ import { checkNetworkShape } from './dsl/network-shape.js';
 import { checkShiftAxes } from './dsl/shift.js';
 import { stateShape } from './data/steppers.js';
 import { solverChannels } from './data/etdrk/catalogue.js';
+import { isFftSize } from './wgsl/fft.js';
+import { inline } from './passes/inline.js';
 import { isSpectralSystem } from './dsl/schema.js';
 import { generatorStepperParams, solverProblem } from './data/etdrk/diagnose.js';
 
@@ -53,7 +55,25 @@ export function checkParsed(parsed: { spec: A.Spec; diagnostics: Diagnostic[] },
     return { config, graph, flow };
   });
   for (const cell of spec.study?.cells ?? []) checkCell(cell.spec, dataShape, diagnostics);
+  checkFftSizes(spec, snapshot, programs, diagnostics);
   return { spec, diagnostics, programs: hasErrors(diagnostics) ? [] : programs };
+}
+
+/** A warning where the graphs transform space (an FNO, a spectral solver) on a grid the GPU's FFT does not take: they run on the CPU only. */
+function checkFftSizes(spec: A.Spec, snapshot: number[], programs: { graph: Graph }[], out: Diagnostic[]): void {
+  const space = snapshot.slice(1);
+  const bad = space.filter((n) => !isFftSize(n));
+  // Inlined only then: the chain graph's calls hide the transforms.
+  if (!bad.length || !programs.some((p) => inline(p.graph, spec).nodes.some((n) => n.op === 'rfft' || n.op === 'irfft'))) return;
+  out.push(
+    diagnosticAt(
+      spec.file,
+      spec.data!.span,
+      `the spectral steps of this spec (an FNO, a spectral solver) run on the CPU only: the GPU's FFT takes 2 to 1024 points whose only prime factors are 2, 3 and 5, not ${bad[0]}`,
+      'train with --device cpu, or use such a grid (160, 192 and 256 are)',
+      'warning',
+    ),
+  );
 }
 
 /** A study's cell through the checks above (shapes, gradient flow); each diagnostic once over all cells. */

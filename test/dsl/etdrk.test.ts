@@ -31,6 +31,13 @@ describe('ETDRK solvers in specs', () => {
     expect(diagnostics(`data ks { method upwind }\nemulator conv { channels 1 -> 1 }\nconfig supervised`)[0]!.hint).toMatch(/etdrk2, etdrk1, etdrk3, etdrk4, etdrk0/);
   });
 
+  test("a grid the GPU's FFT does not take is a warning where the graph transforms space", () => {
+    const at = (points: number, extra: string) => frontend(`data ks { points ${points}  cutoff 3 }\nemulator conv { channels 1 -> 1  kernel 3 }\n${extra}config diverted rollout 2`, 'ks.tx').diagnostics;
+    expect(at(56, 'reference ks { }\n')).toMatchObject([{ severity: 'warning', line: 1, column: 1, message: expect.stringContaining('run on the CPU only') }]);
+    expect(at(160, 'reference ks { }\n')).toEqual([]);
+    expect(frontend('data advection1d { points 56 }\nemulator conv { channels 1 -> 1  kernel 3 }\nreference advection1d { method upwind }\nconfig diverted rollout 2', 'a.tx').diagnostics).toEqual([]);
+  });
+
   test('an unknown method names the ETDRK ones', () => {
     expect(diagnostics(`${KS}reference ks { method rk4 }\nconfig diverted rollout 2`)[0]!.hint).toMatch(/etdrk2, etdrk1, etdrk3, etdrk4, etdrk0/);
   });
