@@ -24,4 +24,10 @@ export interface FftPass {
   store(line: string, j: string, value: string): string;
   /** What the pass does, for its comment line. */
   what: string;
+  /**
+   * A u32 expression that is 0 when the kernel runs but unknown to the shader
+   * compiler (the step uniform's `z`, text.ts tripCount), added to the bound
+   * of a loop that must stay a loop.
+   */
+  zero: string;
 }

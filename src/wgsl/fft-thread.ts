@@ -11,13 +11,17 @@
 // lanes (the same j1 or k2 in each), so their private-array accesses are
 // plain vector loads, and the short transforms keep their values in
 // registers. Unrolling a whole line instead took LLVM 25-70 s to compile
-// at 128 to 256 points; two transforms of at most 32 compile in a second.
+// at 128 to 256 points; two transforms of 16 (256 points) take about 2 s.
 import { MAX_GROUPS } from '../ir/target.js';
 import { dftTerm, radices, rotate } from './fft-butterfly.js';
 import type { FftPass } from './fft-pass.js';
+import { SHORT_LOOP } from './text.js';
 
 /** Threads per workgroup, a line each. */
 export const THREAD_WORKGROUP = 32;
+
+/** The longest line a thread takes: beyond, LLVM took 10-40 s to compile the two 32-point transforms (512 to 1 024 points), and the workgroup kernels do. */
+export const THREAD_MAX = 256;
 
 /** The longest transform unrolled. */
 const UNROLL_MAX = 32;
@@ -65,6 +69,9 @@ export function threadEntry(p: FftPass): string {
   const sign = inverse ? 1 : -1;
   const n1 = outerFactor(n);
   const n2 = n / n1;
+  // Mesa would unroll a loop whose bound it sees, and LLVM then take
+  // seconds to minutes over the copies of the transform in its body.
+  const bound = (m: number) => (m <= SHORT_LOOP ? `${m}u` : `(${m}u + ${p.zero})`);
   const head = `// ${p.what}: ${inverse ? 'inverse' : 'forward'} FFTs of ${n} points, a line per thread${n1 > 1 ? `, as ${n1} × ${n2}` : ''}
 @compute @workgroup_size(${THREAD_WORKGROUP})
 fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -87,10 +94,10 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
   X.forEach((v, k1) => second.push(`{ ${p.store('line', `(k2 + ${n2 * k1}u)`, v)} }`));
   return `${head}
   var a: array<vec2<f32>, ${n}>;
-  for (var j1 = 0u; j1 < ${n1}u; j1++) {
+  for (var j1 = 0u; j1 < ${bound(n1)}; j1++) {
     ${first.join('\n    ')}
   }
-  for (var k2 = 0u; k2 < ${n2}u; k2++) {
+  for (var k2 = 0u; k2 < ${bound(n2)}; k2++) {
     ${second.join('\n    ')}
   }
 }

@@ -7,8 +7,8 @@
 //   transforms several lines at once when the lines are short, so that no
 //   thread idles; a long line gets a workgroup of its own whose threads each
 //   take several butterflies per stage;
-// - for CPU shapes, a line per thread, in two passes of short unrolled
-//   transforms (fft-thread.ts).
+// - for CPU shapes, a line of up to 256 points per thread, in two passes of
+//   short unrolled transforms (fft-thread.ts); longer ones as on a GPU.
 //
 // Complex values are vec2<f32> (re, im): interleaved pairs in memory, a
 // trailing axis of 2, so that one load brings a whole value. The IR's rfft
@@ -17,7 +17,7 @@ import { MAX_GROUPS } from '../ir/target.js';
 import { radices } from './fft-butterfly.js';
 import { mixedEntry, mixedLinesPerGroup } from './fft-mixed.js';
 import { FFT_WORKGROUP, type FftPass } from './fft-pass.js';
-import { THREAD_WORKGROUP, threadEntry } from './fft-thread.js';
+import { THREAD_MAX, THREAD_WORKGROUP, threadEntry } from './fft-thread.js';
 
 /** The longest line one workgroup transforms: n vec2 values in its 16 KiB of workgroup memory, with room to spare. */
 export const FFT_MAX_POINTS = 1024;
@@ -51,7 +51,7 @@ export function isFftSize(n: number): boolean {
 }
 
 const powerOfTwo = (n: number) => (n & (n - 1)) === 0;
-const perThread = (shape: FftShape) => shape === 'cpu';
+const perThread = (n: number, shape: FftShape) => shape === 'cpu' && n <= THREAD_MAX;
 
 /** Lines one workgroup transforms at `n` points. */
 function linesPerGroup(n: number): number {
@@ -61,7 +61,7 @@ function linesPerGroup(n: number): number {
 /** The entry of pass `p`: dispatch `fftGroups(n, lines, shape)` workgroups of `fftWorkgroup(n, shape)`, over a second dimension past MAX_GROUPS. */
 export function fftEntry(p: FftPass, shape: FftShape): string {
   if (!isFftSize(p.n)) throw new Error(`internal: no FFT kernel for ${p.n} points`);
-  if (perThread(shape)) return threadEntry(p);
+  if (perThread(p.n, shape)) return threadEntry(p);
   return powerOfTwo(p.n) ? radix2Entry(p) : mixedEntry(p);
 }
 
@@ -120,12 +120,12 @@ fn main(@builtin(workgroup_id) group: vec3<u32>, @builtin(local_invocation_index
 
 /** Threads per workgroup of a pass. */
 export function fftWorkgroup(n: number, shape: FftShape): number {
-  return perThread(shape) ? THREAD_WORKGROUP : FFT_WORKGROUP;
+  return perThread(n, shape) ? THREAD_WORKGROUP : FFT_WORKGROUP;
 }
 
 /** Workgroups a pass of `lines` lines of `n` points takes. */
 export function fftGroups(n: number, lines: number, shape: FftShape): number {
-  const perGroup = perThread(shape) ? THREAD_WORKGROUP : powerOfTwo(n) ? linesPerGroup(n) : mixedLinesPerGroup(n);
+  const perGroup = perThread(n, shape) ? THREAD_WORKGROUP : powerOfTwo(n) ? linesPerGroup(n) : mixedLinesPerGroup(n);
   return Math.ceil(lines / perGroup);
 }
 
@@ -145,6 +145,8 @@ ${fftEntry({
   load: (line, j) => `input[${at(line, j)}]`,
   store: (line, j, v) => `output[${at(line, j)}] = ${v};`,
   what: `${layout.lines} line(s), stride ${layout.stride}`,
+  // No uniform here: an array's length past 2^31 elements is the 0 the compiler cannot see.
+  zero: '(arrayLength(&input) >> 31u)',
 }, shape)}`;
 }
 
