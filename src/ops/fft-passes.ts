@@ -35,6 +35,7 @@ export function complexPass(shape: FftShape, complex: readonly Dim[], axis: numb
     load: (line, j) => `vec2<f32>(${from.buf}[${at(from, line, j)}], ${from.buf}[${at(from, line, j)} + 1u])`,
     store: (line, j, v) => `let o = ${at(to, line, j)}; let v = ${v}; ${to.buf}[o] = v.x; ${to.buf}[o + 1u] = v.y;`,
     what,
+    zero: 'u.z',
   });
 }
 
@@ -51,6 +52,7 @@ export function realToHalf(shape: FftShape, real: readonly Dim[], from: ArenaRef
     load: (line, j) => `vec2<f32>(${from.buf}[${from.at} + ${line} * ${n}u + ${j}], 0.0)`,
     store: (line, j, v) => `if (${j} < ${bins}u) { let o = ${to.at} + 2u * (${line} * ${bins}u + ${j}); let v = ${v}; ${to.buf}[o] = v.x; ${to.buf}[o + 1u] = v.y; }`,
     what,
+    zero: 'u.z',
   });
 }
 
@@ -67,6 +69,7 @@ export function halfToReal(shape: FftShape, real: readonly Dim[], points: number
     load: (line, j) => `irfft_point(${line}, ${j})`,
     store: (line, j, v) => `${to.buf}[${to.at} + ${line} * ${n}u + ${j}] = ${v}.x * ${f32(1 / points)};`,
     what,
+    zero: 'u.z',
   });
   return {
     ...p,
