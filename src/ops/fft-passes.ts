@@ -88,7 +88,7 @@ function pass(shape: FftShape, lineShape: readonly Dim[], p: FftPass): DispatchP
   return { what: p.what, entry: fftEntry(p, shape), workgroup: fftWorkgroup(p.n, shape), groups: (batch) => fftGroups(p.n, elements(lineShape, batch), shape) };
 }
 
-/** Throws where the GPU kernel cannot transform an axis: it takes powers of two up to FFT_MAX_POINTS. */
+/** Throws where the GPU kernels cannot transform an axis (isFftSize). */
 export function checkGpuSizes(op: string, sizes: readonly number[]): void {
   const bad = sizes.filter((n) => !isFftSize(n));
   if (bad.length)
