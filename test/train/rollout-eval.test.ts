@@ -77,6 +77,18 @@ describe('the rollout scored per step', () => {
     expect(e.notes).toEqual(['nRMSE is NaN at step 1 (its first), trajectory 0, channel 0: the reference channel is zero']);
   });
 
+  test('a diverged rollout: nRMSE finite while the prediction is, nMSE infinite for its overflow, not a zero norm', async () => {
+    const { run, decl } = generator();
+    // Each step multiplies the state by about 2e40: its squares overflow (> 1.8e308) from about step 4, the state itself from step 8.
+    const stepper = await openStepper(run.spec, [1, 8], kernel(1e40, 1e40), 'cpu', 2);
+    const metrics = ['nRMSE', 'nMSE'].map(parseMetric);
+    const e = await evaluateRollout(stepper, testLevels(decl, () => run.dataset), [1, 8], metrics, 6, 6);
+    expect(e.curves[0]!.mean.every(Number.isFinite)).toBe(true);
+    expect(e.curves[0]!.mean[5]).toBeGreaterThan(1e200);
+    expect(e.notes).toHaveLength(1);
+    expect(e.notes[0]).toMatch(/^nMSE is Infinity at step \d \(its first\), trajectory \d, channel 0: the error's aggregate exceeds float64's range \(the prediction reaches \d\.\d\de\+\d+\)$/);
+  });
+
   test('the GPU rollout (float32) agrees with the float64 one to 1e-4', compiling(1), async () => {
     const { run, decl } = generator();
     const params = kernel(0.3, 0.68);
