@@ -103,7 +103,7 @@ export class Checker implements Report {
         const c = new Checker(this.file, this.source);
         return { spec: c.check(cell), diagnostics: c.diagnostics };
       };
-      const s = checkStudy(study, statements, spec, this, recheck);
+      const s = checkStudy(study, statements, spec, this, recheck, this.diagnostics);
       if (s) spec.study = s;
     }
     return spec;
