@@ -31,7 +31,10 @@ export function checkConfigBody(raw: RawConfigBody, report: Report): A.ConfigBod
   const kind = raw.name.word;
   const schema = S.CONFIGS[kind];
   if (!schema) {
-    report.error(raw.name.span, `unknown configuration '${kind}'`, didYouMean(kind, [...Object.keys(S.CONFIGS), 'composite']));
+    // `config one_step supervised …`: a name without its `=` reads as the kind.
+    const named = raw.settings[0]?.key;
+    const hint = named && named in S.CONFIGS ? `a named configuration is written config ${kind} = ${named} …` : didYouMean(kind, [...Object.keys(S.CONFIGS), 'composite']);
+    report.error(raw.name.span, `unknown configuration '${kind}'`, hint);
     return undefined;
   }
   const s = new Settings(raw.settings, schema, `a ${kind} configuration`, report);

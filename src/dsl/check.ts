@@ -291,7 +291,7 @@ export class Checker implements Report {
     }
     const needsReference = body.kind === 'diverted' || (body.kind === 'mix' && body.chain.includes('reference'));
     if (needsReference && !spec.reference)
-      this.error(body.span, `a ${body.kind} configuration runs the reference stepper, but this file declares none`, 'e.g. reference advection1d { cfl -0.75 method spectral }');
+      this.error(body.span, `a ${body.kind} configuration runs the reference stepper, but this file declares none`, referenceHint(spec.data));
     if (body.kind === 'residuum' && !spec.residuum)
       this.error(body.span, 'a residuum configuration needs a residuum, but this file declares none', 'e.g. residuum fou(next, prev) = next - prev + c * (prev - shift(prev, 1)) where c = 0.5');
     const data = spec.data;
@@ -324,4 +324,10 @@ const SYSTEM_NAMES = [...S.GENERATORS, ...Object.keys(S.GENERATOR_ALIASES)];
 /** The system a data or solver block names (an alias resolved), or undefined. */
 function systemNamed(w: string): A.GeneratorName | undefined {
   return (S.GENERATORS as readonly string[]).includes(w) ? (w as A.GeneratorName) : S.GENERATOR_ALIASES[w];
+}
+
+/** A solver of the data's own system takes the data block's options (inherit.ts), so its example is the shortest. */
+function referenceHint(data: A.DataDecl | undefined): string {
+  if (data?.kind === 'generator') return `e.g. reference ${data.preset ?? data.generator} {}, which takes the data block's options`;
+  return 'e.g. reference advection1d { cfl -0.75 method spectral }';
 }

@@ -5,6 +5,7 @@
 // what APEBench reports (docs/evaluation.md has the definitions). Spatial
 // aggregates are means over grid points: A_{p,q}(x) = (mean |x|^p)^q.
 import { UserError } from '../util/diagnostics.js';
+import { closest } from '../util/suggest.js';
 import { fourierAggregate, type Band } from './fourier-metrics.js';
 import { largest, scaledPower } from './scaled.js';
 
@@ -32,7 +33,10 @@ export const METRIC_NAMES: readonly string[] = [
 export function parseMetric(text: string): Metric {
   const [head = '', ...args] = text.trim().replace(/^mean_/i, '').split(';');
   const name = METRIC_NAMES.find((n) => n.toLowerCase() === head.toLowerCase());
-  if (!name) throw new UserError(`unknown metric '${text}'`, `the metrics are ${METRIC_NAMES.join(', ')}`);
+  if (!name) {
+    const near = closest(head, METRIC_NAMES);
+    throw new UserError(`unknown metric '${text}'`, `${near ? `did you mean '${near}'? ` : ''}the metrics are ${METRIC_NAMES.join(', ')}`);
+  }
   if (args.length && !name.startsWith('fourier_'))
     throw new UserError(`metric '${text}': only the fourier_* metrics take arguments (;low;high or ;low;high;order)`);
   if (name === 'correlation') return { kind: 'correlation', name };

@@ -52,6 +52,27 @@ describe('unknown words, with suggestions', () => {
       { at: '3:19+3', message: "unknown option 'los' for a supervised configuration", hint: "did you mean 'loss'?" },
     ]);
   });
+  test('a transposed pair of letters is one slip: widht, nRSME', () => {
+    expect(diags(DATA, 'emulator resnet { widht 8  blocks 2 }', 'config supervised')).toEqual([
+      { at: '2:19+5', message: "unknown option 'widht' for a resnet emulator", hint: "did you mean 'width'?" },
+    ]);
+    const study = ['emulator a = conv1d { kernel 2 }', 'config supervised', 'study s { vary lr [1e-3, 1e-2]  report nRSME }'];
+    expect(diags(DATA, ...study)).toEqual([
+      { at: '4:40+5', message: "unknown metric 'nRSME'", hint: expect.stringMatching(/^did you mean 'nRMSE'\? the metrics are MAE, /) },
+    ]);
+  });
+  test("a setting written 'key: value'", () => {
+    expect(diags('data advection1d { points: 32  trajectories 20 }', EMU, 'config supervised')[0]).toEqual({
+      at: '1:26+1',
+      message: "unexpected character ':'",
+      hint: "write `points 32` (no colon): a block's settings are key value pairs",
+    });
+  });
+  test("a configuration's name without its '='", () => {
+    expect(diags(DATA, EMU, 'config one_step supervised rollout 1')).toEqual([
+      { at: '3:8+8', message: "unknown configuration 'one_step'", hint: 'a named configuration is written config one_step = supervised …' },
+    ]);
+  });
   test('configuration kind', () => {
     expect(diags(DATA, EMU, 'config supervisd rollout 2')).toEqual([
       { at: '3:8+9', message: "unknown configuration 'supervisd'", hint: "did you mean 'supervised'?" },
@@ -102,14 +123,17 @@ describe('configuration rules', () => {
       { at: '3:44+1', message: "'cut_bptt every' must be a positive integer, got 0", hint: 'e.g. cut_bptt every 2' },
     ]);
   });
-  test('a configuration that needs a reference stepper the file does not declare', () => {
+  test("a configuration that needs a reference stepper the file does not declare: the example is the data's system", () => {
     expect(diags(DATA, EMU, 'config diverted rollout 2')).toEqual([
       {
         at: '3:8+18',
         message: 'a diverted configuration runs the reference stepper, but this file declares none',
-        hint: 'e.g. reference advection1d { cfl -0.75 method spectral }',
+        hint: "e.g. reference advection {}, which takes the data block's options",
       },
     ]);
+    const planar = 'data diffusion { dims 2  points 16  trajectories 4  snapshots 8  gamma 0.1 }';
+    expect(diags(planar, 'emulator conv { channels 1 -> 1  kernel 3 }', 'config diverted rollout 2')[0]!.hint).toBe("e.g. reference diffusion {}, which takes the data block's options");
+    expect(diags('data diff_burgers { points 32 }', EMU, 'config diverted rollout 2')[0]!.hint).toBe("e.g. reference diff_burgers {}, which takes the data block's options");
   });
   test('a residuum configuration without a residuum', () => {
     expect(diags(DATA, EMU, 'config residuum rollout 2')[0]).toMatchObject({
