@@ -8,7 +8,7 @@ import { UserError } from '../util/diagnostics.js';
 import { parseMetric } from '../math/metrics.js';
 import { LIMITS_HINT, MAX_COUNT, MAX_STUDY_CELLS, MAX_STUDY_CHECKED_CHARS, MAX_STUDY_SEEDS } from './limits.js';
 import { didYouMean } from './suggest.js';
-import type { Report } from './settings.js';
+import type { Report, WarningReport } from './settings.js';
 import type { RawStatement, RawStudyItem } from './syntax.js';
 import { cellStatements, resolveAxis, type Axis } from './study-cells.js';
 import { cellDiagnostics } from './study-blame.js';
@@ -21,10 +21,8 @@ export type Recheck = (statements: RawStatement[]) => { spec: A.Spec; diagnostic
 const DEFAULT_REPORT: A.StudyReport = { metric: 'nRMSE', aggregate: 'geometric_mean', upTo: 100 };
 const AGGREGATES = ['mean', 'geometric_mean'] as const;
 
-type Reports = Report & { warning(span: Span, message: string, hint?: string): void };
-
 /** `known`: the file's own diagnostics, which its cells repeat. */
-export function checkStudy(raw: RawStudy, statements: RawStatement[], spec: A.Spec, report: Reports, recheck: Recheck, known: readonly Diagnostic[]): A.StudyDecl | undefined {
+export function checkStudy(raw: RawStudy, statements: RawStatement[], spec: A.Spec, report: WarningReport, recheck: Recheck, known: readonly Diagnostic[]): A.StudyDecl | undefined {
   let seeds = 1;
   let rep = DEFAULT_REPORT;
   // A vary already reported wrong is not reported missing as well.

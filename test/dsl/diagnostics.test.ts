@@ -176,6 +176,39 @@ describe('configuration rules', () => {
   });
 });
 
+describe('settings that do nothing: warnings', () => {
+  const warnings = (config: string) =>
+    frontend([DATA, EMU, REF, `config ${config}`].join('\n') + '\n', 'spec.tx').diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.message}`);
+  test('a cut after the last time level (every >= the levels) feeds nothing', () => {
+    expect(warnings('supervised rollout 5 cut_bptt every 5')).toEqual([
+      "warning 4:29 'cut_bptt every 5' cuts nothing: the chain has 5 time levels, and a cut after the last one feeds nothing",
+    ]);
+    expect(warnings('supervised rollout 1 cut_bptt')).toEqual(["warning 4:29 'cut_bptt' cuts nothing: the chain has 1 time level, and a cut after the last one feeds nothing"]);
+    expect(warnings('diverted rollout 3 cut_bptt every 7')[0]).toMatch(/^warning 4:27 'cut_bptt every 7' cuts nothing/);
+    // A mix counts every level of its chain; the cut after its one emulator step keeps the solver levels' losses off the emulator.
+    expect(warnings('mix rollout 1 post_physics 2 cut_bptt')).toEqual([]);
+    expect(warnings('supervised rollout 5 cut_bptt every 4')).toEqual([]);
+  });
+  test('in teacher forcing, a cut at a level that resets to the data', () => {
+    expect(warnings('teacher_forcing rollout 4 cut_bptt')).toEqual([
+      "warning 4:34 'cut_bptt' cuts nothing: reset every 1 (the default) resets the chain to the data after every step",
+    ]);
+    expect(warnings('teacher_forcing rollout 6 reset every 2 cut_bptt every 4')).toEqual([
+      "warning 4:48 'cut_bptt every 4' cuts nothing: every level it would cut after resets to the data (reset every 2)",
+    ]);
+    expect(warnings('teacher_forcing rollout 4 reset every 2 cut_bptt')).toEqual([]);
+  });
+  test("a diverted chain's weights past its last branch", () => {
+    // rollout 3 branch 2: branches start at levels 0 and 1 (3 - 2 + 1 = 2 of them), so w[2] weighs nothing.
+    expect(warnings('diverted rollout 3 branch 2 weights [1, 2, 3]')).toEqual([
+      "warning 4:44 the last of the 3 'weights' is never used: rollout 3 branch 2 starts 2 branches, weighted by the first 2",
+    ]);
+    expect(warnings('diverted rollout 4 branch 4 weights [1, 1, 1, 1]')[0]).toMatch(/^warning 4:44 the last 3 of the 4 'weights' are never used: rollout 4 branch 4 starts 1 branch, weighted by the first$/);
+    expect(warnings('diverted rollout 3 branch 1 weights [1, 2, 3]')).toEqual([]);
+    expect(warnings('diverted rollout 3 branch 2')).toEqual([]);
+  });
+});
+
 describe('numbers out of range', () => {
   test('negative steps and zero batch', () => {
     expect(diags(DATA, EMU, 'config supervised', 'train { steps -5  batch 0 }')).toEqual([
@@ -253,7 +286,7 @@ describe('the printed form', () => {
 
 describe('composites', () => {
   test("a flag before the next part's weight stays a flag", () => {
-    expect(diags(DATA, EMU, REF, 'config composite { 0.5 * diverted rollout 2 cut_div_chain  0.5 * supervised cut_bptt  -1 * supervised }')).toEqual([]);
+    expect(diags(DATA, EMU, REF, 'config composite { 0.5 * diverted rollout 2 cut_div_chain  0.5 * supervised rollout 2 cut_bptt  -1 * supervised }')).toEqual([]);
   });
 });
 
