@@ -12,7 +12,7 @@ import { paramsToJson, type Params } from '../../src/runtime/params.js';
 import { evaluateEmulator, testSet } from '../../src/train/evaluate.js';
 import { readParamsFile } from '../../src/train/params-file.js';
 import { evaluateRollout } from '../../src/train/rollout-eval.js';
-import { openStepper } from '../../src/train/rollout.js';
+import { openStepper, rollout } from '../../src/train/rollout.js';
 import { safetensors } from '../../src/train/safetensors.js';
 import { checkLength, testLevels } from '../../src/train/test-levels.js';
 import { compiling } from '../budgets.js';
@@ -87,6 +87,17 @@ describe('the rollout scored per step', () => {
     expect(e.curves[0]!.mean[5]).toBeGreaterThan(1e200);
     expect(e.notes).toHaveLength(1);
     expect(e.notes[0]).toMatch(/^nMSE is Infinity at step \d \(its first\), trajectory \d, channel 0: the error's aggregate exceeds float64's range \(the prediction reaches \d\.\d\de\+\d+\)$/);
+  });
+
+  test('a NaN state stays NaN through a relu network: a diverged rollout does not recover', async () => {
+    // conv1d 1 -> 2 -> 1 with relu between: were relu(NaN) 0, the next state would be 0 and every later one too.
+    const run = tinyRun(TINY.replace('channels 1 -> 1', 'channels 1 -> 2 -> 1'));
+    const ones = (shape: number[]) => ({ shape, data: new Float64Array(shape.reduce((a, x) => a * x, 1)).fill(1) });
+    const params: Params = new Map([['layers.0.weight', ones([2, 1, 2])], ['layers.1.weight', ones([1, 2, 2])]]);
+    const stepper = await openStepper(run.spec, [1, 8], params, 'cpu', 2);
+    const states: Float64Array[] = [];
+    for await (const u of rollout(stepper, new Float64Array(16).fill(NaN), 3)) states.push(u);
+    expect(states.map((u) => u.every(Number.isNaN))).toEqual([true, true, true]);
   });
 
   test('the GPU rollout (float32) agrees with the float64 one to 1e-4', compiling(1), async () => {
