@@ -58,7 +58,14 @@ export function checkStudy(raw: RawStudy, statements: RawStatement[], spec: A.Sp
   }
   const decls = axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.text), valueSpans: a.values.map((v) => v.value.span), span: a.span }));
   const checked = product(axes).map((choice) => cell(choice, axes, statements, recheck));
-  const without = (choice: readonly number[], axis: number) => recheck(cellStatements(statements, axes, choice.map((v, k) => (k === axis ? -1 : v)))).diagnostics;
+  // Each cell re-checked at most once per axis of one value, however many diagnostics ask.
+  const rechecked = new Map<string, Diagnostic[]>();
+  const without = (choice: readonly number[], axis: number) => {
+    const c = choice.map((v, k) => (k === axis ? -1 : v));
+    const key = c.join(',');
+    if (!rechecked.has(key)) rechecked.set(key, recheck(cellStatements(statements, axes, c)).diagnostics);
+    return rechecked.get(key)!;
+  };
   for (const d of cellDiagnostics({ axes: decls, span: raw.span, source: spec.source }, checked.map((c) => c.diagnostics), known, without))
     report[d.severity]({ offset: 0, line: d.line, column: d.column, length: d.length }, d.message, d.hint);
   return {
