@@ -10,10 +10,10 @@
 import type { StudyAxis } from './ast.js';
 import type { Diagnostic, Span } from '../util/diagnostics.js';
 
-export const keyOf = (d: { line: number; column: number; message: string }): string => `${d.line}:${d.column}:${d.message}`;
+const keyOf = (d: { line: number; column: number; message: string }): string => `${d.line}:${d.column}:${d.message}`;
 
 /** Whether an axis writes values into statements (lr, data.points) rather than picking one (emulator, config). */
-export const writesValues = (path: string): boolean => path !== 'emulator' && path !== 'config';
+const writesValues = (path: string): boolean => path !== 'emulator' && path !== 'config';
 
 /**
  * Each cell's diagnostics (cells in product order, the last axis fastest)
