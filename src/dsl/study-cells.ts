@@ -5,7 +5,8 @@
 //   vary emulator [a, b]      the named emulators of this file
 //   vary config [a, b]        the named configurations
 //   vary lr [...]             a train block option (any: lr, steps, batch, optimizer, …)
-//   vary data.gamma [...]     an option of data, train, reference, residuum or emulator (every emulator)
+//   vary data.gamma [...]     an option of data, train, reference, residuum, emulator or config (every
+//                             emulator, every configuration: an unnamed one's name, main, is the emulator's too)
 //   vary NAME.width [...]     an option of the emulator or configuration called NAME
 //   vary emulator.net.width   into a nested block (a correction's net)
 import type * as A from './ast.js';
@@ -26,7 +27,7 @@ export interface Axis {
   span: Span;
 }
 
-const BLOCKS = ['data', 'train', 'reference', 'residuum', 'emulator'] as const;
+const BLOCKS = ['data', 'train', 'reference', 'residuum', 'emulator', 'config'] as const;
 
 export function resolveAxis(item: Extract<RawStudyItem, { kind: 'vary' }>, statements: RawStatement[], spec: A.Spec, report: Report): Axis | undefined {
   const path = item.path.map((p) => p.word).join('.');

@@ -105,7 +105,14 @@ describe('study diagnostics', () => {
   });
   test('the names a path may start with, each once (an unnamed emulator and configuration are both main)', () => {
     const fe = frontend(['data advection1d { points 16 modes 3 }', 'emulator conv1d { kernel 2 }', 'config supervised', 'study s { vary confg.rollout [2, 3] }'].join('\n'), 'x.tx');
-    expect(fe.diagnostics.map((d) => d.hint)).toEqual(['expected one of: data, train, reference, residuum, emulator, main']);
+    expect(fe.diagnostics.map((d) => d.hint)).toEqual(["did you mean 'config'?"]);
+    const far = frontend(['data advection1d { points 16 modes 3 }', 'emulator conv1d { kernel 2 }', 'config supervised', 'study s { vary xyz.rollout [2, 3] }'].join('\n'), 'x.tx');
+    expect(far.diagnostics.map((d) => d.hint)).toEqual(['expected one of: data, train, reference, residuum, emulator, config, main']);
+  });
+  test("config.rollout varies every configuration's rollout, an unnamed one's too", () => {
+    const fe = frontend(['data advection1d { points 16 modes 3 }', 'emulator conv1d { kernel 2 }', 'config supervised', 'study s { vary config.rollout [2, 3] }'].join('\n'), 'x.tx');
+    expect(fe.diagnostics).toEqual([]);
+    expect(fe.spec.study!.cells.map((c) => (c.spec.configs[0]!.body as { rollout: number }).rollout)).toEqual([2, 3]);
   });
   test("a value or option the block refuses is reported by the block's checker, at the study's line", () => {
     const ds = diags('study s { vary emulator [small, wide]  vary config [one_step, three]  vary lr [1e-3, -1]  vary data.gama [0.1] }');
