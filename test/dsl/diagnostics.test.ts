@@ -61,6 +61,13 @@ describe('unknown words, with suggestions', () => {
       { at: '4:40+5', message: "unknown metric 'nRSME'", hint: expect.stringMatching(/^did you mean 'nRMSE'\? the metrics are MAE, /) },
     ]);
   });
+  test("a missing emulator's example fits the data's states", () => {
+    const hint = (data: string) => diags(data, 'config supervised').find((d) => d.message === 'no emulator declared')!.hint;
+    expect(hint(DATA)).toBe('e.g. emulator conv { channels 1 -> 1  kernel 3  padding circular }');
+    // Gray–Scott has two fields (u, v); Lorenz-63's three numbers have no space for a convolution.
+    expect(hint('data gray_scott { dims 2  points 16 }')).toBe('e.g. emulator conv { channels 2 -> 2  kernel 3  padding circular }');
+    expect(hint('data lorenz63 { }')).toBe('e.g. emulator mlp { width 64  depth 3 }');
+  });
   test("a setting written 'key: value'", () => {
     expect(diags('data advection1d { points: 32  trajectories 20 }', EMU, 'config supervised')[0]).toEqual({
       at: '1:26+1',
