@@ -168,6 +168,13 @@ describe('study diagnostics', () => {
       "7:94+2 a unet with 2 levels halves the field 2 times, so every spatial size must divide by 4, but the data's states are [1, 31]",
     ]);
   });
+  test('a warning a cell gives stays a warning, at the value that causes it', () => {
+    const fe = frontend([...HEAD.slice(0, 3), 'config c = supervised rollout 5 cut_bptt every 3', HEAD[5]!, 'study s { vary emulator [small, wide]  vary c.rollout [2, 5] }'].join('\n'), 'spec.tx');
+    // Rollout 2 has no level after the 3rd to cut; rollout 5 has. Column 56 is the 2.
+    expect(fe.diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.message}`)).toEqual([
+      "warning 6:56 'cut_bptt every 3' cuts nothing: the chain has 2 time levels, and a cut after the last one feeds nothing",
+    ]);
+  });
   test("a mistake of the emulator a cell picks stays on the emulator's line", () => {
     // points 30 is the file's and every cell's: the unet's own mistake, found only in its cells.
     const fe = frontend(
