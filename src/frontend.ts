@@ -11,6 +11,7 @@ import { gradFlow } from './ir/gradflow.js';
 import { lowerConfig } from './passes/lower.js';
 import { checkNetworkShape } from './dsl/network-shape.js';
 import { checkShiftAxes } from './dsl/shift.js';
+import { cellDiagnostics } from './dsl/study-blame.js';
 import { stateShape } from './data/steppers.js';
 import { solverChannels } from './data/etdrk/catalogue.js';
 import { isFftSize } from './wgsl/fft.js';
@@ -54,7 +55,9 @@ export function checkParsed(parsed: { spec: A.Spec; diagnostics: Diagnostic[] },
     checkDifferentiable(spec, config, graph, flow, diagnostics);
     return { config, graph, flow };
   });
-  for (const cell of spec.study?.cells ?? []) checkCell(cell.spec, dataShape, diagnostics);
+  // A study's cells through the checks above (shapes, gradient flow).
+  const study = spec.study;
+  if (study) diagnostics.push(...cellDiagnostics({ ...study, source: spec.source }, study.cells.map((c) => checkParsed({ spec: c.spec, diagnostics: [] }, dataShape).diagnostics), diagnostics));
   checkFftSizes(spec, snapshot, programs, diagnostics);
   return { spec, diagnostics, programs: hasErrors(diagnostics) ? [] : programs };
 }
@@ -74,13 +77,6 @@ function checkFftSizes(spec: A.Spec, snapshot: number[], programs: { graph: Grap
       'warning',
     ),
   );
-}
-
-/** A study's cell through the checks above (shapes, gradient flow); each diagnostic once over all cells. */
-function checkCell(cell: A.Spec, dataShape: ((path: string) => readonly number[]) | undefined, out: Diagnostic[]): void {
-  const seen = new Set(out.map((d) => `${d.line}:${d.column}:${d.message}`));
-  for (const d of checkParsed({ spec: cell, diagnostics: [] }, dataShape).diagnostics)
-    if (!seen.has(`${d.line}:${d.column}:${d.message}`)) out.push(d);
 }
 
 export function snapshotShape(data: A.DataDecl, dataShape?: (path: string) => readonly number[]): number[] {

@@ -43,6 +43,8 @@ export interface StudyAxis {
   path: string;
   /** Each value as written. */
   values: string[];
+  /** Where each value is written: a cell's mistake that its value causes points there. */
+  valueSpans: Span[];
   span: Span;
 }
 

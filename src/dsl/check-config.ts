@@ -1,17 +1,18 @@
 // A configuration's body: which Trainax configuration, its settings against
 // the schema, and what no single setting can judge alone (a chain and a
 // rollout both given, a branch longer than the rollout, a normalised loss on
-// a residuum, a weight list of the wrong length); composites part by part.
+// a residuum, a weight list of the wrong length), and settings that do
+// nothing as warnings; composites part by part.
 import type * as A from './ast.js';
 import type { Span } from '../util/diagnostics.js';
 import * as S from './schema.js';
-import { Settings, type Report } from './settings.js';
+import { Settings, type Report, type WarningReport } from './settings.js';
 import { didYouMean } from './suggest.js';
 import type { RawConfigBody } from './syntax.js';
 import { LIMITS_HINT, MAX_REAL, MAX_ROLLOUT } from './limits.js';
 
 /** A configuration's body (`supervised rollout 3`, a composite of weighted parts) checked. */
-export function checkConfigBody(raw: RawConfigBody, report: Report): A.ConfigBody | undefined {
+export function checkConfigBody(raw: RawConfigBody, report: WarningReport): A.ConfigBody | undefined {
   if (raw.kind === 'composite') {
     if (raw.parts.length === 0) {
       report.error(raw.span, 'an empty composite', 'e.g. config composite { 0.7 * supervised rollout 1   0.3 * diverted rollout 3 }');
@@ -31,7 +32,10 @@ export function checkConfigBody(raw: RawConfigBody, report: Report): A.ConfigBod
   const kind = raw.name.word;
   const schema = S.CONFIGS[kind];
   if (!schema) {
-    report.error(raw.name.span, `unknown configuration '${kind}'`, didYouMean(kind, [...Object.keys(S.CONFIGS), 'composite']));
+    // `config one_step supervised …`: a name without its `=` reads as the kind.
+    const named = raw.settings[0]?.key;
+    const hint = named && named in S.CONFIGS ? `a named configuration is written config ${kind} = ${named} …` : didYouMean(kind, [...Object.keys(S.CONFIGS), 'composite']);
+    report.error(raw.name.span, `unknown configuration '${kind}'`, hint);
     return undefined;
   }
   const s = new Settings(raw.settings, schema, `a ${kind} configuration`, report);
@@ -68,6 +72,7 @@ export function checkConfigBody(raw: RawConfigBody, report: Report): A.ConfigBod
     weights: weights(s, 'weights', rollout, kind === 'mix' ? 'time level of the main chain' : 'rollout step', span, report),
     loss,
   };
+  if (common.cutBptt) uselessCut(s, kind, common, span, report);
   switch (kind) {
     case 'supervised':
       return { kind, ...common };
@@ -77,6 +82,14 @@ export function checkConfigBody(raw: RawConfigBody, report: Report): A.ConfigBod
       if (branch > rollout)
         report.error(s.valueSpan('branch', span), `branch ${branch} is longer than rollout ${rollout}`, 'a branch leaves the main chain and must end within the rollout: branch <= rollout');
       const branchWeights = kind === 'diverted' ? weights(s, 'branch_weights', branch, 'branch step', span, report) : [1];
+      if (s.list('weights')?.length === rollout && branch > 1 && branch <= rollout) {
+        const used = rollout - branch + 1;
+        report.warning(
+          s.valueSpan('weights', span),
+          `${branch === 2 ? 'the last' : `the last ${branch - 1}`} of the ${rollout} 'weights' ${branch === 2 ? 'is' : 'are'} never used: rollout ${rollout} branch ${branch} starts ${used} branch${used === 1 ? '' : 'es'}, weighted by the first${used === 1 ? '' : ` ${used}`}`,
+          'as in Trainax, weights has one entry per rollout step, and a branch from any later step would run past the window',
+        );
+      }
       return { kind: 'diverted', ...common, branch, branchWeights, cutDivChain: s.has('cut_div_chain'), branchOne: kind === 'diverted_one' };
     }
     case 'mix':
@@ -87,6 +100,24 @@ export function checkConfigBody(raw: RawConfigBody, report: Report): A.ConfigBod
       return { kind, ...common, resetEvery: s.optionalNumber('reset') ?? 1 };
   }
   throw new Error(`internal: configuration ${kind} has a schema but no checker`);
+}
+
+/**
+ * A cut after the chain's last time level feeds nothing (semantics.md), so
+ * `every` >= the levels cuts nothing; in teacher forcing a level that resets
+ * to the data is not cut either, so an `every` that the reset divides cuts nothing.
+ */
+function uselessCut(s: Settings, kind: string, c: { rollout: number; every: number }, span: Span, report: WarningReport): void {
+  const written = s.setting('cut_bptt')?.every ? `'cut_bptt every ${c.every}'` : "'cut_bptt'";
+  const at = s.span('cut_bptt', span);
+  const reset = kind === 'teacher_forcing' ? (s.optionalNumber('reset') ?? 1) : undefined;
+  const levels = `${c.rollout} time level${c.rollout === 1 ? '' : 's'}`;
+  if (c.every >= c.rollout)
+    report.warning(at, `${written} cuts nothing: the chain has ${levels}, and a cut after the last one feeds nothing`, c.rollout > 1 ? `cut_bptt every K with K < ${c.rollout}, or leave cut_bptt out` : 'leave cut_bptt out, or unroll more steps');
+  else if (reset === 1)
+    report.warning(at, `${written} cuts nothing: reset every 1 (the default) resets the chain to the data after every step`, 'leave cut_bptt out, or reset less often (reset every K)');
+  else if (reset !== undefined && c.every % reset === 0)
+    report.warning(at, `${written} cuts nothing: every level it would cut after resets to the data (reset every ${reset})`, `cut_bptt every K where K is not a multiple of ${reset}, or leave cut_bptt out`);
 }
 
 /**

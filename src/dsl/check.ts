@@ -103,7 +103,7 @@ export class Checker implements Report {
         const c = new Checker(this.file, this.source);
         return { spec: c.check(cell), diagnostics: c.diagnostics };
       };
-      const s = checkStudy(study, statements, spec, this, recheck);
+      const s = checkStudy(study, statements, spec, this, recheck, this.diagnostics);
       if (s) spec.study = s;
     }
     return spec;
@@ -279,7 +279,7 @@ export class Checker implements Report {
     const first = spec.configs[0]?.span ?? NO_SPAN;
     if (!this.sawConfig) this.error(NO_SPAN, 'no configuration in this file', 'add one, e.g. config supervised rollout 1');
     if (!spec.data) this.error(first, 'no data declared', 'e.g. data advection1d { points 30 trajectories 20 snapshots 100 cfl -0.75 }');
-    if (!spec.emulator) this.error(first, 'no emulator declared', 'e.g. emulator conv1d { channels 1 -> 1 kernel 2 padding circular bias false }');
+    if (!spec.emulator) this.error(first, 'no emulator declared', emulatorHint(spec.data));
     for (const c of spec.configs) this.needs(spec, c.body, c);
     checkBudget(spec, this);
   }
@@ -291,7 +291,7 @@ export class Checker implements Report {
     }
     const needsReference = body.kind === 'diverted' || (body.kind === 'mix' && body.chain.includes('reference'));
     if (needsReference && !spec.reference)
-      this.error(body.span, `a ${body.kind} configuration runs the reference stepper, but this file declares none`, 'e.g. reference advection1d { cfl -0.75 method spectral }');
+      this.error(body.span, `a ${body.kind} configuration runs the reference stepper, but this file declares none`, referenceHint(spec.data));
     if (body.kind === 'residuum' && !spec.residuum)
       this.error(body.span, 'a residuum configuration needs a residuum, but this file declares none', 'e.g. residuum fou(next, prev) = next - prev + c * (prev - shift(prev, 1)) where c = 0.5');
     const data = spec.data;
@@ -324,4 +324,17 @@ const SYSTEM_NAMES = [...S.GENERATORS, ...Object.keys(S.GENERATOR_ALIASES)];
 /** The system a data or solver block names (an alias resolved), or undefined. */
 function systemNamed(w: string): A.GeneratorName | undefined {
   return (S.GENERATORS as readonly string[]).includes(w) ? (w as A.GeneratorName) : S.GENERATOR_ALIASES[w];
+}
+
+/** A network for the data's states: an mlp for Lorenz-63's, which have no space; a conv of their channels for the others. */
+function emulatorHint(data: A.DataDecl | undefined): string {
+  if (data?.kind === 'generator' && data.generator === 'lorenz63') return 'e.g. emulator mlp { width 64  depth 3 }';
+  const c = data?.kind === 'generator' ? (S.STATE_CHANNELS[data.generator] ?? 1) : 1;
+  return `e.g. emulator conv { channels ${c} -> ${c}  kernel 3  padding circular }`;
+}
+
+/** A solver of the data's own system takes the data block's options (inherit.ts), so its example is the shortest. */
+function referenceHint(data: A.DataDecl | undefined): string {
+  if (data?.kind === 'generator') return `e.g. reference ${data.preset ?? data.generator} {}, which takes the data block's options`;
+  return 'e.g. reference advection1d { cfl -0.75 method spectral }';
 }

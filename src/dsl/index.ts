@@ -27,7 +27,7 @@ export function parseSpec(source: string, file = '<input>'): Parsed {
   const diagnostics: Diagnostic[] = [];
   for (const e of lexErrors) {
     const ch = source.slice(e.offset, e.offset + e.length);
-    diagnostics.push(diagnosticAt(file, e, `unexpected character '${ch}'`, "'#' starts a comment; names use letters, digits and '_'"));
+    diagnostics.push(diagnosticAt(file, e, `unexpected character '${ch}'`, strayHint(source, e.offset, ch)));
   }
   for (const e of parseErrors) diagnostics.push(syntaxError(file, e.token, e.previous, e.message, e.rule));
   const checker = new Checker(file, source);
@@ -35,6 +35,14 @@ export function parseSpec(source: string, file = '<input>'): Parsed {
   for (const d of checker.diagnostics) diagnostics.push(d);
   diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   return { spec, diagnostics: capped(diagnostics) };
+}
+
+/** `points: 32`, as YAML or JSON write a setting, gets the form a block takes. */
+function strayHint(source: string, offset: number, ch: string): string {
+  const key = /([A-Za-z_][A-Za-z0-9_]*)[ \t]*$/.exec(source.slice(0, offset))?.[1];
+  const value = /^[ \t]*([^\s{}#]+)/.exec(source.slice(offset + 1))?.[1];
+  if (ch === ':' && key) return `write \`${key} ${value ?? '…'}\` (no colon): a block's settings are key value pairs`;
+  return "'#' starts a comment; names use letters, digits and '_'";
 }
 
 /** A file too large or too deep to read: its one diagnostic, and an empty spec. */

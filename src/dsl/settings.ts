@@ -12,6 +12,11 @@ export interface Report {
   error(span: Span, message: string, hint?: string): void;
 }
 
+/** A report that also takes warnings: a setting that does nothing is no mistake, but worth a word. */
+export interface WarningReport extends Report {
+  warning(span: Span, message: string, hint?: string): void;
+}
+
 type Parsed = number | boolean | string | number[] | { word: string; n: number }[] | RawSetting;
 
 export class Settings {

@@ -5,7 +5,8 @@
 //   vary emulator [a, b]      the named emulators of this file
 //   vary config [a, b]        the named configurations
 //   vary lr [...]             a train block option (any: lr, steps, batch, optimizer, …)
-//   vary data.gamma [...]     an option of data, train, reference, residuum or emulator (every emulator)
+//   vary data.gamma [...]     an option of data, train, reference, residuum, emulator or config (every
+//                             emulator, every configuration: an unnamed one's name, main, is the emulator's too)
 //   vary NAME.width [...]     an option of the emulator or configuration called NAME
 //   vary emulator.net.width   into a nested block (a correction's net)
 import type * as A from './ast.js';
@@ -26,7 +27,7 @@ export interface Axis {
   span: Span;
 }
 
-const BLOCKS = ['data', 'train', 'reference', 'residuum', 'emulator'] as const;
+const BLOCKS = ['data', 'train', 'reference', 'residuum', 'emulator', 'config'] as const;
 
 export function resolveAxis(item: Extract<RawStudyItem, { kind: 'vary' }>, statements: RawStatement[], spec: A.Spec, report: Report): Axis | undefined {
   const path = item.path.map((p) => p.word).join('.');
@@ -62,7 +63,7 @@ export function resolveAxis(item: Extract<RawStudyItem, { kind: 'vary' }>, state
   }
   const target = targetOf(head, emulators, configs);
   if (!target) {
-    report.error(head.span, `'${head.word}' is not a statement, emulator or configuration of this file`, didYouMean(head.word, [...BLOCKS, ...emulators, ...configs]));
+    report.error(head.span, `'${head.word}' is not a statement, emulator or configuration of this file`, didYouMean(head.word, [...new Set([...BLOCKS, ...emulators, ...configs])]));
     return undefined;
   }
   const found = statements.filter((s) => matches(s, target.statement, target.name));
@@ -127,14 +128,15 @@ function blocksOf(s: RawStatement): string {
   return nested.length ? nested.join(', ') : 'none (its options are set directly, e.g. emulator.width)';
 }
 
-/** The file as cell `choice` (one value index per axis) runs it. */
+/** The file as cell `choice` (one value index per axis, -1 for the file's own) runs it. */
 export function cellStatements(statements: readonly RawStatement[], axes: readonly Axis[], choice: readonly number[]): RawStatement[] {
   let out: RawStatement[] = statements.filter((s) => s.kind !== 'study');
   // A varied setting of a file without a train block goes into an empty one.
   if (axes.some((a) => a.target?.statement === 'train') && !out.some((s) => s.kind === 'train'))
     out = [...out, { kind: 'train', block: { settings: [], span: axes[0]!.span }, span: axes[0]!.span }];
   axes.forEach((a, k) => {
-    const v = a.values[choice[k]!]!;
+    const v = a.values[choice[k]!];
+    if (!v) return;
     if (a.kind !== 'setting') out = out.filter((s) => s.kind !== a.kind || nameOf(s) === v.text);
     else out = out.map((s) => (matches(s, a.target!.statement, a.target!.name) ? withSetting(s, a.target!.keys, v.value) : s));
   });

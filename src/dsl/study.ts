@@ -8,9 +8,10 @@ import { UserError } from '../util/diagnostics.js';
 import { parseMetric } from '../math/metrics.js';
 import { LIMITS_HINT, MAX_COUNT, MAX_STUDY_CELLS, MAX_STUDY_CHECKED_CHARS, MAX_STUDY_SEEDS } from './limits.js';
 import { didYouMean } from './suggest.js';
-import type { Report } from './settings.js';
+import type { Report, WarningReport } from './settings.js';
 import type { RawStatement, RawStudyItem } from './syntax.js';
 import { cellStatements, resolveAxis, type Axis } from './study-cells.js';
+import { cellDiagnostics } from './study-blame.js';
 
 type RawStudy = Extract<RawStatement, { kind: 'study' }>;
 
@@ -20,7 +21,8 @@ export type Recheck = (statements: RawStatement[]) => { spec: A.Spec; diagnostic
 const DEFAULT_REPORT: A.StudyReport = { metric: 'nRMSE', aggregate: 'geometric_mean', upTo: 100 };
 const AGGREGATES = ['mean', 'geometric_mean'] as const;
 
-export function checkStudy(raw: RawStudy, statements: RawStatement[], spec: A.Spec, report: Report, recheck: Recheck): A.StudyDecl | undefined {
+/** `known`: the file's own diagnostics, which its cells repeat. */
+export function checkStudy(raw: RawStudy, statements: RawStatement[], spec: A.Spec, report: WarningReport, recheck: Recheck, known: readonly Diagnostic[]): A.StudyDecl | undefined {
   let seeds = 1;
   let rep = DEFAULT_REPORT;
   // A vary already reported wrong is not reported missing as well.
@@ -54,14 +56,24 @@ export function checkStudy(raw: RawStudy, statements: RawStatement[], spec: A.Sp
     report.error(raw.span, `study '${raw.name.word}' has ${count} cells; txc runs at most ${most} of a file this long`, `vary fewer values, or split the study into files; ${LIMITS_HINT}`);
     return undefined;
   }
-  const reported = new Set<string>();
-  const cells = product(axes).map((choice) => cell(choice, axes, statements, recheck, report, reported));
+  const decls = axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.text), valueSpans: a.values.map((v) => v.value.span), span: a.span }));
+  const checked = product(axes).map((choice) => cell(choice, axes, statements, recheck));
+  // Each cell re-checked at most once per axis of one value, however many diagnostics ask.
+  const rechecked = new Map<string, Diagnostic[]>();
+  const without = (choice: readonly number[], axis: number) => {
+    const c = choice.map((v, k) => (k === axis ? -1 : v));
+    const key = c.join(',');
+    if (!rechecked.has(key)) rechecked.set(key, recheck(cellStatements(statements, axes, c)).diagnostics);
+    return rechecked.get(key)!;
+  };
+  for (const d of cellDiagnostics({ axes: decls, span: raw.span, source: spec.source }, checked.map((c) => c.diagnostics), known, without))
+    report[d.severity]({ offset: 0, line: d.line, column: d.column, length: d.length }, d.message, d.hint);
   return {
     name: raw.name.word,
-    axes: axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.text), span: a.span })),
+    axes: decls,
     seeds,
     report: rep,
-    cells,
+    cells: checked.map((c) => c.cell),
     span: raw.span,
   };
 }
@@ -71,20 +83,12 @@ function product(axes: readonly Axis[]): number[][] {
   return axes.reduce<number[][]>((acc, a) => acc.flatMap((c) => a.values.map((_, i) => [...c, i])), [[]]);
 }
 
-/** `reported`: the diagnostics given so far, as line:column:message. */
-function cell(choice: number[], axes: readonly Axis[], statements: RawStatement[], recheck: Recheck, report: Report, reported: Set<string>): A.StudyCell {
+function cell(choice: number[], axes: readonly Axis[], statements: RawStatement[], recheck: Recheck): { cell: A.StudyCell; diagnostics: Diagnostic[] } {
   const values = choice.map((i, k) => axes[k]!.values[i]!.text);
   const name = axes.map((a, k) => `${a.path}=${values[k]}`).join(',');
   const { spec, diagnostics } = recheck(cellStatements(statements, axes, choice));
-  // Every cell re-checks the whole file: each mistake is reported once.
-  for (const d of diagnostics) {
-    const key = `${d.line}:${d.column}:${d.message}`;
-    if (reported.has(key)) continue;
-    reported.add(key);
-    report.error({ offset: 0, line: d.line, column: d.column, length: d.length }, d.message, d.hint);
-  }
   // A cell's runs differ from the file's by the values set; their checkpoints' identity (the source) says so.
-  return { name, values, spec: { ...spec, source: `${spec.source}\n# study cell ${name}\n` } };
+  return { cell: { name, values, spec: { ...spec, source: `${spec.source}\n# study cell ${name}\n` } }, diagnostics };
 }
 
 function seedCount(item: Extract<RawStudyItem, { kind: 'setting' }>, report: Report): number | undefined {

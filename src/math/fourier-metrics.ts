@@ -4,6 +4,7 @@
 // or derivative it is the spatial mean of x² (Parseval with the half
 // spectrum's weights c_b), so the Fourier and spatial MSE agree.
 import { rfftn } from './fft.js';
+import { largest, scaledPower } from './scaled.js';
 
 /**
  * Bins kept: NOT (every |k_d| <= low - 1) AND (every |k_d| <= high) —
@@ -35,18 +36,24 @@ export function fourierAggregate(x: Float64Array, space: readonly number[], p: n
   const components = order === undefined ? 1 : dims;
   const sums = new Float64Array(components);
   const k = new Array<number>(dims);
+  const kept = new Float64Array(spec.re.length);
   for (let b = 0; b < spec.re.length; b++) {
     const magnitude = Math.hypot(spec.re[b]!, spec.im[b]!);
-    if (magnitude < THRESHOLD) continue;
     wavenumbers(b, spec.shape, k);
-    if (band && !inBand(k, band)) continue;
+    kept[b] = magnitude < THRESHOLD || (band && !inBand(k, band)) ? 0 : magnitude;
+  }
+  // Each magnitude divided by the largest before |·|^p (scaled.ts).
+  const m = largest(kept);
+  for (let b = 0; b < spec.re.length; b++) {
+    if (kept[b] === 0) continue;
+    wavenumbers(b, spec.shape, k);
     const j = b % half;
-    const weight = (j === 0 || 2 * j === last ? 1 : 2) * magnitude ** p;
+    const weight = (j === 0 || 2 * j === last ? 1 : 2) * (kept[b]! / m) ** p;
     if (order === undefined) sums[0]! += weight;
     // |(iκ)^m X|^p = |κ|^(mp) |X|^p; 0^0 = 1 keeps the order-0 copies whole.
     else for (let d = 0; d < dims; d++) sums[d]! += Math.abs(2 * Math.PI * k[d]!) ** (order * p) * weight;
   }
-  return sums.reduce((a, s) => a + (s / points / points) ** q, 0);
+  return sums.reduce((a, s) => a + scaledPower(m, p, q, s / points / points), 0);
 }
 
 /** The integer wavevector of flat bin b: the last axis 0..N/2, the others in fftfreq order. */

@@ -5,7 +5,9 @@
 // what APEBench reports (docs/evaluation.md has the definitions). Spatial
 // aggregates are means over grid points: A_{p,q}(x) = (mean |x|^p)^q.
 import { UserError } from '../util/diagnostics.js';
+import { closest } from '../util/suggest.js';
 import { fourierAggregate, type Band } from './fourier-metrics.js';
+import { largest, scaledPower } from './scaled.js';
 
 /** p and q of each error's aggregate: (mean |x|^p)^q, or its Fourier form. */
 const POWERS = { MAE: [1, 1], MSE: [2, 1], RMSE: [2, 0.5] } as const;
@@ -31,7 +33,10 @@ export const METRIC_NAMES: readonly string[] = [
 export function parseMetric(text: string): Metric {
   const [head = '', ...args] = text.trim().replace(/^mean_/i, '').split(';');
   const name = METRIC_NAMES.find((n) => n.toLowerCase() === head.toLowerCase());
-  if (!name) throw new UserError(`unknown metric '${text}'`, `the metrics are ${METRIC_NAMES.join(', ')}`);
+  if (!name) {
+    const near = closest(head, METRIC_NAMES);
+    throw new UserError(`unknown metric '${text}'`, `${near ? `did you mean '${near}'? ` : ''}the metrics are ${METRIC_NAMES.join(', ')}`);
+  }
   if (args.length && !name.startsWith('fourier_'))
     throw new UserError(`metric '${text}': only the fourier_* metrics take arguments (;low;high or ;low;high;order)`);
   if (name === 'correlation') return { kind: 'correlation', name };
@@ -69,6 +74,17 @@ export function channelValues(m: Metric, u: ArrayLike<number>, r: ArrayLike<numb
   return out;
 }
 
+/**
+ * The metric without the norm it divides by (none for correlation): where it
+ * is not finite for a finite prediction, the error's aggregate itself lies
+ * beyond float64, rather than a norm being zero.
+ */
+export function errorTerm(m: Metric): Metric | undefined {
+  if (m.kind === 'spatial') return { ...m, form: 'absolute' };
+  if (m.kind === 'correlation') return undefined;
+  return { ...m, normalised: false };
+}
+
 /** One sample's value from its channels' (channelValues): their sum, or for correlation their mean. */
 export function sampleValue(m: Metric, channels: Float64Array): number {
   const sum = channels.reduce((a, x) => a + x, 0);
@@ -96,7 +112,7 @@ function channelValue(m: Metric, u: Float64Array, r: Float64Array, space: readon
       return m.normalised ? f(err) / f(r) + f(err, 1) / f(r, 1) : f(err) + f(err, 1);
     }
     case 'correlation':
-      return dot(u, r) / Math.sqrt(dot(u, u) * dot(r, r));
+      return correlation(u, r);
     default:
       return m satisfies never;
   }
@@ -104,9 +120,18 @@ function channelValue(m: Metric, u: Float64Array, r: Float64Array, space: readon
 
 /** (mean over points of |x|^p)^q: extent 1 makes (L/N)^D Σ a mean. */
 export function spatialAggregate(x: Float64Array, p: number, q: number): number {
+  const m = largest(x);
   let s = 0;
-  for (const v of x) s += Math.abs(v) ** p;
-  return (s / x.length) ** q;
+  for (const v of x) s += (Math.abs(v) / m) ** p;
+  return scaledPower(m, p, q, s / x.length);
+}
+
+/** Pearson's correlation without its means, each field scaled by its largest value first (see scaledPower). */
+function correlation(u: Float64Array, r: Float64Array): number {
+  const [mu, mr] = [largest(u), largest(r)];
+  const us = u.map((x) => x / mu);
+  const rs = r.map((x) => x / mr);
+  return dot(us, rs) / Math.sqrt(dot(us, us) * dot(rs, rs));
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

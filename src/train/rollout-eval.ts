@@ -3,7 +3,8 @@
 // against snapshot t per trajectory, reduced at once to its mean and spread
 // over the trajectories. Predictions are streamed: step t is predicted,
 // measured and dropped before step t + 1.
-import { channelValues, sampleValue, type Metric } from '../math/metrics.js';
+import { channelValues, errorTerm, sampleValue, type Metric } from '../math/metrics.js';
+import { largest } from '../math/scaled.js';
 import { gmeanUpTo, meanUpTo, spread } from '../math/spread.js';
 import { rollout, type Stepper } from './rollout.js';
 import type { TestLevels } from './test-levels.js';
@@ -54,7 +55,7 @@ export async function evaluateRollout(
       for (let i = 0; i < n; i++) {
         const channels = channelValues(m, sample(u, i), sample(r, i), snapshot);
         values[i] = sampleValue(m, channels);
-        if (!Number.isFinite(values[i]) && !notes.has(m.name)) notes.set(m.name, whyNotFinite(m.name, t, i, channels, sample(u, i), sample(r, i), snapshot[0]!));
+        if (!Number.isFinite(values[i]) && !notes.has(m.name)) notes.set(m.name, whyNotFinite(m, t, i, channels, sample(u, i), sample(r, i), snapshot));
       }
       const s = spread(values);
       const c = curves[k]!;
@@ -75,11 +76,23 @@ export async function evaluateRollout(
   };
 }
 
-/** A zero reference channel makes the normalised metrics infinite; a diverged prediction makes every metric so. */
-function whyNotFinite(name: string, t: number, i: number, channels: Float64Array, u: Float64Array, r: Float64Array, count: number): string {
+/**
+ * A zero reference channel makes the normalised metrics infinite; a diverged
+ * prediction makes every metric so, either as it is not finite or as the
+ * error's aggregate lies beyond float64 (its squares are summed scaled, so
+ * that happens only where the answer itself does).
+ */
+function whyNotFinite(m: Metric, t: number, i: number, channels: Float64Array, u: Float64Array, r: Float64Array, snapshot: readonly number[]): string {
   const c = channels.findIndex((x) => !Number.isFinite(x));
-  const points = r.length / count;
+  const points = r.length / snapshot[0]!;
   const part = (x: Float64Array) => x.subarray(c * points, (c + 1) * points);
-  const why = !part(u).every(Number.isFinite) ? 'the prediction is not finite' : part(r).every((x) => x === 0) ? 'the reference channel is zero' : 'a norm is zero';
-  return `${name} is ${channels[c]} at step ${t} (its first), trajectory ${i}, channel ${c}: ${why}`;
+  const error = errorTerm(m);
+  const why = !part(u).every(Number.isFinite)
+    ? 'the prediction is not finite'
+    : part(r).every((x) => x === 0)
+      ? 'the reference channel is zero'
+      : error && !Number.isFinite(channelValues(error, u, r, snapshot)[c])
+        ? `the error's aggregate exceeds float64's range (the prediction reaches ${largest(part(u)).toPrecision(3)})`
+        : 'a norm is zero';
+  return `${m.name} is ${channels[c]} at step ${t} (its first), trajectory ${i}, channel ${c}: ${why}`;
 }

@@ -99,7 +99,7 @@ describe('mistakes: a message and exit 1, never a stack trace', spawning(4), () 
   test('an unknown metric, and a rollout longer than a data file', () => {
     const m = tx('eval', QUICK, '-p', params, '--metrics', 'nRMSE,nrmsq');
     expect(m.code).toBe(1);
-    expect(m.err).toMatch(/^error: unknown metric 'nrmsq'\n {2}hint: the metrics are MAE, nMAE, /);
+    expect(m.err).toMatch(/^error: unknown metric 'nrmsq'\n {2}hint: did you mean 'nRMSE'\? the metrics are MAE, nMAE, /);
     expect(tx('eval', QUICK, '-p', params, '--metrics', ',')).toMatchObject({ code: 1, err: 'error: --metrics: no metric given\n  hint: e.g. --metrics nRMSE,correlation\n' });
     const dir = mkdtempSync(join(tmpdir(), 'tx-eval-file-'));
     writeFileSync(join(dir, 'd.json'), JSON.stringify({ shape: [3, 8, 1, 30], data: Array.from({ length: 720 }, (_, k) => Math.sin(k / 5)) }));

@@ -52,6 +52,34 @@ describe('unknown words, with suggestions', () => {
       { at: '3:19+3', message: "unknown option 'los' for a supervised configuration", hint: "did you mean 'loss'?" },
     ]);
   });
+  test('a transposed pair of letters is one slip: widht, nRSME', () => {
+    expect(diags(DATA, 'emulator resnet { widht 8  blocks 2 }', 'config supervised')).toEqual([
+      { at: '2:19+5', message: "unknown option 'widht' for a resnet emulator", hint: "did you mean 'width'?" },
+    ]);
+    const study = ['emulator a = conv1d { kernel 2 }', 'config supervised', 'study s { vary lr [1e-3, 1e-2]  report nRSME }'];
+    expect(diags(DATA, ...study)).toEqual([
+      { at: '4:40+5', message: "unknown metric 'nRSME'", hint: expect.stringMatching(/^did you mean 'nRMSE'\? the metrics are MAE, /) },
+    ]);
+  });
+  test("a missing emulator's example fits the data's states", () => {
+    const hint = (data: string) => diags(data, 'config supervised').find((d) => d.message === 'no emulator declared')!.hint;
+    expect(hint(DATA)).toBe('e.g. emulator conv { channels 1 -> 1  kernel 3  padding circular }');
+    // Gray–Scott has two fields (u, v); Lorenz-63's three numbers have no space for a convolution.
+    expect(hint('data gray_scott { dims 2  points 16 }')).toBe('e.g. emulator conv { channels 2 -> 2  kernel 3  padding circular }');
+    expect(hint('data lorenz63 { }')).toBe('e.g. emulator mlp { width 64  depth 3 }');
+  });
+  test("a setting written 'key: value'", () => {
+    expect(diags('data advection1d { points: 32  trajectories 20 }', EMU, 'config supervised')[0]).toEqual({
+      at: '1:26+1',
+      message: "unexpected character ':'",
+      hint: "write `points 32` (no colon): a block's settings are key value pairs",
+    });
+  });
+  test("a configuration's name without its '='", () => {
+    expect(diags(DATA, EMU, 'config one_step supervised rollout 1')).toEqual([
+      { at: '3:8+8', message: "unknown configuration 'one_step'", hint: 'a named configuration is written config one_step = supervised …' },
+    ]);
+  });
   test('configuration kind', () => {
     expect(diags(DATA, EMU, 'config supervisd rollout 2')).toEqual([
       { at: '3:8+9', message: "unknown configuration 'supervisd'", hint: "did you mean 'supervised'?" },
@@ -102,14 +130,17 @@ describe('configuration rules', () => {
       { at: '3:44+1', message: "'cut_bptt every' must be a positive integer, got 0", hint: 'e.g. cut_bptt every 2' },
     ]);
   });
-  test('a configuration that needs a reference stepper the file does not declare', () => {
+  test("a configuration that needs a reference stepper the file does not declare: the example is the data's system", () => {
     expect(diags(DATA, EMU, 'config diverted rollout 2')).toEqual([
       {
         at: '3:8+18',
         message: 'a diverted configuration runs the reference stepper, but this file declares none',
-        hint: 'e.g. reference advection1d { cfl -0.75 method spectral }',
+        hint: "e.g. reference advection {}, which takes the data block's options",
       },
     ]);
+    const planar = 'data diffusion { dims 2  points 16  trajectories 4  snapshots 8  gamma 0.1 }';
+    expect(diags(planar, 'emulator conv { channels 1 -> 1  kernel 3 }', 'config diverted rollout 2')[0]!.hint).toBe("e.g. reference diffusion {}, which takes the data block's options");
+    expect(diags('data diff_burgers { points 32 }', EMU, 'config diverted rollout 2')[0]!.hint).toBe("e.g. reference diff_burgers {}, which takes the data block's options");
   });
   test('a residuum configuration without a residuum', () => {
     expect(diags(DATA, EMU, 'config residuum rollout 2')[0]).toMatchObject({
@@ -149,6 +180,39 @@ describe('configuration rules', () => {
     expect(diags(DATA, 'emulator conv1d { channels 2 -> 8 -> 2 }', 'config supervised')).toEqual([
       { at: '2:1+40', message: "the emulator maps 2 to 2 channels, but the data's states have 1", hint: 'e.g. channels 1 -> 16 -> 1' },
     ]);
+  });
+});
+
+describe('settings that do nothing: warnings', () => {
+  const warnings = (config: string) =>
+    frontend([DATA, EMU, REF, `config ${config}`].join('\n') + '\n', 'spec.tx').diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.message}`);
+  test('a cut after the last time level (every >= the levels) feeds nothing', () => {
+    expect(warnings('supervised rollout 5 cut_bptt every 5')).toEqual([
+      "warning 4:29 'cut_bptt every 5' cuts nothing: the chain has 5 time levels, and a cut after the last one feeds nothing",
+    ]);
+    expect(warnings('supervised rollout 1 cut_bptt')).toEqual(["warning 4:29 'cut_bptt' cuts nothing: the chain has 1 time level, and a cut after the last one feeds nothing"]);
+    expect(warnings('diverted rollout 3 cut_bptt every 7')[0]).toMatch(/^warning 4:27 'cut_bptt every 7' cuts nothing/);
+    // A mix counts every level of its chain; the cut after its one emulator step keeps the solver levels' losses off the emulator.
+    expect(warnings('mix rollout 1 post_physics 2 cut_bptt')).toEqual([]);
+    expect(warnings('supervised rollout 5 cut_bptt every 4')).toEqual([]);
+  });
+  test('in teacher forcing, a cut at a level that resets to the data', () => {
+    expect(warnings('teacher_forcing rollout 4 cut_bptt')).toEqual([
+      "warning 4:34 'cut_bptt' cuts nothing: reset every 1 (the default) resets the chain to the data after every step",
+    ]);
+    expect(warnings('teacher_forcing rollout 6 reset every 2 cut_bptt every 4')).toEqual([
+      "warning 4:48 'cut_bptt every 4' cuts nothing: every level it would cut after resets to the data (reset every 2)",
+    ]);
+    expect(warnings('teacher_forcing rollout 4 reset every 2 cut_bptt')).toEqual([]);
+  });
+  test("a diverted chain's weights past its last branch", () => {
+    // rollout 3 branch 2: branches start at levels 0 and 1 (3 - 2 + 1 = 2 of them), so w[2] weighs nothing.
+    expect(warnings('diverted rollout 3 branch 2 weights [1, 2, 3]')).toEqual([
+      "warning 4:44 the last of the 3 'weights' is never used: rollout 3 branch 2 starts 2 branches, weighted by the first 2",
+    ]);
+    expect(warnings('diverted rollout 4 branch 4 weights [1, 1, 1, 1]')[0]).toMatch(/^warning 4:44 the last 3 of the 4 'weights' are never used: rollout 4 branch 4 starts 1 branch, weighted by the first$/);
+    expect(warnings('diverted rollout 3 branch 1 weights [1, 2, 3]')).toEqual([]);
+    expect(warnings('diverted rollout 3 branch 2')).toEqual([]);
   });
 });
 
@@ -229,7 +293,7 @@ describe('the printed form', () => {
 
 describe('composites', () => {
   test("a flag before the next part's weight stays a flag", () => {
-    expect(diags(DATA, EMU, REF, 'config composite { 0.5 * diverted rollout 2 cut_div_chain  0.5 * supervised cut_bptt  -1 * supervised }')).toEqual([]);
+    expect(diags(DATA, EMU, REF, 'config composite { 0.5 * diverted rollout 2 cut_div_chain  0.5 * supervised rollout 2 cut_bptt  -1 * supervised }')).toEqual([]);
   });
 });
 

@@ -103,6 +103,17 @@ describe('study diagnostics', () => {
       { at: '7:96+3', message: "cannot vary 'lrr'", hint: "did you mean 'lr'? An option of a block is written data.gamma, emulator.width or NAME.width" },
     ]);
   });
+  test('the names a path may start with, each once (an unnamed emulator and configuration are both main)', () => {
+    const fe = frontend(['data advection1d { points 16 modes 3 }', 'emulator conv1d { kernel 2 }', 'config supervised', 'study s { vary confg.rollout [2, 3] }'].join('\n'), 'x.tx');
+    expect(fe.diagnostics.map((d) => d.hint)).toEqual(["did you mean 'config'?"]);
+    const far = frontend(['data advection1d { points 16 modes 3 }', 'emulator conv1d { kernel 2 }', 'config supervised', 'study s { vary xyz.rollout [2, 3] }'].join('\n'), 'x.tx');
+    expect(far.diagnostics.map((d) => d.hint)).toEqual(['expected one of: data, train, reference, residuum, emulator, config, main']);
+  });
+  test("config.rollout varies every configuration's rollout, an unnamed one's too", () => {
+    const fe = frontend(['data advection1d { points 16 modes 3 }', 'emulator conv1d { kernel 2 }', 'config supervised', 'study s { vary config.rollout [2, 3] }'].join('\n'), 'x.tx');
+    expect(fe.diagnostics).toEqual([]);
+    expect(fe.spec.study!.cells.map((c) => (c.spec.configs[0]!.body as { rollout: number }).rollout)).toEqual([2, 3]);
+  });
   test("a value or option the block refuses is reported by the block's checker, at the study's line", () => {
     const ds = diags('study s { vary emulator [small, wide]  vary config [one_step, three]  vary lr [1e-3, -1]  vary data.gama [0.1] }');
     expect(ds).toEqual([
@@ -126,8 +137,52 @@ describe('study diagnostics', () => {
       ['7:116+6', "unknown aggregate 'median'", "did you mean 'mean'?"],
     ]);
   });
-  test('a value that breaks a cell once is reported once, not per cell', () => {
+  test('a value that breaks a cell once is reported once, not per cell, at the value', () => {
     const ds = diags('study s { vary emulator [small, wide]  vary config [one_step, three]  vary data.snapshots [3] }');
-    expect(ds.map((d) => d.message)).toEqual(['this configuration needs windows of 4 snapshots, but the data has trajectories of 3']);
+    // column 92 is the 3 in [3]: an axis of one value against the file's own snapshots 12.
+    expect(ds).toEqual([{ at: '7:92+1', message: 'this configuration needs windows of 4 snapshots, but the data has trajectories of 3', hint: expect.stringContaining('at least 4') }]);
+  });
+  test("a mistake in the file itself is reported once, not again by every cell", () => {
+    const typos = (text: string) => text.replace('kernel 2', 'kernal 2').replace('lr 1e-2', 'lr -1').replace('modes 3', 'mode 3');
+    const fe = frontend(typos([...HEAD, 'study s { vary emulator [small, wide]  vary config [one_step, three] }'].join('\n')), 'spec.tx');
+    expect(fe.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      "1:72 unknown option 'mode' for advection1d data",
+      "2:44 unknown option 'kernal' for a conv1d emulator",
+      "6:12 'lr' must be positive, got -1",
+    ]);
+  });
+  test("a rollout a varied value makes too long points at that value, with the checker's message", () => {
+    // Column 63 is the 20 of [4, 20]; rollout 20 needs 21 snapshots, the data has 12.
+    expect(diags('study s { vary emulator [small, wide]  vary three.rollout [4, 20]  vary config [one_step, three] }')).toEqual([
+      { at: '7:63+2', message: 'this configuration needs windows of 21 snapshots, but the data has trajectories of 12', hint: "raise 'snapshots' in the data to at least 21, or shorten the rollout" },
+    ]);
+  });
+  test('grid sizes a unet cannot halve point at the varied points, each once', () => {
+    const fe = frontend(
+      [HEAD[0]!.replace('points 16', 'points 32'), 'emulator small = conv1d { kernel 2 }', 'emulator u = unet { width 2  levels 2 }', ...HEAD.slice(3), 'study s { vary emulator [small, u]  vary config [one_step, three]  vary data.points [32, 30, 31] }'].join('\n'),
+      'spec.tx',
+    );
+    // Columns 90 and 94: the 30 and the 31 of [32, 30, 31].
+    expect(fe.diagnostics.map((d) => `${d.line}:${d.column}+${d.length} ${d.message}`)).toEqual([
+      "7:90+2 a unet with 2 levels halves the field 2 times, so every spatial size must divide by 4, but the data's states are [1, 30]",
+      "7:94+2 a unet with 2 levels halves the field 2 times, so every spatial size must divide by 4, but the data's states are [1, 31]",
+    ]);
+  });
+  test('a warning a cell gives stays a warning, at the value that causes it', () => {
+    const fe = frontend([...HEAD.slice(0, 3), 'config c = supervised rollout 5 cut_bptt every 3', HEAD[5]!, 'study s { vary emulator [small, wide]  vary c.rollout [2, 5] }'].join('\n'), 'spec.tx');
+    // Rollout 2 has no level after the 3rd to cut; rollout 5 has. Column 56 is the 2.
+    expect(fe.diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.message}`)).toEqual([
+      "warning 6:56 'cut_bptt every 3' cuts nothing: the chain has 2 time levels, and a cut after the last one feeds nothing",
+    ]);
+  });
+  test("a mistake of the emulator a cell picks stays on the emulator's line", () => {
+    // points 30 is the file's and every cell's: the unet's own mistake, found only in its cells.
+    const fe = frontend(
+      [HEAD[0]!.replace('points 16', 'points 30'), 'emulator small = conv1d { kernel 2 }', 'emulator u = unet { width 2  levels 2 }', ...HEAD.slice(3), 'study s { vary emulator [small, u]  vary config [one_step, three]  vary lr [1e-3, 1e-2] }'].join('\n'),
+      'spec.tx',
+    );
+    expect(fe.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      "3:1 a unet with 2 levels halves the field 2 times, so every spatial size must divide by 4, but the data's states are [1, 30]",
+    ]);
   });
 });

@@ -50,6 +50,35 @@ describe('spatial metrics', () => {
   });
 });
 
+describe('values beyond the squares float64 can hold', () => {
+  // A diverged prediction u = 7e171 everywhere against r = [1, -1, 1, -1]: the
+  // error is 7e171 ∓ 1 = 7e171 in float64, whose square (4.9e343) overflows,
+  // while its root mean square, 7e171, and nRMSE = 7e171 / 1 do not.
+  const u = [7e171, 7e171, 7e171, 7e171];
+  const r = [1, -1, 1, -1];
+  test('RMSE, nRMSE, MAE and the Fourier forms are finite where the answer is', () => {
+    expect(value('RMSE', u, r, [1, 4]) / 7e171).toBeCloseTo(1, 14);
+    expect(value('nRMSE', u, r, [1, 4]) / 7e171).toBeCloseTo(1, 14);
+    expect(value('MAE', u, r, [1, 4]) / 7e171).toBeCloseTo(1, 14);
+    // The error is a constant: all of it in mode 0, F(e) = (4 · 7e171)² / 16 = (7e171)², and r = cos(π j)
+    // lies at Nyquist, F(r) = 4² / 16 = 1.
+    expect(value('fourier_nRMSE', u, r, [1, 4]) / 7e171).toBeCloseTo(1, 14);
+    expect(value('fourier_RMSE', u, r, [1, 4]) / 7e171).toBeCloseTo(1, 14);
+  });
+  test('correlation of huge and tiny fields', () => {
+    // u = 7e171 · [1, -1, 1, -1] is r scaled: correlation 1, though u·u overflows; r = 1e-170 r underflows.
+    expect(value('correlation', r.map((x) => 7e171 * x), r, [1, 4])).toBeCloseTo(1, 14);
+    expect(value('correlation', r, r.map((x) => 1e-170 * x), [1, 4])).toBeCloseTo(1, 14);
+  });
+  test('tiny fields do not underflow to a zero norm', () => {
+    // e = 1e-170 · [1, 0, -1, 0] (its square underflows): RMSE = 1e-170 √0.5; r = 1e-170 · 1: nRMSE = √0.5.
+    expect(value('nRMSE', [2e-170, 1e-170, 0, 1e-170], [1e-170, 1e-170, 1e-170, 1e-170], [1, 4])).toBeCloseTo(Math.SQRT1_2, 14);
+  });
+  test('a mean square that is itself beyond float64 is infinite', () => {
+    expect(value('MSE', u, r, [1, 4])).toBe(Infinity);
+  });
+});
+
 describe('Fourier metrics', () => {
   // x = cos(2π j/4) = [1, 0, -1, 0]: rfft X = [0, 2, 0] at k = 0, 1, 2; weights c = [1, 2, 1] (k = 2 is Nyquist).
   const x = Float64Array.of(1, 0, -1, 0);

@@ -29,6 +29,19 @@ describe('unary elementwise ops', () => {
     expectTensor(apply('sqrt', {}, tensor([4], [4, 0.25, 0, 2.25])), [4], [2, 0.5, 0, 1.5]);
   });
 
+  // XLA's elementwise ops take NaN to NaN (relu is max(x, 0), NaN there), so
+  // a diverged rollout stays diverged rather than "recovering" to zeros.
+  it.each<[OpName, Attrs]>([
+    ['neg', {}], ['scale', { c: 3 }], ['square', {}], ['abs', {}], ['sign', {}], ['relu', {}],
+    ['tanh', {}], ['sigmoid', {}], ['gelu', {}], ['sqrt', {}],
+  ])('%s keeps NaN', (op, attrs) => {
+    expect(Number.isNaN(apply(op, attrs, tensor([1], [NaN])).data[0])).toBe(true);
+  });
+
+  it('relu of ±infinity is infinity and 0, as max(x, 0)', () => {
+    expectTensor(apply('relu', {}, tensor([2], [Infinity, -Infinity])), [2], [Infinity, 0]);
+  });
+
   it('sign of -0 is +0, as WGSL prints it', () => {
     expect(Object.is(apply('sign', {}, tensor([1], [-0])).data[0], 0)).toBe(true);
   });

@@ -12,7 +12,7 @@ import { paramsToJson, type Params } from '../../src/runtime/params.js';
 import { evaluateEmulator, testSet } from '../../src/train/evaluate.js';
 import { readParamsFile } from '../../src/train/params-file.js';
 import { evaluateRollout } from '../../src/train/rollout-eval.js';
-import { openStepper } from '../../src/train/rollout.js';
+import { openStepper, rollout } from '../../src/train/rollout.js';
 import { safetensors } from '../../src/train/safetensors.js';
 import { checkLength, testLevels } from '../../src/train/test-levels.js';
 import { compiling } from '../budgets.js';
@@ -75,6 +75,29 @@ describe('the rollout scored per step', () => {
     const e = await evaluateRollout(stepper, zero, [1, 8], NRMSE, 2, 2);
     expect(e.curves[0]!.mean).toEqual([NaN, NaN]);
     expect(e.notes).toEqual(['nRMSE is NaN at step 1 (its first), trajectory 0, channel 0: the reference channel is zero']);
+  });
+
+  test('a diverged rollout: nRMSE finite while the prediction is, nMSE infinite for its overflow, not a zero norm', async () => {
+    const { run, decl } = generator();
+    // Each step multiplies the state by about 2e40: its squares overflow (> 1.8e308) from about step 4, the state itself from step 8.
+    const stepper = await openStepper(run.spec, [1, 8], kernel(1e40, 1e40), 'cpu', 2);
+    const metrics = ['nRMSE', 'nMSE'].map(parseMetric);
+    const e = await evaluateRollout(stepper, testLevels(decl, () => run.dataset), [1, 8], metrics, 6, 6);
+    expect(e.curves[0]!.mean.every(Number.isFinite)).toBe(true);
+    expect(e.curves[0]!.mean[5]).toBeGreaterThan(1e200);
+    expect(e.notes).toHaveLength(1);
+    expect(e.notes[0]).toMatch(/^nMSE is Infinity at step \d \(its first\), trajectory \d, channel 0: the error's aggregate exceeds float64's range \(the prediction reaches \d\.\d\de\+\d+\)$/);
+  });
+
+  test('a NaN state stays NaN through a relu network: a diverged rollout does not recover', async () => {
+    // conv1d 1 -> 2 -> 1 with relu between: were relu(NaN) 0, the next state would be 0 and every later one too.
+    const run = tinyRun(TINY.replace('channels 1 -> 1', 'channels 1 -> 2 -> 1'));
+    const ones = (shape: number[]) => ({ shape, data: new Float64Array(shape.reduce((a, x) => a * x, 1)).fill(1) });
+    const params: Params = new Map([['layers.0.weight', ones([2, 1, 2])], ['layers.1.weight', ones([1, 2, 2])]]);
+    const stepper = await openStepper(run.spec, [1, 8], params, 'cpu', 2);
+    const states: Float64Array[] = [];
+    for await (const u of rollout(stepper, new Float64Array(16).fill(NaN), 3)) states.push(u);
+    expect(states.map((u) => u.every(Number.isNaN))).toEqual([true, true, true]);
   });
 
   test('the GPU rollout (float32) agrees with the float64 one to 1e-4', compiling(1), async () => {

@@ -9,8 +9,8 @@ const cell = (values: string[]): A.StudyCell => ({ name: `emulator=${values[0]},
 const study: A.StudyDecl = {
   name: 's',
   axes: [
-    { path: 'emulator', values: ['a', 'b'], span },
-    { path: 'lr', values: ['1e-2'], span },
+    { path: 'emulator', values: ['a', 'b'], valueSpans: [span, span], span },
+    { path: 'lr', values: ['1e-2'], valueSpans: [span], span },
   ],
   seeds: 4,
   report: { metric: 'nRMSE', aggregate: 'geometric_mean', upTo: 3 },

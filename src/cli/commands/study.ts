@@ -34,7 +34,7 @@ interface StudyOptions extends SlurmOptions {
 export function register(program: Command): void {
   const cmd = program
     .command('study')
-    .description("run every cell of the spec's study (seeds one after another), skipping finished ones; write table.md, table.csv, strip.svg and each cell's curve.svg")
+    .description("run every cell of the spec's study (a cell's seeds trained together, as one program on the GPU), skipping finished ones; write table.md, table.csv, strip.svg and each cell's curve.svg")
     .argument('<file>', '.tx file with a study statement')
     .option('-o, --out <dir>', 'results folder (default: out/<spec name>-<study name>)')
     .addOption(deviceOption())
