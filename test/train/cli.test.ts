@@ -126,7 +126,7 @@ describe('tx train', spawning(10), () => {
     });
   });
 
-  test('clip_norm and eval every N on the GPU: the norms beside the loss, eval.csv, the best parameters kept', () => {
+  test('clip_norm and eval every N on the GPU: the norms beside the loss, train-eval.csv, the best parameters kept', () => {
     const { dir, file } = specFile(TINY.replace('steps 10', 'clip_norm 1  steps 10  eval every 3'));
     const out = join(dir, 'run');
     const r = tx('train', file, '--out', out, '--steps', '7');

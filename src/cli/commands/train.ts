@@ -33,7 +33,7 @@ import { resumeCheck, resumedRun } from '../resume.js';
 export function register(program: Command): void {
   program
     .command('train')
-    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg; with `eval every N` in the train block, also every N steps: eval.csv, params-best.safetensors)")
+    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg; with `eval every N` in the train block, also every N steps: train-eval.csv, params-best.safetensors)")
     .argument('<file>', '.tx file')
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
     .option('-e, --emulator <name>', 'train only this one of the named emulators (default: each, one after the other)')
