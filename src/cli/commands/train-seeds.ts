@@ -8,7 +8,7 @@ import { loadRun, type KeyedRun } from '../../driver/node.js';
 import { summary } from '../../driver/summary.js';
 import type { Dataset } from '../../data/dataset.js';
 import { spread } from '../../math/spread.js';
-import type { Frontend } from '../../frontend.js';
+import type { ChainProgram, Frontend } from '../../frontend.js';
 import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
 import { testSet } from '../../train/evaluate.js';
 import { stateKind } from '../../train/optimizer.js';
@@ -16,7 +16,7 @@ import { clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../.
 import { RUN_FILES } from '../../train/run-files.js';
 import type { Checkpoint, TrainHooks } from '../../train/trainer.js';
 import { lockFolder } from '../../util/lock.js';
-import { oneProgram, writeAtomic } from '../io.js';
+import { writeAtomic } from '../io.js';
 import { resumeCheck, resumedRun } from '../resume.js';
 import { seedsLabel, trainSeedsWithProgress } from '../seeds-progress.js';
 import { EXIT_INTERRUPTED } from '../signals.js';
@@ -24,7 +24,6 @@ import type { Device } from '../../train/executors.js';
 
 /** What of `tx train`'s options the seeds take. */
 export interface SeedsIntoOptions {
-  config?: string;
   steps?: number;
   resume?: boolean;
   checkpointEvery: number;
@@ -39,9 +38,8 @@ interface Member {
 }
 
 /** `data`: the training data, the same for every seed. */
-export async function trainSeedsInto(file: string, fe: Frontend, out: string, opts: SeedsIntoOptions, seeds: number, data: Dataset): Promise<void> {
+export async function trainSeedsInto(file: string, fe: Frontend, program: ChainProgram, out: string, opts: SeedsIntoOptions, seeds: number, data: Dataset): Promise<void> {
   lockFolder(out, `tx train ${file}`);
-  const program = oneProgram(fe, opts.config);
   const notes = new Set<string>();
   const members = [...Array(seeds).keys()].map((seed): Member & { done: boolean } => {
     const dir = join(out, `seed-${seed}`);
