@@ -1,9 +1,9 @@
 // The commands that work on one emulator, on a file that names several: each
 // takes --emulator and then works as on a file declaring that one alone;
 // without it, a message that lists them (tx eval and tx rollout choose the
-// emulator whose parameters --params holds).
+// emulator whose parameters --params holds). tx snapshot keeps each one's.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -83,5 +83,21 @@ describe('one emulator of several', () => {
     const twins = spec('twins', DATA + LIN + LIN.replace('lin', 'lin2').replace('kernel 3', 'kernel 3  seed 9') + REST);
     expect(tx('eval', twins, '-p', params('lin'))).toMatchObject({ code: 1, err: `error: ${params('lin')} fits each of the emulators lin, lin2\n  hint: choose one with --emulator NAME\n` });
   });
-});
 
+  test("tx snapshot: a file's goldens hold each emulator's, as its file alone compiles it; an emulator that does not fit is an error", spawning(4), () => {
+    const snap = join(dir, 'snap');
+    mkdirSync(snap);
+    writeFileSync(join(snap, 'two.tx'), DATA + LIN + RES + REST);
+    expect(tx('snapshot', snap, '--update').code).toBe(0);
+    const plan = readFileSync(join(snap, 'two.plan'), 'utf8');
+    expect(plan).toBe(`# emulator lin\n${tx('compile', ONLY.lin).out}\n# emulator res\n${tx('compile', ONLY.res).out}`);
+
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'bad.tx'), DATA + LIN + 'emulator wide = conv1d { channels 2 -> 2  kernel 3 }\n' + REST);
+    const r = tx('snapshot', bad);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${join(bad, 'bad.tx')}:3:1: error: the emulator maps 2 to 2 channels, but the data's states have 1`);
+    expect(r.out).toContain('1 invalid');
+  });
+});
