@@ -1,9 +1,11 @@
 // A file that declares several named emulators trains each of them, one after
-// the other, as a file of its own would: the spec with only that emulator,
-// checked again, since the front end checks shapes against the file's first
-// emulator only.
+// the other, as a file of its own would (one-emulator.ts). The commands that
+// work on one emulator take it by name, and never fall back to the first one
+// unasked.
+import { Option } from 'commander';
 import { fileSnapshotShape } from '../data/load.js';
-import { checkParsed, type Frontend } from '../frontend.js';
+import type { Frontend } from '../frontend.js';
+import { withEmulator } from '../one-emulator.js';
 import { UserError, hasErrors } from '../util/diagnostics.js';
 import { ReportedErrors, reportDiagnostics } from './io.js';
 
@@ -20,12 +22,20 @@ export function perEmulator(fe: Frontend, name: string | undefined): EmulatorRun
   const chosen = name === undefined ? all : all.filter((e) => e.name === name);
   if (!chosen.length) throw new UserError(`no emulator named '${name}'`, `this file has: ${all.map((e) => e.name).join(', ')}`);
   return chosen.map((e) => {
-    // The source keys a run's checkpoints: one emulator's never resumes another's (as a study cell's source says its cell).
-    const spec = { ...fe.spec, emulators: [e], emulator: e.decl, ...(all.length > 1 && { source: `${fe.spec.source}\n# emulator ${e.name}\n` }) };
-    delete spec.study;
-    const one = checkParsed({ spec, diagnostics: [] }, fileSnapshotShape(spec.file));
-    reportDiagnostics(one.diagnostics, spec.source);
+    const one = withEmulator(fe, e, fileSnapshotShape(fe.spec.file));
+    reportDiagnostics(one.diagnostics, one.spec.source);
     if (hasErrors(one.diagnostics)) throw new ReportedErrors();
     return { name: e.name, fe: one };
   });
+}
+
+export function emulatorOption(flags = '-e, --emulator <name>', description = 'the emulator to work on, where the file names several'): Option {
+  return new Option(flags, description);
+}
+
+/** The file as if it declared only the emulator a one-emulator command works on: the one `name` chooses, or the file's only one. */
+export function oneEmulator(fe: Frontend, name: string | undefined, command: string): Frontend {
+  const all = fe.spec.emulators;
+  if (name === undefined && all.length > 1) throw new UserError(`this file declares ${all.length} emulators (${all.map((e) => e.name).join(', ')}); tx ${command} works on one`, 'choose it with --emulator NAME');
+  return perEmulator(fe, name)[0]!.fe;
 }

@@ -1,6 +1,6 @@
-// The files of evaluation during training, in a run's folder: eval.csv after
-// every evaluation and params-best.safetensors whenever the parameters beat
-// the best so far, each written atomically as the run's other files.
+// The files of evaluation during training, in a run's folder: train-eval.csv
+// after every evaluation and params-best.safetensors whenever the parameters
+// beat the best so far, each written atomically as the run's other files.
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as A from '../dsl/ast.js';
@@ -16,10 +16,18 @@ export function clearEvalFiles(dir: string): void {
   for (const f of Object.values(EVAL_FILES)) rmSync(join(dir, f), { force: true });
 }
 
+/**
+ * Where txc before train-eval.csv logged these rows. A run from then resumes
+ * with its history (and so its best score, which params-best.safetensors must
+ * not lose to a worse one); a `tx eval` table there is no log and reads as none.
+ */
+const OLD_LOG = 'eval.csv';
+
 /** What `onEval` does in `tx train`: evaluate, log, keep the best. `resumeStep`: the checkpoint's step a resumed run continues from. */
 export function evalInFolder(dir: string, spec: A.Spec, test: TestSet, log: (line: string) => void, resumeStep?: number): (step: number, params: Params) => void {
   const path = join(dir, EVAL_FILES.log);
-  const kept = resumeStep !== undefined && existsSync(path) ? parseEvalCsv(readText(path), resumeStep) : [];
+  const from = [path, join(dir, OLD_LOG)].find((p) => existsSync(p));
+  const kept = resumeStep !== undefined && from ? parseEvalCsv(readText(from), resumeStep) : [];
   const evals = new PeriodicEval(spec, test, kept);
   return (step, params) => {
     const { row, best } = evals.evaluate(step, params);

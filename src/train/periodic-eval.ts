@@ -1,12 +1,14 @@
 // Evaluation during training (`eval every N`): the nRMSE of one step and of
 // the rollout on the test set (evaluate.ts, the same numbers as the end of a
-// run), a row of eval.csv each time, and which parameters were best so far.
+// run), a row of train-eval.csv each time, and which parameters were best so
+// far. Not eval.csv: that name is `tx eval`'s, whose files go beside the
+// parameters, into this same folder.
 // Browser-safe: the files are written by eval-outputs.ts.
 import type * as A from '../dsl/ast.js';
 import type { Params } from '../runtime/params.js';
 import { evaluateEmulator, type TestSet } from './evaluate.js';
 
-export const EVAL_FILES = { log: 'eval.csv', best: 'params-best.safetensors' } as const;
+export const EVAL_FILES = { log: 'train-eval.csv', best: 'params-best.safetensors' } as const;
 
 export interface EvalRow {
   /** Updates applied before the evaluation. */
@@ -41,13 +43,13 @@ export class PeriodicEval {
   }
 }
 
-/** eval.csv: a row per evaluation, a column per rollout step, then the score. */
+/** train-eval.csv: a row per evaluation, a column per rollout step, then the score. */
 export function evalCsv(rows: readonly EvalRow[]): string {
   const steps = rows[0]?.nrmse.map((r) => r.step) ?? [];
   return `step,${steps.map((s) => `nrmse_${s},`).join('')}score\n` + rows.map((r) => `${r.step},${r.nrmse.map((x) => `${x.value},`).join('')}${r.score}\n`).join('');
 }
 
-/** The rows of an eval.csv up to step `upTo` (those a resumed run keeps); none where the text is not one. */
+/** The rows of a train-eval.csv up to step `upTo` (those a resumed run keeps); none where the text is not one. */
 export function parseEvalCsv(text: string, upTo: number): EvalRow[] {
   const [head, ...lines] = text.trim().split('\n');
   const cols = head?.split(',') ?? [];

@@ -47,7 +47,8 @@ export function progress(total: number, start = 0, label = '', stream: NodeJS.Wr
         began(done);
         if (done % every !== 0 && done !== total) return;
         const f = fields(r);
-        stream.write(`${prefix}step ${done}/${total}  epoch ${f.epoch}  loss ${f.loss}  ${f.rate} steps/s\n`);
+        // A count of steps done: "step N" in what txc prints is loss.csv's, from 0 (the loss shown is step done - 1's).
+        stream.write(`${prefix}${done}/${total} steps  epoch ${f.epoch}  loss ${f.loss}  ${f.rate} steps/s\n`);
       },
       stop: () => clock.timing(),
     };

@@ -161,6 +161,23 @@ describe('tx study', () => {
     expect(mtimes(out)).toEqual(before);
   });
 
+  test("eval every N in a study: each seed's train-eval.csv beside tx eval's eval.csv, neither replacing the other", spawning(1), () => {
+    const { file, out } = setup('lr 1e-2  steps 6  batch 4  seed 5  eval every 3', 'seeds 1');
+    const r = tx('study', file, '--out', out, '--device', 'cpu', '--cell', '0');
+    expect(r.code, r.err).toBe(0);
+    const seed = join(out, 'emulator=linear,config=one_step', 'seed-0');
+    expect(r.err).toMatch(/^emulator=linear,config=one_step seed 0: eval at step 3: test nRMSE step 1: \S+ {2}\(best so far\)$/m);
+    // 8 snapshots: of the evaluation's rollout steps 1, 10 and 50, only 1 fits.
+    const log = readFileSync(join(seed, 'train-eval.csv'), 'utf8').trimEnd().split('\n');
+    expect(log[0]).toBe('step,nrmse_1,score');
+    expect(log.slice(1).map((l) => l.split(',')[0])).toEqual(['3', '6']);
+    expect(existsSync(join(seed, 'params-best.safetensors'))).toBe(true);
+    // The report's 5 steps.
+    const table = readFileSync(join(seed, 'eval.csv'), 'utf8').trimEnd().split('\n');
+    expect(table[0]).toBe('step,nRMSE_mean,nRMSE_std,nRMSE_min,nRMSE_max');
+    expect(table).toHaveLength(6);
+  });
+
   test("a report longer than a data file's trajectories is refused before anything trains", spawning(1), () => {
     const { dir, file, out } = setup('lr 1e-2  steps 5  batch 4  seed 5', 'seeds 1');
     writeFileSync(join(dir, 'd.json'), JSON.stringify({ shape: [3, 4, 1, 8], data: Array.from({ length: 96 }, (_, i) => Math.sin(i)) }));

@@ -36,12 +36,27 @@ describe('tx train, several seeds', spawning(5), () => {
     expect(r.out).toContain('trained 3 seeds of');
     expect(r.out).toMatch(/over the 3 finished seeds: loss [\d.e+-]+ ± /);
     const csv = read(out, 'seeds.csv').trim().split('\n');
-    expect(csv[0]).toBe('seed,status,step,loss,nrmse_step1');
+    expect(csv[0]).toBe('seed,status,step,loss,nrmse_1');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['0,done,30', '1,done,30', '2,done,30']);
     const single = join(dir, 'second');
     expect(tx('train', SECOND, '--out', single).code).toBe(0);
     expect(read(out, 'seed-1', 'loss.csv')).toBe(read(single, 'loss.csv'));
     expect(read(out, 'seed-0', 'loss.csv')).not.toBe(read(single, 'loss.csv'));
+  });
+
+  test("seeds.csv names each nRMSE column by its rollout step, and holds that step's value from each seed's evaluation", () => {
+    const out = join(dir, 'steps');
+    const file = join(dir, 'twelve.tx');
+    // 12 snapshots: the evaluation's rollout steps 1 and 10 fit, 50 does not.
+    writeFileSync(file, spec('  seeds 2').replace('snapshots 6', 'snapshots 12').replace('steps 30', 'steps 4'));
+    const r = tx('train', file, '--device', 'cpu', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    const [head, ...rows] = read(out, 'seeds.csv').trim().split('\n');
+    expect(head).toBe('seed,status,step,loss,nrmse_1,nrmse_10');
+    for (const [s, row] of rows.entries()) {
+      const { nrmse } = JSON.parse(read(out, `seed-${s}`, 'evaluation.json')) as { nrmse: { step: number; value: number }[] };
+      expect(row.split(',').slice(4).map(Number)).toEqual([1, 10].map((k) => nrmse.find((x) => x.step === k)!.value));
+    }
   });
 
   test('--seeds overrides the block; --resume --steps extends every seed from its checkpoint', () => {

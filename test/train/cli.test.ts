@@ -40,7 +40,7 @@ describe('tx train', spawning(10), () => {
     expect(r.out).toMatch(/learned kernel \[.*\], upwind stencil \[1\+CFL, -CFL\] = \[0\.5000, 0\.5000\], distance/);
     for (const f of Object.values(RUN_FILES)) expect(existsSync(join(out, f))).toBe(true);
     expect(csvLosses(out)).toHaveLength(7);
-    expect(r.err).toContain('step 7/7'); // not a terminal: plain progress lines
+    expect(r.err).toContain('7/7 steps'); // not a terminal: plain progress lines
     // Compiling has its own line and time; losses come back 10 steps at a time, so all 7 ran by then.
     expect(r.err).toMatch(/^compiling (\d+) kernels…\ncompiled \1 kernels in [\d.]+ s \(the first 7 steps included\)\n/m);
   });
@@ -126,7 +126,7 @@ describe('tx train', spawning(10), () => {
     });
   });
 
-  test('clip_norm and eval every N on the GPU: the norms beside the loss, eval.csv, the best parameters kept', () => {
+  test('clip_norm and eval every N on the GPU: the norms beside the loss, train-eval.csv, the best parameters kept', () => {
     const { dir, file } = specFile(TINY.replace('steps 10', 'clip_norm 1  steps 10  eval every 3'));
     const out = join(dir, 'run');
     const r = tx('train', file, '--out', out, '--steps', '7');

@@ -1,5 +1,5 @@
 // Evaluation during training: the same numbers as the end of a run, which
-// parameters are best, and eval.csv read back where a run resumes.
+// parameters are best, and train-eval.csv read back where a run resumes.
 import { describe, expect, test } from 'vitest';
 import { evaluateEmulator, testSet } from '../../src/train/evaluate.js';
 import { evalCsv, parseEvalCsv, PeriodicEval } from '../../src/train/periodic-eval.js';
@@ -21,7 +21,7 @@ describe('eval every N', () => {
     expect(bests[1]).toBe(last.score < evals.rows[0]!.score);
   });
 
-  test('eval.csv reads back to the rows up to a step, so a resumed run knows the best so far', () => {
+  test('train-eval.csv reads back to the rows up to a step, so a resumed run knows the best so far', () => {
     const rows = [5, 10, 15].map((step) => ({ step, nrmse: [{ step: 1, value: 1 / step }, { step: 10, value: 0.1 + 0.2 }], score: 2 / step }));
     const text = evalCsv(rows);
     expect(text.split('\n')[0]).toBe('step,nrmse_1,nrmse_10,score');

@@ -13,6 +13,7 @@ import { prepareRun } from '../../src/driver/run.js';
 import { openSession } from '../../src/driver/session.js';
 import { summary } from '../../src/driver/summary.js';
 import { frontend } from '../../src/frontend.js';
+import { withEmulator } from '../../src/one-emulator.js';
 import { cpuExecutor } from '../../src/train/executors.js';
 import { train } from '../../src/train/trainer.js';
 import { drawing, emulatorCalls, pickProgram, statsText } from '../../web/src/compile.js';
@@ -35,7 +36,9 @@ describe('the page compiles every example as the command line does', () => {
       expect(fe.diagnostics).toEqual([]);
       const compilations = fe.programs.map((p) => new Compilation(fe.spec, p));
       // What `tx snapshot` compares with the golden files: the CLI's IR and plan.
-      const cli = frontend(source, file);
+      // The page compiles a file's first emulator; the goldens hold each one's.
+      const all = frontend(source, file);
+      const cli = all.spec.emulators.length > 1 ? withEmulator(all, all.spec.emulators[0]!) : all;
       expect(compilations.map((c) => c.ir('lower')).join('\n')).toBe(golden(cli, 'ir'));
       expect(compilations.map((c) => c.plan()).join('\n')).toBe(golden(cli, 'plan'));
       for (const c of compilations) {

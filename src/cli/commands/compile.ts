@@ -13,6 +13,7 @@ import { specStep } from '../../spec-step.js';
 import { gpuExecutor } from '../../train/executors.js';
 import { planStatsLines } from '../../driver/compile.js';
 import { loadRun } from '../../driver/node.js';
+import { emulatorOption, oneEmulator } from '../emulators.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
 
@@ -43,8 +44,10 @@ export function register(program: Command): void {
       GENERIC,
     )
     .option('--buffer-limit <MiB>', "the most one buffer may take on the device planned for (default: WebGPU's 128 MiB a storage binding, as lavapipe allows; an H200 allows 2048)", positiveInt)
-    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target; bufferLimit?: number }) => {
-      const fe = loadSpec(file);
+    // -e is --emit's.
+    .addOption(emulatorOption('--emulator <name>'))
+    .action(async (file: string, opts: { emit: Emit; config?: string; out?: string; batch?: number; stats?: boolean; json?: boolean; time?: boolean; target: Target; bufferLimit?: number; emulator?: string }) => {
+      const fe = oneEmulator(loadSpec(file), opts.emulator, 'compile');
       const bytes = opts.bufferLimit && opts.bufferLimit * 2 ** 20;
       const target = bytes ? withLimits(opts.target, { ...opts.target.limits, maxStorageBufferBindingSize: bytes, maxBufferSize: bytes }) : opts.target;
       const step = { ...(opts.batch && { batch: opts.batch }), fileShape: fileShape(file) };

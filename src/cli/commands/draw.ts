@@ -4,6 +4,7 @@ import { drawDot } from '../../draw/dot.js';
 import type { CorrectionLook } from '../../draw/layout.js';
 import { drawSvg } from '../../draw/svg.js';
 import type { EmulatorDecl } from '../../dsl/ast.js';
+import { emulatorOption, oneEmulator } from '../emulators.js';
 import { loadSpec, selectPrograms, writeAtomic } from '../io.js';
 
 export function register(program: Command): void {
@@ -14,8 +15,9 @@ export function register(program: Command): void {
     .option('-o, --output <path>', 'write to this file instead of standard output')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['svg', 'dot']).default('svg'))
     .option('-c, --config <name>', 'the configuration to draw (default: the first)')
-    .action((file: string, opts: { output?: string; format: 'svg' | 'dot'; config?: string }) => {
-      const fe = loadSpec(file);
+    .addOption(emulatorOption())
+    .action((file: string, opts: { output?: string; format: 'svg' | 'dot'; config?: string; emulator?: string }) => {
+      const fe = oneEmulator(loadSpec(file), opts.emulator, 'draw');
       const p = selectPrograms(fe, opts.config)[0]!;
       const correction = correctionLook(fe.spec.emulator);
       const text = opts.format === 'dot' ? drawDot(p.graph, p.flow, p.graph.title, correction) : drawSvg(p.graph, p.flow, { ...(correction && { correction }) });

@@ -13,6 +13,7 @@ import { UserError } from '../../util/diagnostics.js';
 import { writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
 import { rolloutProgress } from '../rollout-progress.js';
+import { emulatorOption } from '../emulators.js';
 import { loadTrained, rolloutDeviceOption } from '../trained.js';
 
 /** APEBench rolls out 200 steps and summarises the first 100. */
@@ -27,6 +28,7 @@ interface EvalOptions {
   device: Device;
   out?: string;
   json?: boolean;
+  emulator?: string;
 }
 
 export function register(program: Command): void {
@@ -41,8 +43,9 @@ export function register(program: Command): void {
     .addOption(rolloutDeviceOption())
     .option('-o, --out <dir>', 'where eval.csv, eval.json and eval-<metric>.svg go (default: beside the parameters)')
     .option('--json', 'print eval.json instead of the table')
+    .addOption(emulatorOption('-e, --emulator <name>', "where the file names several (default: the one whose parameters --params holds)"))
     .action(async (file: string, opts: EvalOptions) => {
-      const { spec, snapshot, params, test } = loadTrained(file, opts.params);
+      const { spec, snapshot, params, test } = loadTrained(file, opts.params, opts.emulator);
       const metrics = parseMetrics(opts.metrics);
       for (const m of metrics) checkMetric(m, snapshot);
       const steps = opts.rollout ?? (test.extendable ? ROLLOUT : test.snapshots - 1);

@@ -12,6 +12,7 @@ import { gpuLossAndGrad } from '../../runtime/gpu/grad.js';
 import { trainingBatches } from '../../runtime/minibatch.js';
 import { initParams, paramsFromJson, paramsToJson } from '../../runtime/params.js';
 import { readText } from '../../util/files.js';
+import { emulatorOption, oneEmulator } from '../emulators.js';
 import { loadSpec, oneProgram } from '../io.js';
 
 export function register(program: Command): void {
@@ -24,8 +25,9 @@ export function register(program: Command): void {
     .option('-b, --batch <path>', 'a minibatch of windows [batch, window, channels, ...space] as .npy or JSON (default: the first minibatch of training)')
     .addOption(new Option('-d, --device <device>', 'cpu: the float64 interpreter; gpu: the compiled WGSL kernels').choices(['cpu', 'gpu']).default('cpu'))
     .option('--json', 'print {"loss": x, "grads": {name: {shape, data}}}')
-    .action(async (file: string, opts: { config?: string; params?: string; batch?: string; json?: boolean; device: 'cpu' | 'gpu' }) => {
-      const fe = loadSpec(file);
+    .addOption(emulatorOption())
+    .action(async (file: string, opts: { config?: string; params?: string; batch?: string; json?: boolean; device: 'cpu' | 'gpu'; emulator?: string }) => {
+      const fe = oneEmulator(loadSpec(file), opts.emulator, 'grad');
       const p = oneProgram(fe, opts.config);
       const snapshot = snapshotShape(fe.spec.data!, fileSnapshotShape(file));
       const decls = emulatorParams(fe.spec, snapshot);

@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import { printGraph } from '../../ir/print.js';
 import { STAGE_NAMES, callStats, opStats, runPasses, type CallStats } from '../../passes/pipeline.js';
 import { callsTable } from '../../driver/compile.js';
+import { emulatorOption, oneEmulator } from '../emulators.js';
 import { loadSpec, selectPrograms } from '../io.js';
 
 export function register(program: Command): void {
@@ -14,8 +15,9 @@ export function register(program: Command): void {
     .addOption(new Option('-a, --after <pass>', 'print the graph after this pass').choices([...STAGE_NAMES]).default('lower'))
     .option('-s, --stats', 'emulator, reference and residuum calls per training step before and after simplification, and op counts')
     .option('--json', 'with --stats: print the statistics as JSON')
-    .action((file: string, opts: { config?: string; after: string; stats?: boolean; json?: boolean }) => {
-      const fe = loadSpec(file);
+    .addOption(emulatorOption())
+    .action((file: string, opts: { config?: string; after: string; stats?: boolean; json?: boolean; emulator?: string }) => {
+      const fe = oneEmulator(loadSpec(file), opts.emulator, 'ir');
       const programs = selectPrograms(fe, opts.config);
       if (opts.stats) {
         const stats = programs.map((p) => {

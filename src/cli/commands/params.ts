@@ -4,6 +4,7 @@ import { emulatorParams } from '../../passes/inline.js';
 import type { ParamDecl } from '../../passes/inline/network.js';
 import { initParams, paramsToJson } from '../../runtime/params.js';
 import { fileSnapshotShape } from '../../data/load.js';
+import { emulatorOption, oneEmulator } from '../emulators.js';
 import { loadSpec, writeAtomic } from '../io.js';
 
 export function register(program: Command): void {
@@ -13,8 +14,9 @@ export function register(program: Command): void {
     .argument('<file>', '.tx file')
     .option('-o, --output <path>', 'write to this file instead of standard output')
     .option('-l, --list', 'list the parameter tree (in pytree order) with shapes and the total count, instead of the values')
-    .action((file: string, opts: { output?: string; list?: boolean }) => {
-      const fe = loadSpec(file);
+    .addOption(emulatorOption())
+    .action((file: string, opts: { output?: string; list?: boolean; emulator?: string }) => {
+      const fe = oneEmulator(loadSpec(file), opts.emulator, 'params');
       const snapshot = snapshotShape(fe.spec.data!, fileSnapshotShape(file));
       const net = fe.spec.emulator!;
       const seed = net.kind === 'correction' ? net.net.seed : net.seed;

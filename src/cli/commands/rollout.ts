@@ -10,6 +10,7 @@ import { openStepper, rollout } from '../../train/rollout.js';
 import { writeAtomic } from '../io.js';
 import { positiveInt } from '../options.js';
 import { rolloutProgress } from '../rollout-progress.js';
+import { emulatorOption } from '../emulators.js';
 import { loadTrained, rolloutDeviceOption } from '../trained.js';
 
 interface RolloutOptions {
@@ -18,6 +19,7 @@ interface RolloutOptions {
   steps?: number;
   device: Device;
   out?: string;
+  emulator?: string;
 }
 
 export function register(program: Command): void {
@@ -30,8 +32,9 @@ export function register(program: Command): void {
     .option('-s, --steps <n>', "rollout steps (default: the test trajectories' snapshots - 1)", positiveInt)
     .addOption(rolloutDeviceOption())
     .option('-o, --out <path>', 'the .npy to write (default: rollout-<i>.npy beside the parameters)')
+    .addOption(emulatorOption('-e, --emulator <name>', "where the file names several (default: the one whose parameters --params holds)"))
     .action(async (file: string, opts: RolloutOptions) => {
-      const { spec, snapshot, params, test } = loadTrained(file, opts.params);
+      const { spec, snapshot, params, test } = loadTrained(file, opts.params, opts.emulator);
       const i = opts.trajectory;
       if (i >= test.trajectories) throw new UserError(`--trajectory ${i}: there are ${test.trajectories} test trajectories (${test.note})`, `choose 0 to ${test.trajectories - 1}`);
       const steps = opts.steps ?? test.snapshots - 1;

@@ -8,7 +8,7 @@ import { ReportedErrors, reportDiagnostics, writeAtomic } from '../io.js';
 export function register(program: Command): void {
   program
     .command('snapshot')
-    .description('compare every *.tx under DIR with its golden IR and training step program (*.ir, *.plan beside it, and *.gpu.plan where there is one); --update rewrites them')
+    .description("compare every *.tx under DIR with its golden IR and training step program (*.ir, *.plan beside it, and *.gpu.plan where there is one; a file that names several emulators: each one's in turn); --update rewrites them")
     .argument('<dir>', 'folder to search for .tx files')
     .option('-u, --update', 'write the current IR as the new golden files (read the diff first!)')
     .addOption(new Option('--only <kind>', 'compare (or write) only these goldens: ir keeps a repo to the chain IR, which does not move when the compiler changes how it runs').choices(['ir', 'plan']))

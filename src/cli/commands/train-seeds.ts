@@ -8,7 +8,7 @@ import { loadRun, type KeyedRun } from '../../driver/node.js';
 import { summary } from '../../driver/summary.js';
 import type { Dataset } from '../../data/dataset.js';
 import { spread } from '../../math/spread.js';
-import type { Frontend } from '../../frontend.js';
+import type { ChainProgram, Frontend } from '../../frontend.js';
 import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
 import { testSet } from '../../train/evaluate.js';
 import { stateKind } from '../../train/optimizer.js';
@@ -16,7 +16,7 @@ import { clearEvaluation, readCheckpoint, writeEvaluation, writeRun } from '../.
 import { RUN_FILES } from '../../train/run-files.js';
 import type { Checkpoint, TrainHooks } from '../../train/trainer.js';
 import { lockFolder } from '../../util/lock.js';
-import { oneProgram, writeAtomic } from '../io.js';
+import { writeAtomic } from '../io.js';
 import { resumeCheck, resumedRun } from '../resume.js';
 import { seedsLabel, trainSeedsWithProgress } from '../seeds-progress.js';
 import { EXIT_INTERRUPTED } from '../signals.js';
@@ -24,7 +24,6 @@ import type { Device } from '../../train/executors.js';
 
 /** What of `tx train`'s options the seeds take. */
 export interface SeedsIntoOptions {
-  config?: string;
   steps?: number;
   resume?: boolean;
   checkpointEvery: number;
@@ -39,9 +38,8 @@ interface Member {
 }
 
 /** `data`: the training data, the same for every seed. */
-export async function trainSeedsInto(file: string, fe: Frontend, out: string, opts: SeedsIntoOptions, seeds: number, data: Dataset): Promise<void> {
+export async function trainSeedsInto(file: string, fe: Frontend, program: ChainProgram, out: string, opts: SeedsIntoOptions, seeds: number, data: Dataset): Promise<void> {
   lockFolder(out, `tx train ${file}`);
-  const program = oneProgram(fe, opts.config);
   const notes = new Set<string>();
   const members = [...Array(seeds).keys()].map((seed): Member & { done: boolean } => {
     const dir = join(out, `seed-${seed}`);
@@ -89,7 +87,7 @@ export async function trainSeedsInto(file: string, fe: Frontend, out: string, op
       process.stderr.write(`seed ${m.seed}: ${s.error}\n`);
       process.exitCode = 1;
     }
-    rows.push({ seed: m.seed, status: result.outcome.status, step: result.checkpoint.step, loss: result.history.at(-1)?.loss, nrmse: s.evaluation?.nrmse.map((r) => r.value) ?? [] });
+    rows.push({ seed: m.seed, status: result.outcome.status, step: result.checkpoint.step, loss: result.history.at(-1)?.loss, nrmse: s.evaluation?.nrmse ?? [] });
   }
   const ran = Math.max(...results.map((r, j) => r.history.length - (todo[j]!.resume?.step ?? 0)));
   process.stdout.write(`trained ${todo.length} seeds of ${file} (config ${program.config.name}) as one program on ${opts.device}: ${ran} steps in ${seconds.toFixed(1)} s; each seed's files in ${join(out, 'seed-<s>')}, the table in ${join(out, 'seeds.csv')}\n`);
@@ -103,14 +101,15 @@ interface SeedRow {
   status: string;
   step: number;
   loss: number | undefined;
-  /** Test nRMSE per rollout step (none for a run that did not finish). */
-  nrmse: number[];
+  /** Test nRMSE at each evaluated rollout step (none for a run that did not finish). */
+  nrmse: { step: number; value: number }[];
 }
 
+/** A column per evaluated rollout step, named by it as train-eval.csv's are (nrmse_1, nrmse_10, …); the seeds share one spec, so one set of steps. */
 function seedsCsv(rows: readonly SeedRow[]): string {
-  const n = Math.max(0, ...rows.map((r) => r.nrmse.length));
-  const head = ['seed', 'status', 'step', 'loss', ...[...Array(n).keys()].map((k) => `nrmse_step${k + 1}`)];
-  return [head, ...rows.map((r) => [r.seed, r.status, r.step, r.loss ?? '', ...r.nrmse])].map((c) => c.join(',')).join('\n') + '\n';
+  const steps = rows.find((r) => r.nrmse.length)?.nrmse.map((x) => x.step) ?? [];
+  const head = ['seed', 'status', 'step', 'loss', ...steps.map((k) => `nrmse_${k}`)];
+  return [head, ...rows.map((r) => [r.seed, r.status, r.step, r.loss ?? '', ...r.nrmse.map((x) => x.value)])].map((c) => c.join(',')).join('\n') + '\n';
 }
 
 /** A line per seed, then the mean and spread of the final loss and the first step's nRMSE across the finished seeds. */
@@ -122,7 +121,7 @@ function seedsText(rows: readonly SeedRow[]): string {
     return `${mean.toExponential(3)} ± ${std.toExponential(2)}`;
   };
   const fmt = (x: number | undefined) => (x === undefined ? '-' : x.toExponential(4));
-  const lines = rows.map((r) => `  seed ${r.seed}: ${r.status} at step ${r.step}, loss ${fmt(r.loss)}, test nRMSE at step 1 ${fmt(r.nrmse[0])}`);
-  const first = done.flatMap((r) => (r.nrmse.length ? [r.nrmse[0]!] : []));
+  const lines = rows.map((r) => `  seed ${r.seed}: ${r.status} at step ${r.step}, loss ${fmt(r.loss)}, test nRMSE at step 1 ${fmt(r.nrmse[0]?.value)}`);
+  const first = done.flatMap((r) => (r.nrmse.length ? [r.nrmse[0]!.value] : []));
   return `${lines.join('\n')}\n  over the ${done.length} finished seeds: loss ${stat(done.flatMap((r) => (r.loss === undefined ? [] : [r.loss])))}, test nRMSE at step 1 ${stat(first)} (mean ± std, ddof 0 as in tx study's tables)\n`;
 }

@@ -20,7 +20,7 @@ import { upwindText } from '../../train/report.js';
 import type { Checkpoint, TrainHooks, TrainResult } from '../../train/trainer.js';
 import { upwindDistance } from '../../train/upwind.js';
 import { lockFolder } from '../../util/lock.js';
-import type { Frontend } from '../../frontend.js';
+import type { ChainProgram, Frontend } from '../../frontend.js';
 import { perEmulator } from '../emulators.js';
 import { loadSpec, oneProgram } from '../io.js';
 import { dataDeviceOption, positiveInt } from '../options.js';
@@ -33,7 +33,7 @@ import { resumeCheck, resumedRun } from '../resume.js';
 export function register(program: Command): void {
   program
     .command('train')
-    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg; with `eval every N` in the train block, also every N steps: eval.csv, params-best.safetensors)")
+    .description("train the emulator with the configuration; write the loss history, parameters and a checkpoint; evaluate on held-out trajectories (and draw a 2-D or 3-D state's rollout: fields.svg; with `eval every N` in the train block, also every N steps: train-eval.csv, params-best.safetensors)")
     .argument('<file>', '.tx file')
     .option('-c, --config <name>', 'the configuration (needed when the file has several)')
     .option('-e, --emulator <name>', 'train only this one of the named emulators (default: each, one after the other)')
@@ -45,11 +45,12 @@ export function register(program: Command): void {
     .addOption(deviceOption())
     .addOption(dataDeviceOption('--data-device <device>', 'gpu on a hardware GPU when training there (--device gpu), else cpu'))
     .action(async (file: string, opts: TrainOptions) => {
-      const runs = perEmulator(loadSpec(file), opts.emulator);
-      for (const { name, fe } of runs) {
+      // Every choice checked before any data is generated.
+      const runs = perEmulator(loadSpec(file), opts.emulator).map((r) => ({ ...r, program: oneProgram(r.fe, opts.config) }));
+      for (const { name, fe, program } of runs) {
         const out = outFolder(file, opts, runs.length > 1 ? name : undefined, name);
         if (name !== undefined) process.stdout.write(`emulator ${name}: training into ${out}\n`);
-        await trainOne(file, fe, out, opts);
+        await trainOne(file, fe, program, out, opts);
         if (process.exitCode === EXIT_INTERRUPTED) return;
       }
     });
@@ -120,12 +121,12 @@ async function trainingData(spec: Frontend['spec'], opts: TrainOptions): Promise
   return dataset;
 }
 
-/** One emulator's run into `out`: resumed where asked, evaluated, summarised. */
-async function trainOne(file: string, fe: Frontend, out: string, opts: TrainOptions): Promise<void> {
+/** One emulator's run of `program` into `out`: resumed where asked, evaluated, summarised. */
+async function trainOne(file: string, fe: Frontend, program: ChainProgram, out: string, opts: TrainOptions): Promise<void> {
   const seeds = opts.seeds ?? fe.spec.train.seeds;
   const data = await trainingData(fe.spec, opts);
-  if (seeds > 1) return trainSeedsInto(file, fe, out, opts, seeds, data);
-  let run = loadRun(fe.spec, oneProgram(fe, opts.config), { steps: opts.steps }, data);
+  if (seeds > 1) return trainSeedsInto(file, fe, program, out, opts, seeds, data);
+  let run = loadRun(fe.spec, program, { steps: opts.steps }, data);
   lockFolder(out, `tx train ${file}`);
   const resume = opts.resume ? readCheckpoint(out, run.key, run.decls, run.spec.train.steps, stateKind(run.train.optimizer)) : undefined;
   if (resume) {

@@ -11,7 +11,9 @@ import { loadRun, type KeyedRun } from '../../driver/node.js';
 import { checkParsed, snapshotShape } from '../../frontend.js';
 import { parseMetric } from '../../math/metrics.js';
 import type { Params } from '../../runtime/params.js';
+import { clearEvalFiles, evalInFolder } from '../../train/eval-outputs.js';
 import { evalFiles } from '../../train/eval-report.js';
+import { testSet } from '../../train/evaluate.js';
 import type { Device } from '../../train/executors.js';
 import { readCheckpoint, writeRun } from '../../train/outputs.js';
 import { stateKind } from '../../train/optimizer.js';
@@ -21,7 +23,7 @@ import { RUN_FILES } from '../../train/run-files.js';
 import { seedDir, writeSeed } from '../../train/study-folder.js';
 import type { SeedResult } from '../../train/study-table.js';
 import { checkLength, testLevels } from '../../train/test-levels.js';
-import type { Checkpoint } from '../../train/trainer.js';
+import type { Checkpoint, TrainHooks } from '../../train/trainer.js';
 import { UserError } from '../../util/diagnostics.js';
 import { lockFolder } from '../../util/lock.js';
 import { writeAtomic } from '../io.js';
@@ -48,12 +50,21 @@ export async function runSeeds(cell: A.StudyCell, seeds: readonly number[], o: S
     const resume = members.map((m) => (existsSync(join(m.dir, RUN_FILES.checkpoint)) ? readCheckpoint(m.dir, m.run.key, m.run.decls, m.run.spec.train.steps, stateKind(m.run.train.optimizer)) : undefined));
     const todo = members.flatMap((m, j) => (resume[j] && resume[j].step >= m.run.train.steps ? [] : [j]));
     const save = (j: number, c: Checkpoint, history = c.history) => writeRun(members[j]!.dir, c, history, members[j]!.run.key, `${cell.name}, seed ${members[j]!.seed}`);
+    // `eval every N` as tx train does it: train-eval.csv and params-best.safetensors beside tx eval's files.
+    for (const j of todo) if (!resume[j]) clearEvalFiles(members[j]!.dir);
+    const evals = (j: number): Partial<TrainHooks> => {
+      const m = members[j]!;
+      const { evalEvery } = m.run.train;
+      if (!evalEvery) return {};
+      const log = (l: string) => process.stderr.write(`${cell.name} seed ${m.seed}: ${l}\n`);
+      return { evalEvery, onEval: evalInFolder(m.dir, m.run.spec, testSet(m.run.spec.data!, m.run.dataset), log, resume[j]?.step) };
+    };
     const trained = await trainSeedsWithProgress(
       todo.map((j) => members[j]!.run),
       o.device,
       {
         label: (js) => `${o.label} ${seedsLabel(js.map((k) => members[todo[k]!]!.seed))}`,
-        hooks: (k) => ({ checkpointEvery: o.checkpointEvery, onCheckpoint: (c) => save(todo[k]!, c) }),
+        hooks: (k) => ({ checkpointEvery: o.checkpointEvery, onCheckpoint: (c) => save(todo[k]!, c), ...evals(todo[k]!) }),
         resume: todo.map((j) => resume[j]),
       },
     );
