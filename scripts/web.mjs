@@ -24,7 +24,7 @@ export const JS_BUDGET = 1_000_000;
  * and its diagnostics). A page importing one of them is a
  * bug in the page's imports (or a module that should be split).
  */
-const FORBIDDEN = [/^node:/, /(^|\/)node_modules\/(cli-progress|commander|webgpu|diff)\//, /^src\/cli\//, /^src\/util\/(?!(describe|diagnostics)\.ts$)/, /^src\/data\/load\.ts$/, /^src\/train\/(outputs|progress|quickstart)\.ts$/, /^src\/driver\/node\.ts$/, /^src\/snapshot\.ts$/];
+const FORBIDDEN = [/^node:/, /(^|\/)node_modules\/(cli-progress|commander|webgpu|diff)\//, /^src\/cli\//, /^src\/util\/(?!(describe|diagnostics|suggest)\.ts$)/, /^src\/data\/load\.ts$/, /^src\/train\/(outputs|progress|quickstart)\.ts$/, /^src\/driver\/node\.ts$/, /^src\/snapshot\.ts$/];
 
 /** Every spec in specs/, as the virtual module `txc:examples`. */
 function examplesPlugin() {

@@ -116,7 +116,7 @@ describe('tx study --slurm on a one-node SLURM', () => {
     expect(second.out).toContain(`: cells ${KILLED} (`);
     await until(`job ${second.job} to end`, () => ended(second.job), 240);
     const log = readFileSync(join(out, 'slurm', `${second.job}_${KILLED}.out`), 'utf8');
-    const firstLine = /step (\d+)\/600/.exec(log);
+    const firstLine = /(\d+)\/600 steps/.exec(log);
     expect(firstLine, log).not.toBeNull();
     expect(Number(firstLine![1])).toBeGreaterThan(killedAt);
 
