@@ -6,6 +6,7 @@
 // twiddle w^(q·k), w = e^(∓2πi/(L·r)), k = i mod L, transforms them (an
 // r-point DFT) and writes output p to (i − k)·r + k + p·L: the mixed-radix
 // Stockham autosort, whose output is in natural order after the last stage.
+import { f32 } from './text.js';
 
 /** The radices a kernel takes, largest first: every length 2^a·3^b·5^c. */
 const RADICES = [5, 3, 2] as const;
@@ -22,15 +23,10 @@ export function radices(n: number): number[] | undefined {
   return m === 1 ? out : undefined;
 }
 
-/** A complex constant: WGSL literal text of cos and sin of `angle`, exact where they are 0 or ±1. */
+/** Cos and sin of `angle`, exactly 0 or ±1 where they are within rounding of it. */
 function unit(angle: number): [number, number] {
   const snap = (x: number) => (Math.abs(x) < 1e-15 ? 0 : Math.abs(Math.abs(x) - 1) < 1e-15 ? Math.sign(x) : x);
   return [snap(Math.cos(angle)), snap(Math.sin(angle))];
-}
-
-function literal(x: number): string {
-  const s = String(Math.fround(x));
-  return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
 /** `z` times the constant e^(i·angle), without multiplying by 0 or ±1 (NaN and infinities as a multiply would make them aside). */
@@ -38,7 +34,7 @@ export function rotate(z: string, angle: number): string {
   const [c, s] = unit(angle);
   if (s === 0) return c === 1 ? z : `-${z}`;
   if (c === 0) return s === 1 ? `vec2<f32>(-${z}.y, ${z}.x)` : `vec2<f32>(${z}.y, -${z}.x)`;
-  return `vec2<f32>(${literal(c)} * ${z}.x - ${literal(s)} * ${z}.y, ${literal(c)} * ${z}.y + ${literal(s)} * ${z}.x)`;
+  return `vec2<f32>(${f32(c)} * ${z}.x - ${f32(s)} * ${z}.y, ${f32(c)} * ${z}.y + ${f32(s)} * ${z}.x)`;
 }
 
 /** `z` times the twiddle `w`, a vec2<f32> expression. */
